@@ -1,0 +1,76 @@
+/**
+ * The crypto suite interface every interpreter of a protocol uses for real bytes.
+ *
+ * A suite is a constant bundle of primitives over one curve and one hash: the TPM 2.0
+ * suite (`tpm2-p256.ts`) is NIST P-256 + SHA-256 + AES, and a TCM suite
+ * (SM2/SM3/SM4) can implement the same interface later. Party machines never call a
+ * suite directly; the runtime maps term symbols (`h`, `hmac`, `kdfa`, `sign`, …) onto it.
+ *
+ * Errors: functions that produce a value throw {@link CryptoError} on malformed input;
+ * predicates (`isValid*`, `verify`) and `aesGcmDecrypt` return false / null instead.
+ * @module
+ */
+
+/** Why an input was refused at the suite boundary. */
+export type CryptoErrorCode = 'bad-point' | 'bad-scalar' | 'bad-key' | 'bad-length';
+
+/** Thrown by suite functions on malformed input; `code` is stable, `message` is for humans. */
+export class CryptoError extends Error {
+  constructor(
+    readonly code: CryptoErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CryptoError';
+  }
+}
+
+export interface CryptoSuite {
+  /** Suite identifier, e.g. 'tpm2-p256'. */
+  readonly name: string;
+  /** Digest length of `hash` in bytes. */
+  readonly hashLen: number;
+  /** Length of an uncompressed SEC1 point 0x04||X||Y in bytes. */
+  readonly pointLen: number;
+  /** Length of a scalar (private key, exponent) in bytes. */
+  readonly scalarLen: number;
+
+  hash(data: Uint8Array): Uint8Array;
+  hmac(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /**
+   * TPM 2.0 Part 1 §11.4.10.2 KDFa (SP 800-108 counter mode, HMAC): label is the ASCII label
+   * WITHOUT the trailing NUL (the function appends the 0x00 as TPM does); bits = output length
+   * in bits. When bits is not a multiple of 8 the output has ceil(bits/8) bytes and the unused
+   * high-order bits of the first byte are cleared, as the TPM reference code does.
+   */
+  kdfa(key: Uint8Array, label: string, contextU: Uint8Array, contextV: Uint8Array, bits: number): Uint8Array;
+  /**
+   * TPM 2.0 Part 1 §11.4.10.3 KDFe (SP 800-56A concatenation KDF): z is the x-coordinate of the
+   * shared point; label without NUL (appended inside); partyUInfo/partyVInfo as in the spec
+   * (x-coordinates of the ephemeral and static keys for the salt case). Same bit handling as kdfa.
+   */
+  kdfe(z: Uint8Array, label: string, partyUInfo: Uint8Array, partyVInfo: Uint8Array, bits: number): Uint8Array;
+  /** A uniformly distributed valid scalar in [1, n-1] derived deterministically from `seed`. */
+  scalarFromSeed(seed: Uint8Array): Uint8Array;
+  isValidScalar(s: Uint8Array): boolean;
+  /** s·G as an uncompressed point. */
+  basePointMul(s: Uint8Array): Uint8Array;
+  /** s·P, P uncompressed or compressed; throws CryptoError('bad-point') if P is not on the curve. */
+  pointMul(p: Uint8Array, s: Uint8Array): Uint8Array;
+  isValidPoint(p: Uint8Array): boolean;
+  /** x-coordinate of an uncompressed point. */
+  pointX(p: Uint8Array): Uint8Array;
+  /** Deterministic (RFC 6979) ECDSA over hash(msg); signature is r||s (low-s not enforced). */
+  sign(sk: Uint8Array, msg: Uint8Array): Uint8Array;
+  /** ECDSA verify; returns false (never throws) on a malformed signature or key. */
+  verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean;
+  /** Public key of a signing key: sk·G uncompressed. */
+  publicKey(sk: Uint8Array): Uint8Array;
+  /** AES-CFB with full-block feedback (CFB128), as TPM 2.0 parameter encryption; any length. */
+  aesCfbEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  aesCfbDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  /** AES-GCM, 12-byte nonce, 16-byte tag appended to the ciphertext. */
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** Returns null on tag failure or any malformed input; never throws. */
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array | null;
+}
