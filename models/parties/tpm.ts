@@ -1,0 +1,198 @@
+/**
+ * The TPM party: attestation evidence (TPM2_Certify, TPM2_Quote), the salted authorisation
+ * session of the key exchange (TPM2_StartAuthSession with an ECC salt, TPM2_PolicySigned), and
+ * the release of the sealed secret (TPM2_Unseal with response parameter encryption).
+ *
+ * Messages are named after the TPM 2.0 commands they stand for. Rolling nonces and command /
+ * response HMACs follow TPM 2.0 Part 1 §19.6 (cpHash/rpHash, nonceCaller/nonceTPM).
+ * @module
+ */
+import { type Step, check, claim, fresh, let_, recv, send } from '../steps.ts';
+import { G, TRUE, c, exp, h, hmac, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
+import { roleMachine } from '../role.ts';
+import { K } from './vocabulary.ts';
+
+/** TPM role of protocol 1 (subsystem attestation). */
+export function tpmAttestation() {
+  const { self, nB, q, Q, skAK, pcr, cert, quote, tokTPM, idTPM, pkTTP, tokTEE, idTEE, pkT } = K;
+  return roleMachine({
+    role: 'TPM',
+    party: 'TPM',
+    initial: 'waitChallenge',
+    knows: [self, K.ttp, q, skAK, pcr, idTPM, pkTTP],
+    transitions: [
+      {
+        label: 'tpm.certify',
+        from: 'waitChallenge',
+        to: 'waitQuoteRequest',
+        trigger: 'MSG',
+        steps: [
+          recv('TTP', 'ChallengeTPM', tup(c('chal_tpm'), nB)),
+          let_(Q, exp(G, q)),
+          // TPM2_Certify(keyQ, qualifyingData = nB)
+          let_(cert, sign(tup(c('certify'), Q, nB), skAK)),
+          claim('Running', 'tpm-evidence', K.ttp, tup(c('certify'), nB, Q)),
+          send('TTP', 'Certify', tup(cert, Q)),
+        ],
+      },
+      {
+        label: 'tpm.quote',
+        from: 'waitQuoteRequest',
+        to: 'waitToken',
+        trigger: 'MSG',
+        steps: [
+          recv('TTP', 'QuoteRequest', tup(c('quote_req'), nB)),
+          // TPM2_Quote(PCRs, qualifyingData = nB)
+          let_(quote, sign(tup(c('quote'), pcr, nB), skAK)),
+          claim('Running', 'tpm-evidence', K.ttp, tup(c('quote'), nB, pcr)),
+          send('TTP', 'Quote', quote),
+        ],
+      },
+      {
+        label: 'tpm.receiveToken',
+        from: 'waitToken',
+        to: 'waitPeerToken',
+        trigger: 'MSG',
+        steps: [
+          recv('TTP', 'TokenTPM', tokTPM),
+          check('tokTPM', verify(tokTPM, tup(c('tok_tpm'), idTPM, self, Q), pkTTP), TRUE, 'the TTP token for Q and this node'),
+          send('TEE', 'PeerTokenTPM', tup(tokTPM, idTPM, Q)),
+        ],
+      },
+      {
+        label: 'tpm.checkPeerToken',
+        from: 'waitPeerToken',
+        to: 'done',
+        trigger: 'MSG',
+        steps: [
+          recv('TEE', 'PeerTokenTEE', tup(tokTEE, idTEE, pkT)),
+          // TPM2_VerifySignature of the TEE token under pk(skTTP); the node must be this node
+          check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
+          claim('Commit', 'tok-tee', self, tup(self, pkT)),
+          claim('Finish', 'attestation', null, self),
+        ],
+      },
+    ],
+  });
+}
+
+export interface KeyExchangeOptions {
+  /** 'salted': TPM2_StartAuthSession salted with ECDH against Q (design default).
+   *  'two-phase': TPM2_EC_Ephemeral + TPM2_ZGen_2Phase — the TPM adds an ephemeral key. */
+  readonly mode?: 'salted' | 'two-phase';
+  /** protocol 3: after the session, release the sealed secret with TPM2_Unseal */
+  readonly unseal?: boolean;
+}
+
+/** TPM role of protocol 2 (key exchange) and, with `unseal`, protocol 3 (provisioning). */
+export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
+  const { self, q, Q, tokTPM, idTPM, pkTTP, E, nC, Z, seed, nT, sh, sKey, nC1, nT1, nC2, nT2, tokTEE, idTEE, pkT, pol } = K;
+  const twoPhase = opts.mode === 'two-phase';
+  const r = v('r', 'skey');
+  const R = v('R', 'point');
+  const Z2 = v('Z2', 'point');
+  const mac = v('mac', 'digest');
+  const session: Step[] = twoPhase
+    ? [
+        // TPM2_EC_Ephemeral: an ephemeral TPM key; TPM2_ZGen_2Phase: Z = (Q^e, R^e) (SP 800-56A C(2e, 2s))
+        fresh(r),
+        let_(R, exp(G, r)),
+        let_(Z, exp(E, q)),
+        let_(Z2, exp(E, r)),
+        let_(seed, kdfe(tup(Z, Z2), 'SECRET', E, Q)),
+      ]
+    : [let_(Z, exp(E, q)), let_(seed, kdfe(Z, 'SECRET', E, Q))];
+  const transitions = [
+    {
+      label: 'tpm.publishKey',
+      from: 'start',
+      to: 'waitStartAuthSession',
+      trigger: 'START' as const,
+      // the host reads the TPM's token from its store and hands it to the TEE
+      steps: [let_(Q, exp(G, q)), send('TEE', 'PublicKeyQ', tup(tokTPM, idTPM, Q))],
+    },
+    {
+      label: 'tpm.startAuthSession',
+      from: 'waitStartAuthSession',
+      to: 'waitConfirm',
+      trigger: 'MSG' as const,
+      steps: [
+        recv('TEE', 'StartAuthSession', tup(c('StartAuthSession'), E, nC)),
+        ...session,
+        fresh(nT),
+        fresh(sh),
+        // sessionKey = KDFa(sessionAlg, bind.auth || salt, 'ATH', nonceTPM, nonceCaller) — Part 1 §19.6.8
+        let_(sKey, kdfa(seed, 'ATH', nT, nC)),
+        send('TEE', 'AuthSession', twoPhase ? tup(sh, nT, R) : tup(sh, nT)),
+      ],
+    },
+    {
+      label: 'tpm.confirmSession',
+      from: 'waitConfirm',
+      to: 'waitPolicySigned',
+      trigger: 'MSG' as const,
+      steps: [
+        recv('TEE', 'ConfirmSession', tup(c('GetTime'), nC1, mac)),
+        // command HMAC: hmac(sessionKey, cpHash || nonceCaller || nonceTPM) — Part 1 §19.6.5
+        check('command HMAC', mac, hmac(sKey, tup(h(c('GetTime')), nC1, nT)), 'the command HMAC under the session key'),
+        claim('Commit', 'cmd', null, tup(c('GetTime'), nC1, nT)),
+        fresh(nT1),
+        claim('Running', 'session', null, tup(E, nC, nT)),
+        claim('Running', 'cmd', null, tup(c('GetTime-rsp'), nT1, nC1)),
+        send('TEE', 'ConfirmResponse', tup(nT1, hmac(sKey, tup(h(c('GetTime-rsp')), nT1, nC1)))),
+      ],
+    },
+    {
+      label: 'tpm.policySigned',
+      from: 'waitPolicySigned',
+      to: opts.unseal ? 'waitUnseal' : 'done',
+      trigger: 'MSG' as const,
+      steps: [
+        recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac)),
+        check('command HMAC', mac, hmac(sKey, tup(h(tup(c('PolicySigned'), pol)), nC2, nT1)), 'the command HMAC under the session key'),
+        // TPM2_VerifySignature: the TEE token, issued by the TTP for this node
+        check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
+        // TPM2_PolicySigned: the TEE's signature over this session's newest nonceTPM
+        check('policy signature', verify(pol, tup(c('policy'), nT1, sh), pkT), TRUE, 'PolicySigned over this session nonce'),
+        claim('Commit', 'session', self, tup(E, nC, nT)),
+        claim('Secret', 'skey', self, sKey),
+        fresh(nT2),
+        send('TEE', 'PolicySignedResponse', tup(nT2, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)))),
+        ...(opts.unseal ? [] : [claim('Finish', 'key-exchange', null, self)]),
+      ],
+    },
+  ];
+  if (opts.unseal) transitions.push(unsealTransition());
+  return roleMachine({
+    role: 'TPM',
+    party: 'TPM',
+    initial: 'start',
+    knows: opts.unseal ? [self, q, tokTPM, idTPM, pkTTP, K.S, K.pcr, K.pcrPolicy] : [self, q, tokTPM, idTPM, pkTTP],
+    transitions,
+  });
+}
+
+/** Protocol 3 at the TPM: TPM2_Unseal in the authorised session, response encrypted (CFB). */
+function unsealTransition() {
+  const { self, S, sKey, nC3, nT2, nT3, kE, ct, pcr, pcrPolicy } = K;
+  const mac = v('mac', 'digest');
+  return {
+    label: 'tpm.unseal',
+    from: 'waitUnseal',
+    to: 'done',
+    trigger: 'MSG' as const,
+    steps: [
+      recv('TEE', 'Unseal', tup(c('Unseal'), nC3, mac)),
+      check('command HMAC', mac, hmac(sKey, tup(h(c('Unseal')), nC3, nT2)), 'the command HMAC under the session key'),
+      // the sealed object's policy: PolicySigned by a TTP-tokened TEE (the state we are in) and PolicyPCR
+      check('PolicyPCR', pcr, pcrPolicy, 'the PCR value the sealed object is bound to'),
+      fresh(nT3),
+      // response parameter encryption: KDFa(sessionKey, 'CFB', nonceNewer, nonceOlder) — Part 1 §21.3
+      let_(kE, kdfa(sKey, 'CFB', nT3, nC3)),
+      let_(ct, senc(S, kE)),
+      claim('Running', 'secret', self, tup(S, nC3, nT3)),
+      send('TEE', 'UnsealResponse', tup(ct, nT3, hmac(sKey, tup(h(ct), nT3, nC3)))),
+      claim('Finish', 'provisioning', null, self),
+    ],
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The TZTCM party (TrustZone-resident TPM/TCM, seed 002): the TEE end of the UUID-keyed TDDL
+ * session (protocol 4) and the hierarchical secure storage service (protocol 5).
+ *
+ * Protocol 5 roles: `Writer` stores a trusted application's file in RPMB-backed storage and
+ * `Reader` serves a read for a trusted application `app` (which may be the attacker's own TA).
+ * The channel from the TZTCM to a TA is inside the TEE; it is modelled as encryption under the
+ * TA's long-term key `kTA`, so the attacker learns what is returned to its own TA only.
+ * @module
+ */
+import { check, claim, fresh, let_, recv, send } from '../steps.ts';
+import { c, hmac, sdec, senc, tup, v } from '../terms.ts';
+import { roleMachine } from '../role.ts';
+import { agent } from '../protocol.ts';
+import { T, cmdMac, rspMac } from './tddl.ts';
+
+/** TZTCM role of protocol 4: serves one session of two commands. */
+export function tztcmSession() {
+  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, mac } = T;
+  return roleMachine({
+    role: 'TZTCM',
+    party: 'TZTCM',
+    initial: 'waitOpen',
+    knows: [self, K, uuid],
+    transitions: [
+      {
+        label: 'tztcm.openSession',
+        from: 'waitOpen',
+        to: 'waitCommand1',
+        trigger: 'MSG',
+        steps: [
+          recv('TDDL', 'OpenSession', tup(c('open'), uuid, nD, mac)),
+          check('open MAC', mac, hmac(K, tup(c('open'), uuid, nD)), 'the OpenSession MAC under K_uuid of this UUID'),
+          fresh(sid),
+          fresh(nZ),
+          send('TDDL', 'Opened', tup(sid, nZ, hmac(K, tup(c('opened'), sid, nD, nZ)))),
+        ],
+      },
+      {
+        label: 'tztcm.invoke1',
+        from: 'waitCommand1',
+        to: 'waitCommand2',
+        trigger: 'MSG',
+        steps: [
+          recv('TDDL', 'InvokeCommand', tup(sid, c('1'), cmd1, mac)),
+          check('command MAC', mac, cmdMac('1', cmd1), 'the command MAC under K_uuid'),
+          claim('Commit', 'cmd', self, tup(sid, c('1'), cmd1)),
+          fresh(rsp1),
+          claim('Running', 'rsp', self, tup(sid, c('1'), rsp1)),
+          send('TDDL', 'InvokeResponse', tup(sid, c('1'), rsp1, rspMac('1', rsp1))),
+        ],
+      },
+      {
+        label: 'tztcm.invoke2',
+        from: 'waitCommand2',
+        to: 'waitClose',
+        trigger: 'MSG',
+        steps: [
+          recv('TDDL', 'InvokeCommand', tup(sid, c('2'), cmd2, mac)),
+          check('command MAC', mac, cmdMac('2', cmd2), 'the command MAC under K_uuid'),
+          claim('Commit', 'cmd', self, tup(sid, c('2'), cmd2)),
+          fresh(rsp2),
+          claim('Running', 'rsp', self, tup(sid, c('2'), rsp2)),
+          send('TDDL', 'InvokeResponse', tup(sid, c('2'), rsp2, rspMac('2', rsp2))),
+        ],
+      },
+      {
+        label: 'tztcm.close',
+        from: 'waitClose',
+        to: 'done',
+        trigger: 'MSG',
+        steps: [
+          recv('TDDL', 'CloseSession', tup(c('close'), sid, mac)),
+          check('close MAC', mac, hmac(K, tup(c('close'), sid, c('2'))), 'the CloseSession MAC under K_uuid'),
+          claim('Secret', 'Kuuid', self, K),
+          claim('Finish', 'tztcm-session', null, self),
+        ],
+      },
+    ],
+  });
+}
+
+export const St = {
+  self: agent('self'),
+  app: agent('app'),
+  HUK: v('HUK', 'skey'),
+  chipId: v('chipId', 'const'),
+  Krpmb: v('Krpmb', 'digest'),
+  kTA: v('kTA', 'digest'),
+  SSK: v('SSK', 'digest'),
+  TSK: v('TSK', 'digest'),
+  FEK: v('FEK', 'nonce'),
+  FEK0: v('FEK0', 'nonce'),
+  data: v('data', 'nonce'),
+  data0: v('data0', 'nonce'),
+  encFEK: v('encFEK', 'ct'),
+  encData: v('encData', 'ct'),
+  mac: v('mac', 'digest'),
+} as const;
+
+/** SSK = hmac(HUK, <chipId, 'static string'>); TSK_u = hmac(SSK, uuid_u) — seed 002 §2.2.2 */
+const deriveKeys = () => [
+  let_(St.SSK, hmac(St.HUK, tup(St.chipId, c('static string')))),
+  let_(St.TSK, hmac(St.SSK, St.app), 'derive TSK'),
+];
+
+/** Writer role of protocol 5: stores version 1 and then version 2 of a TA's file. */
+export function tztcmStorageWriter() {
+  const { self, app, HUK, chipId, Krpmb, FEK, FEK0, data, data0, TSK } = St;
+  const file0 = tup(senc(FEK0, TSK), senc(data0, FEK0));
+  const file = tup(senc(FEK, TSK), senc(data, FEK));
+  return roleMachine({
+    role: 'Writer',
+    party: 'TZTCM',
+    initial: 'start',
+    knows: [self, app, HUK, chipId, Krpmb],
+    transitions: [
+      {
+        label: 'tztcm.writeFile',
+        from: 'start',
+        to: 'done',
+        trigger: 'START',
+        steps: [
+          ...deriveKeys(),
+          fresh(FEK0),
+          fresh(data0),
+          fresh(FEK),
+          fresh(data),
+          claim('Secret', 'data', app, data),
+          // RPMB write frames: <data, counter, hmac(K_rpmb, <data, counter>)>; the older block
+          // stays in host storage, where the attacker can keep it for a rollback
+          send('RPMB', 'RpmbWriteOld', tup(file0, c('1'), hmac(Krpmb, tup(file0, c('1'))))),
+          claim('Running', 'rpmb', self, tup(c('2'), file)),
+          send('Reader', 'RpmbWrite', tup(file, c('2'), hmac(Krpmb, tup(file, c('2'))))),
+          claim('Finish', 'tztcm-storage', null, self),
+        ],
+      },
+    ],
+  });
+}
+
+/** Reader role of protocol 5: reads the current block for TA `app` and returns its data. */
+export function tztcmStorageReader() {
+  const { self, app, HUK, chipId, Krpmb, kTA, TSK, FEK, data, encFEK, encData, mac } = St;
+  return roleMachine({
+    role: 'Reader',
+    party: 'TZTCM',
+    initial: 'waitBlock',
+    knows: [self, app, HUK, chipId, Krpmb, kTA],
+    transitions: [
+      {
+        label: 'tztcm.readFile',
+        from: 'waitBlock',
+        to: 'done',
+        trigger: 'MSG',
+        steps: [
+          // the RPMB write counter is 2: an older block (counter 1) does not match
+          recv('Writer', 'RpmbWrite', tup(tup(encFEK, encData), c('2'), mac)),
+          check('RPMB MAC', mac, hmac(Krpmb, tup(tup(encFEK, encData), c('2'))), 'the RPMB frame MAC under K_rpmb'),
+          claim('Commit', 'rpmb', self, tup(c('2'), tup(encFEK, encData))),
+          ...deriveKeys(),
+          let_(FEK, sdec(encFEK, TSK), 'decrypt FEK'),
+          let_(data, sdec(encData, FEK), 'decrypt file'),
+          send('TA', 'FileData', senc(data, kTA)),
+          claim('Finish', 'tztcm-storage', null, self),
+        ],
+      },
+    ],
+  });
+}

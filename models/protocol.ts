@@ -1,0 +1,139 @@
+/**
+ * What a protocol declares: its roles (party machines), its long-term set-up, its security
+ * properties (P ids) and its known-bad variants (M ids, and benign modes).
+ *
+ * Agents. A role instance is played by an agent (a public name). Each role's machine names the
+ * agents it deals with through agent variables (`self`, `ttp`, …); the set-up says which role each
+ * agent variable refers to. In the designs an agent is a node: the TEE and the TPM of node `n1`
+ * are both agent `n1`, so "same node" is "same agent".
+ *
+ * Long-term values are per agent: `lt('skAK', 'self')` is the attestation key of the agent bound
+ * to `self`. Interpreters give each (value, agent) pair one fresh value (the runtime: real key
+ * bytes; the explorer: a symbolic name; the Tamarin export: a `!Ltk` fact).
+ * @module
+ */
+import type { AnyStateMachine } from 'xstate';
+import { type Sort, type Term, type Var, v } from './terms.ts';
+
+export type PropertyKind =
+  | 'secrecy'
+  | 'aliveness'
+  | 'weak-agreement'
+  | 'non-injective-agreement'
+  | 'injective-agreement'
+  | 'forward-secrecy';
+
+export interface LongTermDecl {
+  /** e.g. 'skAK' */
+  readonly name: string;
+  /** the role whose agents own one each */
+  readonly owner: string;
+  readonly sort: Sort;
+  /** public values (identities) are known to the attacker from the start */
+  readonly public?: boolean;
+  /** the compromise event that reveals it, if the attacker may trigger one (e.g. 'RevealAK') */
+  readonly reveal?: string;
+}
+
+export interface RoleDecl {
+  readonly role: string;
+  readonly machine: AnyStateMachine;
+  /** which role each agent variable of the machine refers to (`self` included) */
+  readonly agents: Readonly<Record<string, string>>;
+  /** initial values of the machine's other `knows` variables, as terms over agent variables
+   * and long-term references `lt(name, agentVar)` */
+  readonly knows: Readonly<Record<string, Term>>;
+  /** does it start on its own (a START event), or wait for a message */
+  readonly initiator: boolean;
+}
+
+export interface PropertyDecl {
+  /** 'P2.2' */
+  readonly id: string;
+  readonly kind: PropertyKind;
+  /** one sentence, plain language */
+  readonly statement: string;
+  /** the claim tag it is about (Secret/Commit/Running tags in the machines) */
+  readonly tag: string;
+  /** agreement: the role that commits and the role that must have been running */
+  readonly commit?: string;
+  readonly running?: string;
+  /** agreement in both directions: each role's Commit needs the other's Running */
+  readonly mutual?: boolean;
+  /** forward secrecy: the compromise events allowed after the claim */
+  readonly compromiseAfter?: readonly string[];
+  /** the verdict the design expects on the base protocol (default 'holds') */
+  readonly expected?: 'holds' | 'attack';
+}
+
+/** An edit of the role machines: returns the changed machines (others are kept). */
+export type MachineEdit = (machines: Readonly<Record<string, AnyStateMachine>>) => Record<string, AnyStateMachine>;
+
+export interface VariantDecl {
+  /** 'M2.1' for a known-bad variant; a mode name (e.g. 'two-phase') for a benign alternative */
+  readonly id: string;
+  readonly title: string;
+  /** the P ids this variant is expected to break (an attack must be found) */
+  readonly breaks: readonly string[];
+  /** expectations that change in this variant (e.g. P2.4 holds in the two-phase mode) */
+  readonly expect?: Readonly<Record<string, 'holds' | 'attack'>>;
+  readonly edit: MachineEdit;
+}
+
+export interface Protocol {
+  readonly name: string;
+  readonly title: string;
+  /** where it comes from: design section and seed */
+  readonly source: string;
+  readonly roles: readonly RoleDecl[];
+  readonly longTerm: readonly LongTermDecl[];
+  /** the agent that plays each role in the honest run (runtime and executability lemma) */
+  readonly deployment: Readonly<Record<string, string>>;
+  readonly properties: readonly PropertyDecl[];
+  readonly variants: readonly VariantDecl[];
+}
+
+/** Separator of long-term references: `skAK@self`. Not a legal character of a machine variable. */
+export const LT_SEP = '@';
+
+/** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`. */
+export function lt(name: string, agentVar: string, sort: Sort = 'skey'): Var {
+  return v(`${name}${LT_SEP}${agentVar}`, sort);
+}
+/** `{ name, agentVar }` if this variable is a long-term reference. */
+export function parseLt(x: Var): { name: string; agentVar: string } | null {
+  const i = x.name.indexOf(LT_SEP);
+  return i < 0 ? null : { name: x.name.slice(0, i), agentVar: x.name.slice(i + 1) };
+}
+/** An agent variable (its value is an agent's public name). */
+export const agent = (n: string): Var => v(n, 'agent');
+
+/** The expectation for property `pid` in `variant` (undefined = the base protocol). */
+export function expectedVerdict(p: Protocol, pid: string, variant?: VariantDecl): 'holds' | 'attack' {
+  if (variant?.expect?.[pid]) return variant.expect[pid]!;
+  if (variant?.breaks.includes(pid)) return 'attack';
+  return p.properties.find((x) => x.id === pid)?.expected ?? 'holds';
+}
+
+/** The protocol with a variant's edit applied to its machines. */
+export function applyVariant(p: Protocol, variantId: string | undefined): { protocol: Protocol; variant?: VariantDecl } {
+  if (variantId === undefined) return { protocol: p };
+  const variant = p.variants.find((x) => x.id === variantId);
+  if (!variant) throw new UnknownNameError('variant', variantId, p.variants.map((x) => x.id), `of ${p.name}`);
+  const machines: Record<string, AnyStateMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
+  const edited = variant.edit(machines);
+  const roles = p.roles.map((r) => (edited[r.role] ? { ...r, machine: edited[r.role]! } : r));
+  return { protocol: { ...p, roles }, variant };
+}
+
+/** A name the user gave that does not exist; the message lists what does. */
+export class UnknownNameError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly given: string,
+    readonly known: readonly string[],
+    where = '',
+  ) {
+    super(`unknown ${kind} '${given}'${where ? ' ' + where : ''} (known: ${known.join(', ') || 'none'})`);
+  }
+}

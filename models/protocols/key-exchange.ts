@@ -1,0 +1,122 @@
+/**
+ * Protocol 2 — TEE–TPM hardware key exchange over a salted TPM 2.0 session (seed 000, second
+ * protocol; design §Protocol 2).
+ * @module
+ */
+import { type Term, G, c, exp, h, pk, sign, tup } from '../terms.ts';
+import { type LongTermDecl, type Protocol, type PropertyDecl, type RoleDecl, type VariantDecl, lt } from '../protocol.ts';
+import { dropCheck, replaceSteps, rewriteTerms } from '../edits.ts';
+import { teeKeyExchange } from '../parties/tee.ts';
+import { type KeyExchangeOptions, tpmKeyExchange } from '../parties/tpm.ts';
+import { let_ } from '../steps.ts';
+import { K } from '../parties/vocabulary.ts';
+
+const pkTTP = pk(lt('skTTP', 'ttp'));
+const tokTEE = sign(tup(c('tok_tee'), lt('idTEE', 'self', 'const'), K.self, pk(lt('skT', 'self'))), lt('skTTP', 'ttp'));
+const tokTPM = (self: Term) => sign(tup(c('tok_tpm'), lt('idTPM', 'self', 'const'), self, exp(G, lt('q', 'self'))), lt('skTTP', 'ttp'));
+
+/** The TEE and TPM roles of protocols 2 and 3, with the set-up the attestation left behind. */
+export function keyExchangeRoles(opts: KeyExchangeOptions): RoleDecl[] {
+  return [
+    {
+      role: 'TEE',
+      machine: teeKeyExchange(opts),
+      agents: { self: 'TEE', ttp: 'TTP' },
+      initiator: false,
+      knows: { skT: lt('skT', 'self'), tokTEE, idTEE: lt('idTEE', 'self', 'const'), pkTTP },
+    },
+    {
+      role: 'TPM',
+      machine: tpmKeyExchange(opts),
+      agents: { self: 'TPM', ttp: 'TTP' },
+      initiator: true,
+      knows: {
+        q: lt('q', 'self'),
+        tokTPM: tokTPM(K.self),
+        idTPM: lt('idTPM', 'self', 'const'),
+        pkTTP,
+        ...(opts.unseal ? { S: lt('S', 'self', 'nonce'), pcr: lt('pcr', 'self', 'digest'), pcrPolicy: lt('pcr', 'self', 'digest') } : {}),
+      },
+    },
+  ];
+}
+
+export const keyExchangeLongTerm: LongTermDecl[] = [
+  { name: 'skTTP', owner: 'TTP', sort: 'skey', reveal: 'RevealTTP' },
+  { name: 'skT', owner: 'TEE', sort: 'skey', reveal: 'RevealTEE' },
+  { name: 'idTEE', owner: 'TEE', sort: 'const', public: true },
+  { name: 'q', owner: 'TPM', sort: 'skey', reveal: 'RevealQ' },
+  { name: 'idTPM', owner: 'TPM', sort: 'const', public: true },
+];
+
+/** Variant edits shared by protocols 2 and 3 (provisioning runs inside the same session). */
+export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => [
+  {
+    id: 'M2.1',
+    title: 'TEE takes Q from the host without checking tokTPM: man in the middle',
+    breaks: ['P2.1', 'P2.2'],
+    edit: dropCheck(['TEE'], 'tokTPM'),
+  },
+  {
+    id: 'M2.2',
+    title: 'sKey derived without a fresh nT (nonceTPM derived from nonceCaller): whole-session replay',
+    breaks: ['P2.3'],
+    edit: replaceSteps(['TPM'], (s) => s.op === 'fresh' && s.v.name === 'nT', () => [let_(K.nT, h(K.nC), 'derive nT')]),
+  },
+  {
+    id: 'M2.3',
+    title: 'PolicySigned over a constant instead of nT: replayed TEE authorisation',
+    breaks: ['P2.2'],
+    edit: rewriteTerms(['TEE', 'TPM'], (t) =>
+      t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'policy' && t.args.length === 3 ? tup(c('policy')) : t,
+    ),
+  },
+  {
+    id: 'two-phase',
+    title: 'two-phase mode (TPM2_EC_Ephemeral + TPM2_ZGen_2Phase): forward secrecy',
+    breaks: [],
+    expect: { 'P2.4': 'holds' },
+    edit: () => ({ TEE: teeKeyExchange({ ...opts, mode: 'two-phase' }), TPM: tpmKeyExchange({ ...opts, mode: 'two-phase' }) }),
+  },
+];
+
+export const keyExchangeProperties: PropertyDecl[] = [
+  { id: 'P2.1', kind: 'secrecy', statement: 'The session key sKey stays secret.', tag: 'skey' },
+  {
+    id: 'P2.2',
+    kind: 'injective-agreement',
+    statement: "TEE and TPM agree injectively on <'g'^e, nC, nT> with each other (mutual).",
+    tag: 'session',
+    commit: 'TEE',
+    running: 'TPM',
+    mutual: true,
+  },
+  {
+    id: 'P2.3',
+    kind: 'injective-agreement',
+    statement: 'A recorded command or response of the session is never accepted twice.',
+    tag: 'cmd',
+    commit: 'TPM',
+    running: 'TEE',
+    mutual: true,
+  },
+  {
+    id: 'P2.4',
+    kind: 'forward-secrecy',
+    statement: 'sKey stays secret after a later compromise of the TPM key q (only the two-phase mode gives this).',
+    tag: 'skey',
+    compromiseAfter: ['RevealQ'],
+    expected: 'attack',
+  },
+];
+
+export const keyExchange: Protocol = {
+  name: 'key-exchange',
+  title: 'TEE–TPM hardware key exchange (salted session, PolicySigned)',
+  source: 'design §Protocol 2; seed 000 (second protocol)',
+  roles: keyExchangeRoles({}),
+  longTerm: keyExchangeLongTerm,
+  deployment: { TTP: 'ttp', TEE: 'n1', TPM: 'n1' },
+  properties: keyExchangeProperties,
+  variants: keyExchangeVariants({}),
+};

@@ -1,0 +1,56 @@
+/**
+ * Protocol 4 — UUID-keyed TDDL–TZTCM session (seed 002 §2.3, Fig. 5; design §Protocol 4).
+ * @module
+ */
+import { type Term, tup } from '../terms.ts';
+import { type Protocol, lt } from '../protocol.ts';
+import { rewriteTerms } from '../edits.ts';
+import { tddlSession } from '../parties/tddl.ts';
+import { tztcmSession } from '../parties/tztcm.ts';
+
+/** Rewrite the command MAC body `<'cmd', sid, i, cmd>` by keeping the listed positions. */
+const cmdMacKeeping = (keep: number[]) => (t: Term) =>
+  t.t === 'app' && t.f === 'tuple' && t.args.length === 4 && t.args[0]?.t === 'const' && t.args[0].name === 'cmd'
+    ? tup(...keep.map((i) => t.args[i]!))
+    : t;
+
+const setup = { Kuuid: lt('Kuuid', 'self', 'digest'), uuid: lt('uuid', 'self', 'const') };
+
+export const tztcmSessionProtocol: Protocol = {
+  name: 'tztcm-session',
+  title: 'UUID-keyed TDDL–TZTCM session (OpenSession, InvokeCommand, CloseSession)',
+  source: 'design §Protocol 4; seed 002 §2.3',
+  roles: [
+    { role: 'TDDL', machine: tddlSession(), agents: { self: 'TDDL' }, initiator: true, knows: setup },
+    { role: 'TZTCM', machine: tztcmSession(), agents: { self: 'TZTCM' }, initiator: false, knows: setup },
+  ],
+  longTerm: [
+    // paired at measured boot, before the attacker is active: K_uuid = kdf(Z_pair, 'TZTCM', uuid, idTDDL)
+    { name: 'Kuuid', owner: 'TDDL', sort: 'digest', reveal: 'RevealKuuid' },
+    { name: 'uuid', owner: 'TZTCM', sort: 'const', public: true },
+  ],
+  deployment: { TDDL: 'n1', TZTCM: 'n1' },
+  properties: [
+    {
+      id: 'P4.1',
+      kind: 'injective-agreement',
+      statement: 'The TZTCM executes cmd_i only if this TDDL sent it as command i of this session, and exactly once.',
+      tag: 'cmd',
+      commit: 'TZTCM',
+      running: 'TDDL',
+    },
+    {
+      id: 'P4.2',
+      kind: 'injective-agreement',
+      statement: 'The TDDL accepts rsp_i only if the TZTCM produced it as response i of this session.',
+      tag: 'rsp',
+      commit: 'TDDL',
+      running: 'TZTCM',
+    },
+    { id: 'P4.3', kind: 'secrecy', statement: 'K_uuid stays secret.', tag: 'Kuuid' },
+  ],
+  variants: [
+    { id: 'M4.1', title: 'command MAC without the counter i: command replay', breaks: ['P4.1'], edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 1, 3])) },
+    { id: 'M4.2', title: 'command MAC without sid: splicing across sessions', breaks: ['P4.1'], edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 2, 3])) },
+  ],
+};

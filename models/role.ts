@@ -1,0 +1,165 @@
+/**
+ * Party machines: the XState v5 form of a role, and the one way interpreters read it back.
+ *
+ * `roleMachine` turns a role's transitions into a machine made with `setup()`: every waiting
+ * state has, for its trigger, a guarded transition `accepts(spec)` → next state with action
+ * `step(spec)`, and a fallback → `failed` with action `reject(spec)`. The protocol content is
+ * the `spec` parameter. The default implementations are inert; an interpreter supplies its own
+ * with `machine.provide(...)` (the runtime: real crypto) or reads the specs without running
+ * anything (`roleOf`: the explorer, the exporters, diagrams).
+ * @module
+ */
+import { type AnyStateMachine, setup } from 'xstate';
+import type { TransitionSpec, Trigger } from './steps.ts';
+import type { Var } from './terms.ts';
+
+/** Why a party stopped in `failed`. `code` is a stable, typed reason. */
+export interface Failure {
+  readonly label: string;
+  readonly code: FailureCode;
+  readonly message: string;
+}
+export type FailureCode =
+  | 'decode' // the bytes are not a well-formed encoding (impl/wire)
+  | 'type' // a value of the wrong sort where the pattern wants another
+  | 'mismatch' // a constant or already-known value differs
+  | 'check' // a labelled check failed (signature, MAC, reference value)
+  | 'destructor' // decryption or another destructor did not apply
+  | 'crypto' // a primitive rejected its input (invalid point, scalar)
+  | 'unexpected'; // a message arrived where none was expected
+
+export interface OutMessage {
+  readonly to: string;
+  readonly label: string;
+  readonly value: unknown;
+}
+export interface ClaimRecord {
+  readonly event: string;
+  readonly tag: string;
+  readonly peer: unknown;
+  readonly data: unknown;
+}
+/** A role instance's context. Values are whatever the interpreter uses (bytes, terms). */
+export interface RoleContext {
+  readonly role: string;
+  readonly env: Readonly<Record<string, unknown>>;
+  readonly outbox: readonly OutMessage[];
+  readonly claims: readonly ClaimRecord[];
+  readonly stored: Readonly<Record<string, unknown>>;
+  readonly failure: Failure | null;
+}
+export interface RoleInput {
+  readonly env: Readonly<Record<string, unknown>>;
+}
+export type RoleEvent = { type: 'START' } | { type: 'MSG'; from: string; label: string; bytes: Uint8Array };
+
+/** What a role declares besides its transitions: who it is and what it knows initially. */
+export interface RoleMeta {
+  readonly role: string;
+  /** the party that plays it: TTP, TEE, TPM, TDDL or TZTCM (or a classic role name) */
+  readonly party: string;
+  /** variables bound before the run by the protocol's long-term set-up */
+  readonly knows: readonly Var[];
+  readonly initial: string;
+}
+
+export interface RoleDef extends RoleMeta {
+  readonly transitions: readonly TransitionSpec[];
+}
+
+// Inert default implementations: a machine run without an interpreter does nothing.
+const roleSetup = setup({
+  types: {
+    context: {} as RoleContext,
+    events: {} as RoleEvent,
+    input: {} as RoleInput,
+  },
+  actions: {
+    step: (_args, _spec: TransitionSpec) => {},
+    reject: (_args, _spec: TransitionSpec) => {},
+  },
+  guards: {
+    accepts: (_args, _spec: TransitionSpec) => false,
+  },
+});
+
+/** A party machine. Typed loosely: interpreters read it through `roleOf` and provide their own
+ * implementations; the state value type is not useful to them. */
+export type RoleMachine = AnyStateMachine;
+
+/** Build the XState machine of a role. */
+export function roleMachine(def: RoleDef): RoleMachine {
+  const states: Record<string, object> = {};
+  const byState = new Map<string, TransitionSpec[]>();
+  for (const t of def.transitions) {
+    if (t.to === 'failed') throw new Error(`${def.role}: ${t.label} targets the reserved state 'failed'`);
+    byState.set(t.from, [...(byState.get(t.from) ?? []), t]);
+  }
+  const names = new Set<string>([def.initial, ...def.transitions.flatMap((t) => [t.from, t.to])]);
+  for (const s of names) {
+    const out = byState.get(s) ?? [];
+    if (out.length === 0) {
+      states[s] = { type: 'final' };
+      continue;
+    }
+    const on: Partial<Record<Trigger, object[]>> = {};
+    for (const t of out) {
+      on[t.trigger] = [
+        ...(on[t.trigger] ?? []),
+        { guard: { type: 'accepts', params: t }, target: t.to, actions: [{ type: 'step', params: t }] },
+      ];
+    }
+    // the fallback of each trigger: the first transition's spec names what was expected
+    for (const trig of Object.keys(on) as Trigger[]) {
+      const first = out.find((t) => t.trigger === trig)!;
+      on[trig]!.push({ target: 'failed', actions: [{ type: 'reject', params: first }] });
+    }
+    states[s] = { on };
+  }
+  states['failed'] = { type: 'final' };
+  const meta: RoleMeta = { role: def.role, party: def.party, knows: def.knows, initial: def.initial };
+  return roleSetup.createMachine({
+    id: def.role,
+    initial: def.initial,
+    context: ({ input }) => ({ role: def.role, env: input.env, outbox: [], claims: [], stored: {}, failure: null }),
+    meta,
+    states: states as never,
+  }) as unknown as RoleMachine;
+}
+
+/** One transition as read back from a machine's state nodes. */
+export interface ReadTransition {
+  readonly source: string;
+  readonly trigger: Trigger;
+  readonly spec: TransitionSpec;
+}
+
+/**
+ * Read a role back from its machine: the metadata from the root node and every transition from
+ * the state nodes' guarded transitions. This is how every interpreter sees a protocol.
+ */
+export function roleOf(machine: AnyStateMachine): RoleDef {
+  const meta = machine.root.meta as RoleMeta | undefined;
+  if (!meta || typeof meta.role !== 'string') throw new Error(`machine ${machine.id} is not a party machine (no role metadata)`);
+  const transitions: TransitionSpec[] = [];
+  for (const node of Object.values(machine.root.states)) {
+    for (const [event, defs] of node.transitions) {
+      for (const d of defs) {
+        const g = d.guard as { type?: string; params?: TransitionSpec } | undefined;
+        if (g && typeof g === 'object' && g.type === 'accepts' && g.params) {
+          if (g.params.trigger !== event) throw new Error(`${meta.role}: transition ${g.params.label} filed under ${event}`);
+          transitions.push(g.params);
+        }
+      }
+    }
+  }
+  return { ...meta, transitions };
+}
+
+/** A variant edit: rebuild a machine with each transition mapped (returning null drops it). */
+export function editRole(machine: AnyStateMachine, f: (t: TransitionSpec) => TransitionSpec | null): RoleMachine {
+  const def = roleOf(machine);
+  const transitions = def.transitions.map(f).filter((t): t is TransitionSpec => t !== null);
+  return roleMachine({ ...def, transitions });
+}
+

@@ -1,0 +1,213 @@
+/**
+ * The symbolic term algebra every interpreter shares.
+ *
+ * A term is plain data (JSON-serialisable, hashable by its printed form). Function symbols are
+ * named as Tamarin names them and take their arguments in Tamarin's order (`sign(m, sk)`,
+ * `senc(m, k)`, `aenc(m, pk)`), so the exporter maps one to one. The table `SYMBOLS` is the
+ * single description of each symbol: arity, whether the attacker may apply it, which Tamarin
+ * builtin declares it, and the sort of its concrete value. Equations live in `equations.ts`.
+ * @module
+ */
+
+/** Sorts of values. The runtime enforces them on receive (typed wire encoding), so the
+ * explorer can treat received variables as typed, matching what the implementation checks. */
+export type Sort =
+  | 'msg' // anything (no type check)
+  | 'nonce' // 32 random bytes
+  | 'const' // a public constant (ASCII label)
+  | 'agent' // an agent identity (a public constant)
+  | 'skey' // a private scalar: ECDSA signing key or DH exponent
+  | 'point' // an EC point: pk(sk) or 'g'^x
+  | 'sig' // an ECDSA signature
+  | 'digest' // hash or MAC output, or a KDF-derived key
+  | 'ct' // ciphertext
+  | 'bool'; // the constant `true`
+
+/** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. */
+export interface Var {
+  readonly t: 'var';
+  readonly name: string;
+  readonly sort: Sort;
+}
+/** A public constant such as `'report'` (Tamarin `'report'`). */
+export interface Const {
+  readonly t: 'const';
+  readonly name: string;
+}
+/** A name: a fresh value created by one role instance or by the long-term set-up. Only
+ * interpreters create these (the explorer's symbolic instances); machines never contain them. */
+export interface Name {
+  readonly t: 'name';
+  readonly name: string;
+  readonly sort: Sort;
+}
+/** A function application. `tuple` is n-ary (Tamarin `<a, b, c>`). */
+export interface App {
+  readonly t: 'app';
+  readonly f: FunctionSymbol;
+  readonly args: readonly Term[];
+}
+export type Term = Var | Const | Name | App;
+
+export type FunctionSymbol =
+  | 'tuple'
+  | 'pk'
+  | 'sign'
+  | 'verify'
+  | 'true'
+  | 'h'
+  | 'hmac'
+  | 'senc'
+  | 'sdec'
+  | 'aenc'
+  | 'adec'
+  | 'kdfa'
+  | 'kdfe'
+  | 'exp'
+  | 'mult';
+
+export interface SymbolInfo {
+  /** number of arguments; -1 for n-ary */
+  readonly arity: number;
+  /** may the attacker apply it to terms it knows? (all symbols here are public) */
+  readonly public: boolean;
+  /** constructor (builds values) or destructor (only reduces by an equation) */
+  readonly role: 'constructor' | 'destructor';
+  /** the Tamarin builtin that declares it, or 'functions' for a user-declared free function */
+  readonly tamarin: 'pairing' | 'signing' | 'hashing' | 'symmetric-encryption' | 'asymmetric-encryption' | 'diffie-hellman' | 'functions';
+  /** sort of a concrete value of this application */
+  readonly sort: Sort;
+}
+
+/** The primitives, as data (Verifpal style): one generic deduction engine reads this table. */
+export const SYMBOLS: Readonly<Record<FunctionSymbol, SymbolInfo>> = {
+  tuple: { arity: -1, public: true, role: 'constructor', tamarin: 'pairing', sort: 'msg' },
+  pk: { arity: 1, public: true, role: 'constructor', tamarin: 'signing', sort: 'point' },
+  sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig' },
+  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool' },
+  true: { arity: 0, public: true, role: 'constructor', tamarin: 'signing', sort: 'bool' },
+  h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest' },
+  hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
+  senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct' },
+  sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg' },
+  aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct' },
+  adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg' },
+  kdfa: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
+  kdfe: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
+  exp: { arity: 2, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'point' },
+  // product of exponents; appears only inside normalised `exp` terms (DH exponents commute)
+  mult: { arity: -1, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'skey' },
+};
+
+// ---------------------------------------------------------------- constructors
+
+export const v = (name: string, sort: Sort = 'msg'): Var => ({ t: 'var', name, sort });
+export const c = (name: string): Const => ({ t: 'const', name });
+export const name = (n: string, sort: Sort): Name => ({ t: 'name', name: n, sort });
+export const app = (f: FunctionSymbol, ...args: Term[]): App => {
+  const arity = SYMBOLS[f].arity;
+  if (arity >= 0 && args.length !== arity) throw new TypeError(`${f} takes ${arity} arguments, got ${args.length}`);
+  return { t: 'app', f, args };
+};
+/** `<a, b, …>` */
+export const tup = (...items: Term[]): App => app('tuple', ...items);
+export const pk = (sk: Term) => app('pk', sk);
+/** `sign(m, sk)` (Tamarin's argument order) */
+export const sign = (m: Term, sk: Term) => app('sign', m, sk);
+export const verify = (sig: Term, m: Term, pub: Term) => app('verify', sig, m, pub);
+export const TRUE: App = app('true');
+export const h = (m: Term) => app('h', m);
+export const hmac = (k: Term, m: Term) => app('hmac', k, m);
+export const senc = (m: Term, k: Term) => app('senc', m, k);
+export const sdec = (ct: Term, k: Term) => app('sdec', ct, k);
+export const aenc = (m: Term, pub: Term) => app('aenc', m, pub);
+export const adec = (ct: Term, sk: Term) => app('adec', ct, sk);
+/** TPM2 KDFa(key, label, contextU, contextV) — TPM 2.0 Part 1 §11.4.10.2 */
+export const kdfa = (k: Term, label: string, u: Term, w: Term) => app('kdfa', k, c(label), u, w);
+/** TPM2 KDFe(Z, label, partyU, partyV) — TPM 2.0 Part 1 §11.4.10.3 */
+export const kdfe = (z: Term, label: string, u: Term, w: Term) => app('kdfe', z, c(label), u, w);
+/** the DH generator `'g'` */
+export const G: Const = c('g');
+/** `b ^ x` */
+export const exp = (b: Term, x: Term) => app('exp', b, x);
+
+// ---------------------------------------------------------------- inspection
+
+export function isVar(t: Term): t is Var {
+  return t.t === 'var';
+}
+export function isApp(t: Term, f?: FunctionSymbol): t is App {
+  return t.t === 'app' && (f === undefined || t.f === f);
+}
+
+/** Variables of a term, in first-occurrence order, without duplicates. */
+export function varsOf(t: Term, acc: Var[] = [], seen = new Set<string>()): Var[] {
+  if (t.t === 'var') {
+    if (!seen.has(t.name)) {
+      seen.add(t.name);
+      acc.push(t);
+    }
+  } else if (t.t === 'app') for (const a of t.args) varsOf(a, acc, seen);
+  return acc;
+}
+
+/** Replace variables by terms (variables missing from `s` are left in place). */
+export function substitute(t: Term, s: ReadonlyMap<string, Term> | Readonly<Record<string, Term>>): Term {
+  const get = s instanceof Map ? (k: string) => s.get(k) : (k: string) => (s as Record<string, Term>)[k];
+  const go = (u: Term): Term => {
+    if (u.t === 'var') return get(u.name) ?? u;
+    if (u.t === 'app') return { t: 'app', f: u.f, args: u.args.map(go) };
+    return u;
+  };
+  return go(t);
+}
+
+/** Structural map over a term, bottom-up. */
+export function mapTerm(t: Term, f: (u: Term) => Term): Term {
+  if (t.t === 'app') return f({ t: 'app', f: t.f, args: t.args.map((a) => mapTerm(a, f)) });
+  return f(t);
+}
+
+export function termEquals(a: Term, b: Term): boolean {
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'var':
+    case 'const':
+      return a.name === (b as Var | Const).name;
+    case 'name':
+      return a.name === (b as Name).name;
+    case 'app': {
+      const bb = b as App;
+      if (a.f !== bb.f || a.args.length !== bb.args.length) return false;
+      for (let i = 0; i < a.args.length; i++) if (!termEquals(a.args[i]!, bb.args[i]!)) return false;
+      return true;
+    }
+  }
+}
+
+/** Does `needle` occur in `t` (as a subterm)? */
+export function occurs(needle: Term, t: Term): boolean {
+  if (termEquals(needle, t)) return true;
+  return t.t === 'app' && t.args.some((a) => occurs(needle, a));
+}
+
+/** Readable form in the design's notation: `<a, b>`, `~n`, `'c'`, `f(x, y)`, `b^x`. */
+export function show(t: Term): string {
+  switch (t.t) {
+    case 'var':
+      return t.name;
+    case 'const':
+      return `'${t.name}'`;
+    case 'name':
+      return `~${t.name}`;
+    case 'app':
+      if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
+      if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
+      if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
+      if (t.f === 'true') return 'true';
+      return `${t.f}(${t.args.map(show).join(', ')})`;
+  }
+}
+function showAtom(t: Term): string {
+  return t.t === 'app' && t.f === 'exp' ? `(${show(t)})` : show(t);
+}
