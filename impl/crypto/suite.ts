@@ -40,8 +40,9 @@ export interface CryptoSuite {
   /**
    * TPM 2.0 Part 1 §11.4.10.2 KDFa (SP 800-108 counter mode, HMAC): label is the ASCII label
    * WITHOUT the trailing NUL (the function appends the 0x00 as TPM does); bits = output length
-   * in bits. When bits is not a multiple of 8 the output has ceil(bits/8) bytes and the unused
-   * high-order bits of the first byte are cleared, as the TPM reference code does.
+   * in bits, an integer in [1, 2^19] (else CryptoError('bad-length'); zero is refused rather than
+   * returning an empty key). When bits is not a multiple of 8 the output has ceil(bits/8) bytes
+   * and the unused high-order bits of the first byte are cleared, as the TPM reference code does.
    */
   kdfa(key: Uint8Array, label: string, contextU: Uint8Array, contextV: Uint8Array, bits: number): Uint8Array;
   /**

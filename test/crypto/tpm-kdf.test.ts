@@ -118,7 +118,6 @@ describe('KDFa (TPM 2.0 Part 1 §11.4.10.2)', () => {
     for (const bits of [1, 7, 9, 13, 255, 257]) {
       const out = suite.kdfa(key, 'ATH', new Uint8Array(0), new Uint8Array(0), bits);
       assert.equal(out.length, Math.ceil(bits / 8));
-      assert.equal((out[0] as number) >> bits % 8 || bits % 8 === 0 ? 0 : 0, 0);
       if (bits % 8 !== 0) assert.equal((out[0] as number) >>> bits % 8, 0, `bits=${bits}`);
     }
   });
@@ -170,6 +169,13 @@ describe('KDFe (TPM 2.0 Part 1 §11.4.10.3)', () => {
       const h = byAlgId[v.HashAlg];
       assert.ok(h, `${v.Name}: unknown hash alg ${v.HashAlg}`);
       const r = rec(v);
+      if (v.Bits === 0) {
+        // Upstream expects an empty result (record 45_SHA384_0); we refuse a zero-length key
+        // instead, since no TPM use derives one and it would only hide a caller's bug.
+        assert.equal(v.Result, '');
+        assert.throws(() => kdfe(h, r.z, r.label, r.u, r.w, v.Bits), isCryptoError('bad-length'), v.Name);
+        continue;
+      }
       assert.equal(toHex(kdfe(h, r.z, r.label, r.u, r.w, v.Bits)), v.Result, v.Name);
     }
   });
