@@ -16,6 +16,8 @@ function mapStepTerms(s: Step, f: (t: Term) => Term): Step {
       return { ...s, pattern: m(s.pattern) };
     case 'let':
       return { ...s, t: m(s.t) };
+    case 'match':
+      return { ...s, pattern: m(s.pattern), t: m(s.t) };
     case 'check':
       return { ...s, left: m(s.left), right: m(s.right) };
     case 'send':

@@ -28,6 +28,9 @@ export type Step =
   | { readonly op: 'fresh'; readonly v: Var }
   /** compute a value; fails if a destructor in `t` does not reduce (e.g. decryption fails) */
   | { readonly op: 'let'; readonly v: Var; readonly t: Term; readonly label: string }
+  /** destructure a computed value with a pattern (same semantics as a receive pattern), e.g.
+   * `match(<na, A>, adec(ct, skB))`; fails if the value does not have the pattern's shape */
+  | { readonly op: 'match'; readonly pattern: Term; readonly t: Term; readonly label: string }
   /** compare two computed values (for a signature: verify(sig, m, pk) against true) */
   | { readonly op: 'check'; readonly left: Term; readonly right: Term; readonly label: string; readonly why: string }
   /** send a message to role `to` over the (attacker-controlled) network */
@@ -54,6 +57,7 @@ export interface TransitionSpec {
 export const recv = (from: string, label: string, pattern: Term): Step => ({ op: 'recv', from, pattern, label });
 export const fresh = (v: Var): Step => ({ op: 'fresh', v });
 export const let_ = (v: Var, t: Term, label = `let ${v.name}`): Step => ({ op: 'let', v, t, label });
+export const match = (pattern: Term, t: Term, label: string): Step => ({ op: 'match', pattern, t, label });
 export const check = (label: string, left: Term, right: Term, why: string): Step => ({ op: 'check', left, right, label, why });
 export const send = (to: string, label: string, t: Term): Step => ({ op: 'send', to, t, label });
 export const claim = (event: ClaimEvent, tag: string, peer: Term | null, data: Term): Step => ({ op: 'claim', event, tag, peer, data });

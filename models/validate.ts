@@ -7,6 +7,7 @@
  * - a role starts with its `knows` variables bound (agent variables included);
  * - `recv` binds the pattern's variables that stand in tuple or top positions; a variable under
  *   any other function symbol must already be bound or be bound elsewhere in the same pattern;
+ * - `match` destructures a computed value with a pattern, binding as `recv` does;
  * - `fresh` and `let` bind a new variable (never rebind one);
  * - `check`, `send`, `claim`, `store` and `let` right sides use bound variables only.
  * @module
@@ -45,6 +46,13 @@ function stepProblems(step: Step, bound: Set<string>, where: string): string[] {
       const { binds, reads } = patternBinds(step.pattern);
       for (const b of binds) bound.add(b);
       for (const r of reads) if (!bound.has(r)) out.push(`${where}: receive pattern '${step.label}' reads '${r}' under a function symbol before it is bound`);
+      break;
+    }
+    case 'match': {
+      need(step.t, `match '${step.label}'`);
+      const { binds, reads } = patternBinds(step.pattern);
+      for (const b of binds) bound.add(b);
+      for (const r of reads) if (!bound.has(r)) out.push(`${where}: match pattern '${step.label}' reads '${r}' under a function symbol before it is bound`);
       break;
     }
     case 'fresh':

@@ -1,0 +1,16 @@
+/**
+ * The `tcv` commands. Each is loaded only when it runs, so that a command does not pay for the
+ * modules of the others (the explorer, the exporters, the crypto).
+ * @module
+ */
+import type { Command } from '../command.ts';
+
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
+];
