@@ -1,7 +1,7 @@
 /**
  * The TPM 2.0-compatible suite: NIST P-256 (FIPS 186-5 / SEC 2) for ECDH and ECDSA, SHA-256
  * (FIPS 180-4), HMAC-SHA256 (RFC 2104), KDFa/KDFe (TPM 2.0 Part 1 §11.4.10), AES-128-CFB
- * (SP 800-38A §6.3, TPM 2.0 Part 1 §21.3 parameter encryption) and AES-256-GCM (SP 800-38D).
+ * (SP 800-38A §6.3; TPM 2.0 Part 1 "CFB Mode Parameter Encryption") and AES-256-GCM (SP 800-38D).
  * Everything is a thin layer over noble; this file only fixes parameters and checks inputs.
  * @module
  */
