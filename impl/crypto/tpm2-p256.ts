@@ -102,8 +102,9 @@ export const tpm2P256: CryptoSuite = Object.freeze({
   },
 
   /**
-   * RFC 9380 §5.3.1 expand_message_xmd(seed, DST, 48) with SHA-256, then the FIPS 186-5
-   * §A.4.1-style reduction `(c mod (n-1)) + 1` (noble `mapHashToField`): 384 bits reduced
+   * RFC 9380 §5.3.1 expand_message_xmd(seed, DST, 48) with SHA-256, then the reduction
+   * `d = (c mod (n-1)) + 1` of FIPS 186-4 §B.4.1 "key pair generation using extra random
+   * bits" (noble `mapHashToField`): 384 bits reduced
    * into [1, n-1] have statistical distance < 2^-128 from uniform, and no rejection loop.
    */
   scalarFromSeed(seed: Uint8Array): Uint8Array {
