@@ -24,7 +24,13 @@ export const T = {
   cmd2: v('cmd2', 'nonce'),
   rsp1: v('rsp1', 'nonce'),
   rsp2: v('rsp2', 'nonce'),
-  mac: v('mac', 'digest'),
+  macOpen: v('macOpen', 'digest'),
+  macOpened: v('macOpened', 'digest'),
+  macCmd1: v('macCmd1', 'digest'),
+  macCmd2: v('macCmd2', 'digest'),
+  macRsp1: v('macRsp1', 'digest'),
+  macRsp2: v('macRsp2', 'digest'),
+  macClose: v('macClose', 'digest'),
 } as const;
 
 /** `hmac(K_uuid, <'cmd', sid, i, cmd>)` — the command MAC, one definition for both sides. */
@@ -34,7 +40,7 @@ export const rspMac = (i: string, rsp: typeof T.rsp1) => hmac(T.K, tup(c('rsp'),
 
 /** TDDL role of protocol 4: two commands in one session. */
 export function tddlSession() {
-  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, mac } = T;
+  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, macOpened, macRsp1, macRsp2 } = T;
   return roleMachine({
     role: 'TDDL',
     party: 'TDDL',
@@ -54,8 +60,8 @@ export function tddlSession() {
         to: 'waitResponse1',
         trigger: 'MSG',
         steps: [
-          recv('TZTCM', 'Opened', tup(sid, nZ, mac)),
-          check('open MAC', mac, hmac(K, tup(c('opened'), sid, nD, nZ)), 'the session-open MAC under K_uuid'),
+          recv('TZTCM', 'Opened', tup(sid, nZ, macOpened)),
+          check('open MAC', macOpened, hmac(K, tup(c('opened'), sid, nD, nZ)), 'the session-open MAC under K_uuid'),
           fresh(cmd1),
           claim('Running', 'cmd', self, tup(sid, c('1'), cmd1)),
           send('TZTCM', 'InvokeCommand', tup(sid, c('1'), cmd1, cmdMac('1', cmd1))),
@@ -67,8 +73,8 @@ export function tddlSession() {
         to: 'waitResponse2',
         trigger: 'MSG',
         steps: [
-          recv('TZTCM', 'InvokeResponse', tup(sid, c('1'), rsp1, mac)),
-          check('response MAC', mac, rspMac('1', rsp1), 'the response MAC under K_uuid'),
+          recv('TZTCM', 'InvokeResponse', tup(sid, c('1'), rsp1, macRsp1)),
+          check('response MAC', macRsp1, rspMac('1', rsp1), 'the response MAC under K_uuid'),
           claim('Commit', 'rsp', self, tup(sid, c('1'), rsp1)),
           fresh(cmd2),
           claim('Running', 'cmd', self, tup(sid, c('2'), cmd2)),
@@ -81,8 +87,8 @@ export function tddlSession() {
         to: 'done',
         trigger: 'MSG',
         steps: [
-          recv('TZTCM', 'InvokeResponse', tup(sid, c('2'), rsp2, mac)),
-          check('response MAC', mac, rspMac('2', rsp2), 'the response MAC under K_uuid'),
+          recv('TZTCM', 'InvokeResponse', tup(sid, c('2'), rsp2, macRsp2)),
+          check('response MAC', macRsp2, rspMac('2', rsp2), 'the response MAC under K_uuid'),
           claim('Commit', 'rsp', self, tup(sid, c('2'), rsp2)),
           claim('Secret', 'Kuuid', self, K),
           send('TZTCM', 'CloseSession', tup(c('close'), sid, hmac(K, tup(c('close'), sid, c('2'))))),

@@ -73,7 +73,8 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
   const twoPhase = opts.mode === 'two-phase';
   const R = v('R', 'point');
   const Z2 = v('Z2', 'point');
-  const mac = v('mac', 'digest');
+  const mac1 = v('mac1', 'digest');
+  const mac2 = v('mac2', 'digest');
   const seedSteps: Step[] = twoPhase
     ? [let_(Z2, exp(R, e)), let_(seed, kdfe(tup(Z, Z2), 'SECRET', E, Q))]
     : [let_(seed, kdfe(Z, 'SECRET', E, Q))];
@@ -116,8 +117,8 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       to: 'waitPolicyResponse',
       trigger: 'MSG' as const,
       steps: [
-        recv('TPM', 'ConfirmResponse', tup(nT1, mac)),
-        check('response HMAC', mac, hmac(sKey, tup(h(c('GetTime-rsp')), nT1, nC1)), 'the response HMAC under the session key'),
+        recv('TPM', 'ConfirmResponse', tup(nT1, mac1)),
+        check('response HMAC', mac1, hmac(sKey, tup(h(c('GetTime-rsp')), nT1, nC1)), 'the response HMAC under the session key'),
         claim('Commit', 'cmd', null, tup(c('GetTime-rsp'), nT1, nC1)),
         claim('Commit', 'session', self, tup(E, nC, nT)),
         claim('Secret', 'skey', self, sKey),
@@ -132,8 +133,8 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       to: opts.unseal ? 'waitUnsealResponse' : 'done',
       trigger: 'MSG' as const,
       steps: [
-        recv('TPM', 'PolicySignedResponse', tup(nT2, mac)),
-        check('response HMAC', mac, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)), 'the response HMAC under the session key'),
+        recv('TPM', 'PolicySignedResponse', tup(nT2, mac2)),
+        check('response HMAC', mac2, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)), 'the response HMAC under the session key'),
         ...(opts.unseal ? unsealRequest() : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
@@ -157,15 +158,15 @@ function unsealRequest(): Step[] {
 /** Protocol 3, TEE side: check the response HMAC, decrypt, store in secure storage. */
 function unsealReceive() {
   const { self, sKey, nC3, nT3, ct, S } = K;
-  const mac = v('mac', 'digest');
+  const mac3 = v('mac3', 'digest');
   return {
     label: 'tee.receiveSecret',
     from: 'waitUnsealResponse',
     to: 'done',
     trigger: 'MSG' as const,
     steps: [
-      recv('TPM', 'UnsealResponse', tup(ct, nT3, mac)),
-      check('Unseal response HMAC', mac, hmac(sKey, tup(h(ct), nT3, nC3)), 'the response HMAC under the session key'),
+      recv('TPM', 'UnsealResponse', tup(ct, nT3, mac3)),
+      check('Unseal response HMAC', mac3, hmac(sKey, tup(h(ct), nT3, nC3)), 'the response HMAC under the session key'),
       let_(S, sdec(ct, kdfa(sKey, 'CFB', nT3, nC3)), 'decrypt'),
       store('tee-secure-storage', S),
       claim('Commit', 'secret', self, tup(S, nC3, nT3)),

@@ -91,7 +91,8 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
   const r = v('r', 'skey');
   const R = v('R', 'point');
   const Z2 = v('Z2', 'point');
-  const mac = v('mac', 'digest');
+  const mac1 = v('mac1', 'digest');
+  const mac2 = v('mac2', 'digest');
   const session: Step[] = twoPhase
     ? [
         // TPM2_EC_Ephemeral: an ephemeral TPM key; TPM2_ZGen_2Phase: Z = (Q^e, R^e) (SP 800-56A C(2e, 2s))
@@ -132,9 +133,9 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
       to: 'waitPolicySigned',
       trigger: 'MSG' as const,
       steps: [
-        recv('TEE', 'ConfirmSession', tup(c('GetTime'), nC1, mac)),
+        recv('TEE', 'ConfirmSession', tup(c('GetTime'), nC1, mac1)),
         // command HMAC: hmac(sessionKey, cpHash || nonceCaller || nonceTPM) — Part 1 §19.6.5
-        check('command HMAC', mac, hmac(sKey, tup(h(c('GetTime')), nC1, nT)), 'the command HMAC under the session key'),
+        check('command HMAC', mac1, hmac(sKey, tup(h(c('GetTime')), nC1, nT)), 'the command HMAC under the session key'),
         claim('Commit', 'cmd', null, tup(c('GetTime'), nC1, nT)),
         fresh(nT1),
         claim('Running', 'session', null, tup(E, nC, nT)),
@@ -148,8 +149,8 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
       to: opts.unseal ? 'waitUnseal' : 'done',
       trigger: 'MSG' as const,
       steps: [
-        recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac)),
-        check('command HMAC', mac, hmac(sKey, tup(h(tup(c('PolicySigned'), pol)), nC2, nT1)), 'the command HMAC under the session key'),
+        recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac2)),
+        check('command HMAC', mac2, hmac(sKey, tup(h(tup(c('PolicySigned'), pol)), nC2, nT1)), 'the command HMAC under the session key'),
         // TPM2_VerifySignature: the TEE token, issued by the TTP for this node
         check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
         // TPM2_PolicySigned: the TEE's signature over this session's newest nonceTPM
@@ -175,15 +176,15 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
 /** Protocol 3 at the TPM: TPM2_Unseal in the authorised session, response encrypted (CFB). */
 function unsealTransition() {
   const { self, S, sKey, nC3, nT2, nT3, kE, ct, pcr, pcrPolicy } = K;
-  const mac = v('mac', 'digest');
+  const mac3 = v('mac3', 'digest');
   return {
     label: 'tpm.unseal',
     from: 'waitUnseal',
     to: 'done',
     trigger: 'MSG' as const,
     steps: [
-      recv('TEE', 'Unseal', tup(c('Unseal'), nC3, mac)),
-      check('command HMAC', mac, hmac(sKey, tup(h(c('Unseal')), nC3, nT2)), 'the command HMAC under the session key'),
+      recv('TEE', 'Unseal', tup(c('Unseal'), nC3, mac3)),
+      check('command HMAC', mac3, hmac(sKey, tup(h(c('Unseal')), nC3, nT2)), 'the command HMAC under the session key'),
       // the sealed object's policy: PolicySigned by a TTP-tokened TEE (the state we are in) and PolicyPCR
       check('PolicyPCR', pcr, pcrPolicy, 'the PCR value the sealed object is bound to'),
       fresh(nT3),

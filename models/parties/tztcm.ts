@@ -16,7 +16,7 @@ import { T, cmdMac, rspMac } from './tddl.ts';
 
 /** TZTCM role of protocol 4: serves one session of two commands. */
 export function tztcmSession() {
-  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, mac } = T;
+  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, macOpen, macCmd1, macCmd2, macClose } = T;
   return roleMachine({
     role: 'TZTCM',
     party: 'TZTCM',
@@ -29,8 +29,8 @@ export function tztcmSession() {
         to: 'waitCommand1',
         trigger: 'MSG',
         steps: [
-          recv('TDDL', 'OpenSession', tup(c('open'), uuid, nD, mac)),
-          check('open MAC', mac, hmac(K, tup(c('open'), uuid, nD)), 'the OpenSession MAC under K_uuid of this UUID'),
+          recv('TDDL', 'OpenSession', tup(c('open'), uuid, nD, macOpen)),
+          check('open MAC', macOpen, hmac(K, tup(c('open'), uuid, nD)), 'the OpenSession MAC under K_uuid of this UUID'),
           fresh(sid),
           fresh(nZ),
           send('TDDL', 'Opened', tup(sid, nZ, hmac(K, tup(c('opened'), sid, nD, nZ)))),
@@ -42,8 +42,8 @@ export function tztcmSession() {
         to: 'waitCommand2',
         trigger: 'MSG',
         steps: [
-          recv('TDDL', 'InvokeCommand', tup(sid, c('1'), cmd1, mac)),
-          check('command MAC', mac, cmdMac('1', cmd1), 'the command MAC under K_uuid'),
+          recv('TDDL', 'InvokeCommand', tup(sid, c('1'), cmd1, macCmd1)),
+          check('command MAC', macCmd1, cmdMac('1', cmd1), 'the command MAC under K_uuid'),
           claim('Commit', 'cmd', self, tup(sid, c('1'), cmd1)),
           fresh(rsp1),
           claim('Running', 'rsp', self, tup(sid, c('1'), rsp1)),
@@ -56,8 +56,8 @@ export function tztcmSession() {
         to: 'waitClose',
         trigger: 'MSG',
         steps: [
-          recv('TDDL', 'InvokeCommand', tup(sid, c('2'), cmd2, mac)),
-          check('command MAC', mac, cmdMac('2', cmd2), 'the command MAC under K_uuid'),
+          recv('TDDL', 'InvokeCommand', tup(sid, c('2'), cmd2, macCmd2)),
+          check('command MAC', macCmd2, cmdMac('2', cmd2), 'the command MAC under K_uuid'),
           claim('Commit', 'cmd', self, tup(sid, c('2'), cmd2)),
           fresh(rsp2),
           claim('Running', 'rsp', self, tup(sid, c('2'), rsp2)),
@@ -70,8 +70,8 @@ export function tztcmSession() {
         to: 'done',
         trigger: 'MSG',
         steps: [
-          recv('TDDL', 'CloseSession', tup(c('close'), sid, mac)),
-          check('close MAC', mac, hmac(K, tup(c('close'), sid, c('2'))), 'the CloseSession MAC under K_uuid'),
+          recv('TDDL', 'CloseSession', tup(c('close'), sid, macClose)),
+          check('close MAC', macClose, hmac(K, tup(c('close'), sid, c('2'))), 'the CloseSession MAC under K_uuid'),
           claim('Secret', 'Kuuid', self, K),
           claim('Finish', 'tztcm-session', null, self),
         ],

@@ -1,0 +1,94 @@
+/**
+ * Execute one machine transition concretely: decode the received bytes, then run the steps in
+ * order over the role's environment. The result is data — the new environment, outgoing
+ * messages, claims and stored values, or a typed failure naming the step — so the XState guard
+ * can decide and the action can commit without running anything twice.
+ * @module
+ */
+import type { ClaimRecord, Failure, OutMessage, RoleContext } from '../../models/role.ts';
+import type { TransitionSpec } from '../../models/steps.ts';
+import { decode, DecodeError, encode, EncodeError } from '../wire/codec.ts';
+import { type Value, valueEquals, showValue } from '../wire/value.ts';
+import { type EvalDeps, EvalFailure, evaluate, freshValue } from './evaluate.ts';
+import { matchPattern } from './match.ts';
+
+export interface Delivered {
+  readonly from: string;
+  readonly label: string;
+  readonly bytes: Uint8Array;
+}
+
+/** An outgoing message with its encoding (what goes on the wire). */
+export interface WireMessage extends OutMessage {
+  readonly value: Value;
+  readonly bytes: Uint8Array;
+}
+
+export type StepResult =
+  | {
+      readonly ok: true;
+      readonly env: Record<string, unknown>;
+      readonly outbox: WireMessage[];
+      readonly claims: ClaimRecord[];
+      readonly stored: Record<string, unknown>;
+    }
+  | { readonly ok: false; readonly failure: Failure };
+
+export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: Delivered | null, deps: EvalDeps): StepResult {
+  let env: Record<string, unknown> = { ...ctx.env };
+  const outbox: WireMessage[] = [];
+  const claims: ClaimRecord[] = [];
+  const stored: Record<string, unknown> = { ...ctx.stored };
+  let at = spec.label;
+  try {
+    for (const step of spec.steps) {
+      switch (step.op) {
+        case 'recv': {
+          at = `${spec.label}: receive ${step.label}`;
+          if (!msg) throw new EvalFailure('unexpected', `${step.label} expected, but no message was delivered`);
+          const v = decode(msg.bytes);
+          if (v instanceof DecodeError) throw new EvalFailure('decode', v.message);
+          env = matchPattern(step.pattern, v, env, deps, step.label);
+          break;
+        }
+        case 'fresh':
+          env[step.v.name] = freshValue(step.v.sort, deps);
+          break;
+        case 'let':
+          at = `${spec.label}: ${step.label}`;
+          env[step.v.name] = evaluate(step.t, env, deps);
+          break;
+        case 'match':
+          at = `${spec.label}: ${step.label}`;
+          env = matchPattern(step.pattern, evaluate(step.t, env, deps), env, deps, step.label);
+          break;
+        case 'check': {
+          at = `${spec.label}: check ${step.label}`;
+          const l = evaluate(step.left, env, deps);
+          const r = evaluate(step.right, env, deps);
+          if (!valueEquals(l, r)) throw new EvalFailure('check', `${step.label} failed: ${step.why}`);
+          break;
+        }
+        case 'send': {
+          at = `${spec.label}: send ${step.label}`;
+          const value = evaluate(step.t, env, deps);
+          outbox.push({ to: step.to, label: step.label, value, bytes: encode(value) });
+          break;
+        }
+        case 'claim':
+          claims.push({ event: step.event, tag: step.tag, peer: step.peer ? evaluate(step.peer, env, deps) : null, data: evaluate(step.data, env, deps) });
+          break;
+        case 'store':
+          stored[step.slot] = evaluate(step.t, env, deps);
+          break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof EvalFailure) return { ok: false, failure: { label: at, code: e.code, message: e.message } };
+    if (e instanceof EncodeError) return { ok: false, failure: { label: at, code: 'type', message: `cannot encode: ${e.message}` } };
+    throw e;
+  }
+  return { ok: true, env, outbox, claims, stored };
+}
+
+export { showValue };

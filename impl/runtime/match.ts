@@ -1,0 +1,64 @@
+/**
+ * Concrete pattern matching, with the semantics of models/validate.ts: variables in tuple (or
+ * top) positions bind — checking the value's kind against the variable's sort — or are compared
+ * if already bound; constants compare; tuples destructure; any other subterm is evaluated once
+ * the rest of the pattern has bound its variables, and compared.
+ * @module
+ */
+import type { Sort, Term } from '../../models/terms.ts';
+import { type Value, valueEquals, showValue } from '../wire/value.ts';
+import { type EvalDeps, EvalFailure, evaluate } from './evaluate.ts';
+
+/** Which value kinds a variable of each sort accepts (what a receiver can check on the wire). */
+const ACCEPTS: Record<Sort, readonly Value['k'][] | 'any'> = {
+  msg: 'any',
+  nonce: ['bytes'],
+  digest: ['bytes'],
+  ct: ['bytes'],
+  const: ['const'],
+  agent: ['const'],
+  bool: ['const'],
+  skey: ['scalar'],
+  point: ['point'],
+  sig: ['sig'],
+};
+
+/** Match `value` against `pattern`, extending `env` (returned as a new object). Throws EvalFailure. */
+export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...env };
+  const deferred: [Term, Value, string][] = [];
+  const go = (p: Term, x: Value, path: string) => {
+    switch (p.t) {
+      case 'var': {
+        const bound = out[p.name] as Value | undefined;
+        if (bound !== undefined) {
+          if (!valueEquals(bound, x)) throw new EvalFailure('mismatch', `${what}: ${path} is not the expected ${p.name}`);
+          return;
+        }
+        const ok = ACCEPTS[p.sort];
+        if (ok !== 'any' && !ok.includes(x.k)) throw new EvalFailure('type', `${what}: ${path} should be a ${p.sort}, got ${x.k}`);
+        out[p.name] = x;
+        return;
+      }
+      case 'const':
+        if (x.k !== 'const' || x.s !== p.name) throw new EvalFailure('mismatch', `${what}: ${path} should be '${p.name}', got ${showValue(x)}`);
+        return;
+      case 'name':
+        throw new EvalFailure('type', `${what}: a pattern cannot contain a symbolic name`);
+      case 'app':
+        if (p.f === 'tuple') {
+          if (x.k !== 'tuple' || x.items.length !== p.args.length)
+            throw new EvalFailure('type', `${what}: ${path} should be a ${p.args.length}-tuple, got ${x.k === 'tuple' ? `${x.items.length}-tuple` : x.k}`);
+          p.args.forEach((a, i) => go(a, x.items[i]!, `${path}.${i + 1}`));
+          return;
+        }
+        deferred.push([p, x, path]);
+    }
+  };
+  go(pattern, value, 'message');
+  for (const [p, x, path] of deferred) {
+    const expect = evaluate(p, out, deps);
+    if (!valueEquals(expect, x)) throw new EvalFailure('mismatch', `${what}: ${path} does not equal the computed ${p.t === 'app' ? p.f : 'value'}`);
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+/**
+ * A concrete run of a protocol: each role instance is an XState actor of the role's machine,
+ * given real-crypto implementations with `machine.provide(...)`, connected by a `Network` whose
+ * deliveries the caller controls. `runHonest()` is the scheduler that simply delivers in order.
+ *
+ * The guard `accepts(spec)` executes the whole transition (decode, match, checks, crypto) and
+ * caches the result for that event; the `step` action commits it with `assign`, and `reject`
+ * records the typed failure. Nothing of the protocol is written here: it is all in `spec`.
+ * @module
+ */
+import { type AnyActorRef, assign, createActor } from 'xstate';
+import type { Protocol } from '../../models/protocol.ts';
+import type { ClaimRecord, Failure, RoleContext, RoleEvent } from '../../models/role.ts';
+import type { TransitionSpec } from '../../models/steps.ts';
+import { type CryptoSuite, type RandomSource, seededRandom, systemRandom, tpm2P256 } from '../crypto/index.ts';
+import type { Value } from '../wire/value.ts';
+import type { EvalDeps } from './evaluate.ts';
+import { type Delivered, type StepResult, type WireMessage, executeTransition } from './execute.ts';
+import { type Envelope, Network } from './network.ts';
+import { LongTermStore, agentsOf, initialEnv } from './setup.ts';
+
+export interface RunOptions {
+  /** deterministic randomness (HMAC_DRBG seeded with this); default: system randomness */
+  readonly seed?: number;
+  readonly suite?: CryptoSuite;
+  /** agents playing each role (default: the protocol's deployment) */
+  readonly deployment?: Readonly<Record<string, string>>;
+}
+
+export interface ClaimEvent extends ClaimRecord {
+  readonly seq: number;
+  readonly role: string;
+  readonly agent: string;
+  readonly data: Value;
+  readonly peer: Value | null;
+}
+
+export interface PartyState {
+  readonly role: string;
+  readonly agent: string;
+  readonly state: string;
+  readonly done: boolean;
+  readonly failure: Failure | null;
+  readonly stored: Readonly<Record<string, Value>>;
+}
+
+/** A message that reached a party that had already stopped (done or failed). */
+export interface Undeliverable {
+  readonly id: number;
+  readonly to: string;
+  readonly reason: string;
+}
+
+interface Party {
+  readonly role: string;
+  readonly agent: string;
+  readonly actor: AnyActorRef;
+  seenOut: number;
+  seenClaims: number;
+}
+
+export class ProtocolRun {
+  readonly network = new Network();
+  readonly claims: ClaimEvent[] = [];
+  readonly undeliverable: Undeliverable[] = [];
+  readonly sinks: Envelope[] = [];
+  private readonly parties = new Map<string, Party>();
+  private readonly deps: EvalDeps;
+  readonly longTerm: LongTermStore;
+  private seq = 0;
+  private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
+
+  constructor(
+    readonly protocol: Protocol,
+    opts: RunOptions = {},
+  ) {
+    const rng: RandomSource = opts.seed === undefined ? systemRandom() : seededRandom(opts.seed);
+    this.deps = { suite: opts.suite ?? tpm2P256, rng };
+    this.longTerm = new LongTermStore(protocol, this.deps);
+    const deployment = opts.deployment ?? protocol.deployment;
+    for (const decl of protocol.roles) {
+      const agents = agentsOf(decl, deployment);
+      const env = initialEnv(decl, agents, this.longTerm, this.deps);
+      const machine = decl.machine.provide({
+        guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => this.result(spec, context, event).ok },
+        actions: {
+          step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+            const r = this.result(spec, context, event);
+            if (!r.ok) return {};
+            return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
+          }),
+          reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+            const r = this.result(spec, context, event);
+            return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
+          }),
+        },
+      } as never);
+      const actor = createActor(machine, { input: { env } });
+      actor.start();
+      this.parties.set(decl.role, { role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
+    }
+  }
+
+  private result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
+    let m = this.results.get(event);
+    if (!m) this.results.set(event, (m = new Map()));
+    let r = m.get(spec);
+    if (!r) {
+      const msg: Delivered | null = event.type === 'MSG' ? { from: event.from, label: event.label, bytes: event.bytes } : null;
+      r = executeTransition(spec, ctx, msg, this.deps);
+      m.set(spec, r);
+    }
+    return r;
+  }
+
+  /** Collect what a party produced in its last step: messages onto the network, claims into the log. */
+  private collect(p: Party): void {
+    const ctx = p.actor.getSnapshot().context as RoleContext;
+    for (const out of ctx.outbox.slice(p.seenOut) as WireMessage[]) {
+      const env = this.network.post(p.role, out.to, out.label, out.bytes);
+      if (!this.parties.has(out.to)) {
+        // addressed outside the protocol's roles (host storage, a TA): observed, never delivered
+        this.network.take(env.id);
+        this.sinks.push(env);
+      }
+    }
+    p.seenOut = ctx.outbox.length;
+    for (const c of ctx.claims.slice(p.seenClaims)) {
+      this.claims.push({ ...c, seq: this.seq++, role: p.role, agent: p.agent, data: c.data as Value, peer: c.peer as Value | null });
+    }
+    p.seenClaims = ctx.claims.length;
+  }
+
+  /** Send START to every initiator. */
+  start(): void {
+    for (const decl of this.protocol.roles) {
+      if (!decl.initiator) continue;
+      const p = this.parties.get(decl.role)!;
+      p.actor.send({ type: 'START' });
+      this.collect(p);
+    }
+  }
+
+  /** Deliver pending message `id` to its receiver. */
+  deliver(id: number): void {
+    const env = this.network.take(id);
+    const p = this.parties.get(env.to);
+    if (!p) {
+      this.sinks.push(env);
+      return;
+    }
+    const snap = p.actor.getSnapshot();
+    if (snap.status !== 'active') {
+      this.undeliverable.push({ id, to: env.to, reason: `${env.to} has already stopped (${String(snap.value)})` });
+      return;
+    }
+    p.actor.send({ type: 'MSG', from: env.from, label: env.label, bytes: env.bytes });
+    this.collect(p);
+  }
+
+  /** Deliver pending messages in order until none is left (or `maxSteps`). */
+  runHonest(maxSteps = 1000): void {
+    for (let i = 0; i < maxSteps; i++) {
+      const next = this.network.pending()[0];
+      if (!next) return;
+      this.deliver(next.id);
+    }
+  }
+
+  partyStates(): PartyState[] {
+    return [...this.parties.values()].map((p) => {
+      const snap = p.actor.getSnapshot();
+      const ctx = snap.context as RoleContext;
+      const state = String(snap.value);
+      return { role: p.role, agent: p.agent, state, done: state === 'done', failure: ctx.failure, stored: ctx.stored as Record<string, Value> };
+    });
+  }
+
+  stop(): void {
+    for (const p of this.parties.values()) p.actor.stop();
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The strict, canonical byte encoding of values — one encoding per value, so that hashes, MACs
+ * and signatures over encoded values are well defined and an altered byte is always noticed.
+ *
+ *   value  := tag:u8 body
+ *   bytes  := 0x01 len:u32be data[len]        (len ≤ LIMITS.maxBytes)
+ *   point  := 0x02 data[65]                   (SEC1 uncompressed: data[0] = 0x04)
+ *   sig    := 0x03 data[64]                   (ECDSA r || s)
+ *   scalar := 0x04 data[32]
+ *   const  := 0x05 len:u8 ascii[len]          (1 ≤ len ≤ 64, printable ASCII)
+ *   tuple  := 0x06 n:u8 value[n]              (0 ≤ n ≤ LIMITS.maxItems, depth ≤ LIMITS.maxDepth)
+ *
+ * Decoding never throws: it returns a `DecodeError` value naming the offset and the problem.
+ * @module
+ */
+import type { Value } from './value.ts';
+
+export const LIMITS = {
+  /** whole message */
+  maxMessage: 1 << 20,
+  maxBytes: 1 << 16,
+  maxItems: 32,
+  maxDepth: 12,
+  maxConst: 64,
+} as const;
+
+const TAG = { bytes: 0x01, point: 0x02, sig: 0x03, scalar: 0x04, const: 0x05, tuple: 0x06 } as const;
+const FIXED = { point: 65, sig: 64, scalar: 32 } as const;
+
+export type DecodeErrorCode = 'empty' | 'truncated' | 'trailing' | 'bad-tag' | 'bad-length' | 'too-large' | 'too-deep' | 'bad-const' | 'bad-point';
+
+export class DecodeError {
+  readonly kind = 'decode-error' as const;
+  constructor(
+    readonly code: DecodeErrorCode,
+    readonly offset: number,
+    readonly detail: string,
+  ) {}
+  get message(): string {
+    return `malformed message at byte ${this.offset}: ${this.detail}`;
+  }
+}
+
+export class EncodeError extends Error {}
+
+function encodedSize(v: Value, depth: number): number {
+  if (depth > LIMITS.maxDepth) throw new EncodeError(`nesting deeper than ${LIMITS.maxDepth}`);
+  switch (v.k) {
+    case 'bytes':
+      if (v.b.length > LIMITS.maxBytes) throw new EncodeError(`byte string of ${v.b.length} > ${LIMITS.maxBytes}`);
+      return 5 + v.b.length;
+    case 'point':
+    case 'sig':
+    case 'scalar':
+      if (v.b.length !== FIXED[v.k]) throw new EncodeError(`${v.k} of ${v.b.length} bytes, want ${FIXED[v.k]}`);
+      return 1 + v.b.length;
+    case 'const':
+      if (!/^[\x20-\x7e]{1,64}$/.test(v.s)) throw new EncodeError(`constant '${v.s}' is not 1–64 printable ASCII characters`);
+      return 2 + v.s.length;
+    case 'tuple':
+      if (v.items.length > LIMITS.maxItems) throw new EncodeError(`tuple of ${v.items.length} > ${LIMITS.maxItems} items`);
+      return 2 + v.items.reduce((n, i) => n + encodedSize(i, depth + 1), 0);
+  }
+}
+
+/** Encode a value. Throws EncodeError for values outside the limits (a bug in the caller). */
+export function encode(v: Value): Uint8Array {
+  const out = new Uint8Array(encodedSize(v, 0));
+  if (out.length > LIMITS.maxMessage) throw new EncodeError(`message of ${out.length} bytes > ${LIMITS.maxMessage}`);
+  let o = 0;
+  const put = (x: Value) => {
+    switch (x.k) {
+      case 'bytes':
+        out[o++] = TAG.bytes;
+        new DataView(out.buffer).setUint32(o, x.b.length);
+        o += 4;
+        out.set(x.b, o);
+        o += x.b.length;
+        break;
+      case 'point':
+      case 'sig':
+      case 'scalar':
+        out[o++] = TAG[x.k];
+        out.set(x.b, o);
+        o += x.b.length;
+        break;
+      case 'const':
+        out[o++] = TAG.const;
+        out[o++] = x.s.length;
+        for (let i = 0; i < x.s.length; i++) out[o++] = x.s.charCodeAt(i);
+        break;
+      case 'tuple':
+        out[o++] = TAG.tuple;
+        out[o++] = x.items.length;
+        x.items.forEach(put);
+        break;
+    }
+  };
+  put(v);
+  return out;
+}
+
+/** Decode exactly one value occupying all of `buf`. */
+export function decode(buf: Uint8Array): Value | DecodeError {
+  if (buf.length === 0) return new DecodeError('empty', 0, 'no bytes');
+  if (buf.length > LIMITS.maxMessage) return new DecodeError('too-large', 0, `${buf.length} bytes > ${LIMITS.maxMessage}`);
+  let o = 0;
+  const need = (n: number): DecodeError | null => (o + n > buf.length ? new DecodeError('truncated', o, `need ${n} more bytes, have ${buf.length - o}`) : null);
+  const take = (n: number) => {
+    const s = buf.slice(o, o + n);
+    o += n;
+    return s;
+  };
+  const get = (depth: number): Value | DecodeError => {
+    if (depth > LIMITS.maxDepth) return new DecodeError('too-deep', o, `nesting deeper than ${LIMITS.maxDepth}`);
+    const e = need(1);
+    if (e) return e;
+    const at = o;
+    const tag = buf[o++]!;
+    switch (tag) {
+      case TAG.bytes: {
+        const e1 = need(4);
+        if (e1) return e1;
+        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
+        o += 4;
+        if (len > LIMITS.maxBytes) return new DecodeError('too-large', at, `byte string of ${len} > ${LIMITS.maxBytes}`);
+        const e2 = need(len);
+        if (e2) return e2;
+        return { k: 'bytes', b: take(len) };
+      }
+      case TAG.point:
+      case TAG.sig:
+      case TAG.scalar: {
+        const k = tag === TAG.point ? 'point' : tag === TAG.sig ? 'sig' : 'scalar';
+        const e1 = need(FIXED[k]);
+        if (e1) return e1;
+        if (k === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
+        return { k, b: take(FIXED[k]) };
+      }
+      case TAG.const: {
+        const e1 = need(1);
+        if (e1) return e1;
+        const len = buf[o++]!;
+        if (len === 0 || len > LIMITS.maxConst) return new DecodeError('bad-length', at, `constant of length ${len}`);
+        const e2 = need(len);
+        if (e2) return e2;
+        let s = '';
+        for (let i = 0; i < len; i++) {
+          const ch = buf[o + i]!;
+          if (ch < 0x20 || ch > 0x7e) return new DecodeError('bad-const', o + i, `byte 0x${ch.toString(16)} in a constant`);
+          s += String.fromCharCode(ch);
+        }
+        o += len;
+        return { k: 'const', s };
+      }
+      case TAG.tuple: {
+        const e1 = need(1);
+        if (e1) return e1;
+        const n = buf[o++]!;
+        if (n > LIMITS.maxItems) return new DecodeError('too-large', at, `tuple of ${n} > ${LIMITS.maxItems} items`);
+        const items: Value[] = [];
+        for (let i = 0; i < n; i++) {
+          const it = get(depth + 1);
+          if (it instanceof DecodeError) return it;
+          items.push(it);
+        }
+        return { k: 'tuple', items };
+      }
+      default:
+        return new DecodeError('bad-tag', at, `unknown type tag 0x${tag.toString(16).padStart(2, '0')}`);
+    }
+  };
+  const v = get(0);
+  if (v instanceof DecodeError) return v;
+  if (o !== buf.length) return new DecodeError('trailing', o, `${buf.length - o} bytes after the value`);
+  return v;
+}
