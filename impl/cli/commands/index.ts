@@ -13,4 +13,6 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
+  { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
+  { name: 'start', summary: 'the main job: every protocol, one summary table (npm start)', load: async () => (await import('./start.ts')).startCommand },
 ];
