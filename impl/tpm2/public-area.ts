@@ -1,0 +1,216 @@
+/**
+ * TPMT_PUBLIC (TPM 2.0 Part 2 §12.2.4) for the two object types this backend creates: ECC
+ * P-256 keys (storage/decrypt keys, signing keys, external verification keys) and KEYEDHASH
+ * sealed data objects; the object Name (TPM 2.0 Part 1 §16: nameAlg || H_nameAlg(TPMT_PUBLIC));
+ * and the templates the session client uses.
+ * @module
+ */
+import { tpm2P256 } from '../crypto/index.ts';
+import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
+import { marshal, type TpmWriter } from './marshal-writer.ts';
+import { SHA256_SIZE, TPMA_OBJECT, TPM_ALG, TPM_ECC_NIST_P256 } from './spec-constants.ts';
+
+/** TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7) when not TPM_ALG_NULL. */
+export interface SymDef {
+  readonly algorithm: number;
+  readonly keyBits: number;
+  readonly mode: number;
+}
+
+/** TPMT_ECC_SCHEME / TPMT_KDF_SCHEME (Part 2 §11.2.5.6 / §11.2.3.3) when not TPM_ALG_NULL. */
+export interface HashScheme {
+  readonly scheme: number;
+  readonly hashAlg: number;
+}
+
+interface PublicCommon {
+  readonly nameAlg: number;
+  /** TPMA_OBJECT bits (Part 2 §8.3). */
+  readonly objectAttributes: number;
+  /** TPM2B_DIGEST authPolicy; empty when the object has no policy. */
+  readonly authPolicy: Uint8Array;
+}
+
+/** TPMT_PUBLIC with type TPM_ALG_ECC: TPMS_ECC_PARMS + TPMS_ECC_POINT unique. */
+export interface EccPublic extends PublicCommon {
+  readonly type: 'ecc';
+  readonly symmetric: SymDef | null;
+  readonly scheme: HashScheme | null;
+  readonly curveId: number;
+  readonly kdf: HashScheme | null;
+  /** Affine coordinates as the TPM returns them (empty in a creation template). */
+  readonly x: Uint8Array;
+  readonly y: Uint8Array;
+}
+
+/** TPMT_PUBLIC with type TPM_ALG_KEYEDHASH and a NULL scheme: a sealed data object. */
+export interface KeyedHashPublic extends PublicCommon {
+  readonly type: 'keyedhash';
+  readonly scheme: HashScheme | null;
+  /** TPM2B_DIGEST unique (the TPM sets it to H(seedValue || data) at creation). */
+  readonly unique: Uint8Array;
+}
+
+export type TpmPublic = EccPublic | KeyedHashPublic;
+
+function writeOptScheme(w: TpmWriter, s: HashScheme | null): void {
+  if (s === null) w.u16(TPM_ALG.NULL);
+  else w.u16(s.scheme).u16(s.hashAlg);
+}
+
+function readOptScheme(r: TpmReader, field: string): HashScheme | null {
+  const scheme = r.u16(`${field}.scheme`);
+  return scheme === TPM_ALG.NULL ? null : { scheme, hashAlg: r.u16(`${field}.hashAlg`) };
+}
+
+/** Marshal TPMT_PUBLIC (Part 2 §12.2.4). */
+export function writePublic(w: TpmWriter, p: TpmPublic): void {
+  w.u16(p.type === 'ecc' ? TPM_ALG.ECC : TPM_ALG.KEYEDHASH).u16(p.nameAlg).u32(p.objectAttributes).tpm2b(p.authPolicy);
+  if (p.type === 'ecc') {
+    // TPMS_ECC_PARMS (Part 2 §12.2.3.6): symmetric, scheme, curveID, kdf
+    if (p.symmetric === null) w.u16(TPM_ALG.NULL);
+    else w.u16(p.symmetric.algorithm).u16(p.symmetric.keyBits).u16(p.symmetric.mode);
+    writeOptScheme(w, p.scheme);
+    w.u16(p.curveId);
+    writeOptScheme(w, p.kdf);
+    // TPMS_ECC_POINT (Part 2 §11.2.5.2)
+    w.tpm2b(p.x).tpm2b(p.y);
+  } else {
+    // TPMS_KEYEDHASH_PARMS (Part 2 §12.2.3.3); XOR schemes (with a KDF) are not used here
+    writeOptScheme(w, p.scheme);
+    w.tpm2b(p.unique);
+  }
+}
+
+/** Unmarshal TPMT_PUBLIC; other object types are refused. */
+export function readPublic(r: TpmReader): TpmPublic {
+  const type = r.u16('type');
+  const nameAlg = r.u16('nameAlg');
+  const objectAttributes = r.u32('objectAttributes');
+  const authPolicy = r.tpm2b('authPolicy', 64);
+  if (type === TPM_ALG.ECC) {
+    const symAlg = r.u16('symmetric.algorithm');
+    const symmetric = symAlg === TPM_ALG.NULL ? null : { algorithm: symAlg, keyBits: r.u16('keyBits'), mode: r.u16('mode') };
+    const scheme = readOptScheme(r, 'scheme');
+    const curveId = r.u16('curveID');
+    const kdf = readOptScheme(r, 'kdf');
+    const x = r.tpm2b('unique.x', 66);
+    const y = r.tpm2b('unique.y', 66);
+    return { type: 'ecc', nameAlg, objectAttributes, authPolicy, symmetric, scheme, curveId, kdf, x, y };
+  }
+  if (type === TPM_ALG.KEYEDHASH) {
+    const schemeAlg = r.u16('scheme');
+    if (schemeAlg === TPM_ALG.XOR) throw new TpmMarshalError(`${r.what}: XOR keyed-hash scheme not supported`);
+    const scheme = schemeAlg === TPM_ALG.NULL ? null : { scheme: schemeAlg, hashAlg: r.u16('scheme.hashAlg') };
+    return { type: 'keyedhash', nameAlg, objectAttributes, authPolicy, scheme, unique: r.tpm2b('unique', 64) };
+  }
+  throw new TpmMarshalError(`${r.what}: public area type 0x${type.toString(16)} not supported (ECC and KEYEDHASH only)`);
+}
+
+/** The canonical TPMT_PUBLIC bytes. */
+export function publicBytes(p: TpmPublic): Uint8Array {
+  return marshal((w) => writePublic(w, p));
+}
+
+/** Object Name, TPM 2.0 Part 1 §16: nameAlg (UINT16) || H_nameAlg(TPMT_PUBLIC). SHA-256 only. */
+export function objectName(p: TpmPublic): Uint8Array {
+  if (p.nameAlg !== TPM_ALG.SHA256) throw new RangeError(`objectName: nameAlg 0x${p.nameAlg.toString(16)} not supported`);
+  return marshal((w) => w.u16(p.nameAlg).bytes(tpm2P256.hash(publicBytes(p))));
+}
+
+/** Left-pad a big-endian coordinate to 32 bytes (a TPM may drop leading zero octets). */
+function coord(c: Uint8Array, what: string): Uint8Array {
+  if (c.length > SHA256_SIZE) throw new RangeError(`${what}: ${c.length} bytes is too long for P-256`);
+  const out = new Uint8Array(SHA256_SIZE);
+  out.set(c, SHA256_SIZE - c.length);
+  return out;
+}
+
+/** The ECC key as an uncompressed SEC1 point 0x04||X||Y, checked to be on P-256. */
+export function eccPoint(p: TpmPublic): Uint8Array {
+  if (p.type !== 'ecc' || p.curveId !== TPM_ECC_NIST_P256) throw new RangeError('eccPoint: not an ECC NIST P-256 public area');
+  const pt = new Uint8Array(65);
+  pt[0] = 0x04;
+  pt.set(coord(p.x, 'x'), 1);
+  pt.set(coord(p.y, 'y'), 33);
+  if (!tpm2P256.isValidPoint(pt)) throw new RangeError('eccPoint: the TPM returned a point that is not on P-256');
+  return pt;
+}
+
+const A = TPMA_OBJECT;
+const CREATED_KEY = A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth | A.noDA;
+const AES128_CFB: SymDef = { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB };
+const ECDSA_SHA256: HashScheme = { scheme: TPM_ALG.ECDSA, hashAlg: TPM_ALG.SHA256 };
+const EMPTY = new Uint8Array(0);
+
+/**
+ * ECC P-256 storage key (restricted decrypt, AES-128-CFB), usable as the parent of sealed objects
+ * and as the tpmKey of a salted session (Part 3 §11.1: tpmKey must be a decrypt key). noDA so
+ * test failures never trip the dictionary-attack lockout.
+ */
+export function storageKeyTemplate(): EccPublic {
+  return {
+    type: 'ecc',
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes: CREATED_KEY | A.restricted | A.decrypt,
+    authPolicy: EMPTY,
+    symmetric: AES128_CFB,
+    scheme: null,
+    curveId: TPM_ECC_NIST_P256,
+    kdf: null,
+    x: EMPTY,
+    y: EMPTY,
+  };
+}
+
+/** ECC P-256 restricted signing key with ECDSA-SHA256: an attestation key for Quote/Certify. */
+export function signingKeyTemplate(): EccPublic {
+  return {
+    type: 'ecc',
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes: CREATED_KEY | A.restricted | A.sign,
+    authPolicy: EMPTY,
+    symmetric: null,
+    scheme: ECDSA_SHA256,
+    curveId: TPM_ECC_NIST_P256,
+    kdf: null,
+    x: EMPTY,
+    y: EMPTY,
+  };
+}
+
+/**
+ * Sealed data object (Part 1 §27.8 "Sealed Data Object"): KEYEDHASH, NULL scheme, data given by
+ * the caller (so no sensitiveDataOrigin), usable only through `authPolicy` unless `userWithAuth`.
+ */
+export function sealedDataTemplate(authPolicy: Uint8Array, opts: { userWithAuth?: boolean } = {}): KeyedHashPublic {
+  return {
+    type: 'keyedhash',
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes: A.fixedTPM | A.fixedParent | A.noDA | (opts.userWithAuth ? A.userWithAuth : 0),
+    authPolicy,
+    scheme: null,
+    unique: EMPTY,
+  };
+}
+
+/**
+ * Public-only ECC P-256 verification key for TPM2_LoadExternal (e.g. the TEE's key that
+ * PolicySigned checks). Its Name — and hence any policy naming it — depends on every field here,
+ * so policy computation and loading must both use this one template.
+ */
+export function externalVerifyKeyPublic(point: Uint8Array): EccPublic {
+  if (!tpm2P256.isValidPoint(point) || point.length !== 65) throw new RangeError('externalVerifyKeyPublic: expected an uncompressed P-256 point');
+  return {
+    type: 'ecc',
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes: A.sign | A.userWithAuth | A.noDA,
+    authPolicy: EMPTY,
+    symmetric: null,
+    scheme: ECDSA_SHA256,
+    curveId: TPM_ECC_NIST_P256,
+    kdf: null,
+    x: point.slice(1, 33),
+    y: point.slice(33, 65),
+  };
+}

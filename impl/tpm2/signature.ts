@@ -1,0 +1,49 @@
+/**
+ * TPMT_SIGNATURE with an ECDSA signature (TPM 2.0 Part 2 §11.3.4 / §11.2.5.4 TPMS_SIGNATURE_ECC:
+ * sigAlg, hash, signatureR, signatureS) and TPMT_SIG_SCHEME (§11.2.1.5), converted to and from
+ * the fixed 64-byte r||s form the crypto suite uses.
+ * @module
+ */
+import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
+import type { TpmWriter } from './marshal-writer.ts';
+import { TPM_ALG } from './spec-constants.ts';
+
+const SCALAR = 32;
+
+export interface EcdsaSignature {
+  readonly hashAlg: number;
+  /** r||s, each left-padded to 32 bytes. */
+  readonly rs: Uint8Array;
+}
+
+function pad32(b: Uint8Array, what: string): Uint8Array {
+  // a TPM may return a scalar without leading zero octets; anything longer is not P-256
+  if (b.length > SCALAR) throw new TpmMarshalError(`ECDSA ${what}: ${b.length} bytes is longer than a P-256 scalar`);
+  const out = new Uint8Array(SCALAR);
+  out.set(b, SCALAR - b.length);
+  return out;
+}
+
+export function readEcdsaSignature(r: TpmReader): EcdsaSignature {
+  const sigAlg = r.u16('TPMT_SIGNATURE.sigAlg');
+  if (sigAlg !== TPM_ALG.ECDSA) throw new TpmMarshalError(`${r.what}: signature algorithm 0x${sigAlg.toString(16)} is not ECDSA`);
+  const hashAlg = r.u16('signature.hash');
+  const rr = pad32(r.tpm2b('signatureR', 66), 'r');
+  const ss = pad32(r.tpm2b('signatureS', 66), 's');
+  const rs = new Uint8Array(2 * SCALAR);
+  rs.set(rr, 0);
+  rs.set(ss, SCALAR);
+  return { hashAlg, rs };
+}
+
+/** Marshal an ECDSA TPMT_SIGNATURE from r||s (the form tpm2P256.sign returns). */
+export function writeEcdsaSignature(w: TpmWriter, rs: Uint8Array, hashAlg: number = TPM_ALG.SHA256): void {
+  if (rs.length !== 2 * SCALAR) throw new RangeError(`ECDSA signature: expected 64 bytes r||s, got ${rs.length}`);
+  w.u16(TPM_ALG.ECDSA).u16(hashAlg).tpm2b(rs.subarray(0, SCALAR)).tpm2b(rs.subarray(SCALAR));
+}
+
+/** TPMT_SIG_SCHEME: NULL (use the key's own scheme) or scheme + hashAlg. */
+export function writeSigScheme(w: TpmWriter, scheme: { scheme: number; hashAlg: number } | null): void {
+  if (scheme === null) w.u16(TPM_ALG.NULL);
+  else w.u16(scheme.scheme).u16(scheme.hashAlg);
+}
