@@ -19,3 +19,33 @@ for (const p of PROTOCOLS) {
     });
   }
 }
+
+test('a broken model is reported by name: unbound variable, missing set-up, unknown claim tag', async () => {
+  const { roleMachine } = await import('../../models/role.ts');
+  const { send, claim } = await import('../../models/steps.ts');
+  const { v, tup } = await import('../../models/terms.ts');
+  const { agent } = await import('../../models/protocol.ts');
+  const broken = {
+    ...PROTOCOLS[3]!,
+    roles: [
+      {
+        role: 'TDDL',
+        machine: roleMachine({
+          role: 'TDDL',
+          party: 'TDDL',
+          initial: 's',
+          knows: [agent('self'), v('k', 'digest')],
+          transitions: [{ label: 'bad', from: 's', to: 'done', trigger: 'START', steps: [send('TZTCM', 'M', tup(v('ghost'))), claim('Running', 'cmd', null, v('x'))] }],
+        }),
+        agents: { self: 'TDDL' },
+        initiator: true,
+        knows: {},
+      },
+      PROTOCOLS[3]!.roles[1]!,
+    ],
+  };
+  const problems = protocolProblems(broken).join('\n');
+  assert.match(problems, /send 'M' uses 'ghost' before it is bound/);
+  assert.match(problems, /known variable 'k' has no set-up value/);
+  assert.match(problems, /claim Running\(cmd\) uses 'x'/);
+});
