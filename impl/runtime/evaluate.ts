@@ -37,6 +37,8 @@ export class EvalFailure extends Error {
 export interface EvalDeps {
   readonly suite: CryptoSuite;
   readonly rng: RandomSource;
+  /** TEST ONLY: check labels to skip (see RunOptions.skipChecks) */
+  readonly skipChecks?: ReadonlySet<string>;
 }
 
 const FAILED_VERIFY: Value = constV('verify-failed');

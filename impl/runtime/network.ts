@@ -10,6 +10,8 @@ export interface Envelope {
   readonly to: string;
   readonly label: string;
   readonly bytes: Uint8Array;
+  /** the session of the sending instance (honest routing goes to the same session) */
+  readonly session: number;
   /** who put it on the network: a party, or the attacker (injected / replaced / duplicated) */
   readonly origin: 'party' | 'attacker';
 }
@@ -27,8 +29,8 @@ export class Network {
   /** every envelope ever sent or injected: what a network attacker has observed */
   readonly observed: Envelope[] = [];
 
-  post(from: string, to: string, label: string, bytes: Uint8Array, origin: Envelope['origin'] = 'party'): Envelope {
-    const env: Envelope = { id: this.nextId++, from, to, label, bytes, origin };
+  post(from: string, to: string, label: string, bytes: Uint8Array, origin: Envelope['origin'] = 'party', session = 1): Envelope {
+    const env: Envelope = { id: this.nextId++, from, to, label, bytes, session, origin };
     this.queue.push(env);
     this.observed.push(env);
     this.log.push({ kind: origin === 'party' ? 'sent' : 'injected', env });
@@ -55,11 +57,16 @@ export class Network {
     this.log.push({ kind: 'dropped', env: env! });
   }
 
-  /** A copy of any message ever observed, queued again (replay). */
-  duplicate(id: number): Envelope {
+  /** A copy of any message ever observed, queued again (replay), optionally into another session. */
+  duplicate(id: number, session?: number): Envelope {
     const e = this.observed.find((x) => x.id === id);
     if (!e) throw new Error(`no observed message #${id}`);
-    return this.post(e.from, e.to, e.label, e.bytes, 'attacker');
+    return this.post(e.from, e.to, e.label, e.bytes, 'attacker', session ?? e.session);
+  }
+
+  /** A message the attacker made, addressed to an instance of role `to` in `session`. */
+  inject(from: string, to: string, label: string, bytes: Uint8Array, session = 1): Envelope {
+    return this.post(from, to, label, bytes, 'attacker', session);
   }
 
   /** Replace a pending message's bytes (the attacker rewrites it in flight). */

@@ -25,10 +25,18 @@ export interface RunOptions {
   readonly suite?: CryptoSuite;
   /** agents playing each role (default: the protocol's deployment) */
   readonly deployment?: Readonly<Record<string, string>>;
+  /** concurrent sessions: one instance of every role per session (default 1) */
+  readonly sessions?: number;
+  /** TEST ONLY: labels of checks this implementation skips (a deliberately weakened build,
+   * used to show that the property tests catch a missing check) */
+  readonly skipChecks?: readonly string[];
 }
 
 export interface ClaimEvent extends ClaimRecord {
   readonly seq: number;
+  /** the role instance, `TEE#1` */
+  readonly instance: string;
+  readonly session: number;
   readonly role: string;
   readonly agent: string;
   readonly data: Value;
@@ -36,6 +44,8 @@ export interface ClaimEvent extends ClaimRecord {
 }
 
 export interface PartyState {
+  readonly instance: string;
+  readonly session: number;
   readonly role: string;
   readonly agent: string;
   readonly state: string;
@@ -52,6 +62,8 @@ export interface Undeliverable {
 }
 
 interface Party {
+  readonly instance: string;
+  readonly session: number;
   readonly role: string;
   readonly agent: string;
   readonly actor: AnyActorRef;
@@ -65,7 +77,7 @@ export class ProtocolRun {
   readonly undeliverable: Undeliverable[] = [];
   readonly sinks: Envelope[] = [];
   private readonly parties = new Map<string, Party>();
-  private readonly deps: EvalDeps;
+  private deps: EvalDeps;
   readonly longTerm: LongTermStore;
   private seq = 0;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
@@ -78,10 +90,24 @@ export class ProtocolRun {
     this.deps = { suite: opts.suite ?? tpm2P256, rng };
     this.longTerm = new LongTermStore(protocol, this.deps);
     const deployment = opts.deployment ?? protocol.deployment;
-    for (const decl of protocol.roles) {
-      const agents = agentsOf(decl, deployment);
-      const env = initialEnv(decl, agents, this.longTerm, this.deps);
-      const machine = decl.machine.provide({
+    const sessions = opts.sessions ?? 1;
+    if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
+    const machines = new Map(protocol.roles.map((decl) => [decl.role, this.concreteMachine(decl.machine)]));
+    for (let k = 1; k <= sessions; k++) {
+      for (const decl of protocol.roles) {
+        const agents = agentsOf(decl, deployment);
+        const env = initialEnv(decl, agents, this.longTerm, this.deps);
+        const actor = createActor(machines.get(decl.role)!, { input: { env } });
+        actor.start();
+        const instance = `${decl.role}#${k}`;
+        this.parties.set(instance, { instance, session: k, role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
+      }
+    }
+  }
+
+  /** The role's machine with the real-crypto implementations of its guard and actions. */
+  private concreteMachine(abstract: Protocol['roles'][number]['machine']) {
+    return abstract.provide({
         guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => this.result(spec, context, event).ok },
         actions: {
           step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
@@ -95,10 +121,6 @@ export class ProtocolRun {
           }),
         },
       } as never);
-      const actor = createActor(machine, { input: { env } });
-      actor.start();
-      this.parties.set(decl.role, { role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
-    }
   }
 
   private result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
@@ -117,8 +139,8 @@ export class ProtocolRun {
   private collect(p: Party): void {
     const ctx = p.actor.getSnapshot().context as RoleContext;
     for (const out of ctx.outbox.slice(p.seenOut) as WireMessage[]) {
-      const env = this.network.post(p.role, out.to, out.label, out.bytes);
-      if (!this.parties.has(out.to)) {
+      const env = this.network.post(p.role, out.to, out.label, out.bytes, 'party', p.session);
+      if (!this.protocol.roles.some((r) => r.role === out.to)) {
         // addressed outside the protocol's roles (host storage, a TA): observed, never delivered
         this.network.take(env.id);
         this.sinks.push(env);
@@ -126,26 +148,34 @@ export class ProtocolRun {
     }
     p.seenOut = ctx.outbox.length;
     for (const c of ctx.claims.slice(p.seenClaims)) {
-      this.claims.push({ ...c, seq: this.seq++, role: p.role, agent: p.agent, data: c.data as Value, peer: c.peer as Value | null });
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, data: c.data as Value, peer: c.peer as Value | null });
     }
     p.seenClaims = ctx.claims.length;
   }
 
-  /** Send START to every initiator. */
-  start(): void {
-    for (const decl of this.protocol.roles) {
-      if (!decl.initiator) continue;
-      const p = this.parties.get(decl.role)!;
+  /** Send START to every initiator instance (of every session, or of one). */
+  start(session?: number): void {
+    for (const p of this.parties.values()) {
+      if (session !== undefined && p.session !== session) continue;
+      if (!this.protocol.roles.find((r) => r.role === p.role)!.initiator) continue;
       p.actor.send({ type: 'START' });
       this.collect(p);
     }
   }
 
-  /** Deliver pending message `id` to its receiver. */
-  deliver(id: number): void {
+  /** Role instances, in creation order (`TEE#1`, `TPM#1`, `TEE#2`, …). */
+  instances(): string[] {
+    return [...this.parties.keys()];
+  }
+
+  /** Deliver pending message `id` to an instance of its receiver role: by default the one of the
+   * sender's session; an attacker may route it to any instance of that role. */
+  deliver(id: number, toInstance?: string): void {
     const env = this.network.take(id);
-    const p = this.parties.get(env.to);
-    if (!p) {
+    const target = toInstance ?? `${env.to}#${env.session}`;
+    const p = this.parties.get(target);
+    if (!p || p.role !== env.to) {
+      if (toInstance && p) throw new Error(`message #${id} is for ${env.to}, not ${toInstance}`);
       this.sinks.push(env);
       return;
     }
@@ -172,7 +202,7 @@ export class ProtocolRun {
       const snap = p.actor.getSnapshot();
       const ctx = snap.context as RoleContext;
       const state = String(snap.value);
-      return { role: p.role, agent: p.agent, state, done: state === 'done', failure: ctx.failure, stored: ctx.stored as Record<string, Value> };
+      return { instance: p.instance, session: p.session, role: p.role, agent: p.agent, state, done: state === 'done', failure: ctx.failure, stored: ctx.stored as Record<string, Value> };
     });
   }
 
