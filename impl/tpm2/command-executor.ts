@@ -50,6 +50,8 @@ export interface CommandResult {
   readonly params: Uint8Array;
   /** Number of HMAC/policy sessions whose response HMAC was verified. */
   readonly verifiedSessions: number;
+  /** Per session of the command, the nonces this exchange used (empty for a password session). */
+  readonly nonces: readonly { readonly nonceCaller: Uint8Array; readonly nonceTPM: Uint8Array }[];
 }
 
 /** The response authorization area is missing, malformed, or an HMAC does not verify. */
@@ -180,19 +182,21 @@ export class TpmCommandExecutor {
 
     if (prepared.length === 0) {
       if (tag !== TPM_ST.NO_SESSIONS) throw new TpmResponseAuthError(what, 'sessions tag on a command sent without sessions');
-      return { handles, params: r.rest(), verifiedSessions: 0 };
+      return { handles, params: r.rest(), verifiedSessions: 0, nonces: [] };
     }
     // Part 1 §18.10: a successful command with sessions answers TPM_ST_SESSIONS and parameterSize
     if (tag !== TPM_ST.SESSIONS) throw new TpmResponseAuthError(what, 'response has no authorization area (tag TPM_ST_NO_SESSIONS)');
     let params = r.bytes(r.u32('parameterSize'), 'parameters');
     const rp = rpHash(spec.code, params);
     let verified = 0;
+    const nonces: { nonceCaller: Uint8Array; nonceTPM: Uint8Array }[] = [];
     for (const p of prepared) {
       // TPMS_AUTH_RESPONSE (Part 2 §10.13.3): nonce, sessionAttributes, hmac
       const nonceTPM = r.tpm2b('nonceTPM', 64);
       const attributes = r.u8('sessionAttributes');
       const hmac = r.tpm2b('hmac', 64);
       const a = p.use.auth;
+      nonces.push({ nonceCaller: p.nonceCaller, nonceTPM });
       if (a.kind === 'password') {
         if (nonceTPM.length !== 0 || hmac.length !== 0) throw new TpmResponseAuthError(what, 'password session answered with a nonce or HMAC');
         continue;
@@ -212,7 +216,7 @@ export class TpmCommandExecutor {
       const s = enc.use.auth;
       params = cryptFirst(params, TpmCommandExecutor.cryptKey(s, enc.entity), s.nonceTPM, enc.nonceCaller, 'decrypt', what);
     }
-    return { handles, params, verifiedSessions: verified };
+    return { handles, params, verifiedSessions: verified, nonces };
   }
 }
 

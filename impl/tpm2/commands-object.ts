@@ -163,12 +163,17 @@ export async function readPublic(x: TpmCommandExecutor, handle: number): Promise
  * TPM2_Unseal (Part 3 §12.7). With `session.encrypt` the TPM returns outData AES-CFB encrypted
  * under the session; the executor has checked the response HMAC and decrypted it.
  */
-export async function unseal(x: TpmCommandExecutor, item: TpmEntity, session: SessionUse): Promise<{ data: Uint8Array; verifiedSessions: number }> {
+export async function unseal(
+  x: TpmCommandExecutor,
+  item: TpmEntity,
+  session: SessionUse,
+): Promise<{ data: Uint8Array; verifiedSessions: number; nonceCaller: Uint8Array; nonceTPM: Uint8Array }> {
   const res = await x.run({ code: TPM_CC.Unseal, handles: [item], authHandles: 1, sessions: [session] });
   const r = new TpmReader(res.params, 'TPM2_Unseal response');
   const data = r.tpm2b('outData', 128);
   r.end();
-  return { data, verifiedSessions: res.verifiedSessions };
+  const n = res.nonces[0] ?? { nonceCaller: EMPTY, nonceTPM: EMPTY };
+  return { data, verifiedSessions: res.verifiedSessions, nonceCaller: n.nonceCaller, nonceTPM: n.nonceTPM };
 }
 
 /** TPM2_FlushContext (Part 3 §28.4): the handle is a parameter, not in the handle area. */
