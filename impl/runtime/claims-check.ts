@@ -6,8 +6,8 @@
  *
  * - agreement kinds: every Commit(tag) by the commit role has a Running(tag) with equal data by
  *   the running role before it (mutual: both directions; injective: one Running per Commit);
- * - secrecy kinds: every party claiming Secret(tag) holds the same value, and its bytes appear in
- *   no message observed on the network.
+ * - secrecy kinds: the bytes of every Secret(tag) value appear in no message observed on the
+ *   network (whether both sides hold the same value is reported by the run report).
  * @module
  */
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
@@ -46,13 +46,12 @@ function checkAgreement(p: PropertyDecl, claims: readonly ClaimEvent[], commitRo
 function checkSecrecy(p: PropertyDecl, claims: readonly ClaimEvent[], observed: readonly Envelope[]): string | null {
   const secrets = claims.filter((c) => c.event === 'Secret' && c.tag === p.tag);
   if (secrets.length === 0) return `no Secret(${p.tag}) claim in this run`;
-  const first = secrets[0]!.data;
-  for (const s of secrets) if (!valueEquals(s.data, first)) return `${s.role} and ${secrets[0]!.role} hold different values for ${p.tag}`;
-  for (const env of observed) {
+  const values = observed.map((env) => {
     const v = decode(env.bytes);
-    const hay: Value = v instanceof DecodeError ? { k: 'bytes', b: env.bytes } : v;
-    for (const leaf of leaves(first)) if (containsBytes(hay, leaf)) return `the bytes of ${p.tag} appear in message #${env.id} (${env.label})`;
-  }
+    return [env, v instanceof DecodeError ? ({ k: 'bytes', b: env.bytes } as Value) : v] as const;
+  });
+  for (const s of secrets)
+    for (const [env, hay] of values) for (const leaf of leaves(s.data)) if (containsBytes(hay, leaf)) return `the bytes of ${p.tag} (claimed by ${s.instance}) appear in message #${env.id} (${env.label})`;
   return null;
 }
 
