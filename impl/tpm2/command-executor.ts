@@ -65,6 +65,10 @@ export class TpmResponseAuthError extends Error {
   }
 }
 
+/** TPM_RC_YIELDED, TPM_RC_TESTING, TPM_RC_RETRY (Part 2 §6.6.3 warnings). */
+const RESEND_CODES = new Set([0x908, 0x90a, 0x922]);
+const MAX_RESENDS = 5;
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let d = 0;
@@ -170,13 +174,23 @@ export class TpmCommandExecutor {
   }
 
   private async exchange(spec: CommandSpec, what: string, frame: Uint8Array, prepared: PreparedSession[]): Promise<CommandResult> {
-    const response = await this.transport.send(frame);
-    const r = new TpmReader(response, `${what} response`);
-    const tag = r.u16('tag');
-    const size = r.u32('responseSize');
-    const rc = r.u32('responseCode');
-    if (size !== response.length) throw new TpmMarshalError(`${what} response: responseSize ${size} but ${response.length} bytes`);
-    if (rc !== 0) throw new TpmError(spec.code, rc);
+    let response: Uint8Array;
+    let tag: number;
+    let r: TpmReader;
+    for (let attempt = 1; ; attempt++) {
+      response = await this.transport.send(frame);
+      r = new TpmReader(response, `${what} response`);
+      tag = r.u16('tag');
+      const size = r.u32('responseSize');
+      const rc = r.u32('responseCode');
+      if (size !== response.length) throw new TpmMarshalError(`${what} response: responseSize ${size} but ${response.length} bytes`);
+      if (rc === 0) break;
+      // Part 2 §6.6.3: TPM_RC_RETRY / TPM_RC_YIELDED / TPM_RC_TESTING ask the caller to resend the
+      // same command (libtpms answers RETRY to the first DA-relevant authorization after startup);
+      // the TPM has not used our nonces, so resending the identical frame is sound
+      if (RESEND_CODES.has(rc) && attempt < MAX_RESENDS) continue;
+      throw new TpmError(spec.code, rc);
+    }
     const handles: number[] = [];
     for (let i = 0; i < (spec.responseHandles ?? 0); i++) handles.push(r.u32('handle'));
 
@@ -204,7 +218,11 @@ export class TpmCommandExecutor {
       // the TPM echoes our attributes; accepting others would let a forger flip continueSession/encrypt
       if ((attributes & ~TPMA_SESSION.auditExclusive) !== p.attributes) throw new TpmResponseAuthError(what, `session attributes changed to 0x${attributes.toString(16)}`);
       const expected = sessionHmac(TpmCommandExecutor.hmacKey(a, p.entity), rp, nonceTPM, p.nonceCaller, attributes);
-      if (!equalBytes(hmac, expected)) throw new TpmResponseAuthError(what, `response HMAC of session 0x${a.handle.toString(16)} does not verify`);
+      if (!equalBytes(hmac, expected)) {
+        // we can no longer tell which nonceTPM the TPM holds: the session is unusable (flush it)
+        a.open = false;
+        throw new TpmResponseAuthError(what, `response HMAC of session 0x${a.handle.toString(16)} does not verify`);
+      }
       if (nonceTPM.length < 16) throw new TpmResponseAuthError(what, 'nonceTPM shorter than 16 bytes');
       a.nonceTPM = nonceTPM;
       if (!(p.attributes & TPMA_SESSION.continueSession)) a.open = false;

@@ -223,6 +223,9 @@ export class SwtpmProcess {
 
   /** Resolves when the process has exited. */
   waitExit(): Promise<void> {
+    // the child is unref'd so a forgotten swtpm cannot keep Node alive; while someone waits for
+    // its exit it must hold the event loop open, or Node could drain and drop the wait
+    if (this.running) this.child.ref();
     return this.exited;
   }
 
@@ -231,7 +234,7 @@ export class SwtpmProcess {
     if (this.running) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-      await this.exited;
+      await this.waitExit();
       clearTimeout(timer);
     }
     this.removeState();
