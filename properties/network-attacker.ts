@@ -108,7 +108,7 @@ export function applyAction(run: ProtocolRun, a: AttackAction, sessions: number)
 
 /** After the program, the honest network delivers what is left (each to its own session). */
 export function drain(run: ProtocolRun, max = 200): void {
-  for (let i = 0; i < max && run.network.pending().length; i++) run.deliver(run.network.pending()[0]!.id);
+  for (let i = 0; i < max && run.network.pending().length; i++) run.deliver((run.deliverable()[0] ?? run.network.pending()[0])!.id);
 }
 
 /** An action taken after `at` honest deliveries. */
@@ -127,7 +127,7 @@ export function runProgram(run: ProtocolRun, program: readonly TimedAction[], se
   let i = 0;
   for (let t = 0; t < max; t++) {
     while (i < program.length && program[i]!.at <= t) applyAction(run, program[i++]!.action, sessions);
-    const next = run.network.pending()[0];
+    const next = run.deliverable()[0] ?? run.network.pending()[0];
     if (!next) {
       if (i >= program.length) return;
       continue;

@@ -10,6 +10,8 @@
  */
 import { type AnyActorRef, assign, createActor } from 'xstate';
 import type { Protocol } from '../../models/protocol.ts';
+import { recvOf } from '../../models/steps.ts';
+import { roleOf } from '../../models/role.ts';
 import type { ClaimRecord, Failure, RoleContext, RoleEvent } from '../../models/role.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
 import { type CryptoSuite, type RandomSource, seededRandom, systemRandom, tpm2P256 } from '../crypto/index.ts';
@@ -81,6 +83,8 @@ export class ProtocolRun {
   readonly longTerm: LongTermStore;
   private seq = 0;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
+  /** per role: state → labels of the messages it waits for there (read from the machine) */
+  private readonly waitsFor = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     readonly protocol: Protocol,
@@ -93,6 +97,14 @@ export class ProtocolRun {
     const sessions = opts.sessions ?? 1;
     if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
     const machines = new Map(protocol.roles.map((decl) => [decl.role, this.concreteMachine(decl.machine)]));
+    for (const decl of protocol.roles) {
+      const m = new Map<string, Set<string>>();
+      for (const t of roleOf(decl.machine).transitions) {
+        const r = recvOf(t);
+        if (r) m.set(t.from, (m.get(t.from) ?? new Set()).add(r.label));
+      }
+      this.waitsFor.set(decl.role, m);
+    }
     for (let k = 1; k <= sessions; k++) {
       for (const decl of protocol.roles) {
         const agents = agentsOf(decl, deployment);
@@ -188,10 +200,26 @@ export class ProtocolRun {
     this.collect(p);
   }
 
-  /** Deliver pending messages in order until none is left (or `maxSteps`). */
+  /** Is the receiving instance (by default: of the sender's session) waiting for this message's
+   * label now? Parties take the message they wait for and leave others queued (selective
+   * receive, as a party reading its own mailbox does); the label is routing metadata only. */
+  acceptsNow(env: Envelope, toInstance?: string): boolean {
+    const p = this.parties.get(toInstance ?? `${env.to}#${env.session}`);
+    if (!p) return true; // a sink
+    const snap = p.actor.getSnapshot();
+    return snap.status === 'active' && (this.waitsFor.get(p.role)?.get(String(snap.value))?.has(env.label) ?? false);
+  }
+
+  /** Pending messages their receivers can take now. */
+  deliverable(): Envelope[] {
+    return this.network.pending().filter((e) => this.acceptsNow(e));
+  }
+
+  /** Deliver, oldest first, messages their receivers wait for; when none is awaited, the oldest
+   * (so a protocol that deadlocks shows the failure). Stops when nothing is pending. */
   runHonest(maxSteps = 1000): void {
     for (let i = 0; i < maxSteps; i++) {
-      const next = this.network.pending()[0];
+      const next = this.deliverable()[0] ?? this.network.pending()[0];
       if (!next) return;
       this.deliver(next.id);
     }
