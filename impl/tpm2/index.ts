@@ -27,6 +27,7 @@ export { handleEntity, type TpmEntity } from './tpm-entity.ts';
 export type { CreatedObject, LoadedObject, SensitiveCreate } from './commands-object.ts';
 export type { AttestationResult } from './commands-attest.ts';
 export type { PcrReadResult } from './commands-pcr.ts';
+export type { RandomResult } from './commands-random.ts';
 export type { PolicySignedOptions, PolicySignedResult } from './commands-session.ts';
 export { parseAttest, verifyAttestation, type AttestCheck, type TpmAttest } from './attest.ts';
 export { type EcdsaSignature } from './signature.ts';

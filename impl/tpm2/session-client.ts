@@ -15,6 +15,7 @@ import { certify, quote } from './commands-attest.ts';
 import * as objects from './commands-object.ts';
 import type { CreatedObject, LoadedObject } from './commands-object.ts';
 import { pcrExtend, pcrRead, pcrReset, startup, type PcrReadResult } from './commands-pcr.ts';
+import { getRandom, type RandomResult } from './commands-random.ts';
 import * as policy from './commands-session.ts';
 import type { PolicySignedOptions, PolicySignedResult } from './commands-session.ts';
 import { TpmCommandExecutor } from './command-executor.ts';
@@ -145,6 +146,22 @@ export class TpmSessionClient {
   async startSaltedSession(tpmKey: { readonly handle: number; readonly public: TpmPublic }, kind: 'policy' | 'hmac' = 'policy'): Promise<SaltedSession> {
     const s = await policy.startAuthSession(this.executor, { kind, tpmKey });
     return { session: s.session, nonceCaller: s.nonceCaller, nonceTPM: s.nonceTPM, ephemeral: s.ephemeral as Uint8Array, sessionKey: s.session.sessionKey };
+  }
+
+  /**
+   * Session confirmation (the design's ConfirmSession): one command in `session` whose response
+   * HMAC under our session key must verify — TPM2_GetRandom with the encrypt attribute. Only the
+   * TPM that decrypted our salt can answer, so a nonceTPM taken after this is the genuine
+   * session's. Throws TpmResponseAuthError (or the TPM refuses our HMAC) otherwise. In a policy
+   * session this resets the policy (the nonce rolls), so call it before PolicySigned.
+   */
+  confirmSession(session: TpmAuthSession): Promise<RandomResult> {
+    return getRandom(this.executor, 16, session);
+  }
+
+  /** TPM2_GetRandom without a session. */
+  getRandom(count: number): Promise<RandomResult> {
+    return getRandom(this.executor, count);
   }
 
   /** An unsalted trial session, to ask the TPM for a policy digest (PolicyGetDigest). */

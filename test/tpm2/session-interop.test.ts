@@ -9,6 +9,7 @@ import { tpm2P256 } from '../../impl/crypto/index.ts';
 import {
   TPM_ALG,
   TPM_CC,
+  TpmAuthSession,
   TpmError,
   TpmSessionClient,
   type LoadedObject,
@@ -110,6 +111,10 @@ describe('salted sessions against swtpm', { skip: swtpmSkip }, () => {
 
     it('the unsealed secret, decrypted, equals the sealed one; it never crosses the wire in clear', async () => {
       const s = await tpm.startSaltedSession(srk, 'policy');
+      // ConfirmSession before signing: the TPM proves it holds our session key
+      const c = await tpm.confirmSession(s.session);
+      assert.equal(c.verifiedSessions, 1);
+      assert.notDeepEqual(c.nonceTPM, s.nonceTPM);
       await tpm.policySignedWithKey(s.session, teeKey, teeSk);
       await tpm.policyPCR(s.session, SEL);
       const before = wire.responses.length;
@@ -130,6 +135,17 @@ describe('salted sessions against swtpm', { skip: swtpmSkip }, () => {
       const u = await tpm.unseal(sealed, s.session, { encrypt: false, continueSession: false });
       assert.deepEqual(u.data, secret);
       assert.ok(contains(wire.responses[before] as Uint8Array, secret));
+    });
+
+    it('ConfirmSession fails for a session whose key we do not hold (an attacker-opened session)', async () => {
+      const s = await tpm.startSaltedSession(srk, 'policy');
+      try {
+        // the TEE believes the session has a key derived from its own salt; the TPM's differs
+        const forged = new TpmAuthSession('policy', s.session.handle, tpm2P256.hash(utf8('not the key')), s.session.nonceTPM, s.nonceCaller, true, true);
+        await assert.rejects(tpm.confirmSession(forged), (e: unknown) => e instanceof TpmError && e.name === 'TPM_RC_BAD_AUTH');
+      } finally {
+        await tpm.flush(s.session);
+      }
     });
 
     it('PolicySigned by another key is refused with TPM_RC_SIGNATURE', async () => {
