@@ -8,7 +8,7 @@
  * that each of M4.1 (no counter) and M4.2 (no sid) removes the only binding it names.
  * @module
  */
-import { check, claim, fresh, recv, send } from '../steps.ts';
+import { type Step, check, claim, fresh, recv, send } from '../steps.ts';
 import { c, hmac, tup, v } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import { agent } from '../protocol.ts';
@@ -20,27 +20,43 @@ export const T = {
   nD: v('nD', 'nonce'),
   nZ: v('nZ', 'nonce'),
   sid: v('sid', 'nonce'),
-  cmd1: v('cmd1', 'nonce'),
-  cmd2: v('cmd2', 'nonce'),
-  rsp1: v('rsp1', 'nonce'),
-  rsp2: v('rsp2', 'nonce'),
   macOpen: v('macOpen', 'digest'),
   macOpened: v('macOpened', 'digest'),
-  macCmd1: v('macCmd1', 'digest'),
-  macCmd2: v('macCmd2', 'digest'),
-  macRsp1: v('macRsp1', 'digest'),
-  macRsp2: v('macRsp2', 'digest'),
   macClose: v('macClose', 'digest'),
 } as const;
 
-/** `hmac(K_uuid, <'cmd', sid, i, cmd>)` — the command MAC, one definition for both sides. */
-export const cmdMac = (i: string, cmd: typeof T.cmd1) => hmac(T.K, tup(c('cmd'), T.sid, c(i), cmd));
-/** `hmac(K_uuid, <'rsp', sid, i, rsp, nD>)` — the response MAC. */
-export const rspMac = (i: string, rsp: typeof T.rsp1) => hmac(T.K, tup(c('rsp'), T.sid, c(i), rsp, T.nD));
+/** The two commands of a session, each with its own variables. */
+export type CommandIndex = '1' | '2';
+export const Cmd = (i: CommandIndex) => ({
+  cmd: v(`cmd${i}`, 'nonce'),
+  rsp: v(`rsp${i}`, 'nonce'),
+  macCmd: v(`macCmd${i}`, 'digest'),
+  macRsp: v(`macRsp${i}`, 'digest'),
+  /** `hmac(K_uuid, <'cmd', sid, i, cmd>)` — the command MAC, one definition for both sides */
+  cmdMac: hmac(T.K, tup(c('cmd'), T.sid, c(i), v(`cmd${i}`, 'nonce'))),
+  /** `hmac(K_uuid, <'rsp', sid, i, rsp, nD>)` — the response MAC */
+  rspMac: hmac(T.K, tup(c('rsp'), T.sid, c(i), v(`rsp${i}`, 'nonce'), T.nD)),
+});
+
+/** TDDL: send command i of the session. */
+const invoke = (i: CommandIndex): Step[] => {
+  const x = Cmd(i);
+  return [fresh(x.cmd), claim('Running', 'cmd', T.self, tup(T.sid, c(i), x.cmd)), send('TZTCM', 'InvokeCommand', tup(T.sid, c(i), x.cmd, x.cmdMac))];
+};
+
+/** TDDL: accept response i of the session. */
+const acceptResponse = (i: CommandIndex): Step[] => {
+  const x = Cmd(i);
+  return [
+    recv('TZTCM', 'InvokeResponse', tup(T.sid, c(i), x.rsp, x.macRsp)),
+    check('response MAC', x.macRsp, x.rspMac, 'the response MAC under K_uuid'),
+    claim('Commit', 'rsp', T.self, tup(T.sid, c(i), x.rsp)),
+  ];
+};
 
 /** TDDL role of protocol 4: two commands in one session. */
 export function tddlSession() {
-  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, macOpened, macRsp1, macRsp2 } = T;
+  const { self, K, uuid, nD, nZ, sid, macOpened } = T;
   return roleMachine({
     role: 'TDDL',
     party: 'TDDL',
@@ -62,34 +78,17 @@ export function tddlSession() {
         steps: [
           recv('TZTCM', 'Opened', tup(sid, nZ, macOpened)),
           check('open MAC', macOpened, hmac(K, tup(c('opened'), sid, nD, nZ)), 'the session-open MAC under K_uuid'),
-          fresh(cmd1),
-          claim('Running', 'cmd', self, tup(sid, c('1'), cmd1)),
-          send('TZTCM', 'InvokeCommand', tup(sid, c('1'), cmd1, cmdMac('1', cmd1))),
+          ...invoke('1'),
         ],
       },
-      {
-        label: 'tddl.invoke2',
-        from: 'waitResponse1',
-        to: 'waitResponse2',
-        trigger: 'MSG',
-        steps: [
-          recv('TZTCM', 'InvokeResponse', tup(sid, c('1'), rsp1, macRsp1)),
-          check('response MAC', macRsp1, rspMac('1', rsp1), 'the response MAC under K_uuid'),
-          claim('Commit', 'rsp', self, tup(sid, c('1'), rsp1)),
-          fresh(cmd2),
-          claim('Running', 'cmd', self, tup(sid, c('2'), cmd2)),
-          send('TZTCM', 'InvokeCommand', tup(sid, c('2'), cmd2, cmdMac('2', cmd2))),
-        ],
-      },
+      { label: 'tddl.invoke2', from: 'waitResponse1', to: 'waitResponse2', trigger: 'MSG', steps: [...acceptResponse('1'), ...invoke('2')] },
       {
         label: 'tddl.close',
         from: 'waitResponse2',
         to: 'done',
         trigger: 'MSG',
         steps: [
-          recv('TZTCM', 'InvokeResponse', tup(sid, c('2'), rsp2, macRsp2)),
-          check('response MAC', macRsp2, rspMac('2', rsp2), 'the response MAC under K_uuid'),
-          claim('Commit', 'rsp', self, tup(sid, c('2'), rsp2)),
+          ...acceptResponse('2'),
           claim('Secret', 'Kuuid', self, K),
           send('TZTCM', 'CloseSession', tup(c('close'), sid, hmac(K, tup(c('close'), sid, c('2'))))),
           claim('Finish', 'tztcm-session', null, self),

@@ -12,11 +12,30 @@ import { check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { c, hmac, sdec, senc, tup, v } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import { agent } from '../protocol.ts';
-import { T, cmdMac, rspMac } from './tddl.ts';
+import { Cmd, type CommandIndex, T } from './tddl.ts';
+
+/** TZTCM: execute command i of the session (from waiting for it to waiting for the next). */
+const serveCommand = (i: CommandIndex, from: string, to: string) => {
+  const x = Cmd(i);
+  return {
+    label: `tztcm.invoke${i}`,
+    from,
+    to,
+    trigger: 'MSG' as const,
+    steps: [
+      recv('TDDL', 'InvokeCommand', tup(T.sid, c(i), x.cmd, x.macCmd)),
+      check('command MAC', x.macCmd, x.cmdMac, 'the command MAC under K_uuid'),
+      claim('Commit', 'cmd', T.self, tup(T.sid, c(i), x.cmd)),
+      fresh(x.rsp),
+      claim('Running', 'rsp', T.self, tup(T.sid, c(i), x.rsp)),
+      send('TDDL', 'InvokeResponse', tup(T.sid, c(i), x.rsp, x.rspMac)),
+    ],
+  };
+};
 
 /** TZTCM role of protocol 4: serves one session of two commands. */
 export function tztcmSession() {
-  const { self, K, uuid, nD, nZ, sid, cmd1, cmd2, rsp1, rsp2, macOpen, macCmd1, macCmd2, macClose } = T;
+  const { self, K, uuid, nD, nZ, sid, macOpen, macClose } = T;
   return roleMachine({
     role: 'TZTCM',
     party: 'TZTCM',
@@ -36,34 +55,8 @@ export function tztcmSession() {
           send('TDDL', 'Opened', tup(sid, nZ, hmac(K, tup(c('opened'), sid, nD, nZ)))),
         ],
       },
-      {
-        label: 'tztcm.invoke1',
-        from: 'waitCommand1',
-        to: 'waitCommand2',
-        trigger: 'MSG',
-        steps: [
-          recv('TDDL', 'InvokeCommand', tup(sid, c('1'), cmd1, macCmd1)),
-          check('command MAC', macCmd1, cmdMac('1', cmd1), 'the command MAC under K_uuid'),
-          claim('Commit', 'cmd', self, tup(sid, c('1'), cmd1)),
-          fresh(rsp1),
-          claim('Running', 'rsp', self, tup(sid, c('1'), rsp1)),
-          send('TDDL', 'InvokeResponse', tup(sid, c('1'), rsp1, rspMac('1', rsp1))),
-        ],
-      },
-      {
-        label: 'tztcm.invoke2',
-        from: 'waitCommand2',
-        to: 'waitClose',
-        trigger: 'MSG',
-        steps: [
-          recv('TDDL', 'InvokeCommand', tup(sid, c('2'), cmd2, macCmd2)),
-          check('command MAC', macCmd2, cmdMac('2', cmd2), 'the command MAC under K_uuid'),
-          claim('Commit', 'cmd', self, tup(sid, c('2'), cmd2)),
-          fresh(rsp2),
-          claim('Running', 'rsp', self, tup(sid, c('2'), rsp2)),
-          send('TDDL', 'InvokeResponse', tup(sid, c('2'), rsp2, rspMac('2', rsp2))),
-        ],
-      },
+      serveCommand('1', 'waitCommand1', 'waitCommand2'),
+      serveCommand('2', 'waitCommand2', 'waitClose'),
       {
         label: 'tztcm.close',
         from: 'waitClose',
