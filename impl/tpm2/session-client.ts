@@ -120,17 +120,21 @@ export class TpmSessionClient {
 
   /**
    * Seal `secret` under `parent` so that only a PolicySigned by `authKeyPoint` plus the PCR
-   * values unseals it (noDA, no userWithAuth: no password path). The parent is authorized by
-   * an empty password, so `secret` crosses the wire in clear: seal at provisioning time only.
+   * values unseals it (noDA, no userWithAuth: no password path). With `session` (an open
+   * salted HMAC session) the parent is authorized by it and `secret` travels AES-CFB encrypted
+   * (the decrypt attribute, TPM 2.0 Part 1 §21); without it the parent's empty password is used
+   * and `secret` crosses the wire in clear.
    */
   async sealUnderPolicy(
     parent: LoadedObject,
     secret: Uint8Array,
     p: SealingPolicy,
+    session?: TpmAuthSession,
   ): Promise<{ sealed: CreatedObject; authPolicy: Uint8Array }> {
     const pcrValues = p.pcrValues ?? (await pcrRead(this.executor, p.pcrs)).values;
     const authPolicy = TpmSessionClient.sealingPolicyDigest({ ...p, pcrValues });
-    const sealed = await objects.create(this.executor, parent, sealedDataTemplate(authPolicy), { data: secret });
+    const use = session ? { auth: session, decrypt: true } : undefined;
+    const sealed = await objects.create(this.executor, parent, sealedDataTemplate(authPolicy), { data: secret }, use);
     return { sealed, authPolicy };
   }
 

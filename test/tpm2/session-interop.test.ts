@@ -15,6 +15,8 @@ import {
   type LoadedObject,
   type SwtpmBackend,
 } from '../../impl/tpm2/index.ts';
+import { create } from '../../impl/tpm2/commands-object.ts';
+import { sealedDataTemplate } from '../../impl/tpm2/public-area.ts';
 import { commandCodeOf, contains, InterceptingTransport, openBackend, swtpmSkip, utf8 } from './swtpm-fixture.ts';
 
 const SEL = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
@@ -65,6 +67,31 @@ describe('salted sessions against swtpm', { skip: swtpmSkip }, () => {
       assert.equal(s.session.open, false);
     } finally {
       await tpm.flush(obj);
+    }
+  });
+
+  it('command parameter encryption: the secret travels encrypted in TPM2_Create and unseals intact', async () => {
+    const secret = utf8('sealed over an encrypted channel');
+    const hs = await tpm.startSaltedSession(srk, 'hmac');
+    try {
+      // provisioning under the policy, inSensitive encrypted: the host never sees the secret
+      const before = wire.commands.length;
+      await tpm.sealUnderPolicy(srk, secret, { authKeyPoint: teePk, pcrs: SEL, pcrValues: [new Uint8Array(32)] }, hs.session);
+      const createCmd = wire.commands.slice(before).find((c) => commandCodeOf(c) === TPM_CC.Create);
+      assert.ok(createCmd && createCmd.length > secret.length);
+      assert.ok(!contains(createCmd, secret), 'secret visible in the Create command');
+      // the TPM decrypted what we encrypted: the same path with a userAuth object unseals to it
+      const auth = utf8('b');
+      const template = sealedDataTemplate(new Uint8Array(0), { userWithAuth: true });
+      const created = await create(tpm.executor, srk, template, { data: secret, userAuth: auth }, { auth: hs.session, decrypt: true });
+      const obj = await tpm.load(srk, created, auth);
+      try {
+        assert.deepEqual((await tpm.unseal(obj, hs.session)).data, secret);
+      } finally {
+        await tpm.flush(obj);
+      }
+    } finally {
+      await tpm.flush(hs.session);
     }
   });
 
