@@ -29,9 +29,19 @@ export interface RunOptions {
   readonly deployment?: Readonly<Record<string, string>>;
   /** concurrent sessions: one instance of every role per session (default 1) */
   readonly sessions?: number;
+  /** explicit role instances instead of `sessions` × roles: each with its session number and the
+   * agent of each agent variable (e.g. a TTP session attesting the attacker's own node `E`) */
+  readonly instances?: readonly InstanceSpec[];
   /** TEST ONLY: labels of checks this implementation skips (a deliberately weakened build,
    * used to show that the property tests catch a missing check) */
   readonly skipChecks?: readonly string[];
+}
+
+export interface InstanceSpec {
+  readonly role: string;
+  readonly session: number;
+  /** agent variable → agent name; unspecified ones come from the deployment */
+  readonly agents?: Readonly<Record<string, string>>;
 }
 
 export interface ClaimEvent extends ClaimRecord {
@@ -79,7 +89,8 @@ export class ProtocolRun {
   readonly undeliverable: Undeliverable[] = [];
   readonly sinks: Envelope[] = [];
   private readonly parties = new Map<string, Party>();
-  private deps: EvalDeps;
+  /** the evaluation context (suite, randomness) — an attacker replaying a trace computes with it */
+  deps: EvalDeps;
   readonly longTerm: LongTermStore;
   private seq = 0;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
@@ -105,15 +116,18 @@ export class ProtocolRun {
       }
       this.waitsFor.set(decl.role, m);
     }
-    for (let k = 1; k <= sessions; k++) {
-      for (const decl of protocol.roles) {
-        const agents = agentsOf(decl, deployment);
-        const env = initialEnv(decl, agents, this.longTerm, this.deps);
-        const actor = createActor(machines.get(decl.role)!, { input: { env } });
-        actor.start();
-        const instance = `${decl.role}#${k}`;
-        this.parties.set(instance, { instance, session: k, role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
-      }
+    const specs: InstanceSpec[] =
+      opts.instances?.slice() ?? Array.from({ length: sessions }, (_, i) => protocol.roles.map((r) => ({ role: r.role, session: i + 1 }))).flat();
+    for (const spec of specs) {
+      const decl = protocol.roles.find((r) => r.role === spec.role);
+      if (!decl) throw new Error(`no role '${spec.role}' in ${protocol.name}`);
+      const agents = { ...agentsOf(decl, deployment), ...spec.agents };
+      const env = initialEnv(decl, agents, this.longTerm, this.deps);
+      const actor = createActor(machines.get(decl.role)!, { input: { env } });
+      actor.start();
+      const instance = `${decl.role}#${spec.session}`;
+      if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
+      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
     }
   }
 
