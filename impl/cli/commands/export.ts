@@ -1,0 +1,105 @@
+/**
+ * `tcv export <protocol> [--variant ID] --tamarin FILE [--proverif FILE]` and
+ * `tcv export --all --tamarin DIR [--proverif DIR]`: the protocol machines as Tamarin theories
+ * (and ProVerif models), each checked by the exporter's well-formedness checker before it is
+ * written. Files are written through a temporary file and a rename, so an error never leaves a
+ * half-written file or destroys an earlier one.
+ * @module
+ */
+import { join } from 'node:path';
+import { type Command, type CliIO, parseFlags, UsageError } from '../command.ts';
+import { protocolByName } from '../../../models/protocols/index.ts';
+import type { Protocol } from '../../../models/protocol.ts';
+import { type ExportTarget, exportCorpus, targetsOf } from '../../../proofs-export/corpus.ts';
+import { writeFileAtomic } from '../../../proofs-export/atomic-write.ts';
+import { exportTamarin, theoryName } from '../../../proofs-export/tamarin/theory.ts';
+import { theoryProblems } from '../../../proofs-export/tamarin/check-theory.ts';
+import { ExportError } from '../../../proofs-export/tamarin/term.ts';
+
+interface Produced {
+  readonly tamarin?: string;
+  readonly proverif?: string;
+  readonly lemmas: number;
+}
+
+/** Export one target in the requested languages; null (problems printed) if it cannot be. */
+function produce(t: ExportTarget, want: { tamarin: boolean; proverif: boolean }, io: CliIO): Produced | null {
+  const label = `${t.protocol.name}${t.variant ? ` ${t.variant}` : ''}`;
+  try {
+    const e = exportTamarin(t.protocol, t.variant);
+    const problems = theoryProblems(e.theory);
+    if (problems.length) {
+      io.err(`tcv export: the Tamarin theory of ${label} is not well formed (an exporter defect):`);
+      for (const p of problems) io.err(`  - ${p}`);
+      return null;
+    }
+    const lemmas = e.theory.items.filter((i) => i.k === 'lemma').length;
+    return { ...(want.tamarin ? { tamarin: e.text } : {}), lemmas };
+  } catch (err) {
+    if (!(err instanceof ExportError)) throw err;
+    io.err(`tcv export: ${label} cannot be exported: ${err.message}`);
+    return null;
+  }
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'export protocols as Tamarin theories (and ProVerif models)',
+  help: `usage: tcv export <protocol> [--variant ID] --tamarin FILE [--proverif FILE]
+       tcv export --all --tamarin DIR [--proverif DIR]
+
+Writes the protocol's machines as a Tamarin theory (.spthy): one rule per machine transition,
+set-up and compromise rules, a lemma per property (P id) and an exists-trace executability
+lemma. --proverif also writes a ProVerif model (.pv) with the same properties as queries.
+Every theory passes the exporter's well-formedness checker before it is written.
+
+  --variant ID      export a variant (an M id or a mode, see 'tcv list')
+  --all             every protocol and every variant, one file each, named
+                    <protocol>[_<variant>].spthy / .pv in the directories given
+  --tamarin PATH    the .spthy file (with --all: a directory)
+  --proverif PATH   the .pv file (with --all: a directory)
+
+Run Tamarin on a theory with 'tamarin-prover --prove FILE' or 'tcv prove FILE'.
+exit 0 when everything was written; 1 when an export failed (nothing is overwritten); 2 usage error`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, variant: { type: 'string' }, tamarin: { type: 'string' }, proverif: { type: 'string' } });
+    if (!values.tamarin && !values.proverif) throw new UsageError('say where to write: --tamarin FILE (and/or --proverif FILE)');
+    if (values.proverif) throw new UsageError('the ProVerif exporter is not built yet');
+    const want = { tamarin: values.tamarin !== undefined, proverif: values.proverif !== undefined };
+    if (values.all) {
+      if (positionals.length) throw new UsageError(`--all exports every protocol; unexpected argument '${positionals[0]}'`);
+      if (values.variant) throw new UsageError('--all exports every variant; drop --variant');
+      let failed = 0;
+      let written = 0;
+      const protocols: Protocol[] = await exportCorpus();
+      for (const t of targetsOf(protocols)) {
+        const out = produce(t, want, io);
+        if (!out) {
+          failed++;
+          continue;
+        }
+        const base = theoryName(t.protocol, t.variant);
+        if (out.tamarin !== undefined) writeFileAtomic(join(values.tamarin!, `${base}.spthy`), out.tamarin);
+        if (out.proverif !== undefined) writeFileAtomic(join(values.proverif!, `${base}.pv`), out.proverif);
+        written++;
+      }
+      io.out(`wrote ${written} ${written === 1 ? 'theory' : 'theories'}${values.tamarin ? ` to ${values.tamarin}` : ''}${values.proverif ? `${values.tamarin ? ' and' : ''} models to ${values.proverif}` : ''}${failed ? `; ${failed} failed` : ''}`);
+      return failed ? 1 : 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list), or --all');
+    const protocol = protocolByName(positionals[0]!, await exportCorpus());
+    if (values.variant !== undefined && !protocol.variants.some((v) => v.id === values.variant))
+      throw new UsageError(`unknown variant '${values.variant}' of ${protocol.name} (known: ${protocol.variants.map((v) => v.id).join(', ') || 'none'})`);
+    const out = produce({ protocol, ...(values.variant !== undefined ? { variant: values.variant } : {}) }, want, io);
+    if (!out) return 1;
+    if (out.tamarin !== undefined) {
+      writeFileAtomic(values.tamarin!, out.tamarin);
+      io.out(`wrote ${values.tamarin} (theory ${theoryName(protocol, values.variant)}, ${out.lemmas} lemmas)`);
+    }
+    if (out.proverif !== undefined) {
+      writeFileAtomic(values.proverif!, out.proverif);
+      io.out(`wrote ${values.proverif} (ProVerif model of ${protocol.name}${values.variant ? ` ${values.variant}` : ''})`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * One lemma per property (P id), in the Tamarin manual's standard formulation for its kind,
+ * plus one `exists-trace` executability lemma per protocol.
+ *
+ * Claims are the action facts the rules emit (rules.ts): `Secret(role, tag, actor, peer, x)`,
+ * `Running`/`Commit(role, tag, actor, peer, data)`, `Finish(role, tag, data)`. Agreement is on
+ * the claim data, as the project's judge has it (impl/runtime/claims-check.ts): a Commit of the
+ * committing role needs a Running of the running role with the same tag and data. Every
+ * property holds only for honest agents: the manual's disjunct `Ex A #r. Reveal(A) @ r &
+ * Honest(A) @ i` (any compromise event of an agent the claiming role deals with); forward
+ * secrecy lets the declared events happen after the claim only (`#r < #i`).
+ * @module
+ */
+import { type Protocol, type PropertyDecl, type VariantDecl, expectedVerdict } from '../../models/protocol.ts';
+import { type Formula, type TLemma, type TRule, and, all, at, ex, fact, imp, mv, not, or, tconst, tv, tvar } from './ast.ts';
+import { ident } from './names.ts';
+import { tagConst } from './rules.ts';
+import { ExportError } from './term.ts';
+
+const v = (n: string) => tvar(n, 'msg');
+
+/** The reveal events some rule of the theory can emit. */
+export function revealEvents(p: Protocol): string[] {
+  return p.longTerm.flatMap((l) => (l.reveal ? [l.reveal] : [])).filter((e, i, a) => a.indexOf(e) === i);
+}
+
+/** `Ex A #r. Reveal(event, A) @ #r & Honest(A) @ #i [& #r < #i]` — one compromise excuse. */
+function revealed(event: string | null, before: boolean): Formula {
+  const vars = event === null ? [mv('kind'), mv('A'), tv('r')] : [mv('A'), tv('r')];
+  const kind = event === null ? v('kind') : tconst(event);
+  const body = [at(fact('Reveal', kind, v('A')), 'r'), at(fact('Honest', v('A')), 'i')];
+  return ex(vars, and(...body, ...(before ? [{ k: 'before' as const, a: 'r', b: 'i' }] : [])));
+}
+
+function claimAt(event: string, role: string | null, tag: string, actor: string, peer: string, data: string, time: string): Formula {
+  return at(fact(event, role === null ? v('role') : tconst(role), tagConst(tag), v(actor), v(peer), v(data)), time);
+}
+
+function secrecy(p: Protocol, prop: PropertyDecl): Formula {
+  const events = revealEvents(p);
+  const after = new Set(prop.kind === 'forward-secrecy' ? (prop.compromiseAfter ?? []) : []);
+  const excuses = prop.kind === 'forward-secrecy' ? events.map((e) => revealed(e, after.has(e))) : events.length ? [revealed(null, false)] : [];
+  return all(
+    [mv('role'), mv('actor'), mv('peer'), mv('x'), tv('i')],
+    imp(claimAt('Secret', null, prop.tag, 'actor', 'peer', 'x', 'i'), or(not(ex([tv('j')], at(fact('K', v('x')), 'j'))), ...excuses)),
+  );
+}
+
+/** The claims of a tag by a role, from the rules: do they all name a peer? */
+function peersNamed(rules: readonly TRule[], event: string, role: string, tag: string): boolean {
+  return rules.every((r) =>
+    r.actions.every((a) => !(a.name === event && a.args[0]?.k === 'const' && a.args[0].name === role && a.args[1]?.k === 'const' && a.args[1].name === tag) || !(a.args[3]?.k === 'const' && a.args[3].name === 'none')),
+  );
+}
+
+function agreement(p: Protocol, prop: PropertyDecl, commit: string, running: string, rules: readonly TRule[]): Formula {
+  const honest = revealEvents(p).length ? [revealed(null, false)] : [];
+  const commitAt = claimAt('Commit', commit, prop.tag, 'a', 'b', 'd', 'i');
+  let ok: Formula;
+  switch (prop.kind) {
+    case 'aliveness':
+      if (!peersNamed(rules, 'Commit', commit, prop.tag)) throw new ExportError(`${prop.id}: aliveness needs the Commit(${prop.tag}) claims of ${commit} to name a peer`);
+      ok = ex([mv('rl'), mv('tid'), tv('j')], at(fact('Create', v('rl'), v('b'), v('tid')), 'j'));
+      break;
+    case 'weak-agreement':
+      if (!peersNamed(rules, 'Commit', commit, prop.tag) || !peersNamed(rules, 'Running', running, prop.tag))
+        throw new ExportError(`${prop.id}: weak agreement needs the Commit/Running(${prop.tag}) claims to name a peer`);
+      ok = ex([mv('d2'), tv('j')], claimAt('Running', running, prop.tag, 'b', 'a', 'd2', 'j'));
+      break;
+    case 'non-injective-agreement':
+      ok = ex([mv('a2'), mv('b2'), tv('j')], claimAt('Running', running, prop.tag, 'a2', 'b2', 'd', 'j'));
+      break;
+    case 'injective-agreement':
+      ok = ex(
+        [mv('a2'), mv('b2'), tv('j')],
+        and(
+          claimAt('Running', running, prop.tag, 'a2', 'b2', 'd', 'j'),
+          { k: 'before', a: 'j', b: 'i' },
+          not(ex([mv('a3'), mv('b3'), tv('i2')], and(claimAt('Commit', commit, prop.tag, 'a3', 'b3', 'd', 'i2'), not({ k: 'same', a: 'i2', b: 'i' })))),
+        ),
+      );
+      break;
+    default:
+      throw new ExportError(`${prop.id}: ${prop.kind} is not an agreement property`);
+  }
+  return all([mv('a'), mv('b'), mv('d'), tv('i')], imp(commitAt, or(ok, ...honest)));
+}
+
+const STATEMENT: Record<PropertyDecl['kind'], string> = {
+  secrecy: 'secrecy: no Secret(x) claim of an honest run with x known to the attacker',
+  'forward-secrecy': 'perfect forward secrecy: as secrecy, but the listed compromises may happen after the claim (#r < #i)',
+  aliveness: 'aliveness: the peer of a Commit has run the protocol',
+  'weak-agreement': 'weak agreement: the peer of a Commit was running with the committing agent',
+  'non-injective-agreement': 'non-injective agreement: every Commit has a Running with the same data',
+  'injective-agreement': 'injective agreement: every Commit has its own earlier Running with the same data',
+};
+
+export function propertyLemma(p: Protocol, prop: PropertyDecl, rules: readonly TRule[], variant?: VariantDecl): TLemma {
+  let formula: Formula;
+  if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') formula = secrecy(p, prop);
+  else {
+    const there = agreement(p, prop, prop.commit!, prop.running!, rules);
+    formula = prop.mutual ? and(there, agreement(p, prop, prop.running!, prop.commit!, rules)) : there;
+  }
+  const expected = expectedVerdict(p, prop.id, variant);
+  const dirs = prop.commit ? ` — ${prop.commit} commits, ${prop.running} runs${prop.mutual ? ', and the other way round' : ''}` : '';
+  return {
+    name: ident(`${prop.id}_${prop.kind}`),
+    comments: [
+      `${prop.id} (${prop.kind}, tag '${prop.tag}'${prop.compromiseAfter ? `, compromise after the claim: ${prop.compromiseAfter.join(', ')}` : ''}): ${prop.statement}`,
+      `${STATEMENT[prop.kind]}${dirs}.`,
+      `expected: ${expected} (Tamarin: ${expected === 'holds' ? 'verified' : 'falsified'})`,
+    ],
+    trace: 'all-traces',
+    formula,
+  };
+}
+
+/** Every role with a Finish claim completes, with no compromise at all. */
+export function executabilityLemma(p: Protocol, finishes: readonly { role: string; tag: string }[]): TLemma {
+  if (finishes.length === 0) throw new ExportError(`${p.name}: no role emits a Finish claim, so there is no executability lemma`);
+  const vars = finishes.flatMap((f, i) => [mv(`a${i + 1}`), tv(`t${i + 1}`)]);
+  const body = finishes.map((f, i) => at(fact('Finish', tconst(f.role), tconst(f.tag), v(`a${i + 1}`)), `t${i + 1}`));
+  const noReveal = revealEvents(p).length ? [not(ex([mv('kind'), mv('A'), tv('r')], at(fact('Reveal', v('kind'), v('A')), 'r')))] : [];
+  return {
+    name: 'executable',
+    comments: [`executability: an honest run completes (${finishes.map((f) => `${f.role} reaches Finish('${f.tag}')`).join(', ')}) with no compromise`, 'expected: verified (a trace exists)'],
+    trace: 'exists-trace',
+    formula: ex(vars, and(...body, ...noReveal)),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * A protocol (or one of its variants) as a Tamarin theory: the walk of its machines
+ * (`../walk.ts`), set-up and reveal rules, one start rule per role, one rule per transition,
+ * the restrictions the rules rely on, one lemma per property and the executability lemma.
+ * `exportTamarin` returns the tree and its text; the text is what `tcv export` writes.
+ * @module
+ */
+import type { Protocol } from '../../models/protocol.ts';
+import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
+import { walkProtocol } from '../walk.ts';
+import { type TFunction, type TItem, type TRule, type TTerm, type Theory, all, at, fact, imp, mv, tv, tvar, subterms } from './ast.ts';
+import { BUILTIN_FUNCTIONS, VarNames, ident } from './names.ts';
+import { type ExportContext, transitionRule } from './rules.ts';
+import { setupRules, startRule } from './setup.ts';
+import { executabilityLemma, propertyLemma } from './lemmas.ts';
+import { printTheory } from './print.ts';
+
+/** The builtins in the order Tamarin's manual lists them; a theory declares those it uses. */
+const BUILTIN_ORDER = ['diffie-hellman', 'hashing', 'signing', 'symmetric-encryption', 'asymmetric-encryption'];
+
+export function theoryName(p: Protocol, variantId?: string): string {
+  return ident(variantId === undefined ? p.name : `${p.name}_${variantId}`);
+}
+
+function signature(rules: readonly TRule[]): { builtins: string[]; functions: TFunction[] } {
+  const builtins = new Set<string>();
+  const functions = new Map<string, number>();
+  for (const r of rules)
+    for (const f of [...r.lhs, ...r.actions, ...r.rhs])
+      for (const a of f.args)
+        for (const t of subterms(a)) {
+          if (t.k === 'exp' || t.k === 'mult') builtins.add('diffie-hellman');
+          if (t.k !== 'app') continue;
+          const info = SYMBOLS[t.f as FunctionSymbol];
+          if (info && info.tamarin === 'functions') functions.set(t.f, info.arity);
+          else if (info) builtins.add(info.tamarin);
+          else if (BUILTIN_FUNCTIONS[t.f]) builtins.add(BUILTIN_FUNCTIONS[t.f]!.builtin);
+          else functions.set(t.f, t.args.length);
+        }
+  builtins.delete('pairing');
+  return {
+    builtins: BUILTIN_ORDER.filter((b) => builtins.has(b)).concat([...builtins].filter((b) => !BUILTIN_ORDER.includes(b)).sort()),
+    functions: [...functions.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([name, arity]) => ({ name, arity })),
+  };
+}
+
+export interface TamarinExport {
+  readonly theory: Theory;
+  readonly text: string;
+}
+
+/** Export `p` (with `variantId` applied) as a Tamarin theory. Throws `ModelError` for a model
+ * that is not well formed and `ExportError` for something Tamarin cannot express. */
+export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
+  const walk = walkProtocol(p, variantId);
+  const protocol = walk.protocol;
+  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
+  const ctx: ExportContext = { protocol, names: new VarNames(['tid', 'A', 'kind', 'role', 'actor', 'peer']), stateSorts: new Map(), ruleNames: new Set() };
+  const items: TItem[] = [];
+  const rules: TRule[] = [];
+  const addRules = (title: string, lines: string[], rs: TRule[]) => {
+    items.push({ k: 'section', section: { title, lines } });
+    for (const r of rs) items.push({ k: 'rule', rule: r });
+    rules.push(...rs);
+  };
+  addRules('Long-term set-up and compromise', ['One value per long-term name and agent (LtkUnique); Reveal rules are the declared compromise events.'], setupRules(ctx));
+  for (const rw of walk.roles) {
+    const rs = [startRule(ctx, rw), ...rw.transitions.map((t) => transitionRule(ctx, rw, t))];
+    addRules(`Role ${rw.decl.role} (party ${rw.def.party}${rw.decl.initiator ? ', initiator' : ''})`, [`machine '${rw.def.role}', states: ${rw.states.join(', ')}`], rs);
+  }
+  const x = tvar('x');
+  const y = tvar('y');
+  items.push({ k: 'section', section: { title: 'Restrictions', lines: [] } });
+  if (rules.some((r) => r.actions.some((a) => a.name === 'Eq')))
+    items.push({
+      k: 'restriction',
+      restriction: { name: 'Equality', comments: ['a check step: both sides are equal modulo the equational theory'], formula: all([mv('x'), mv('y'), tv('i')], imp(at(fact('Eq', x, y), 'i'), { k: 'eq', l: x, r: y })) },
+    });
+  if (rules.some((r) => r.actions.some((a) => a.name === 'LtkGen'))) {
+    const n = tvar('n');
+    const A = tvar('A');
+    items.push({
+      k: 'restriction',
+      restriction: {
+        name: 'LtkUnique',
+        comments: ['each agent has one value of each long-term name'],
+        formula: all(
+          [mv('n'), mv('A'), mv('x'), mv('y'), tv('i'), tv('j')],
+          imp({ k: 'and', fs: [at(fact('LtkGen', n, A, x), 'i'), at(fact('LtkGen', n, A, y), 'j')] }, { k: 'same', a: 'i', b: 'j' }),
+        ),
+      },
+    });
+  }
+  items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.'] } });
+  for (const prop of protocol.properties) items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
+  const finishes: { role: string; tag: string }[] = [];
+  for (const r of rules)
+    for (const a of r.actions)
+      if (a.name === 'Finish') {
+        const [role, tag] = a.args as [TTerm & { k: 'const' }, TTerm & { k: 'const' }];
+        if (!finishes.some((f) => f.role === role.name)) finishes.push({ role: role.name, tag: tag.name });
+      }
+  items.push({ k: 'lemma', lemma: executabilityLemma(protocol, finishes) });
+  const theory: Theory = {
+    name: theoryName(p, variantId),
+    comments: [
+      `${p.title} — ${p.source}`,
+      ...(variant ? [`variant ${variant.id}: ${variant.title}${variant.breaks.length ? ` (breaks ${variant.breaks.join(', ')})` : ''}`] : []),
+      'Generated by `tcv export` from the protocol machines (models/); do not edit: edit the model.',
+      'Notes: <a, b, c> is right-nested pairs here (n-ary in the model); received values are untyped',
+      "(the runtime checks their sort); Tamarin's DH theory adds inverses the model does not have.",
+    ],
+    ...signature(rules),
+    items,
+  };
+  return { theory, text: printTheory(theory) };
+}
