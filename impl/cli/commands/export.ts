@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../../../proofs-export/atomic-write.ts';
 import { exportTamarin, theoryName } from '../../../proofs-export/tamarin/theory.ts';
 import { theoryProblems } from '../../../proofs-export/tamarin/check-theory.ts';
 import { ExportError } from '../../../proofs-export/tamarin/term.ts';
+import { exportProverif } from '../../../proofs-export/proverif/model.ts';
 
 interface Produced {
   readonly tamarin?: string;
@@ -34,7 +35,7 @@ function produce(t: ExportTarget, want: { tamarin: boolean; proverif: boolean },
       return null;
     }
     const lemmas = e.theory.items.filter((i) => i.k === 'lemma').length;
-    return { ...(want.tamarin ? { tamarin: e.text } : {}), lemmas };
+    return { ...(want.tamarin ? { tamarin: e.text } : {}), ...(want.proverif ? { proverif: exportProverif(t.protocol, t.variant).text } : {}), lemmas };
   } catch (err) {
     if (!(err instanceof ExportError)) throw err;
     io.err(`tcv export: ${label} cannot be exported: ${err.message}`);
@@ -64,7 +65,6 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, variant: { type: 'string' }, tamarin: { type: 'string' }, proverif: { type: 'string' } });
     if (!values.tamarin && !values.proverif) throw new UsageError('say where to write: --tamarin FILE (and/or --proverif FILE)');
-    if (values.proverif) throw new UsageError('the ProVerif exporter is not built yet');
     const want = { tamarin: values.tamarin !== undefined, proverif: values.proverif !== undefined };
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all exports every protocol; unexpected argument '${positionals[0]}'`);

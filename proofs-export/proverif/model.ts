@@ -1,0 +1,306 @@
+/**
+ * A protocol (or variant) as a ProVerif 2.05 model, read through the same walk as the Tamarin
+ * export (`../walk.ts`): one process per role, its steps in machine order, started for any
+ * agents the attacker names (`!in(c, agents); Role(agents)`), long-term values as functions of
+ * the agent (`lt_skAK(A)`, private unless the value is public), reveal processes for the
+ * declared compromise events, and queries for the properties:
+ * - secrecy: `event(Secret(..., x)) && attacker(x) ==> event(Reveal(e, A)) && event(HonestAt(tag, x, A))`;
+ * - agreement: `[inj-]event(Commit(...d)) ==> [inj-]event(Running(...d)) || (reveal of an honest agent)`;
+ * - executability: `query event(Finish(...))` per role — ProVerif answers "false" when the
+ *   Finish event is reachable, which is the expected result.
+ * What does not fit: forward secrecy (reveals ordered after the claim) is left to the Tamarin
+ * lemma and says so in the file; a machine with a state of two outgoing transitions (a choice)
+ * or a loop cannot be one straight-line process and is an error naming the state. The DH
+ * theory is ProVerif's usual `exp(exp(g, x), y) = exp(exp(g, y), x)`, which covers `'g'`-based
+ * exponentiation only (all the models use).
+ * @module
+ */
+import { type Protocol, type PropertyDecl, expectedVerdict, parseLt } from '../../models/protocol.ts';
+import type { Step } from '../../models/steps.ts';
+import type { Term } from '../../models/terms.ts';
+import { type RoleWalk, walkProtocol } from '../walk.ts';
+import { revealEvents } from '../tamarin/lemmas.ts';
+import { VarNames, ident } from '../tamarin/names.ts';
+import { ExportError } from '../tamarin/term.ts';
+import { type PvDecl, type PvFact, type PvPattern, type PvStep, type PvTerm, papp, printPv, pvar } from './ast.ts';
+
+const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
+const FUNCTIONS: Record<string, { arity: number; result: string }> = {
+  pk: { arity: 1, result: 'bitstring' },
+  sign: { arity: 2, result: 'bitstring' },
+  h: { arity: 1, result: 'bitstring' },
+  hmac: { arity: 2, result: 'bitstring' },
+  senc: { arity: 2, result: 'bitstring' },
+  aenc: { arity: 2, result: 'bitstring' },
+  kdfa: { arity: 4, result: 'bitstring' },
+  kdfe: { arity: 4, result: 'bitstring' },
+  exp: { arity: 2, result: 'bitstring' },
+};
+
+class Names {
+  readonly vars = new VarNames([...KEYWORDS, ...Object.keys(FUNCTIONS), 'verify', 'sdec', 'adec', 'g']);
+  readonly consts = new Map<string, string>(); // ProVerif name -> declared once, in first-use order
+  private readonly used = new Set<string>();
+  constant(prefix: string, raw: string): PvTerm {
+    const key = `${prefix}:${raw}`;
+    let n = this.consts.get(key);
+    if (!n) {
+      const base = `${prefix}_${ident(raw)}`;
+      n = base;
+      for (let i = 2; this.used.has(n); i++) n = `${base}_${i}`;
+      this.used.add(n);
+      this.consts.set(key, n);
+    }
+    return pvar(n);
+  }
+}
+
+export interface ProverifExport {
+  readonly text: string;
+  readonly queries: number;
+}
+
+export function exportProverif(p: Protocol, variantId?: string): ProverifExport {
+  const walk = walkProtocol(p, variantId);
+  const protocol = walk.protocol;
+  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
+  const names = new Names();
+  const funcs = new Set<string>();
+  const lts = new Set<string>();
+  const events = new Map<string, number>();
+  const ev = (name: string, args: PvTerm[]): PvStep => {
+    events.set(name, args.length);
+    return { k: 'event', name, args };
+  };
+
+  const term = (t: Term, lookup: (n: string) => PvTerm, where: string): PvTerm => {
+    switch (t.t) {
+      case 'var':
+        return lookup(t.name);
+      case 'const':
+        return names.constant('c', t.name);
+      case 'name':
+        throw new ExportError(`${where}: a name inside a machine`);
+      case 'app': {
+        const args = t.args.map((a) => term(a, lookup, where));
+        if (t.f === 'tuple') {
+          if (args.length === 0) throw new ExportError(`${where}: the empty tuple has no ProVerif form`);
+          return args.length === 1 ? args[0]! : { k: 'tuple', items: args };
+        }
+        if (t.f === 'mult') throw new ExportError(`${where}: a product of exponents has no ProVerif form in this export`);
+        if (t.f === 'true') return pvar('true');
+        funcs.add(t.f);
+        return papp(t.f, ...args);
+      }
+    }
+  };
+
+  const roleProcess = (rw: RoleWalk): PvDecl => {
+    const role = rw.decl.role;
+    const where = `${protocol.name}/${role}`;
+    const bound = new Map<string, PvTerm>();
+    const v = (n: string, sort: string) => pvar(names.vars.name(n, sort));
+    for (const a of rw.agents) bound.set(a.name, v(a.name, 'agent'));
+    const lookup = (n: string): PvTerm => {
+      const r = bound.get(n);
+      if (r) return r;
+      const ref = parseLt({ t: 'var', name: n, sort: 'msg' });
+      if (ref) {
+        lts.add(ref.name);
+        return papp(`lt_${ident(ref.name)}`, lookup(ref.agentVar));
+      }
+      throw new ExportError(`${where}: '${n}' is used before it is bound`);
+    };
+    const body: PvStep[] = [ev('Create', [names.constant('r', role), lookup('self')])];
+    for (const k of rw.def.knows)
+      if (k.sort !== 'agent') {
+        const t = rw.decl.knows[k.name];
+        if (!t) throw new ExportError(`${where}: known variable '${k.name}' has no set-up value`);
+        const value = term(t, lookup, where);
+        const x = v(k.name, k.sort);
+        body.push({ k: 'let', pattern: { k: 'bind', name: (x as { name: string }).name }, t: value });
+        bound.set(k.name, x);
+      }
+    let temp = 0;
+    const pattern = (p: Term, checks: PvStep[], w: string): PvPattern => {
+      if (p.t === 'var') {
+        if (bound.has(p.name)) return { k: 'eq', t: lookup(p.name) };
+        const x = v(p.name, p.sort);
+        bound.set(p.name, x);
+        return { k: 'bind', name: (x as { name: string }).name };
+      }
+      if (p.t === 'const') return { k: 'eq', t: names.constant('c', p.name) };
+      if (p.t === 'app' && p.f === 'tuple' && p.args.length > 1) return { k: 'tuple', items: p.args.map((a) => pattern(a, checks, w)) };
+      if (p.t === 'app' && p.f === 'tuple') return pattern(p.args[0]!, checks, w);
+      // any other subterm is computed and compared once the whole pattern is bound
+      const tmp = `m${++temp}_${ident(role)}`;
+      checks.push({ k: 'if', l: pvar(tmp), r: term(p, (n) => lookup(n), w) });
+      return { k: 'bind', name: tmp };
+    };
+    const visited = new Set<string>();
+    for (let s: string | undefined = rw.def.initial; s !== undefined; ) {
+      if (visited.has(s)) throw new ExportError(`${where}: the machine loops back to '${s}'; a ProVerif role process here is straight-line`);
+      visited.add(s);
+      const out = rw.transitions.filter((t) => t.from === s);
+      if (out.length > 1) throw new ExportError(`${where}: state '${s}' has ${out.length} outgoing transitions (${out.map((t) => t.label).join(', ')}); a ProVerif role process here is straight-line`);
+      const t = out[0];
+      if (!t) break;
+      const w = `${where} ${t.label}`;
+      body.push({ k: 'comment', text: `${t.label}: ${t.from} -> ${t.to}` });
+      for (const st of t.steps) body.push(...stepOf(st, w));
+      s = t.to;
+    }
+    function stepOf(st: Step, w: string): PvStep[] {
+      const look = (n: string) => lookup(n);
+      switch (st.op) {
+        case 'recv': {
+          const checks: PvStep[] = [];
+          const pat = pattern(st.pattern, checks, w);
+          return [{ k: 'in', pattern: pat }, ...checks];
+        }
+        case 'fresh': {
+          const x = v(st.v.name, st.v.sort);
+          bound.set(st.v.name, x);
+          return [{ k: 'new', name: (x as { name: string }).name }];
+        }
+        case 'let': {
+          const value = term(st.t, look, w);
+          const x = v(st.v.name, st.v.sort);
+          bound.set(st.v.name, x);
+          return [{ k: 'let', pattern: { k: 'bind', name: (x as { name: string }).name }, t: value }];
+        }
+        case 'match': {
+          const value = term(st.t, look, w);
+          const checks: PvStep[] = [];
+          return [{ k: 'let', pattern: pattern(st.pattern, checks, w), t: value }, ...checks];
+        }
+        case 'check':
+          return [{ k: 'if', l: term(st.left, look, w), r: term(st.right, look, w) }];
+        case 'send':
+          return [{ k: 'out', t: term(st.t, look, w) }];
+        case 'store':
+          return [ev('Store', [names.constant('c', st.slot), term(st.t, look, w)])];
+        case 'claim': {
+          const data = term(st.data, look, w);
+          const tag = names.constant('t', st.tag);
+          if (st.event === 'Finish') return [ev('Finish', [names.constant('r', role), tag, data])];
+          const peer = st.peer ? term(st.peer, look, w) : names.constant('c', 'none');
+          const out: PvStep[] = [ev(st.event, [names.constant('r', role), tag, lookup('self'), peer, data])];
+          if (st.event !== 'Running') for (const a of rw.agents) out.push(ev('HonestAt', [tag, data, lookup(a.name)]));
+          return out;
+        }
+      }
+    }
+    return { k: 'let', name: `Role_${ident(role)}`, params: rw.agents.map((a) => (lookup(a.name) as { name: string }).name), body };
+  };
+
+  const roleDecls = walk.roles.map(roleProcess);
+  const reveals = revealEvents(protocol);
+  const qv = (n: string) => pvar(n);
+  /** the variables of query facts (constants are declared, not quantified), in first-use order */
+  const queryVars = (facts: PvFact[]): string[] => {
+    const consts = new Set(names.consts.values());
+    const out: string[] = [];
+    const go = (t: PvTerm) => {
+      if (t.k === 'var' && !consts.has(t.name) && t.name !== 'true' && !out.includes(t.name)) out.push(t.name);
+      if (t.k === 'app') t.args.forEach(go);
+      if (t.k === 'tuple') t.items.forEach(go);
+    };
+    for (const f of facts) (f.k === 'attacker' ? [f.t] : f.args).forEach(go);
+    return out;
+  };
+  const excuse = (tag: PvTerm, x: PvTerm): PvFact[][] => (reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }]] : []);
+  const queries: PvDecl[] = [];
+  for (const prop of protocol.properties) {
+    const expected = expectedVerdict(p, prop.id, variant);
+    const head = [`${prop.id} (${prop.kind}, tag '${prop.tag}'): ${prop.statement}`, `expected: ${expected} (ProVerif: ${expected === 'holds' ? 'true' : 'false'})`];
+    const tag = names.constant('t', prop.tag);
+    if (prop.kind === 'forward-secrecy') {
+      queries.push({ k: 'comment', lines: [...head.slice(0, 1), 'not exported to ProVerif: forward secrecy needs compromises ordered after the claim; see the Tamarin lemma'] });
+      continue;
+    }
+    if (prop.kind === 'secrecy') {
+      queries.push({
+        k: 'query',
+        comments: head,
+        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x')).flat()]),
+        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x')) },
+      });
+      continue;
+    }
+    const dirs: [string, string][] = [[prop.commit!, prop.running!], ...(prop.mutual ? [[prop.running!, prop.commit!] as [string, string]] : [])];
+    for (const [commit, running] of dirs) queries.push(agreementQuery(prop, commit, running, tag, head));
+  }
+  function agreementQuery(prop: PropertyDecl, commit: string, running: string, tag: PvTerm, head: string[]): PvDecl {
+    const inj = prop.kind === 'injective-agreement';
+    const commitF: PvFact = { k: inj ? 'inj-event' : 'event', name: 'Commit', args: [names.constant('r', commit), tag, qv('a'), qv('b'), qv('d')] };
+    let ok: PvFact[];
+    if (prop.kind === 'aliveness') ok = [{ k: 'event', name: 'Create', args: [qv('rl'), qv('b')] }];
+    else if (prop.kind === 'weak-agreement') ok = [{ k: 'event', name: 'Running', args: [names.constant('r', running), tag, qv('b'), qv('a'), qv('d2')] }];
+    else ok = [{ k: inj ? 'inj-event' : 'event', name: 'Running', args: [names.constant('r', running), tag, qv('a2'), qv('b2'), qv('d')] }];
+    return {
+      k: 'query',
+      comments: [...head, `${commit} commits, ${running} runs`],
+      vars: queryVars([commitF, ...ok, ...excuse(tag, qv('d')).flat()]),
+      text: { premise: [commitF], conclusion: [ok, ...excuse(tag, qv('d'))] },
+    };
+  }
+  const finishes = new Map<string, string>();
+  for (const rw of walk.roles) for (const t of rw.transitions) for (const st of t.steps) if (st.op === 'claim' && st.event === 'Finish' && !finishes.has(rw.decl.role)) finishes.set(rw.decl.role, st.tag);
+  for (const [role, tag] of finishes)
+    queries.push({ k: 'query', comments: [`executability: ${role} can finish ('${tag}'); expected ProVerif answer: false (the event is reachable)`], vars: ['a'], text: { premise: [{ k: 'event', name: 'Finish', args: [names.constant('r', role), names.constant('t', tag), qv('a')] }], conclusion: [] } });
+
+  // the main process: roles for any agents, reveals, public parts
+  const branches: { replicated: boolean; body: PvStep[] }[] = [];
+  for (const rw of walk.roles) {
+    const ps = rw.agents.map((a) => `${names.vars.name(a.name, 'agent')}`);
+    branches.push({ replicated: true, body: [{ k: 'in', pattern: ps.length === 1 ? { k: 'bind', name: ps[0]! } : { k: 'tuple', items: ps.map((n) => ({ k: 'bind', name: n })) } }, { k: 'call', name: `Role_${ident(rw.decl.role)}`, args: ps.map(pvar) }] });
+  }
+  for (const d of protocol.longTerm) {
+    lts.add(d.name);
+    const value = papp(`lt_${ident(d.name)}`, pvar('A'));
+    if (d.reveal) {
+      events.set('Reveal', 2);
+      branches.push({ replicated: true, body: [{ k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'event', name: 'Reveal', args: [names.constant('e', d.reveal), pvar('A')] }, { k: 'out', t: value }] });
+    }
+  }
+  for (const r of protocol.roles)
+    for (const t of Object.values(r.knows))
+      for (const sub of subApps(t)) {
+        const last = sub.args[sub.args.length - 1];
+        const ref = last && last.t === 'var' ? parseLt(last) : null;
+        if (!ref || !(sub.f === 'pk' || (sub.f === 'exp' && sub.args[0]!.t === 'const' && sub.args[0]!.name === 'g'))) continue;
+        const v = papp(`lt_${ident(ref.name)}`, pvar('A'));
+        const part = sub.f === 'pk' ? papp('pk', v) : papp('exp', names.constant('c', 'g'), v);
+        funcs.add(sub.f);
+        const body: PvStep[] = [{ k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'out', t: part }];
+        if (!branches.some((b) => JSON.stringify(b.body) === JSON.stringify(body))) branches.push({ replicated: true, body });
+      }
+
+  const decls: PvDecl[] = [
+    { k: 'comment', lines: [`${p.title} — ${p.source}`, ...(variant ? [`variant ${variant.id}: ${variant.title}`] : []), 'Generated by `tcv export` from the protocol machines (models/); do not edit: edit the model.', 'ProVerif 2.05: proverif FILE.pv'] },
+    { k: 'free', name: 'c', type: 'channel' },
+  ];
+  if (funcs.has('exp')) names.constant('c', 'g');
+  for (const n of names.consts.values()) decls.push({ k: 'const', name: n });
+  // the constructors the destructors' rewrite rules mention are declared with them
+  if (funcs.has('verify')) ['sign', 'pk'].forEach((f) => funcs.add(f));
+  if (funcs.has('sdec')) funcs.add('senc');
+  if (funcs.has('adec')) ['aenc', 'pk'].forEach((f) => funcs.add(f));
+  for (const f of Object.keys(FUNCTIONS)) if (funcs.has(f)) decls.push({ k: 'fun', name: f, arity: FUNCTIONS[f]!.arity, result: FUNCTIONS[f]!.result, private: false });
+  if (funcs.has('verify')) decls.push({ k: 'reduc', vars: ['m', 'sk'], lhs: papp('verify', papp('sign', pvar('m'), pvar('sk')), pvar('m'), papp('pk', pvar('sk'))), rhs: pvar('true') });
+  if (funcs.has('sdec')) decls.push({ k: 'reduc', vars: ['m', 'k'], lhs: papp('sdec', papp('senc', pvar('m'), pvar('k')), pvar('k')), rhs: pvar('m') });
+  if (funcs.has('adec')) decls.push({ k: 'reduc', vars: ['m', 'sk'], lhs: papp('adec', papp('aenc', pvar('m'), papp('pk', pvar('sk'))), pvar('sk')), rhs: pvar('m') });
+  if (funcs.has('exp')) decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('x')), pvar('y')), rhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('y')), pvar('x')) });
+  for (const n of [...lts].sort()) {
+    const d = protocol.longTerm.find((l) => l.name === n);
+    decls.push({ k: 'fun', name: `lt_${ident(n)}`, arity: 1, result: 'bitstring', private: !d?.public });
+  }
+  for (const [n, a] of events) decls.push({ k: 'event', name: n, arity: a });
+  decls.push(...queries, ...roleDecls, { k: 'process', branches });
+  return { text: printPv(decls), queries: queries.filter((q) => q.k === 'query').length };
+}
+
+function subApps(t: Term): Extract<Term, { t: 'app' }>[] {
+  return t.t === 'app' ? [t, ...t.args.flatMap(subApps)] : [];
+}

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { exportProverif } from '../../proofs-export/proverif/model.ts';
+import { theoryName } from '../../proofs-export/tamarin/theory.ts';
+
+/** Identifiers a model uses must be declared: events, constants, functions, roles. */
+function undeclared(text: string): string[] {
+  const declared = new Set<string>(['c', 'true', 'verify', 'sdec', 'adec']);
+  for (const m of text.matchAll(/^(?:const|fun|event|free) ([A-Za-z0-9_]+)/gm)) declared.add(m[1]!);
+  for (const m of text.matchAll(/^reduc forall [^;]*; ([A-Za-z0-9_]+)\(/gm)) declared.add(m[1]!);
+  for (const m of text.matchAll(/^let (Role_[A-Za-z0-9_]+)\(/gm)) declared.add(m[1]!);
+  for (const m of text.matchAll(/\b([A-Za-z0-9_]+): bitstring/g)) declared.add(m[1]!); // variables
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\bevent ([A-Za-z0-9_]+)\(/g)) if (!declared.has(m[1]!)) out.add(m[1]!);
+  for (const m of text.matchAll(/\b((?:c|t|r|e)_[A-Za-z0-9_]+)\b/g)) if (!declared.has(m[1]!)) out.add(m[1]!);
+  for (const m of text.matchAll(/\b(Role_[A-Za-z0-9_]+)\(/g)) if (!declared.has(m[1]!)) out.add(m[1]!);
+  return [...out];
+}
+const balanced = (s: string) => [...s.replace(/\(\*.*?\*\)/g, '')].reduce((d, ch) => (d < 0 ? d : d + (ch === '(' ? 1 : ch === ')' ? -1 : 0)), 0) === 0;
+
+for (const p of PROTOCOLS) {
+  for (const variant of [undefined, ...p.variants.map((v) => v.id)]) {
+    test(`proverif ${p.name}${variant ? ` ${variant}` : ''}: declares what it uses, one query per property direction, a process`, () => {
+      const { text } = exportProverif(p, variant);
+      assert.deepEqual(undeclared(text), []);
+      assert.ok(balanced(text), 'parentheses balance');
+      for (const prop of p.properties) assert.match(text, new RegExp(`\\(\\* ${prop.id.replace('.', '\\.')} \\(`));
+      assert.match(text, /\nprocess\n/);
+      for (const r of p.roles) assert.match(text, new RegExp(`^let Role_${r.role}\\(`, 'm'));
+    });
+  }
+  test(`proverif ${p.name}: byte-identical across two exports and equal to the reviewed golden file`, () => {
+    const a = exportProverif(p).text;
+    assert.equal(a, exportProverif(p).text);
+    const file = new URL(`../golden/${theoryName(p)}.pv`, import.meta.url);
+    if (process.env['UPDATE_GOLDEN']) writeFileSync(file, a);
+    assert.ok(existsSync(file), `missing golden file (UPDATE_GOLDEN=1 writes it)`);
+    assert.equal(a, readFileSync(file, 'utf8'));
+  });
+}
+
+test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event, M2.3 signs the constant', () => {
+  const ke = PROTOCOLS.find((x) => x.name === 'key-exchange')!;
+  const base = exportProverif(ke).text;
+  assert.match(base, /event\(Secret\(r, t_skey, a, p, x\)\) && attacker\(x\) ==>/);
+  assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d\)\) ==> inj-event\(Running\(r_TPM, t_session/);
+  assert.match(base, /P2\.4 .*\n\(\* not exported to ProVerif/);
+  assert.match(base, /sign\(\(c_policy, nT1, sh\), skT\)/);
+  assert.match(exportProverif(ke, 'M2.3').text, /sign\(c_policy, skT\)/);
+});
