@@ -68,7 +68,8 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
     title: 'PolicySigned over a constant instead of nT: replayed TEE authorisation',
     breaks: ['P2.2'],
     edit: rewriteTerms(['TEE', 'TPM'], (t) =>
-      t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'policy' && t.args.length === 3 ? tup(c('policy')) : t,
+      // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session
+      t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'policy' && t.args.length === 3 ? tup(c('policy'), c('empty'), c('empty')) : t,
     ),
   },
   {

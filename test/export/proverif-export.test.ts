@@ -48,5 +48,5 @@ test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event,
   assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d\)\) ==> inj-event\(Running\(r_TPM, t_session/);
   assert.match(base, /P2\.4 .*\n\(\* not exported to ProVerif/);
   assert.match(base, /sign\(\(c_policy, nT1, sh\), skT\)/);
-  assert.match(exportProverif(ke, 'M2.3').text, /sign\(c_policy, skT\)/);
+  assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_policy, c_empty, c_empty\), skT\)/);
 });
