@@ -1,0 +1,231 @@
+/**
+ * The lazy intruder: deducibility constraints `K_lvl ⊢ t` (the attacker can build `t` from the
+ * first `lvl` messages of its knowledge) solved by narrowing, never by enumerating messages.
+ *
+ * A constraint on a bare variable is solved (the attacker may choose any value it knows, at the
+ * time of the constraint). Any other constraint is reduced by one of:
+ * - compose: `f(t1..tn)` from `t1..tn` (every symbol is public, destructors included);
+ * - known: unify `t` with a subterm the attacker can analyse out of a known message: tuple
+ *   components freely, `senc(m, k)` contents given `⊢ k`, `aenc(m, pk(sk))` given `⊢ sk`
+ *   (signatures reveal nothing: the theory has no message extraction). A key constraint may not
+ *   use the ciphertext it opens (such a derivation is never minimal), which makes this terminate;
+ * - DH: `b^(x1*…*xn)` from a known `b^F` (or `b` itself) and the missing factors, or, when `b` is
+ *   a variable the attacker chose, with `b := 'g'^y` for a fresh exponent `y` of its own.
+ * Every rule application is recorded as a `Deduction`, so attack traces show how inputs were made.
+ * @module
+ */
+import { type Term, type Var, app, show, termEquals } from '../../models/terms.ts';
+import { type FreshVars, type Subst, matchFactors, resolve, unify } from './unify.ts';
+
+export interface Constraint {
+  /** the attacker may use knowledge entries [0, lvl) */
+  readonly lvl: number;
+  readonly t: Term;
+  /** analysis sources this constraint must not use (cycle freedom) */
+  readonly used?: readonly string[];
+}
+
+export interface Deduction {
+  readonly how: 'compose' | 'known' | 'dh' | 'choose';
+  readonly term: Term;
+  /** knowledge entry the term (or the DH base) was taken from */
+  readonly from?: number;
+  /** keys the attacker had to derive to open it */
+  readonly keys?: readonly Term[];
+}
+
+export interface Solution {
+  readonly s: Subst;
+  /** solved (simple) constraints: bare variables */
+  readonly cons: readonly Constraint[];
+  readonly notes: readonly Deduction[];
+}
+
+export interface SolveContext {
+  /** the attacker's knowledge in the state being solved (set by the caller) */
+  know: readonly Term[];
+  readonly fresh: FreshVars;
+  /** work units one `solve` call may spend; when they run out `cut` is set and the search that
+   * asked is inconclusive, never `holds` */
+  budget: { perCall: number; cut: boolean };
+}
+
+/** Counters for profiling. */
+export const STATS = { calls: 0, steps: 0 };
+
+interface Source {
+  readonly id: string;
+  readonly from: number;
+  readonly term: Term;
+  readonly keys: readonly Term[];
+}
+
+/** Analysis sources of the whole knowledge, per substitution object (a solve step that binds
+ * nothing keeps its substitution, so this is shared across rules). */
+const SOURCE_CACHE = new WeakMap<Subst, { know: readonly Term[]; all: Source[] }>();
+
+/** Subterms the attacker can analyse out of knowledge entries [0, lvl), with the keys needed. */
+function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
+  let hit = SOURCE_CACHE.get(s);
+  if (!hit || hit.know !== know) {
+    hit = { know, all: allSources(know, s) };
+    SOURCE_CACHE.set(s, hit);
+  }
+  return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
+}
+
+function allSources(know: readonly Term[], s: Subst): Source[] {
+  const lvl = know.length;
+  const out: Source[] = [];
+  const walk = (t: Term, from: number, path: string, keys: Term[]) => {
+    if (t.t === 'var' || t.t === 'const') return;
+    out.push({ id: `${from}${path}`, from, term: t, keys });
+    if (t.t !== 'app') return;
+    if (t.f === 'tuple') t.args.forEach((a, i) => walk(a, from, `${path}.${i}`, keys));
+    else if (t.f === 'senc') walk(t.args[0]!, from, `${path}.s`, [...keys, t.args[1]!]);
+    else if (t.f === 'aenc') {
+      const p = t.args[1]!;
+      if (p.t === 'app' && p.f === 'pk') walk(t.args[0]!, from, `${path}.a`, [...keys, p.args[0]!]);
+    }
+  };
+  const n = Math.min(lvl, know.length);
+  for (let i = 0; i < n; i++) walk(resolve(know[i]!, s), i, '', []);
+  // the same subterm behind the same keys in several messages is one way to get it (the first)
+  const seen = new Set<string>();
+  return out.filter((x) => {
+    const k = show(x.term) + '|' + x.keys.map(show).join(',');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Can two terms possibly unify? A cheap head-symbol filter before calling `unify`. */
+function headsMeet(a: Term, b: Term): boolean {
+  if (a.t === 'var' || b.t === 'var') return true;
+  if (a.t === 'app' && (a.f === 'sdec' || a.f === 'adec' || a.f === 'verify')) return true;
+  if (b.t === 'app' && (b.f === 'sdec' || b.f === 'adec' || b.f === 'verify')) return true;
+  if (a.t !== b.t) return false;
+  if (a.t === 'app') return a.f === (b as typeof a).f && a.args.length === (b as typeof a).args.length;
+  return termEquals(a, b);
+}
+
+/** Merge simple constraints: one per variable, the smallest level (the strongest). */
+function simplify(cons: readonly Constraint[], s: Subst): Constraint[] {
+  const by = new Map<string, Constraint>();
+  for (const c of cons) {
+    const t = resolve(c.t, s) as Var;
+    const prev = by.get(t.name);
+    if (!prev || c.lvl < prev.lvl) by.set(t.name, { lvl: c.lvl, t });
+  }
+  return [...by.values()];
+}
+
+function isGround(t: Term): boolean {
+  return t.t === 'var' ? false : t.t === 'app' ? t.args.every(isGround) : true;
+}
+
+function factors(x: Term): Term[] {
+  return x.t === 'app' && x.f === 'mult' ? [...x.args] : [x];
+}
+
+/**
+ * All solutions of a constraint system (each a substitution and simple constraints), or none
+ * when the attacker cannot satisfy it. Duplicate solutions are dropped.
+ */
+export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext): Solution[] {
+  const out: Solution[] = [];
+  const seen = new Set<string>();
+  let work = ctx.budget.perCall;
+  STATS.calls++;
+  const go = (pending: readonly Constraint[], s: Subst, notes: readonly Deduction[]): void => {
+    if (ctx.budget.cut) return;
+    STATS.steps++;
+    if (--work < 0) {
+      ctx.budget.cut = true;
+      return;
+    }
+    // atoms first: they are settled without branching, and a missing one fails the branch early
+    let idx = -1;
+    let t: Term | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const r = resolve(pending[i]!.t, s);
+      if (r.t === 'var') continue;
+      if (idx < 0 || (r.t !== 'app' && t!.t === 'app')) {
+        idx = i;
+        t = r;
+        if (r.t !== 'app') break;
+      }
+    }
+    if (idx < 0 || !t) {
+      const simple = simplify(pending, s);
+      const key = [...s.keys()].sort().map((k) => `${k}=${show(resolve({ t: 'var', name: k, sort: 'msg' }, s))}`).join(';') + '|' + simple.map((c) => `${(c.t as Var).name}@${c.lvl}`).sort().join(',');
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ s, cons: simple, notes });
+      }
+      return;
+    }
+    const c = pending[idx]!;
+    const rest = pending.filter((_, i) => i !== idx);
+    const used = c.used ?? [];
+    // public constants (labels, agent names, the generator) and `true`
+    if (t.t === 'const' || (t.t === 'app' && t.f === 'true')) return go(rest, s, notes);
+    const srcs = sources(ctx.know, c.lvl, s);
+    // a ground term available as is: the most general way to have it, nothing else is needed
+    if (isGround(t)) {
+      const direct = srcs.find((x) => x.keys.length === 0 && termEquals(x.term, t!) && !used.includes(x.id));
+      if (direct) return go(rest, s, [...notes, { how: 'known', term: t, from: direct.from }]);
+      if (t.t === 'name') return; // an honest name the attacker does not have in the clear
+    }
+    // known: unify with something the attacker can analyse out of its knowledge
+    if (!(t.t === 'app' && t.f === 'tuple')) {
+      for (const src of srcs) {
+        if (used.includes(src.id) || !headsMeet(t, src.term)) continue;
+        for (const u of unify(t, src.term, s, ctx.fresh)) {
+          const keys = src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] }));
+          go([...rest, ...keys], u, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
+        }
+      }
+    }
+    if (t.t !== 'app') return; // an honest name the attacker does not have
+    if (t.f === 'exp') return dh(t, c, rest, s, notes);
+    // compose
+    go([...rest, ...t.args.map((a) => ({ lvl: c.lvl, t: a, used }))], s, [...notes, { how: 'compose', term: t }]);
+  };
+
+  const dh = (t: Term & { t: 'app' }, c: Constraint, rest: readonly Constraint[], s: Subst, notes: readonly Deduction[]) => {
+    const [base, ex] = t.args as [Term, Term];
+    const fs = factors(ex);
+    const used = c.used ?? [];
+    // exponentiate the base itself (the generator, or a point the attacker knows) by known factors
+    go([...rest, { lvl: c.lvl, t: base, used }, ...fs.map((f) => ({ lvl: c.lvl, t: f, used }))], s, [...notes, { how: 'compose', term: t }]);
+    // raise a known b^F to the missing factors
+    for (const src of sources(ctx.know, c.lvl, s)) {
+      if (used.includes(src.id) || src.term.t !== 'app' || src.term.f !== 'exp') continue;
+      const [sb, sx] = src.term.args as [Term, Term];
+      for (const u of unify(base, sb, s, ctx.fresh)) {
+        for (const m of matchFactors(factors(sx), fs, u, ctx.fresh)) {
+          if (m.rest.length === 0) continue; // the same term: the `known` rule covers it
+          const more = [...src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] })), ...m.rest.map((f) => ({ lvl: c.lvl, t: f, used }))];
+          go([...rest, ...more], m.s, [...notes, { how: 'dh', term: t, from: src.from, keys: src.keys }]);
+        }
+      }
+    }
+    // a point the attacker chose: make it 'g'^y for an exponent y of its own
+    if (base.t === 'var') {
+      const y = ctx.fresh.next('y', 'skey');
+      for (const u of unify(base, app('exp', { t: 'const', name: 'g' }, y), s, ctx.fresh))
+        go([...rest, c, { lvl: c.lvl, t: y, used }], u, [...notes, { how: 'choose', term: base }]);
+    }
+  };
+
+  go(cons, s0, []);
+  return out;
+}
+
+/** Is `t` derivable, together with the existing constraints? (Secrecy goals.) */
+export function derivable(t: Term, lvl: number, cons: readonly Constraint[], s: Subst, ctx: SolveContext): Solution | null {
+  const sols = solve([...cons, { lvl, t }], s, ctx);
+  return sols[0] ?? null;
+}

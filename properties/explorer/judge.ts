@@ -1,0 +1,116 @@
+/**
+ * The property judge: a pure function from a trace's claim and compromise events to a verdict
+ * for one property. It knows nothing about the search; secrecy asks an oracle whether the
+ * attacker can derive a term, and data are compared with an equality the caller supplies
+ * (equality modulo the theory, with the attacker's open choices instantiated generically).
+ *
+ * Honesty: a claim counts only if every agent its instance names (itself and each agent
+ * variable) is honest — not the attacker's agent, and none of its long-term values revealed
+ * (at any time; for forward secrecy, reveals named in `compromiseAfter` after the claim are allowed).
+ *
+ * - secrecy / forward-secrecy: no honest Secret(tag, d) with `d` derivable.
+ * - aliveness: each honest Commit(tag) by the commit role is preceded by some Running (any tag)
+ *   by an instance of the running role played by the commit's peer (any peer if it names none).
+ * - weak-agreement: the same with a Running of the same tag.
+ * - non-injective-agreement: a Running(tag) by the running role earlier, with equal data.
+ * - injective-agreement: as non-injective, with distinct Running events for distinct Commits.
+ * - `mutual`: also with the roles swapped.
+ * @module
+ */
+import type { PropertyDecl } from '../../models/protocol.ts';
+import type { Term } from '../../models/terms.ts';
+import type { ClaimRecord } from './execute.ts';
+import { ATTACKER } from './scenario.ts';
+
+export interface RevealRecord {
+  readonly step: number;
+  readonly event: string;
+  readonly agent: string;
+}
+
+export interface JudgeInput {
+  readonly claims: readonly ClaimRecord[];
+  readonly reveals: readonly RevealRecord[];
+  /** can the attacker derive `t` at the end of the trace? */
+  readonly derivable: (t: Term) => boolean;
+  readonly equal: (a: Term, b: Term) => boolean;
+}
+
+export interface Violation {
+  readonly claim: ClaimRecord;
+  readonly why: string;
+}
+
+function honest(c: ClaimRecord, reveals: readonly RevealRecord[], allowedAfter: readonly string[]): boolean {
+  if (c.agents.includes(ATTACKER)) return false;
+  return !reveals.some((r) => c.agents.includes(r.agent) && !(r.step > c.step && allowedAfter.includes(r.event)));
+}
+
+function agentOf(t: Term | null): string | null {
+  return t && t.t === 'const' ? t.name : null;
+}
+
+/** The first violation of `prop` in the trace, or null. */
+export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
+  const { claims, reveals } = input;
+  if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') {
+    const allowed = prop.kind === 'forward-secrecy' ? prop.compromiseAfter ?? [] : [];
+    for (const c of claims) {
+      if (c.event !== 'Secret' || c.tag !== prop.tag || !honest(c, reveals, allowed)) continue;
+      if (input.derivable(c.data)) return { claim: c, why: `the attacker derives the secret of Secret(${prop.tag})` };
+    }
+    return null;
+  }
+  const pairs: [string, string][] = [[prop.commit!, prop.running!]];
+  if (prop.mutual) pairs.push([prop.running!, prop.commit!]);
+  for (const [commitRole, runningRole] of pairs) {
+    const commits = claims.filter((c) => c.event === 'Commit' && c.tag === prop.tag && c.role === commitRole && honest(c, reveals, []));
+    const runnings = claims.filter((r) => r.event === 'Running' && r.role === runningRole);
+    const candidates = (c: ClaimRecord): number[] => {
+      const out: number[] = [];
+      runnings.forEach((r, k) => {
+        if (r.step >= c.step) return; // earlier in the trace (a role never runs and commits as the other)
+        const peer = agentOf(c.peer);
+        switch (prop.kind) {
+          case 'aliveness':
+            if (peer === null || r.self === peer) out.push(k);
+            break;
+          case 'weak-agreement':
+            if (r.tag === prop.tag && (peer === null || r.self === peer)) out.push(k);
+            break;
+          default:
+            if (r.tag === prop.tag && input.equal(r.data, c.data)) out.push(k);
+        }
+      });
+      return out;
+    };
+    const cands = commits.map(candidates);
+    const lonely = cands.findIndex((x) => x.length === 0);
+    if (lonely >= 0) return { claim: commits[lonely]!, why: `Commit(${prop.tag}) by ${commitRole} without a matching earlier Running by ${runningRole}` };
+    if (prop.kind === 'injective-agreement') {
+      const unmatched = injectiveMatch(cands);
+      if (unmatched >= 0) return { claim: commits[unmatched]!, why: `two Commit(${prop.tag}) by ${commitRole} share one Running by ${runningRole} (replay)` };
+    }
+  }
+  return null;
+}
+
+/** Bipartite matching of commits to distinct runnings (augmenting paths); the first commit left
+ * unmatched, or -1. */
+function injectiveMatch(cands: readonly number[][]): number {
+  const owner = new Map<number, number>();
+  const tryAssign = (c: number, seen: Set<number>): boolean => {
+    for (const r of cands[c]!) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      const o = owner.get(r);
+      if (o === undefined || tryAssign(o, seen)) {
+        owner.set(r, c);
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let c = 0; c < cands.length; c++) if (!tryAssign(c, new Set())) return c;
+  return -1;
+}

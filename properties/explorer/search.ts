@@ -1,0 +1,201 @@
+/**
+ * The bounded search: depth-first over the interleavings of the scenario's role instances and
+ * compromise events, each step a symbolic transition whose attacker inputs are solved lazily.
+ * Every reached state is judged (all properties are prefix-closed), so a violation is found at
+ * the first state where it exists.
+ *
+ * Reductions (each keeps every attack within the bound):
+ * - START transitions without claims run first: they have no input, and sending earlier only
+ *   gives the attacker more at every later point;
+ * - symmetry: of two instances with the same role and agents that have not started, the first
+ *   starts first;
+ * - partial order: after a step of instance i, a step of an instance j < i is skipped when it
+ *   commutes with i's step — its input is derivable without i's outputs, it mentions none of
+ *   i's inputs, and it leaves no new attacker choice open (an open choice made later may use
+ *   i's outputs, so that order is kept). The other order is explored.
+ * A search cut by the state budget, the time budget or a constraint-solving budget reports
+ * `inconclusive` for every property it has not refuted.
+ * @module
+ */
+import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
+import { applyVariant } from '../../models/protocol.ts';
+import { normalize } from '../../models/equations.ts';
+import { type Term, mapTerm, name, show, termEquals } from '../../models/terms.ts';
+import { type Solution, type SolveContext, derivable, solve } from './deduction.ts';
+import { type SymState, execReveal, execTransition } from './execute.ts';
+import { type RevealRecord, type Violation, judge } from './judge.ts';
+import { type Scenario, buildScenario } from './scenario.ts';
+import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
+
+export interface ExploreOptions {
+  /** honest sessions per role (default 2) */
+  readonly sessions?: number;
+  /** honest nodes (default 1; 2 adds one instance per role on a second node) */
+  readonly nodes?: number;
+  readonly timeoutMs?: number;
+  readonly maxStates?: number;
+  /** partial-order reduction (default on; off is for tests) */
+  readonly por?: boolean;
+  /** work units per constraint-solving call */
+  readonly solveBudget?: number;
+}
+
+export interface Finding {
+  readonly prop: PropertyDecl;
+  readonly violation: Violation;
+  readonly state: SymState;
+  /** secrecy: how the attacker derives the secret */
+  readonly goal: Solution | null;
+}
+
+export type Verdict = 'holds' | 'attack' | 'inconclusive';
+
+export interface ExploreResult {
+  readonly bound: string;
+  readonly scenario: Scenario;
+  readonly verdicts: ReadonlyMap<string, { verdict: Verdict; finding: Finding | null }>;
+  readonly stats: { readonly states: number; readonly ms: number; readonly cut: string | null };
+}
+
+/** The attacker's open choices replaced by distinct values of its own, then normalised: a
+ * choice that makes two data different is always available to it. */
+export function generic(t: Term, s: Subst): Term {
+  return normalize(mapTerm(resolve(t, s), (u) => (u.t === 'var' ? name(`x:${u.name}`, u.sort) : u)));
+}
+
+export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
+  const t0 = performance.now();
+  const { protocol } = applyVariant(p, variantId);
+  const sessions = opts.sessions ?? 2;
+  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1 });
+  const deadline = t0 + (opts.timeoutMs ?? 60_000);
+  const maxStates = opts.maxStates ?? 2_000_000;
+  const por = opts.por ?? true;
+  const ctx: SolveContext = { know: [], fresh: new FreshVars(), budget: { perCall: opts.solveBudget ?? 200_000, cut: false } };
+  const props = protocol.properties;
+  const found = new Map<string, Finding>();
+  let states = 0;
+  let cut: string | null = null;
+
+  // START transitions without claims first
+  let root: SymState = { insts: scen.instances, know: scen.knowledge, cons: [], s: EMPTY, steps: [], claims: [], revealed: [] };
+  for (let i = 0; i < root.insts.length; i++) {
+    const inst = root.insts[i]!;
+    const def = scen.roles.get(inst.role)!;
+    const start = def.transitions.find((t) => t.from === inst.state && t.trigger === 'START');
+    if (!start || start.steps.some((s) => s.op === 'claim')) continue;
+    ctx.know = root.know;
+    const next = execTransition(root, i, start, ctx);
+    if (next.length === 1) root = next[0]!.state;
+  }
+
+  const revealsOf = (st: SymState): RevealRecord[] =>
+    st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
+
+  const judgeState = (st: SymState) => {
+    for (const prop of props) {
+      const prev = found.get(prop.id);
+      if (prev && prev.state.steps.length <= st.steps.length) continue;
+      let goal: Solution | null = null;
+      ctx.know = st.know;
+      const v = judge(prop, {
+        claims: st.claims,
+        reveals: revealsOf(st),
+        derivable: (t) => {
+          goal = derivable(t, st.know.length, st.cons, st.s, ctx);
+          return goal !== null;
+        },
+        equal: (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
+      });
+      if (v) found.set(prop.id, { prop, violation: v, state: st, goal });
+    }
+  };
+
+  const independent = (st: SymState, m: Term | null, knowFrom: number): boolean => {
+    if (!m) return true;
+    const levels = new Map(st.cons.map((c) => [(c.t as { name: string }).name, c.lvl]));
+    const vars: string[] = [];
+    mapTerm(m, (u) => (u.t === 'var' && vars.push(u.name), u));
+    if (vars.some((x) => (levels.get(x) ?? 0) >= knowFrom)) return false;
+    ctx.know = st.know;
+    const sols = solve([...st.cons, { lvl: knowFrom, t: m }], st.s, ctx);
+    // the same state, not a more specific one: no open choice gets fixed
+    return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
+  };
+
+  // states already explored, when no attacker choice is open (then the order of the knowledge
+  // no longer matters, only its set); the key keeps what the judge and the reduction read
+  const visited = new Set<string>();
+  const stateKey = (st: SymState, last: { inst: number; knowFrom: number } | null): string | null => {
+    if (st.cons.length) { if (process.env.DBG_KEY) console.log("cons", st.cons.map((c) => show(c.t) + "@" + c.lvl).join(" ")); return null; }
+    const sh = (t: Term) => show(resolve(t, st.s));
+    const insts = st.insts.map((i) => `${i.state}{${Object.values(i.env).map(sh).join(',')}}`).join('|');
+    const know = [...new Set(st.know.map(sh))].sort().join(',');
+    const claimStr = (c: SymState['claims'][number]) => `${c.inst}:${c.event}:${c.tag}:${sh(c.data)}`;
+    const claims = st.claims
+      .map((c) => {
+        if (c.event === 'Commit') return `${claimStr(c)}<${st.claims.filter((r) => r.event === 'Running' && r.step < c.step).map(claimStr).sort().join(',')}>`;
+        if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).join(',')}>`;
+        return claimStr(c);
+      })
+      .join(';');
+    const lastOut = last ? `${last.inst}:${st.know.slice(last.knowFrom).map(sh).sort().join(',')}` : '-';
+    const key = `${insts}#${know}#${claims}#${st.revealed.slice().sort().join(',')}#${lastOut}`;
+    if (process.env.DBG_KEY && key.includes("$")) console.log(key.slice(0, 3000));
+    return key.includes("$") ? null : key; // an unconstrained variable: not canonical
+  };
+
+  let stopped = false;
+  const visit = (st: SymState, last: { inst: number; knowFrom: number } | null): void => {
+    if (stopped) return;
+    const key = stateKey(st, last);
+    if (key !== null) {
+      if (visited.has(key)) return;
+      visited.add(key);
+    }
+    states++;
+    if (states > maxStates) cut = `state budget (${maxStates}) reached`;
+    else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
+    else if ((states & 63) === 0 && performance.now() > deadline) cut = `time budget (${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s) reached`;
+    if (cut) {
+      stopped = true;
+      return;
+    }
+    judgeState(st);
+    if (found.size === props.length) {
+      stopped = true;
+      return;
+    }
+    const n = st.insts.length;
+    for (let i = 0; i < n && !stopped; i++) {
+      const inst = st.insts[i]!;
+      if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
+      for (const t of scen.roles.get(inst.role)!.transitions) {
+        if (t.from !== inst.state || stopped) continue;
+        ctx.know = st.know;
+        for (const succ of execTransition(st, i, t, ctx)) {
+          if (por && last && i < last.inst && !succ.free && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
+          visit(succ.state, { inst: i, knowFrom: st.know.length });
+          if (stopped) return;
+        }
+      }
+    }
+    scen.reveals.forEach((r, k) => {
+      if (stopped || st.revealed.includes(k)) return;
+      visit(execReveal(st, k, r), { inst: n + k, knowFrom: st.know.length });
+    });
+  };
+  visit(root, null);
+
+  const verdicts = new Map<string, { verdict: Verdict; finding: Finding | null }>();
+  for (const prop of props) {
+    const f = found.get(prop.id) ?? null;
+    verdicts.set(prop.id, { verdict: f ? 'attack' : cut ? 'inconclusive' : 'holds', finding: f });
+  }
+  return { bound: scen.bound, scenario: scen, verdicts, stats: { states, ms: Math.round(performance.now() - t0), cut } };
+}
+
+function sameAgents(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}

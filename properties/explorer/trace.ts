@@ -1,0 +1,118 @@
+/**
+ * Attack traces as data (JSON: each step's sender, receiver and term, the claims, and the
+ * attacker's deductions) and as a narrated message sequence for the terminal, in the spirit of
+ * Verifpal's narrated traces. Terms are shown with `show()` after the attacker's open choices
+ * are fixed to values of its own (`~x:…`).
+ * @module
+ */
+import { type Term, show } from '../../models/terms.ts';
+import type { Deduction } from './deduction.ts';
+import type { SymState } from './execute.ts';
+import type { Scenario } from './scenario.ts';
+import type { Finding } from './search.ts';
+import { generic } from './search.ts';
+
+export interface TraceMessage {
+  readonly sender: string;
+  readonly receiver: string;
+  readonly label: string;
+  readonly term: string;
+}
+
+export interface TraceStepData {
+  readonly n: number;
+  /** the instance that acts, e.g. `TEE1 (self=n1, ttp=ttp)`, or `attacker` for a compromise */
+  readonly actor: string;
+  readonly transition: string;
+  /** the message it accepted: sender is the network (the attacker) */
+  readonly received?: TraceMessage;
+  readonly sent: readonly TraceMessage[];
+  readonly claims: readonly string[];
+  /** how the attacker made the received message (empty when it only forwarded) */
+  readonly deductions: readonly string[];
+}
+
+export interface TraceData {
+  readonly property: string;
+  readonly violation: string;
+  readonly claim: string;
+  readonly steps: readonly TraceStepData[];
+  /** secrecy: how the attacker derives the secret at the end */
+  readonly derivation: readonly string[];
+}
+
+function actorName(scen: Scenario, st: SymState, i: number): string {
+  const inst = st.insts[i] ?? scen.instances[i]!;
+  return `${inst.label} (${Object.entries(inst.agents).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+}
+
+function deductionText(d: Deduction, sh: (t: Term) => string, msgOf: (k: number) => string): string {
+  const keys = d.keys && d.keys.length ? ` opening it with ${d.keys.map(sh).join(', ')}` : '';
+  switch (d.how) {
+    case 'known':
+      return `takes ${sh(d.term)} from ${msgOf(d.from!)}${keys}`;
+    case 'compose':
+      return `builds ${sh(d.term)}`;
+    case 'dh':
+      return `computes ${sh(d.term)} from the point in ${msgOf(d.from!)}${keys} and its own exponents`;
+    case 'choose':
+      return `chooses ${sh(d.term)} = 'g'^y with y its own`;
+  }
+}
+
+/** The trace of a finding, as data. */
+export function traceData(scen: Scenario, f: Finding): TraceData {
+  const st = f.state;
+  const sh = (t: Term) => show(generic(t, st.s));
+  const origin = new Map<number, string>();
+  st.steps.forEach((s, k) => {
+    for (const m of s.sends) origin.set(m.know, `message ${m.label} of step ${k + 1}`);
+    if (s.reveal) origin.set(s.reveal.know, `the ${s.reveal.event} of step ${k + 1}`);
+  });
+  const msgOf = (k: number) => origin.get(k) ?? 'its initial knowledge';
+  const steps: TraceStepData[] = st.steps.map((s, k) => {
+    if (s.reveal)
+      return { n: k + 1, actor: 'attacker', transition: s.reveal.event, sent: [], claims: [], deductions: [`learns ${sh(s.reveal.value)} (${s.reveal.event} of ${s.reveal.agent})`] };
+    const actor = actorName(scen, st, s.inst);
+    return {
+      n: k + 1,
+      actor,
+      transition: s.transition,
+      ...(s.recv ? { received: { sender: 'network', receiver: actor, label: s.recv.label, term: sh(s.recv.term) } } : {}),
+      sent: s.sends.map((m) => ({ sender: actor, receiver: `network (for ${m.to})`, label: m.label, term: sh(m.term) })),
+      claims: s.claims.map((c) => `${c.event}(${c.tag}${c.peer ? `, ${sh(c.peer)}` : ''}, ${sh(c.data)})`),
+      deductions: s.deductions.filter((d) => d.how !== 'compose' || d.term.t !== 'app' || d.term.f !== 'tuple').map((d) => deductionText(d, sh, msgOf)),
+    };
+  });
+  const c = f.violation.claim;
+  return {
+    property: f.prop.id,
+    violation: f.violation.why,
+    claim: `step ${c.step + 1}: ${st.insts[c.inst]?.label ?? '?'} ${c.event}(${c.tag}, ${sh(c.data)})`,
+    steps,
+    derivation: f.goal ? f.goal.notes.map((d) => deductionText(d, (t) => show(generic(t, f.goal!.s)), msgOf)) : [],
+  };
+}
+
+/** A readable message sequence. */
+export function narrate(t: TraceData): string[] {
+  const out = [`attack on ${t.property}: ${t.violation}`, `  at ${t.claim}`];
+  for (const s of t.steps) {
+    if (s.actor === 'attacker') {
+      out.push(`  ${String(s.n).padStart(2)}. attacker triggers ${s.transition}: ${s.deductions.join('; ')}`);
+      continue;
+    }
+    out.push(`  ${String(s.n).padStart(2)}. ${s.actor} — ${s.transition}`);
+    if (s.received) {
+      for (const d of s.deductions) out.push(`        attacker ${d}`);
+      out.push(`        receives ${s.received.label}: ${s.received.term}`);
+    }
+    for (const c of s.claims) out.push(`        claims ${c}`);
+    for (const m of s.sent) out.push(`        sends ${m.label} → ${m.receiver.replace(/^network \(for (.*)\)$/, '$1')}: ${m.term}`);
+  }
+  if (t.derivation.length) {
+    out.push('  the attacker then:');
+    for (const d of t.derivation) out.push(`        ${d}`);
+  }
+  return out;
+}

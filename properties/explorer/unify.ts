@@ -1,0 +1,241 @@
+/**
+ * Substitutions and unification modulo the theory of `models/equations.ts`, for the lazy
+ * intruder. Terms are always compared in normal form after applying the substitution.
+ *
+ * What unification covers (and, honestly, what it does not):
+ * - syntactic unification with sort classes: a variable received from the network is typed by
+ *   its wire class (point, signature, scalar, boolean, bytes = nonce/digest/ct/const/agent);
+ *   `msg` variables take anything. Type-flaw attacks are therefore out of scope.
+ * - DH: `exp(b, x1*…*xn)` unifies modulo commutativity of the exponent product; a variable
+ *   exponent factor stands for exactly one factor, and a variable base may absorb the extra
+ *   factors of the other side (`X^q =? g^(y*q)` gives `X := g^y`).
+ * - narrowing of stuck destructors: `sdec(X, k) =? m` gives `X := senc(m, k)`, `adec(X, sk) =? m`
+ *   gives `X := aenc(m, pk(sk))`, and `verify(s, m, p) =? true` gives `s := sign(m, K)`, `p := pk(K)`.
+ * @module
+ */
+import { normalize } from '../../models/equations.ts';
+import { type App, type Sort, type Term, type Var, app, termEquals } from '../../models/terms.ts';
+
+/** A substitution in triangular form: a bound variable may map to a term with bound variables. */
+export type Subst = ReadonlyMap<string, Term>;
+export const EMPTY: Subst = new Map();
+
+/** Makes fresh variable names that no machine uses (machine variables never contain '$'). */
+export class FreshVars {
+  private n = 0;
+  next(base: string, sort: Sort): Var {
+    return { t: 'var', name: `${base.replace(/\$.*$/, '')}$${++this.n}`, sort };
+  }
+}
+
+/** Marks a term object known to be in normal form (normalising is the search's hottest path;
+ * a symbol-keyed mark is invisible to JSON and to `show`). */
+const NF = Symbol('normal-form');
+type Marked = { [NF]?: true };
+
+/** Normal form, remembered per term object. */
+export function norm(t: Term): Term {
+  if (t.t !== 'app' || (t as Marked)[NF]) return t;
+  const n = normalize(t);
+  (n as Marked)[NF] = true;
+  return n;
+}
+
+/** Apply a substitution fully and normalise. */
+export function resolve(t: Term, s: Subst): Term {
+  return norm(applySubst(t, s));
+}
+function applySubst(t: Term, s: Subst): Term {
+  if (t.t === 'var') {
+    const b = s.get(t.name);
+    return b === undefined ? t : applySubst(b, s);
+  }
+  if (t.t !== 'app' || s.size === 0) return t;
+  let changed = false;
+  const args = t.args.map((a) => {
+    const r = applySubst(a, s);
+    if (r !== a) changed = true;
+    return r;
+  });
+  return changed ? { t: 'app', f: t.f, args } : t;
+}
+
+// ---------------------------------------------------------------- sort classes
+
+export type WireClass = 'msg' | 'point' | 'sig' | 'skey' | 'bool' | 'bytes' | 'tuple' | 'stuck';
+
+export function sortClass(s: Sort): WireClass {
+  switch (s) {
+    case 'msg':
+      return 'msg';
+    case 'point':
+    case 'sig':
+    case 'skey':
+    case 'bool':
+      return s;
+    default:
+      return 'bytes'; // nonce, const, agent, digest, ct travel as byte strings
+  }
+}
+
+export function termClass(t: Term): WireClass {
+  switch (t.t) {
+    case 'var':
+    case 'name':
+      return sortClass(t.sort);
+    case 'const':
+      return t.name === 'g' ? 'point' : 'bytes';
+    case 'app':
+      switch (t.f) {
+        case 'tuple':
+          return 'tuple';
+        case 'pk':
+        case 'exp':
+          return 'point';
+        case 'sign':
+          return 'sig';
+        case 'mult':
+          return 'skey';
+        case 'true':
+        case 'verify':
+          return 'bool';
+        case 'sdec':
+        case 'adec':
+          return 'stuck'; // a failed decryption: bytes at run time (AES-CFB always "decrypts")
+        default:
+          return 'bytes';
+      }
+  }
+}
+
+function accepts(x: Var, t: Term): boolean {
+  const vc = sortClass(x.sort);
+  if (vc === 'msg') return true;
+  const tc = termClass(t);
+  if (tc === 'msg') return true;
+  if (tc === 'stuck') return vc === 'bytes';
+  return vc === tc;
+}
+
+function occursVar(name: string, t: Term): boolean {
+  if (t.t === 'var') return t.name === name;
+  return t.t === 'app' && t.args.some((a) => occursVar(name, a));
+}
+
+function bind(x: Var, t: Term, s: Subst): Subst | null {
+  if (t.t === 'var') {
+    if (t.name === x.name) return s;
+    // bind the less specific variable to the more specific one
+    if (sortClass(x.sort) !== 'msg' && sortClass(t.sort) === 'msg') return extend(s, t.name, x);
+    if (sortClass(x.sort) !== 'msg' && sortClass(x.sort) !== sortClass(t.sort)) return null;
+    return extend(s, x.name, t);
+  }
+  if (occursVar(x.name, t) || !accepts(x, t)) return null;
+  return extend(s, x.name, t);
+}
+function extend(s: Subst, k: string, t: Term): Subst {
+  const m = new Map(s);
+  m.set(k, t);
+  return m;
+}
+
+// ---------------------------------------------------------------- unification
+
+const DESTRUCTORS = new Set(['sdec', 'adec', 'verify']);
+
+/** All most general unifiers (up to the limits in the module comment) of `a` and `b` extending `s`. */
+export function unify(a: Term, b: Term, s: Subst, fresh: FreshVars): Subst[] {
+  const x = resolve(a, s);
+  const y = resolve(b, s);
+  if (termEquals(x, y)) return [s];
+  if (x.t === 'var') return opt(bind(x, y, s));
+  if (y.t === 'var') return opt(bind(y, x, s));
+  if (x.t !== 'app' || y.t !== 'app') return [];
+  if (DESTRUCTORS.has(x.f) && x.f !== y.f) return narrow(x, y, s, fresh);
+  if (DESTRUCTORS.has(y.f) && x.f !== y.f) return narrow(y, x, s, fresh);
+  if (x.f !== y.f) return [];
+  if (x.f === 'exp') return unifyExp(x, y, s, fresh);
+  if (x.f === 'mult') return unifyFactors(x.args, y.args, s, fresh);
+  return unifyLists(x.args, y.args, s, fresh);
+}
+
+function opt(s: Subst | null): Subst[] {
+  return s ? [s] : [];
+}
+
+export function unifyLists(xs: readonly Term[], ys: readonly Term[], s: Subst, fresh: FreshVars): Subst[] {
+  if (xs.length !== ys.length) return [];
+  let sols: Subst[] = [s];
+  for (let i = 0; i < xs.length && sols.length; i++) sols = sols.flatMap((u) => unify(xs[i]!, ys[i]!, u, fresh));
+  return sols;
+}
+
+/** A stuck destructor application equals `other` only if its argument is the matching constructor. */
+function narrow(d: App, other: Term, s: Subst, fresh: FreshVars): Subst[] {
+  const [a0, a1, a2] = d.args as [Term, Term, Term];
+  switch (d.f) {
+    case 'sdec':
+      return unify(a0, app('senc', other, a1), s, fresh);
+    case 'adec':
+      return unify(a0, app('aenc', other, app('pk', a1)), s, fresh);
+    case 'verify': {
+      if (!(other.t === 'app' && other.f === 'true')) return [];
+      const k = fresh.next('sk', 'skey');
+      return unify(a0, app('sign', a1, k), s, fresh).flatMap((u) => unify(a2, app('pk', k), u, fresh));
+    }
+    default:
+      return [];
+  }
+}
+
+function factorsOf(x: Term): Term[] {
+  return x.t === 'app' && x.f === 'mult' ? [...x.args] : [x];
+}
+
+/** Injective matchings of `small` into `big` (unifying matched factors); returns the unmatched rest. */
+export function matchFactors(small: readonly Term[], big: readonly Term[], s: Subst, fresh: FreshVars): { s: Subst; rest: Term[] }[] {
+  const out: { s: Subst; rest: Term[] }[] = [];
+  const go = (i: number, used: boolean[], cur: Subst) => {
+    if (i === small.length) {
+      out.push({ s: cur, rest: big.filter((_, j) => !used[j]) });
+      return;
+    }
+    for (let j = 0; j < big.length; j++) {
+      if (used[j]) continue;
+      for (const u of unify(small[i]!, big[j]!, cur, fresh)) {
+        const nu = used.slice();
+        nu[j] = true;
+        go(i + 1, nu, u);
+      }
+    }
+  };
+  go(0, big.map(() => false), s);
+  return out;
+}
+
+function unifyFactors(xs: readonly Term[], ys: readonly Term[], s: Subst, fresh: FreshVars): Subst[] {
+  if (xs.length !== ys.length) return [];
+  return matchFactors(xs, ys, s, fresh).map((m) => m.s);
+}
+
+function unifyExp(x: App, y: App, s: Subst, fresh: FreshVars): Subst[] {
+  const [bx, ex] = x.args as [Term, Term];
+  const [by, ey] = y.args as [Term, Term];
+  const fx = factorsOf(ex);
+  const fy = factorsOf(ey);
+  const out: Subst[] = [];
+  // same base, same factors
+  for (const u of unify(bx, by, s, fresh)) out.push(...unifyFactors(fx, fy, u, fresh));
+  // a variable base absorbs the other side's extra factors
+  const absorb = (bv: Term, fv: Term[], bo: Term, fo: Term[]) => {
+    if (bv.t !== 'var' || bo.t === 'var' || fv.length >= fo.length) return;
+    for (const m of matchFactors(fv, fo, s, fresh)) {
+      const base = m.rest.length === 1 ? m.rest[0]! : app('mult', ...m.rest);
+      const b2 = bind(bv, norm(app('exp', bo, base)), m.s);
+      if (b2) out.push(b2);
+    }
+  };
+  absorb(bx, fx, by, fy);
+  absorb(by, fy, bx, fx);
+  return out;
+}
