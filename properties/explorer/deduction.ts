@@ -176,7 +176,15 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
     if (isGround(t)) {
       const direct = srcs.find((x) => x.keys.length === 0 && termEquals(x.term, t!) && !used.includes(x.id));
       if (direct) return go(rest, s, [...notes, { how: 'known', term: t, from: direct.from }]);
-      if (t.t === 'name') return; // an honest name the attacker does not have in the clear
+    }
+    if (t.t === 'name') {
+      // a name is had only as itself: in the clear (above) or behind keys
+      for (const src of srcs) {
+        if (used.includes(src.id) || !termEquals(src.term, t)) continue;
+        const keys = src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] }));
+        go([...rest, ...keys], s, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
+      }
+      return;
     }
     // known: unify with something the attacker can analyse out of its knowledge
     if (!(t.t === 'app' && t.f === 'tuple')) {

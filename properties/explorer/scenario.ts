@@ -131,7 +131,8 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
   }
   // the credentials an honest authority issued to the attacker's own agent
   for (const decl of p.roles) {
-    const agents = Object.fromEntries(Object.entries(decl.agents).map(([v, kind]) => [v, v === 'self' ? ATTACKER : deploy(kind)]));
+    // every agent it names is E too, except authorities: E's own TEE/TPM/TA, the real TTP
+    const agents = Object.fromEntries(Object.entries(decl.agents).map(([v, kind]) => [v, v === 'self' || !authority(kind) ? ATTACKER : deploy(kind)]));
     for (const t of Object.values(setupEnv(decl.role, agents))) learn(t);
   }
 

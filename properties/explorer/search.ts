@@ -9,10 +9,17 @@
  *   gives the attacker more at every later point;
  * - symmetry: of two instances with the same role and agents that have not started, the first
  *   starts first;
- * - partial order: after a step of instance i, a step of an instance j < i is skipped when it
- *   commutes with i's step — its input is derivable without i's outputs, it mentions none of
- *   i's inputs, and it leaves no new attacker choice open (an open choice made later may use
- *   i's outputs, so that order is kept). The other order is explored.
+ * - partial order: after a step L, a step C that commutes with it — C's input is derivable
+ *   without L's outputs and mentions none of L's inputs — and leaves no attacker choice open is
+ *   skipped when C's instance comes first in the scenario order or L left a choice open. The
+ *   order C·L is explored instead, and it is at least as general: C's inputs are fixed, and L's
+ *   open choices are made knowing more. Steps that both leave choices open are not reordered
+ *   (a choice made later may use the other's outputs), nor are compromise events (forward
+ *   secrecy depends on whether a reveal comes before or after a claim). Every state reached is
+ *   judged, so skipping a suffix never hides a violation of a prefix.
+ * - a compromise event of agent a is taken only after a Secret claim naming a (for a
+ *   forward-secrecy tag): a violation needs the claim before the reveal, and no step before the
+ *   claim may use the revealed value, so the reveal can always come right after the claim.
  * A search cut by the state budget, the time budget or a constraint-solving budget reports
  * `inconclusive` for every property it has not refuted.
  * @module
@@ -26,6 +33,8 @@ import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
+
+export const TCOUNT = new Map<string, number>();
 
 export interface ExploreOptions {
   /** honest sessions per role (default 2) */
@@ -89,6 +98,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     if (next.length === 1) root = next[0]!.state;
   }
 
+  const fsTags = new Set(props.filter((x) => x.kind === 'forward-secrecy').map((x) => x.tag));
   const revealsOf = (st: SymState): RevealRecord[] =>
     st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
 
@@ -126,7 +136,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // states already explored, when no attacker choice is open (then the order of the knowledge
   // no longer matters, only its set); the key keeps what the judge and the reduction read
   const visited = new Set<string>();
-  const stateKey = (st: SymState, last: { inst: number; knowFrom: number } | null): string | null => {
+  const stateKey = (st: SymState, last: Last | null): string | null => {
     if (st.cons.length) { if (process.env.DBG_KEY) console.log("cons", st.cons.map((c) => show(c.t) + "@" + c.lvl).join(" ")); return null; }
     const sh = (t: Term) => show(resolve(t, st.s));
     const insts = st.insts.map((i) => `${i.state}{${Object.values(i.env).map(sh).join(',')}}`).join('|');
@@ -139,14 +149,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         return claimStr(c);
       })
       .join(';');
-    const lastOut = last ? `${last.inst}:${st.know.slice(last.knowFrom).map(sh).sort().join(',')}` : '-';
+    const lastOut = last ? `${last.inst}:${last.free}:${st.know.slice(last.knowFrom).map(sh).sort().join(',')}` : '-';
     const key = `${insts}#${know}#${claims}#${st.revealed.slice().sort().join(',')}#${lastOut}`;
     if (process.env.DBG_KEY && key.includes("$")) console.log(key.slice(0, 3000));
     return key.includes("$") ? null : key; // an unconstrained variable: not canonical
   };
 
   let stopped = false;
-  const visit = (st: SymState, last: { inst: number; knowFrom: number } | null): void => {
+  const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
     const key = stateKey(st, last);
     if (key !== null) {
@@ -174,15 +184,22 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         if (t.from !== inst.state || stopped) continue;
         ctx.know = st.know;
         for (const succ of execTransition(st, i, t, ctx)) {
-          if (por && last && i < last.inst && !succ.free && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
-          visit(succ.state, { inst: i, knowFrom: st.know.length });
+          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
+          if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
+          visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
           if (stopped) return;
         }
       }
     }
     scen.reveals.forEach((r, k) => {
       if (stopped || st.revealed.includes(k)) return;
-      visit(execReveal(st, k, r), { inst: n + k, knowFrom: st.know.length });
+      // a reveal matters only after a Secret claim it could break (forward secrecy); earlier, it
+      // only makes every later claim of that agent dishonest (see the module comment)
+      if (!st.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(r.agent))) return;
+      // reveals are explored for forward secrecy only: once those properties are refuted, stop
+      if (props.every((x) => x.kind !== 'forward-secrecy' || !(x.compromiseAfter ?? []).includes(r.event) || found.has(x.id))) return;
+      // never reordered: forward secrecy depends on whether a reveal comes before or after a claim
+      visit(execReveal(st, k, r), { inst: n + k, knowFrom: st.know.length, free: false });
     });
   };
   visit(root, null);
@@ -193,6 +210,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     verdicts.set(prop.id, { verdict: f ? 'attack' : cut ? 'inconclusive' : 'holds', finding: f });
   }
   return { bound: scen.bound, scenario: scen, verdicts, stats: { states, ms: Math.round(performance.now() - t0), cut } };
+}
+
+/** The step that led to a state: its instance, the knowledge before it, and whether it left an
+ * attacker choice open. */
+interface Last {
+  readonly inst: number;
+  readonly knowFrom: number;
+  readonly free: boolean;
 }
 
 function sameAgents(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

@@ -3,7 +3,7 @@
  * @module
  */
 import { type Command, parseFlags, UsageError } from '../command.ts';
-import { PROTOCOLS } from '../../../models/protocols/index.ts';
+import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { roleOf } from '../../../models/role.ts';
 import { expectedVerdict } from '../../../models/protocol.ts';
 
@@ -20,7 +20,7 @@ properties (P ids, with their kind and the verdict the design expects) and its v
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const data = PROTOCOLS.map((p) => ({
+    const data = ALL_PROTOCOLS.map((p) => ({
       name: p.name,
       title: p.title,
       source: p.source,

@@ -1,0 +1,129 @@
+/**
+ * `tcv verify <protocol> [--variant ID] [--sessions N] [--timeout S] [--json]` and
+ * `tcv verify --all [--json]`: run the bounded Dolev–Yao explorer and compare each verdict
+ * with the expectation the model declares. Exit 0 when all are as expected, 1 otherwise
+ * (the differing rows are named), 2 on usage errors. The explorer is imported lazily.
+ * @module
+ */
+import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
+import type { VerifyReport } from '../../../properties/explorer/verify.ts';
+
+export interface VerifyAllOptions {
+  readonly json?: boolean;
+  readonly sessions?: number;
+  /** per protocol/variant, seconds */
+  readonly timeout?: number;
+}
+
+const HELP = `usage: tcv verify <protocol> [--variant ID] [--sessions N] [--timeout S] [--json]
+       tcv verify --all [--sessions N] [--timeout S] [--json]
+
+Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
+property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
+search was cut by a budget). Compares each verdict with the model's expectation.
+
+  --variant ID   a variant (M id or mode) instead of the base protocol
+  --sessions N   honest sessions per role (default 1; the attacker's own agent E is always there)
+  --timeout S    time budget per protocol/variant in seconds (default 60)
+  --all          every protocol and variant of the design and of the classic corpus
+  --json         JSON instead of text (an array with --all)
+
+exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error`;
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function tableRows(r: VerifyReport): string[][] {
+  return r.properties.map((x) => [r.protocol, r.variant ?? '-', x.id, x.expected, x.verdict + (x.verdict === x.expected ? '' : '  ✗'), String(r.stats.states), String(r.stats.ms)]);
+}
+
+function printTable(io: CliIO, rows: string[][]): void {
+  const head = ['protocol', 'variant', 'property', 'expected', 'verdict', 'states', 'ms'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  io.out(head.map((h, i) => pad(h, w[i]!)).join('  '));
+  for (const r of rows) io.out(r.map((c, i) => pad(c, w[i]!)).join('  '));
+}
+
+function mismatches(reports: readonly VerifyReport[]): string[] {
+  return reports.flatMap((r) =>
+    r.properties.filter((x) => x.verdict !== x.expected).map((x) => `${r.protocol}${r.variant ? ' ' + r.variant : ''} ${x.id}: expected ${x.expected}, got ${x.verdict}${x.verdict === 'inconclusive' && r.stats.cut ? ` (${r.stats.cut})` : ''}`),
+  );
+}
+
+/** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
+export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
+  const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
+  const { allTargets, verifyProtocol } = await import('../../../properties/explorer/verify.ts');
+  const targets = allTargets(ALL_PROTOCOLS);
+  const reports: VerifyReport[] = [];
+  targets.forEach(({ protocol, variant }, k) => {
+    if (io.isTTY && !opts.json) process.stdout.write(`\r\x1b[K[${k + 1}/${targets.length}] ${protocol.name}${variant ? ' ' + variant : ''} …`);
+    reports.push(verifyProtocol(protocol, variant, { ...(opts.sessions ? { sessions: opts.sessions } : {}), timeoutMs: (opts.timeout ?? 60) * 1000 }));
+  });
+  if (io.isTTY && !opts.json) process.stdout.write('\r\x1b[K');
+  const bad = mismatches(reports);
+  if (opts.json) io.out(JSON.stringify(reports, null, 2));
+  else {
+    printTable(io, reports.flatMap(tableRows));
+    io.out('');
+    io.out(bad.length ? `${bad.length} verdict(s) differ from the expectation:` : `all ${reports.reduce((n, r) => n + r.properties.length, 0)} verdicts as expected`);
+    for (const b of bad) io.out(`  ${b}`);
+  }
+  return bad.length ? 1 : 0;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'decide the security properties with the bounded Dolev–Yao explorer',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, {
+      variant: { type: 'string' },
+      sessions: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+    });
+    const sessions = intFlag('sessions', values.sessions, 0);
+    if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
+    const timeout = intFlag('timeout', values.timeout, 60);
+    if (timeout < 1) throw new UsageError('--timeout wants at least 1 second');
+    if (values.all) {
+      if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
+      if (values.variant) throw new UsageError('--all and --variant do not go together');
+      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}) });
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
+    const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
+    const { protocolByName } = await import('../../../models/protocols/index.ts');
+    const { verifyProtocol } = await import('../../../properties/explorer/verify.ts');
+    const { narrate } = await import('../../../properties/explorer/trace.ts');
+    const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
+    if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
+      const { UnknownNameError } = await import('../../../models/protocol.ts');
+      throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
+    }
+    const r = verifyProtocol(p, values.variant, { ...(sessions ? { sessions } : {}), timeoutMs: timeout * 1000 });
+    const bad = mismatches([r]);
+    if (values.json) {
+      io.out(JSON.stringify(r, null, 2));
+      return bad.length ? 1 : 0;
+    }
+    io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
+    io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
+    io.out('');
+    for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
+    for (const x of r.properties) {
+      if (!x.trace) continue;
+      io.out('');
+      for (const l of narrate(x.trace)) io.out(l);
+    }
+    if (bad.length) {
+      io.out('');
+      io.out('differs from the expectation:');
+      for (const b of bad) io.out(`  ${b}`);
+    }
+    return bad.length ? 1 : 0;
+  },
+};
