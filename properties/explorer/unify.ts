@@ -150,9 +150,10 @@ export function unify(a: Term, b: Term, s: Subst, fresh: FreshVars): Subst[] {
   if (termEquals(x, y)) return [s];
   if (x.t === 'var') return opt(bind(x, y, s));
   if (y.t === 'var') return opt(bind(y, x, s));
+  const isD = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
+  if (isD(x) && !(isD(y) && y.f === x.f)) return narrow(x, y, s, fresh);
+  if (isD(y) && !(isD(x) && x.f === y.f)) return narrow(y, x, s, fresh);
   if (x.t !== 'app' || y.t !== 'app') return [];
-  if (DESTRUCTORS.has(x.f) && x.f !== y.f) return narrow(x, y, s, fresh);
-  if (DESTRUCTORS.has(y.f) && x.f !== y.f) return narrow(y, x, s, fresh);
   if (x.f !== y.f) return [];
   if (x.f === 'exp') return unifyExp(x, y, s, fresh);
   if (x.f === 'mult') return unifyFactors(x.args, y.args, s, fresh);
