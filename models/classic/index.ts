@@ -4,5 +4,8 @@
  * @module
  */
 import type { Protocol } from '../protocol.ts';
+import { nsl, nspk } from './needham-schroeder-pk.ts';
+import { nssk } from './needham-schroeder-sk.ts';
+import { signedDh, signedDhIds } from './signed-dh.ts';
 
-export const CLASSIC_PROTOCOLS: readonly Protocol[] = [];
+export const CLASSIC_PROTOCOLS: readonly Protocol[] = [nspk, nsl, nssk, signedDh, signedDhIds];
