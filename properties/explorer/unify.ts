@@ -29,7 +29,7 @@ export class FreshVars {
 }
 
 /** Marks a term object known to be in normal form (normalising is the search's hottest path;
- * a symbol-keyed mark is invisible to JSON and to `show`). */
+ * a non-enumerable symbol-keyed mark is invisible to JSON, `show` and deep equality). */
 const NF = Symbol('normal-form');
 type Marked = { [NF]?: true };
 
@@ -37,7 +37,7 @@ type Marked = { [NF]?: true };
 export function norm(t: Term): Term {
   if (t.t !== 'app' || (t as Marked)[NF]) return t;
   const n = normalize(t);
-  (n as Marked)[NF] = true;
+  if (!(n as Marked)[NF]) Object.defineProperty(n, NF, { value: true, enumerable: false });
   return n;
 }
 

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { CLASSIC_PROTOCOLS } from '../../models/classic/index.ts';
+import { protocolProblems } from '../../models/validate.ts';
+import { explore } from '../../properties/explorer/search.ts';
+import { verifyProtocol } from '../../properties/explorer/verify.ts';
+
+const byName = (n: string) => [...PROTOCOLS, ...CLASSIC_PROTOCOLS].find((p) => p.name === n)!;
+const verdicts = (n: string, variant?: string, sessions = 1) => {
+  const r = explore(byName(n), variant, { sessions, timeoutMs: 60_000 });
+  return Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]));
+};
+
+// each M variant's attack, at the bound where it exists (replays and splicing need two sessions)
+const ATTACKS: [string, string, string[], number][] = [
+  ['attestation', 'M1.2', ['P1.2'], 1],
+  ['attestation', 'M1.3', ['P1.3', 'P1.4'], 1],
+  ['key-exchange', 'M2.1', ['P2.1', 'P2.2'], 1],
+  ['key-exchange', 'M2.2', ['P2.3'], 2],
+  ['key-exchange', 'M2.3', ['P2.2'], 2],
+  ['provisioning', 'M3.1', ['P3.1'], 1],
+  ['provisioning', 'M3.2', ['P3.2'], 1],
+  ['tztcm-session', 'M4.1', ['P4.1'], 1],
+  ['tztcm-session', 'M4.2', ['P4.1'], 2],
+  ['tztcm-storage', 'M5.1', ['P5.1'], 1],
+];
+for (const [p, variant, breaks, sessions] of ATTACKS) {
+  test(`${p} ${variant}: attack on ${breaks.join(', ')} (sessions ${sessions})`, () => {
+    const v = verdicts(p, variant, sessions);
+    for (const pid of breaks) assert.equal(v[pid], 'attack', `${pid}: ${JSON.stringify(v)}`);
+  });
+}
+
+test('design protocols at the default bound: secrecy and agreement hold where the design says', () => {
+  assert.deepEqual(verdicts('attestation'), { 'P1.1': 'holds', 'P1.2': 'holds', 'P1.3': 'holds', 'P1.4': 'holds' });
+  const ke = verdicts('key-exchange');
+  assert.equal(ke['P2.1'], 'holds');
+  assert.equal(ke['P2.2'], 'holds');
+  assert.equal(ke['P2.4'], 'attack', 'salted mode: RevealQ after the session gives sKey');
+  assert.equal(verdicts('key-exchange', 'two-phase')['P2.4'], 'holds');
+  assert.deepEqual(verdicts('provisioning'), { 'P3.1': 'holds', 'P3.2': 'holds' });
+  assert.deepEqual(verdicts('tztcm-session'), { 'P4.1': 'holds', 'P4.2': 'holds', 'P4.3': 'holds' });
+  assert.deepEqual(verdicts('tztcm-storage'), { 'P5.1': 'holds', 'P5.2': 'holds' });
+});
+
+test('classic corpus: verdicts as the literature gives (and as each model declares)', () => {
+  for (const p of CLASSIC_PROTOCOLS) {
+    assert.deepEqual(protocolProblems(p), []);
+    const r = verifyProtocol(p, undefined);
+    for (const x of r.properties) assert.equal(x.verdict, x.expected, `${p.name} ${x.id}`);
+  }
+});
+
+test("Lowe's attack: the trace is the man in the middle through the attacker's own session", () => {
+  const r = verifyProtocol(byName('nspk'), undefined);
+  const ns2 = r.properties.find((x) => x.id === 'NS2')!;
+  assert.equal(ns2.verdict, 'attack');
+  const t = ns2.trace!;
+  assert.ok(t.steps.some((s) => s.actor.startsWith('I2 (self=a1, peer=E)')), 'the initiator talks to E');
+  assert.ok(t.steps.some((s) => s.received?.term.includes("aenc(<~na.I2, 'a1'>, pk(~sk@b1))")), 'E re-encrypts message 1 for b1');
+});
+
+test('a too-small bound gives holds (with that bound) or inconclusive, never a false attack', () => {
+  // M4.2 (splicing) needs two sessions: one session finds nothing
+  const one = explore(byName('tztcm-session'), 'M4.2', { sessions: 1 });
+  assert.equal(one.verdicts.get('P4.1')!.verdict, 'holds');
+  assert.match(one.bound, /1 session/);
+  // a state budget that cuts the search: inconclusive, not holds
+  const cut = explore(byName('nsl'), undefined, { sessions: 1, maxStates: 5 });
+  assert.ok(cut.stats.cut);
+  for (const [, v] of cut.verdicts) assert.notEqual(v.verdict, 'holds');
+});
+
+test('the partial-order reduction keeps the verdicts (on the classic corpus)', () => {
+  for (const p of CLASSIC_PROTOCOLS) {
+    const on = explore(p, undefined, { sessions: 1 });
+    const off = explore(p, undefined, { sessions: 1, por: false });
+    assert.deepEqual([...on.verdicts].map(([k, v]) => [k, v.verdict]), [...off.verdicts].map(([k, v]) => [k, v.verdict]), p.name);
+    assert.ok(on.stats.states <= off.stats.states);
+  }
+});
