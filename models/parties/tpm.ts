@@ -136,7 +136,6 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
         recv('TEE', 'ConfirmSession', tup(c('GetTime'), nC1, mac1)),
         // command HMAC: hmac(sessionKey, cpHash || nonceCaller || nonceTPM) — Part 1 §19.6.5
         check('command HMAC', mac1, hmac(sKey, tup(h(c('GetTime')), nC1, nT)), 'the command HMAC under the session key'),
-        claim('Commit', 'cmd', null, tup(c('GetTime'), nC1, nT)),
         fresh(nT1),
         claim('Running', 'session', null, tup(E, nC, nT)),
         claim('Running', 'cmd', null, tup(c('GetTime-rsp'), nT1, nC1)),
@@ -156,6 +155,8 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
         // TPM2_PolicySigned: the TEE's signature over this session's newest nonceTPM
         check('policy signature', verify(pol, tup(c('policy'), nT1, sh), pkT), TRUE, 'PolicySigned over this session nonce'),
         claim('Commit', 'session', self, tup(E, nC, nT)),
+        // only now does the TPM know whose session this is: the first command came from this TEE
+        claim('Commit', 'cmd', self, tup(c('GetTime'), nC1, nT)),
         claim('Secret', 'skey', self, sKey),
         fresh(nT2),
         send('TEE', 'PolicySignedResponse', tup(nT2, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)))),

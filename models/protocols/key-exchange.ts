@@ -49,24 +49,41 @@ export const keyExchangeLongTerm: LongTermDecl[] = [
   { name: 'idTPM', owner: 'TPM', sort: 'const', public: true },
 ];
 
+/** M2.2: the TPM's nonces as functions of the caller's nonce they answer. */
+const TPM_NONCES = new Map([
+  ['nT', K.nC],
+  ['sh', K.E],
+  ['nT1', K.nC1],
+  ['nT2', K.nC2],
+  ['nT3', K.nC3],
+]);
+
 /** Variant edits shared by protocols 2 and 3 (provisioning runs inside the same session). */
 export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => [
   {
     id: 'M2.1',
     title: 'TEE takes Q from the host without checking tokTPM: man in the middle',
-    breaks: ['P2.1', 'P2.2'],
+    breaks: ['P2.1', 'P2.2', 'P2.3'],
     edit: dropCheck(['TEE'], 'tokTPM'),
   },
   {
     id: 'M2.2',
-    title: 'sKey derived without a fresh nT (nonceTPM derived from nonceCaller): whole-session replay',
-    breaks: ['P2.3'],
-    edit: replaceSteps(['TPM'], (s) => s.op === 'fresh' && s.v.name === 'nT', () => [let_(K.nT, h(K.nC), 'derive nT')]),
+    title: 'no fresh TPM nonces (nonceTPM and handle derived from the caller): whole-session replay',
+    breaks: ['P2.2', 'P2.3'],
+    // every nonceTPM of the session (and the session handle) is a function of the caller's
+    // nonces, so sKey and all rolling nonces repeat when the caller's messages are replayed
+    edit: replaceSteps(
+      ['TPM'],
+      (s) => s.op === 'fresh' && TPM_NONCES.has(s.v.name),
+      (s) => (s.op === 'fresh' ? [let_(s.v, h(TPM_NONCES.get(s.v.name)!), `derive ${s.v.name}`)] : [s]),
+    ),
   },
   {
     id: 'M2.3',
     title: 'PolicySigned over a constant instead of nT: replayed TEE authorisation',
-    breaks: ['P2.2'],
+    // the replayed authorisation makes the attacker's own session "the TEE's": the TPM then
+    // also believes the attacker's key secret (P2.1) and its commands the TEE's (P2.3)
+    breaks: ['P2.1', 'P2.2', 'P2.3'],
     edit: rewriteTerms(['TEE', 'TPM'], (t) =>
       // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session
       t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'policy' && t.args.length === 3 ? tup(c('policy'), c('empty'), c('empty')) : t,
