@@ -37,7 +37,7 @@ import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 export const TCOUNT = new Map<string, number>();
 
 export interface ExploreOptions {
-  /** honest sessions per role (default 2) */
+  /** honest sessions per role (default 1) */
   readonly sessions?: number;
   /** honest nodes (default 1; 2 adds one instance per role on a second node) */
   readonly nodes?: number;
@@ -75,7 +75,7 @@ export function generic(t: Term, s: Subst): Term {
 export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
   const { protocol } = applyVariant(p, variantId);
-  const sessions = opts.sessions ?? 2;
+  const sessions = opts.sessions ?? 1;
   const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1 });
   const deadline = t0 + (opts.timeoutMs ?? 60_000);
   const maxStates = opts.maxStates ?? 2_000_000;
