@@ -44,6 +44,7 @@ function initiator(lowe: boolean) {
           claim('Running', 'resp', peer, tup(self, peer, na, nb)),
           claim('Secret', 'na', peer, na),
           send('R', 'msg3', aenc(nb, pkPeer)),
+          claim('Finish', 'run', null, self),
         ],
       },
     ],
@@ -77,7 +78,7 @@ function responder(lowe: boolean) {
         from: 'wait3',
         to: 'done',
         trigger: 'MSG',
-        steps: [recv('I', 'msg3', ct3), match(nb, adec(ct3, sk), 'decrypt msg3'), claim('Commit', 'resp', peer, tup(peer, self, na, nb)), claim('Secret', 'nb', peer, nb)],
+        steps: [recv('I', 'msg3', ct3), match(nb, adec(ct3, sk), 'decrypt msg3'), claim('Commit', 'resp', peer, tup(peer, self, na, nb)), claim('Secret', 'nb', peer, nb), claim('Finish', 'run', null, self)],
       },
     ],
   });

@@ -56,6 +56,7 @@ const initiator = roleMachine({
         send('B', 'msg5', senc(h(nb), kab)),
         // the session is over; its key is compromised (the Denning–Sacco assumption)
         send('Env', 'Oops', kab),
+        claim('Finish', 'run', null, self),
       ],
     },
   ],
@@ -79,7 +80,7 @@ const responder = roleMachine({
       from: 'wait5',
       to: 'done',
       trigger: 'MSG',
-      steps: [recv('A', 'msg5', v('ct5', 'ct')), match(h(nb), sdec(v('ct5', 'ct'), kab), 'decrypt msg5'), claim('Commit', 'resp', peer, tup(peer, self, kab, nb))],
+      steps: [recv('A', 'msg5', v('ct5', 'ct')), match(h(nb), sdec(v('ct5', 'ct'), kab), 'decrypt msg5'), claim('Commit', 'resp', peer, tup(peer, self, kab, nb)), claim('Finish', 'run', null, self)],
     },
   ],
 });
@@ -95,7 +96,7 @@ const server = roleMachine({
       from: 'wait1',
       to: 'done',
       trigger: 'MSG',
-      steps: [recv('A', 'msg1', tup(a, b, na)), fresh(kab), send('A', 'msg2', senc(tup(na, b, kab, senc(tup(kab, a), kb)), ka))],
+      steps: [recv('A', 'msg1', tup(a, b, na)), fresh(kab), send('A', 'msg2', senc(tup(na, b, kab, senc(tup(kab, a), kb)), ka)), claim('Finish', 'run', null, self)],
     },
   ],
 });
