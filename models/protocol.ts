@@ -77,6 +77,9 @@ export interface VariantDecl {
   readonly breaks: readonly string[];
   /** expectations that change in this variant (e.g. P2.4 holds in the two-phase mode) */
   readonly expect?: Readonly<Record<string, 'holds' | 'attack'>>;
+  /** the smallest number of sessions per role at which its attack exists (a replay or a
+   * splice needs a second session); verifiers use it unless told otherwise */
+  readonly sessions?: number;
   readonly edit: MachineEdit;
 }
 

@@ -101,6 +101,8 @@ export const attestation: Protocol = {
     {
       id: 'M1.1',
       title: 'quote without nB: a stale quote is replayed',
+      // the stale quote of one TTP session is replayed into a second one
+      sessions: 2,
       breaks: ['P1.1'],
       edit: rewriteTerms(['TPM', 'TTP'], (t) =>
         t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'quote' && t.args.length === 3 ? tup(c('quote'), t.args[1]!) : t,

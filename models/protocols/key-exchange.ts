@@ -69,6 +69,8 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
   {
     id: 'M2.2',
     title: 'no fresh TPM nonces (nonceTPM and handle derived from the caller): whole-session replay',
+    // the recorded session is replayed to a second TPM session
+    sessions: 2,
     breaks: ['P2.2', 'P2.3'],
     // every nonceTPM of the session (and the session handle) is a function of the caller's
     // nonces, so sKey and all rolling nonces repeat when the caller's messages are replayed
@@ -83,6 +85,8 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
     title: 'PolicySigned over a constant instead of nT: replayed TEE authorisation',
     // the replayed authorisation makes the attacker's own session "the TEE's": the TPM then
     // also believes the attacker's key secret (P2.1) and its commands the TEE's (P2.3)
+    // the TEE signature from one session is replayed into the attacker's own second session
+    sessions: 2,
     breaks: ['P2.1', 'P2.2', 'P2.3'],
     edit: rewriteTerms(['TEE', 'TPM'], (t) =>
       // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session

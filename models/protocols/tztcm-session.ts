@@ -51,6 +51,13 @@ export const tztcmSessionProtocol: Protocol = {
   ],
   variants: [
     { id: 'M4.1', title: 'command MAC without the counter i: command replay', breaks: ['P4.1'], edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 1, 3])) },
-    { id: 'M4.2', title: 'command MAC without sid: splicing across sessions', breaks: ['P4.1'], edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 2, 3])) },
+    {
+      id: 'M4.2',
+      title: 'command MAC without sid: splicing across sessions',
+      // a command of one session is spliced into another
+      sessions: 2,
+      breaks: ['P4.1'],
+      edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 2, 3])),
+    },
   ],
 };

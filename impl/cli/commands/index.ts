@@ -15,7 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
   { name: 'verify', summary: 'decide the security properties with the bounded Dolev–Yao explorer', load: async () => (await import('./verify.ts')).verifyCommand },
   { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
-  { name: 'start', summary: 'the main job: every protocol, one summary table (npm start)', load: async () => (await import('./start.ts')).startCommand },
+  { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },
   { name: 'export', summary: 'export protocols as Tamarin theories (and ProVerif models)', load: async () => (await import('./export.ts')).exportCommand },
   { name: 'prove', summary: 'run a local tamarin-prover on a theory and judge its summary', load: async () => (await import('./prove.ts')).proveCommand },
 ];

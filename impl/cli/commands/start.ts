@@ -1,6 +1,7 @@
 /**
  * `tcv start` (what `npm start` runs): the main job — every built-in protocol run once with real
- * cryptography, then the verifier's verdicts when the explorer is available, as one table.
+ * cryptography (one row each), then `tcv verify --all`: every property of every protocol and
+ * variant decided by the explorer and compared with the model's expectation.
  * @module
  */
 import { type Command, parseFlags, UsageError } from '../command.ts';
@@ -10,15 +11,18 @@ import { honestRun } from '../../runtime/report.ts';
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'the main job: every protocol run once with real crypto, one summary table',
+  summary: 'the main job: real-crypto runs, then every verdict (tcv verify --all)',
   help: `usage: tcv start [--json]
 
-Runs every built-in protocol once, honestly, with real cryptography, and prints one row per
-protocol: parties finished, messages and bytes on the wire, claim checks, wall time.
+The main job (npm start). First runs every built-in protocol once, honestly, with real
+cryptography: one row per protocol (parties finished, messages and bytes on the wire, claim
+checks, wall time). Then runs 'tcv verify --all': the bounded Dolev–Yao explorer decides every
+property of every protocol and variant (design and classic corpus) and compares each verdict
+with the expectation declared in the model.
 
-  --json   the rows as JSON
+  --json   {"runs": [...], "verify": [...]} instead of tables
 
-exit 0 when every protocol completes with consistent claims, 1 otherwise`,
+exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -35,8 +39,15 @@ exit 0 when every protocol completes with consistent claims, 1 otherwise`,
         ok: r.ok,
       };
     });
-    if (values.json) io.out(JSON.stringify(rows, null, 2));
-    else {
+    const { verifyAll } = await import('./verify.ts');
+    if (values.json) {
+      const captured: string[] = [];
+      const code = await verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true });
+      io.out(JSON.stringify({ runs: rows, verify: JSON.parse(captured.join('\n')) }, null, 2));
+      return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
+    } else {
+      io.out('Honest runs with real cryptography');
+      io.out('');
       const head = ['protocol', 'parties done', 'messages', 'bytes', 'claims ok', 'ms', 'result'];
       const body = rows.map((r) => [r.protocol, r.parties, String(r.messages), String(r.bytes), r.claims, r.ms.toFixed(1), r.ok ? 'complete' : 'FAILED']);
       const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
@@ -45,6 +56,10 @@ exit 0 when every protocol completes with consistent claims, 1 otherwise`,
       io.out(w.map((n) => '-'.repeat(n)).join('  '));
       for (const b of body) io.out(line(b));
     }
-    return rows.every((r) => r.ok) ? 0 : 1;
+    io.out('');
+    io.out('Verification: bounded Dolev–Yao explorer (tcv verify --all)');
+    io.out('');
+    const code = await verifyAll(io, {});
+    return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
   },
 };

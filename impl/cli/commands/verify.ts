@@ -5,6 +5,7 @@
  * (the differing rows are named), 2 on usage errors. The explorer is imported lazily.
  * @module
  */
+import type { Protocol } from '../../../models/protocol.ts';
 import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
 import type { VerifyReport } from '../../../properties/explorer/verify.ts';
 
@@ -23,7 +24,9 @@ property: holds (no attack within the bound), attack (with a trace), or inconclu
 search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID   a variant (M id or mode) instead of the base protocol
-  --sessions N   honest sessions per role (default 1; the attacker's own agent E is always there)
+  --sessions N   honest sessions per role (default: 1, or the variant's own bound — a replay
+                 variant declares the 2 sessions its attack needs; the attacker's agent E is
+                 always there)
   --timeout S    time budget per protocol/variant in seconds (default 60)
   --all          every protocol and variant of the design and of the classic corpus
   --json         JSON instead of text (an array with --all)
@@ -51,6 +54,14 @@ function mismatches(reports: readonly VerifyReport[]): string[] {
   );
 }
 
+/** The bound to use: the user's `--sessions`, else the variant's own (the smallest bound its
+ * attack needs, declared in the model), else the explorer's default. */
+function sessionsFor(p: Protocol, variant: string | undefined, user: number | undefined): { sessions?: number } {
+  if (user) return { sessions: user };
+  const own = variant === undefined ? undefined : p.variants.find((x) => x.id === variant)?.sessions;
+  return own ? { sessions: own } : {};
+}
+
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
@@ -59,7 +70,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const reports: VerifyReport[] = [];
   targets.forEach(({ protocol, variant }, k) => {
     if (io.isTTY && !opts.json) process.stdout.write(`\r\x1b[K[${k + 1}/${targets.length}] ${protocol.name}${variant ? ' ' + variant : ''} …`);
-    reports.push(verifyProtocol(protocol, variant, { ...(opts.sessions ? { sessions: opts.sessions } : {}), timeoutMs: (opts.timeout ?? 60) * 1000 }));
+    reports.push(verifyProtocol(protocol, variant, { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 60) * 1000 }));
   });
   if (io.isTTY && !opts.json) process.stdout.write('\r\x1b[K');
   const bad = mismatches(reports);
@@ -104,7 +115,7 @@ export const verifyCommand: Command = {
       const { UnknownNameError } = await import('../../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     }
-    const r = verifyProtocol(p, values.variant, { ...(sessions ? { sessions } : {}), timeoutMs: timeout * 1000 });
+    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000 });
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
