@@ -189,6 +189,14 @@ export class ProtocolRun {
     }
   }
 
+  /** Send START to one instance (a replayed trace starts instances when the trace does). */
+  startInstance(instance: string): void {
+    const p = this.parties.get(instance);
+    if (!p) throw new Error(`no instance ${instance}`);
+    p.actor.send({ type: 'START' });
+    this.collect(p);
+  }
+
   /** Role instances, in creation order (`TEE#1`, `TPM#1`, `TEE#2`, …). */
   instances(): string[] {
     return [...this.parties.keys()];

@@ -16,6 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'verify', summary: 'decide the security properties with the bounded Dolev–Yao explorer', load: async () => (await import('./verify.ts')).verifyCommand },
   { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
   { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },
+  { name: 'attack', summary: 'replay a variant’s symbolic attack on the real implementation', load: async () => (await import('./attack.ts')).attackCommand },
   { name: 'export', summary: 'export protocols as Tamarin theories (and ProVerif models)', load: async () => (await import('./export.ts')).exportCommand },
   { name: 'prove', summary: 'run a local tamarin-prover on a theory and judge its summary', load: async () => (await import('./prove.ts')).proveCommand },
 ];
