@@ -27,11 +27,12 @@
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
 import { applyVariant } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
-import { type Term, mapTerm, name, show, termEquals } from '../../models/terms.ts';
+import { type Term, mapTerm, name, termEquals } from '../../models/terms.ts';
 import { type Solution, type SolveContext, derivable, solve } from './deduction.ts';
 import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
+import { canonicalKey, symmetryGroups, symmetryPerms } from './canon.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
 export const TCOUNT = new Map<string, number>();
@@ -45,6 +46,10 @@ export interface ExploreOptions {
   readonly maxStates?: number;
   /** partial-order reduction (default on; off is for tests) */
   readonly por?: boolean;
+  /** visited set on canonical state keys (default on; off is for tests) */
+  readonly cache?: boolean;
+  /** symmetry between instances with the same role and agents, inside the cache (default on) */
+  readonly symmetry?: boolean;
   /** work units per constraint-solving call */
   readonly solveBudget?: number;
 }
@@ -133,27 +138,11 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
   };
 
-  // states already explored, when no attacker choice is open (then the order of the knowledge
-  // no longer matters, only its set); the key keeps what the judge and the reduction read
+  // states already explored, up to variable renaming and symmetry (see `canon.ts`)
   const visited = new Set<string>();
-  const stateKey = (st: SymState, last: Last | null): string | null => {
-    if (st.cons.length) { if (process.env.DBG_KEY) console.log("cons", st.cons.map((c) => show(c.t) + "@" + c.lvl).join(" ")); return null; }
-    const sh = (t: Term) => show(resolve(t, st.s));
-    const insts = st.insts.map((i) => `${i.state}{${Object.values(i.env).map(sh).join(',')}}`).join('|');
-    const know = [...new Set(st.know.map(sh))].sort().join(',');
-    const claimStr = (c: SymState['claims'][number]) => `${c.inst}:${c.event}:${c.tag}:${sh(c.data)}`;
-    const claims = st.claims
-      .map((c) => {
-        if (c.event === 'Commit') return `${claimStr(c)}<${st.claims.filter((r) => r.event === 'Running' && r.step < c.step).map(claimStr).sort().join(',')}>`;
-        if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).join(',')}>`;
-        return claimStr(c);
-      })
-      .join(';');
-    const lastOut = last ? `${last.inst}:${last.free}:${st.know.slice(last.knowFrom).map(sh).sort().join(',')}` : '-';
-    const key = `${insts}#${know}#${claims}#${st.revealed.slice().sort().join(',')}#${lastOut}`;
-    if (process.env.DBG_KEY && key.includes("$")) console.log(key.slice(0, 3000));
-    return key.includes("$") ? null : key; // an unconstrained variable: not canonical
-  };
+  const identity = [root.insts.map((_, k) => k)];
+  const perms = opts.symmetry === false ? identity : symmetryPerms(root.insts.length, symmetryGroups(root.insts)) ?? identity;
+  const stateKey = (st: SymState, last: Last | null): string | null => (opts.cache === false ? null : canonicalKey(st, last, perms));
 
   let stopped = false;
   const visit = (st: SymState, last: Last | null): void => {
