@@ -64,11 +64,29 @@ interface Source {
  * nothing keeps its substitution, so this is shared across rules). */
 const SOURCE_CACHE = new WeakMap<Subst, { know: readonly Term[]; all: Source[] }>();
 
+/** The knowledge of the current `solve` call resolved under its input substitution: its
+ * variables, and its sources once computed. */
+let BASE_SOURCES: { know: readonly Term[]; base: Subst; vars: string[]; all: Source[] } | null = null;
+
+function collectVars(t: Term, out: Set<string>): void {
+  if (t.t === 'var') out.add(t.name);
+  else if (t.t === 'app') for (const a of t.args) collectVars(a, out);
+}
+
 /** Subterms the attacker can analyse out of knowledge entries [0, lvl), with the keys needed. */
 function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
   let hit = SOURCE_CACHE.get(s);
   if (!hit || hit.know !== know) {
-    hit = { know, all: allSources(know, s) };
+    // the sources of the same knowledge under a substitution that binds none of the variables
+    // left in it are the same terms (resolving them again changes nothing)
+    // (within one `solve` call every substitution extends its input substitution `base`)
+    const prev = BASE_SOURCES;
+    if (prev && prev.know === know && prev.vars.every((v) => !s.has(v))) hit = { know, all: prev.all };
+    else {
+      const all = allSources(know, s);
+      if (prev && prev.know === know && prev.base === s) prev.all = all;
+      hit = { know, all };
+    }
     SOURCE_CACHE.set(s, hit);
   }
   return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
@@ -138,6 +156,13 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
   const seen = new Set<string>();
   let work = ctx.budget.perCall;
   STATS.calls++;
+  {
+    const vars = new Set<string>();
+    for (const k of ctx.know) collectVars(resolve(k, s0), vars);
+    const all = SOURCE_CACHE.get(s0)?.know === ctx.know ? SOURCE_CACHE.get(s0)!.all : allSources(ctx.know, s0);
+    SOURCE_CACHE.set(s0, { know: ctx.know, all });
+    BASE_SOURCES = { know: ctx.know, base: s0, vars: [...vars], all };
+  }
   const go = (pending: readonly Constraint[], s: Subst, notes: readonly Deduction[]): void => {
     if (ctx.budget.cut) return;
     STATS.steps++;
@@ -159,7 +184,8 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
     }
     if (idx < 0 || !t) {
       const simple = simplify(pending, s);
-      const key = [...s.keys()].sort().map((k) => `${k}=${show(resolve({ t: 'var', name: k, sort: 'msg' }, s))}`).join(';') + '|' + simple.map((c) => `${(c.t as Var).name}@${c.lvl}`).sort().join(',');
+      // bindings shared with the input substitution are the same in every solution
+      const key = [...s.keys()].filter((k) => s.get(k) !== s0.get(k)).sort().map((k) => `${k}=${show(resolve({ t: 'var', name: k, sort: 'msg' }, s))}`).join(';') + '|' + simple.map((c) => `${(c.t as Var).name}@${c.lvl}`).sort().join(',');
       if (!seen.has(key)) {
         seen.add(key);
         out.push({ s, cons: simple, notes });
