@@ -72,6 +72,14 @@ export function symmetryPerms(n: number, groups: readonly number[][], max = 24):
   return perms;
 }
 
+/** Printed normal forms of ground term objects (independent of the substitution; term objects
+ * are shared between states). */
+const GROUND_SHOWN = new WeakMap<Term, string>();
+
+function isGround(t: Term): boolean {
+  return t.t === 'var' ? false : t.t === 'app' ? t.args.every(isGround) : true;
+}
+
 const VAR_RE = /([A-Za-z_][A-Za-z0-9_]*)\$\d+/g;
 
 /**
@@ -81,10 +89,11 @@ const VAR_RE = /([A-Za-z_][A-Za-z0-9_]*)\$\d+/g;
 export function canonicalKey(st: SymState, last: LastStep | null, perms: readonly number[][]): string {
   const memo = new Map<Term, string>();
   const sh = (t: Term): string => {
-    let r = memo.get(t);
+    let r = GROUND_SHOWN.get(t) ?? memo.get(t);
     if (r === undefined) {
       r = show(resolve(t, st.s));
-      memo.set(t, r);
+      if (isGround(t)) GROUND_SHOWN.set(t, r);
+      else memo.set(t, r);
     }
     return r;
   };

@@ -92,30 +92,57 @@ function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
   return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
 }
 
-function allSources(know: readonly Term[], s: Subst): Source[] {
-  const lvl = know.length;
-  const out: Source[] = [];
-  const walk = (t: Term, from: number, path: string, keys: Term[]) => {
+interface Piece {
+  readonly path: string;
+  readonly term: Term;
+  readonly keys: readonly Term[];
+  /** printed term and keys: the same piece behind the same keys is one way to get it */
+  readonly sig: string;
+}
+
+function piecesOf(t0: Term): Piece[] {
+  const out: Piece[] = [];
+  const walk = (t: Term, path: string, keys: Term[]) => {
     if (t.t === 'var' || t.t === 'const') return;
-    out.push({ id: `${from}${path}`, from, term: t, keys });
+    out.push({ path, term: t, keys, sig: show(t) + '|' + keys.map(show).join(',') });
     if (t.t !== 'app') return;
-    if (t.f === 'tuple') t.args.forEach((a, i) => walk(a, from, `${path}.${i}`, keys));
-    else if (t.f === 'senc') walk(t.args[0]!, from, `${path}.s`, [...keys, t.args[1]!]);
+    if (t.f === 'tuple') t.args.forEach((a, i) => walk(a, `${path}.${i}`, keys));
+    else if (t.f === 'senc') walk(t.args[0]!, `${path}.s`, [...keys, t.args[1]!]);
     else if (t.f === 'aenc') {
       const p = t.args[1]!;
-      if (p.t === 'app' && p.f === 'pk') walk(t.args[0]!, from, `${path}.a`, [...keys, p.args[0]!]);
+      if (p.t === 'app' && p.f === 'pk') walk(t.args[0]!, `${path}.a`, [...keys, p.args[0]!]);
     }
   };
-  const n = Math.min(lvl, know.length);
-  for (let i = 0; i < n; i++) walk(resolve(know[i]!, s), i, '', []);
+  walk(t0, '', []);
+  return out;
+}
+
+/** Pieces of a knowledge entry (the term object as stored in a state) that has no variables:
+ * they do not depend on the substitution, and entries are shared between states. */
+const GROUND_PIECES = new WeakMap<Term, Piece[]>();
+
+function entryPieces(t: Term, s: Subst): Piece[] {
+  const hit = GROUND_PIECES.get(t);
+  if (hit) return hit;
+  const vars = new Set<string>();
+  collectVars(t, vars);
+  const ps = piecesOf(resolve(t, s));
+  if (vars.size === 0) GROUND_PIECES.set(t, ps);
+  return ps;
+}
+
+function allSources(know: readonly Term[], s: Subst): Source[] {
   // the same subterm behind the same keys in several messages is one way to get it (the first)
   const seen = new Set<string>();
-  return out.filter((x) => {
-    const k = show(x.term) + '|' + x.keys.map(show).join(',');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const out: Source[] = [];
+  for (let i = 0; i < know.length; i++) {
+    for (const x of entryPieces(know[i]!, s)) {
+      if (seen.has(x.sig)) continue;
+      seen.add(x.sig);
+      out.push({ id: `${i}${x.path}`, from: i, term: x.term, keys: x.keys });
+    }
+  }
+  return out;
 }
 
 /** Can two terms possibly unify? A cheap head-symbol filter before calling `unify`. */
