@@ -46,6 +46,8 @@ export interface ExploreOptions {
   readonly maxStates?: number;
   /** partial-order reduction (default on; off is for tests) */
   readonly por?: boolean;
+  /** final silent steps judged as leaves, never continued (default on; off is for tests) */
+  readonly leaves?: boolean;
   /** visited set on canonical state keys (default on; off is for tests) */
   readonly cache?: boolean;
   /** symmetry between instances with the same role and agents, inside the cache (default on) */
@@ -68,7 +70,7 @@ export interface ExploreResult {
   readonly bound: string;
   readonly scenario: Scenario;
   readonly verdicts: ReadonlyMap<string, { verdict: Verdict; finding: Finding | null }>;
-  readonly stats: { readonly states: number; readonly ms: number; readonly cut: string | null };
+  readonly stats: { readonly states: number; readonly ms: number; readonly cut: string | null; readonly firstAttack: Readonly<Record<string, { states: number; ms: number }>> };
 }
 
 /** The attacker's open choices replaced by distinct values of its own, then normalised: a
@@ -89,6 +91,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const props = protocol.properties;
   const found = new Map<string, Finding>();
   let states = 0;
+  const firstAttack: Record<string, { states: number; ms: number }> = {};
   let cut: string | null = null;
 
   // START transitions without claims first
@@ -122,7 +125,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         },
         equal: (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
       });
-      if (v) found.set(prop.id, { prop, violation: v, state: st, goal });
+      if (v) {
+        if (!prev) firstAttack[prop.id] = { states, ms: Math.round(performance.now() - t0) };
+        found.set(prop.id, { prop, violation: v, state: st, goal });
+      }
     }
   };
 
@@ -143,6 +149,30 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const identity = [root.insts.map((_, k) => k)];
   const perms = opts.symmetry === false ? identity : symmetryPerms(root.insts.length, symmetryGroups(root.insts)) ?? identity;
   const stateKey = (st: SymState, last: Last | null): string | null => (opts.cache === false ? null : canonicalKey(st, last, perms));
+
+  // Final silent steps. A transition that sends nothing, claims no Running and no Secret, and
+  // ends its instance (no transition leaves its target) changes nothing any other step can see:
+  // not the knowledge, not a later step of its instance, not another claim's verdict (only its
+  // own Commits are judged, against Running claims already in the trace and reveals, which a
+  // later position only adds). Its checks may fix attacker choices, which only makes the rest of
+  // a trace less general. So for a trace A·S·B, the trace A·B (explored, or covered by the
+  // partial-order reduction, which applies to the system without these steps) shows every
+  // violation by a claim of A or B, at least as generally; and S's own violation shows at the
+  // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
+  const leaves = opts.leaves ?? true;
+  const leafMemo = new Map<string, boolean>();
+  const isLeaf = (role: string, t: (typeof scen.roles extends ReadonlyMap<string, infer R> ? R : never)['transitions'][number]): boolean => {
+    const k = `${role}|${t.label}|${t.from}`;
+    let r = leafMemo.get(k);
+    if (r === undefined) {
+      const def = scen.roles.get(role)!;
+      r =
+        !def.transitions.some((u) => u.from === t.to) &&
+        t.steps.every((x) => x.op !== 'send' && !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret')));
+      leafMemo.set(k, r);
+    }
+    return r;
+  };
 
   let stopped = false;
   const visit = (st: SymState, last: Last | null): void => {
@@ -172,7 +202,16 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
         ctx.know = st.know;
+        const leaf = leaves && isLeaf(inst.role, t);
         for (const succ of execTransition(st, i, t, ctx)) {
+          if (leaf) {
+            // a final silent step: judged here, never continued (see `isLeaf`)
+            states++;
+            judgeState(succ.state);
+            if (found.size === props.length) stopped = true;
+            if (stopped) return;
+            continue;
+          }
           if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
           if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
           visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
@@ -198,7 +237,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     const f = found.get(prop.id) ?? null;
     verdicts.set(prop.id, { verdict: f ? 'attack' : cut ? 'inconclusive' : 'holds', finding: f });
   }
-  return { bound: scen.bound, scenario: scen, verdicts, stats: { states, ms: Math.round(performance.now() - t0), cut } };
+  return { bound: scen.bound, scenario: scen, verdicts, stats: { states, ms: Math.round(performance.now() - t0), cut, firstAttack } };
 }
 
 /** The step that led to a state: its instance, the knowledge before it, and whether it left an
