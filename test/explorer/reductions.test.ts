@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ALL_PROTOCOLS } from '../../models/catalog.ts';
+import { type ExploreOptions, explore } from '../../properties/explorer/search.ts';
+import { allTargets } from '../../properties/explorer/verify.ts';
+
+// Every reduction must keep every verdict: each one switched off alone, on the classic corpus and
+// on every design protocol and variant at one session.
+const verdictsOf = (opts: ExploreOptions) =>
+  allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => {
+    const r = explore(protocol, variant, { sessions: 1, timeoutMs: 60_000, ...opts });
+    assert.equal(r.stats.cut, null, `${protocol.name} ${variant ?? ''} was cut`);
+    return [`${protocol.name} ${variant ?? '-'}`, Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]))] as const;
+  });
+
+const reference = verdictsOf({});
+for (const off of ['cache', 'symmetry', 'leaves', 'por'] as const) {
+  test(`verdicts agree with the ${off} reduction off (all protocols and variants, one session)`, () => {
+    assert.deepEqual(verdictsOf({ [off]: false }), reference);
+  });
+}
+
+const byName = (n: string) => ALL_PROTOCOLS.find((p) => p.name === n)!;
+const only = (n: string, ids: string[]) => {
+  const p = byName(n);
+  return { ...p, properties: p.properties.filter((x) => ids.includes(x.id)) };
+};
+
+test('attestation M1.1 at two sessions: the stale quote replayed into a second TTP session (P1.1)', () => {
+  const r = explore(only('attestation', ['P1.1']), 'M1.1', { sessions: 2, timeoutMs: 30_000 });
+  assert.equal(r.verdicts.get('P1.1')!.verdict, 'attack');
+});
+
+test('key-exchange M2.2 at two sessions: whole-session replay to a second TPM instance (P2.2, P2.3)', () => {
+  const r = explore(only('key-exchange', ['P2.2', 'P2.3']), 'M2.2', { sessions: 2, timeoutMs: 60_000 });
+  assert.equal(r.verdicts.get('P2.2')!.verdict, 'attack');
+  assert.equal(r.verdicts.get('P2.3')!.verdict, 'attack');
+});
