@@ -293,7 +293,8 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
 export function replayAttack(p: Protocol, variantId: string, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number } = {}) {
   const variant = p.variants.find((x) => x.id === variantId);
   const sessions = opts.sessions ?? variant?.sessions ?? 1;
-  const r = explore(p, variantId, { sessions, timeoutMs: opts.timeoutMs ?? 60_000 });
+  const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
+  const r = explore(p, variantId, { sessions, timeoutMs: opts.timeoutMs ?? 60_000, ...(focus ? { properties: focus } : {}) });
   const wanted = opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
   const found = wanted ? r.verdicts.get(wanted)?.finding : undefined;
   if (!wanted || !found) return { found: false as const, verdicts: r.verdicts, bound: r.bound };

@@ -54,6 +54,8 @@ export interface ExploreOptions {
   readonly symmetry?: boolean;
   /** work units per constraint-solving call */
   readonly solveBudget?: number;
+  /** decide only these properties (ids); the search stops once all of them are refuted */
+  readonly properties?: readonly string[];
 }
 
 export interface Finding {
@@ -88,7 +90,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const maxStates = opts.maxStates ?? 2_000_000;
   const por = opts.por ?? true;
   const ctx: SolveContext = { know: [], fresh: new FreshVars(), budget: { perCall: opts.solveBudget ?? 200_000, cut: false } };
-  const props = protocol.properties;
+  const props = opts.properties ? protocol.properties.filter((x) => opts.properties!.includes(x.id)) : protocol.properties;
   const found = new Map<string, Finding>();
   let states = 0;
   const firstAttack: Record<string, { states: number; ms: number }> = {};

@@ -13,6 +13,8 @@ export interface PropertyReport {
   readonly kind: string;
   readonly expected: 'holds' | 'attack';
   readonly verdict: Verdict;
+  /** the bound this verdict was decided at */
+  readonly bound: string;
   readonly trace: TraceData | null;
 }
 
@@ -32,22 +34,30 @@ export const DEFAULT_SESSIONS = 1;
 export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): VerifyReport {
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const r = explore(p, variantId, { sessions: DEFAULT_SESSIONS, ...opts });
+  // A replay or splice variant declares the bound its attack needs: the properties it breaks are
+  // decided again at that bound (stopping once they are refuted); the others keep the default
+  // bound. Each property reports the bound it was decided at. An explicit --sessions wins.
+  const own = opts.sessions === undefined && variant?.sessions && variant.sessions > DEFAULT_SESSIONS ? variant.sessions : undefined;
+  const r2 = own ? explore(p, variantId, { ...opts, sessions: own, properties: variant!.breaks }) : undefined;
   const properties = p.properties.map((prop) => {
-    const v = r.verdicts.get(prop.id)!;
+    const from = r2?.verdicts.has(prop.id) ? r2 : r;
+    const v = from.verdicts.get(prop.id)!;
     return {
       id: prop.id,
       kind: prop.kind,
       expected: expectedVerdict(p, prop.id, variant),
       verdict: v.verdict,
-      trace: v.finding ? traceData(r.scenario, v.finding) : null,
+      bound: from.bound,
+      trace: v.finding ? traceData(from.scenario, v.finding) : null,
     };
   });
+  const cut = [r.stats.cut, r2?.stats.cut].filter(Boolean).join('; ');
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: r.bound,
+    bound: r2 ? `${r.bound}; ${variant!.breaks.join(', ')} at ${r2.bound}` : r.bound,
     properties,
-    stats: { states: r.stats.states, ms: r.stats.ms, ...(r.stats.cut ? { cut: r.stats.cut } : {}) },
+    stats: { states: r.stats.states + (r2?.stats.states ?? 0), ms: r.stats.ms + (r2?.stats.ms ?? 0), ...(cut ? { cut } : {}) },
   };
 }
 
