@@ -3,16 +3,18 @@
  * cryptography, printed as a message sequence with each party's final state and claims.
  * @module
  */
-import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
+import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { applyVariant } from '../../../models/protocol.ts';
 import { protocolByName } from '../../../models/protocols/index.ts';
 import { assertWellFormed } from '../../../models/validate.ts';
 import { honestRun, type RunReport } from '../../runtime/report.ts';
+import { runWithSwtpm, type TpmRunReport } from '../../tpm2-bridge/run.ts';
+import { SwtpmNotFoundError } from '../../tpm2/swtpm-process.ts';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--tpm swtpm [--tpm-port P]]
 
 Runs one honest execution of <protocol> (see 'tcv list') with the real crypto suite (P-256,
 SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM): every message is delivered in order, nobody
@@ -22,12 +24,25 @@ state, its claims, and the secrets each side derived.
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
   --json        the run as JSON
+  --tpm swtpm   key-exchange / provisioning only: the TEE machine runs against a real TPM 2.0
+                (swtpm, started on free loopback ports and stopped afterwards) through the TEE's
+                TSS bridge instead of our TPM machine (see docs/real-tpm.md)
+  --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P
 
-exit 0 when every party finishes and every claim is consistent; 1 otherwise; 2 usage error`,
+exit 0 when every party finishes and every claim is consistent (with --tpm: the TEE finishes,
+every TPM response HMAC verified and, for provisioning, the TEE stored the sealed secret); 1
+otherwise; 2 usage error or swtpm not installed`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, seed: { type: 'string' }, variant: { type: 'string' } });
+    const { values, positionals } = parseFlags(args, {
+      json: { type: 'boolean' },
+      seed: { type: 'string' },
+      variant: { type: 'string' },
+      tpm: { type: 'string' },
+      'tpm-port': { type: 'string' },
+    });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
+    if (values.tpm !== undefined || values['tpm-port'] !== undefined) return runOnTpm(positionals[0]!, values, seed, io);
     const { protocol } = applyVariant(protocolByName(positionals[0]!), values.variant);
     assertWellFormed(protocol);
     const report = honestRun(protocol, values.variant ?? null, seed === undefined ? {} : { seed });
@@ -36,6 +51,37 @@ exit 0 when every party finishes and every claim is consistent; 1 otherwise; 2 u
     return report.ok ? 0 : 1;
   },
 };
+
+async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
+  if (values.tpm !== 'swtpm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm', got '${values.tpm}'`);
+  if (name !== 'key-exchange' && name !== 'provisioning') throw new UsageError(`--tpm swtpm runs key-exchange or provisioning, not '${name}'`);
+  if (values.variant !== undefined) throw new UsageError('--variant cannot be combined with --tpm swtpm');
+  const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
+  if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
+  const protocol = protocolByName(name);
+  assertWellFormed(protocol);
+  let report: TpmRunReport;
+  try {
+    report = await runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }) });
+  } catch (e) {
+    if (e instanceof SwtpmNotFoundError) {
+      io.err(`tcv run: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (values.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    printReport(report, io.out);
+    const t = report.tpm;
+    io.out('');
+    io.out(`  TPM: ${t.backend}; session established: ${t.sessionEstablished ? 'yes' : 'no'}; every TPM response HMAC verified: ${t.responseHmacsVerified ? 'yes' : 'no'}`);
+    for (const c of t.commands) io.out(`      ${c.command.padEnd(22)} for ${c.forMessage.padEnd(16)} response HMAC: ${c.responseHmacVerified === null ? 'none (no session in the command)' : c.responseHmacVerified ? 'verified' : 'NOT verified'}`);
+    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? "the TEE's stored S equals the secret sealed in swtpm" : 'NO — the TEE did not store the sealed secret'}`);
+    if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);
+  }
+  return report.ok ? 0 : 1;
+}
 
 export function printReport(r: RunReport, out: (l: string) => void): void {
   out(`${r.protocol}${r.variant ? ` (${r.variant})` : ''} — honest run${r.seed !== null ? `, seed ${r.seed}` : ''}, ${r.ms.toFixed(1)} ms`);
