@@ -11,6 +11,7 @@
  * @module
  */
 import { tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
+import { concatBytes } from '../crypto/assert.ts';
 import { marshal } from './marshal-writer.ts';
 
 const suite: CryptoSuite = tpm2P256;
@@ -100,14 +101,5 @@ export function stripTrailingZeros(auth: Uint8Array): Uint8Array {
   return auth.subarray(0, n);
 }
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+/** Concatenate byte arrays (one implementation for the project: impl/crypto/assert.ts). */
+export const concat = concatBytes;

@@ -1,16 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../impl/cli/main.ts';
-import type { CliIO } from '../../impl/cli/command.ts';
+import { tcv } from './harness.ts';
 
-async function tcv(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('tcv run key-exchange --json: the TEE and the TPM derived equal session keys', async () => {
   const r = await tcv('run', 'key-exchange', '--json', '--seed', '1');

@@ -3,18 +3,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../impl/cli/main.ts';
-import type { CliIO } from '../../impl/cli/command.ts';
+import { tcv } from '../cli/harness.ts';
 import { writeFileAtomic } from '../../proofs-export/atomic-write.ts';
 import { expectedVerdicts, parseTamarinSummary } from '../../impl/cli/commands/prove.ts';
 
-async function tcv(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'tcv-export-'));
 
 test('tcv export --all writes one theory per protocol and per variant (5 + 11), each with theory/begin/end', async () => {
