@@ -197,6 +197,14 @@ export class ProtocolRun {
     this.collect(p);
   }
 
+  /** The current environment (variable → value) of an instance. For a component inside that
+   * party's trust boundary only — e.g. the TEE's own TPM software stack (impl/tpm2-bridge). */
+  environmentOf(instance: string): Readonly<Record<string, Value>> {
+    const p = this.parties.get(instance);
+    if (!p) throw new Error(`no instance ${instance}`);
+    return (p.actor.getSnapshot().context as RoleContext).env as Record<string, Value>;
+  }
+
   /** Role instances, in creation order (`TEE#1`, `TPM#1`, `TEE#2`, …). */
   instances(): string[] {
     return [...this.parties.keys()];

@@ -7,7 +7,6 @@
  * in the TPM.
  * @module
  */
-import type { AnyActorRef } from 'xstate';
 import type { Protocol } from '../../models/protocol.ts';
 import { roleOf } from '../../models/role.ts';
 import { EvalFailure } from '../runtime/evaluate.ts';
@@ -46,12 +45,9 @@ export interface TpmRunSection {
 
 export type TpmRunReport = RunReport & { readonly tpm: TpmRunSection };
 
-/** The TEE instance's environment: ProtocolRun has no public accessor and is not ours to edit,
- * so the TSS (inside the TEE's trust boundary) reads the actor snapshot's context directly. */
+/** The TEE instance's environment: the TSS is inside the TEE's trust boundary. */
 function teeEnvOf(run: ProtocolRun, instance: string): Readonly<Record<string, Value>> {
-  const p = (run as unknown as { parties: Map<string, { actor: AnyActorRef }> }).parties.get(instance);
-  if (!p) throw new Error(`no instance ${instance}`);
-  return (p.actor.getSnapshot().context as { env: Record<string, Value> }).env;
+  return run.environmentOf(instance);
 }
 
 function asFailure(e: unknown): BridgeFailure {
