@@ -24,7 +24,7 @@ import {
 } from '../../impl/tpm2/index.ts';
 import { sealedDataTemplate, signingKeyTemplate } from '../../impl/tpm2/public-area.ts';
 import { create } from '../../impl/tpm2/commands-object.ts';
-import { commandCodeOf, flipByte, InterceptingTransport, openBackend, swtpmSkip, utf8 } from './swtpm-fixture.ts';
+import { commandCodeOf, flipByte, InterceptingTransport, openBackend, openIntercepted, swtpmSkip, utf8 } from './swtpm-fixture.ts';
 
 const GET_RANDOM_16 = Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 16]);
 
@@ -59,10 +59,7 @@ describe('tampering between the client and swtpm', { skip: swtpmSkip }, () => {
   let srk: LoadedObject;
 
   before(async () => {
-    backend = await openBackend();
-    wire = new InterceptingTransport(backend.client.transport);
-    tpm = new TpmSessionClient(wire);
-    srk = await tpm.createStorageKey();
+    ({ backend, wire, tpm, srk } = await openIntercepted());
   });
   after(async () => {
     await backend?.close();

@@ -17,7 +17,7 @@ import {
 } from '../../impl/tpm2/index.ts';
 import { create } from '../../impl/tpm2/commands-object.ts';
 import { sealedDataTemplate } from '../../impl/tpm2/public-area.ts';
-import { commandCodeOf, contains, InterceptingTransport, openBackend, swtpmSkip, utf8 } from './swtpm-fixture.ts';
+import { commandCodeOf, contains, InterceptingTransport, openIntercepted, swtpmSkip, utf8 } from './swtpm-fixture.ts';
 
 const SEL = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
 const teeSk = tpm2P256.scalarFromSeed(utf8('test TEE per-boot identity key ~skT'));
@@ -30,11 +30,7 @@ describe('salted sessions against swtpm', { skip: swtpmSkip }, () => {
   let srk: LoadedObject;
 
   before(async () => {
-    backend = await openBackend();
-    // put a recording transport between the client and swtpm: the host's view of the traffic
-    wire = new InterceptingTransport(backend.client.transport);
-    tpm = new TpmSessionClient(wire);
-    srk = await tpm.createStorageKey();
+    ({ backend, wire, tpm, srk } = await openIntercepted());
   });
   after(async () => {
     await backend?.close();

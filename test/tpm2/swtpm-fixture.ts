@@ -4,7 +4,7 @@
  * network attacker (record, tamper with) between our client and the TPM.
  * @module
  */
-import { findSwtpm, openSwtpmBackend, SWTPM_INSTALL_HINT, type SwtpmBackend, type TpmTransport } from '../../impl/tpm2/index.ts';
+import { findSwtpm, openSwtpmBackend, SWTPM_INSTALL_HINT, TpmSessionClient, type LoadedObject, type SwtpmBackend, type TpmTransport } from '../../impl/tpm2/index.ts';
 
 /** false when swtpm is available, else the reason every interop suite is skipped. */
 export const swtpmSkip: string | false = findSwtpm() ? false : `swtpm not installed; ${SWTPM_INSTALL_HINT}`;
@@ -57,3 +57,18 @@ export function contains(hay: Uint8Array, needle: Uint8Array): boolean {
 }
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** A private swtpm with a recording transport between the client and it (the host's view of
+ * the traffic) and an ECC storage key loaded: the set-up of the interop suites. */
+export interface InterceptedTpm {
+  readonly backend: SwtpmBackend;
+  readonly wire: InterceptingTransport;
+  readonly tpm: TpmSessionClient;
+  readonly srk: LoadedObject;
+}
+export async function openIntercepted(): Promise<InterceptedTpm> {
+  const backend = await openBackend();
+  const wire = new InterceptingTransport(backend.client.transport);
+  const tpm = new TpmSessionClient(wire);
+  return { backend, wire, tpm, srk: await tpm.createStorageKey() };
+}
