@@ -39,6 +39,9 @@ export interface EvalDeps {
   readonly rng: RandomSource;
   /** TEST ONLY: check labels to skip (see RunOptions.skipChecks) */
   readonly skipChecks?: ReadonlySet<string>;
+  /** values decided outside the interpreter for `fresh`/`let` variables — e.g. a nonceTPM a real
+   * TPM chose, or a key it derived inside (impl/tpm2-bridge); undefined: compute as usual */
+  readonly override?: (variable: string) => Value | undefined;
 }
 
 const FAILED_VERIFY: Value = constV('verify-failed');

@@ -52,11 +52,11 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
           break;
         }
         case 'fresh':
-          env[step.v.name] = freshValue(step.v.sort, deps);
+          env[step.v.name] = deps.override?.(step.v.name) ?? freshValue(step.v.sort, deps);
           break;
         case 'let':
           at = `${spec.label}: ${step.label}`;
-          env[step.v.name] = evaluate(step.t, env, deps);
+          env[step.v.name] = deps.override?.(step.v.name) ?? evaluate(step.t, env, deps);
           break;
         case 'match':
           at = `${spec.label}: ${step.label}`;

@@ -48,14 +48,21 @@ export function agentsOf(decl: RoleDecl, deployment: Readonly<Record<string, str
 }
 
 /** The initial environment of a role instance: its agents and the values of its `knows`. */
-export function initialEnv(decl: RoleDecl, agents: Readonly<Record<string, string>>, store: LongTermStore, deps: EvalDeps): Record<string, Value> {
+export function initialEnv(
+  decl: RoleDecl,
+  agents: Readonly<Record<string, string>>,
+  store: LongTermStore,
+  deps: EvalDeps,
+  /** long-term references with values from outside the store (`q@self` held by a real TPM) */
+  given: Readonly<Record<string, Value>> = {},
+): Record<string, Value> {
   const env: Record<string, Value> = {};
   for (const [v, a] of Object.entries(agents)) env[v] = constV(a);
   for (const [name, term] of Object.entries(decl.knows)) {
-    const local: Record<string, Value> = { ...env };
+    const local: Record<string, Value> = { ...env, ...given };
     for (const x of varsOf(term)) {
       const ref = parseLt(x);
-      if (ref) local[x.name] = store.get(ref.name, agents[ref.agentVar]!);
+      if (ref && !(x.name in given)) local[x.name] = store.get(ref.name, agents[ref.agentVar]!);
     }
     env[name] = evaluate(term, local, deps);
   }

@@ -1,8 +1,13 @@
 /**
  * The TSS bridge: the TEE's own TPM software stack. It replaces the runtime's TPM role instance
  * in `--tpm swtpm` mode: it receives the TEE machine's messages (our wire encoding), drives a
- * real TPM 2.0 (swtpm) through the impl/tpm2 backend, and answers the TEE machine in the
- * model's message formats.
+ * real TPM 2.0 (swtpm) through the impl/tpm2 backend, and answers the TEE machine by executing
+ * the TPM party's own machine (`roleOf` + `executeTransition`): every pattern, check and message
+ * comes from models/parties/tpm.ts. The real TPM supplies what a TPM decides itself — its key Q,
+ * each nonceTPM, the session handle, the unsealed secret — through the evaluator's `override`
+ * hook; what it computes with its private key (Z, the salt, the session key) is not visible to
+ * the TSS, which takes the session key the TEE derived (the TPM accepting HMACs keyed with it
+ * proves the two agree).
  *
  * Trust boundary: the bridge sits INSIDE the TEE (a TSS is part of its caller), so it reads the
  * TEE instance's environment — its session key `sKey` (to compute the real command HMACs), its
@@ -13,13 +18,17 @@
  * TSS's own translation and is reported as such.
  * @module
  */
-import type { Term } from '../../models/terms.ts';
-import { c, h, hmac, kdfa, senc, sign, tup, v, verify } from '../../models/terms.ts';
-import { K } from '../../models/parties/vocabulary.ts';
+import { G, type Term, exp, mapTerm, termEquals } from '../../models/terms.ts';
+import type { RoleDecl } from '../../models/protocol.ts';
+import { lt } from '../../models/protocol.ts';
+import type { RoleContext } from '../../models/role.ts';
+import { roleOf } from '../../models/role.ts';
+import { type TransitionSpec, recvOf } from '../../models/steps.ts';
 import { tpm2P256 } from '../crypto/index.ts';
-import { type EvalDeps, evaluate, TRUE_V } from '../runtime/evaluate.ts';
+import type { EvalDeps } from '../runtime/evaluate.ts';
+import { executeTransition } from '../runtime/execute.ts';
 import { matchPattern } from '../runtime/match.ts';
-import type { LongTermStore } from '../runtime/setup.ts';
+import { type LongTermStore, agentsOf, initialEnv } from '../runtime/setup.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { LoadedObject } from '../tpm2/commands-object.ts';
 import type { TpmAuthSession } from '../tpm2/auth-session.ts';
@@ -67,9 +76,9 @@ export interface BridgeOptions {
   readonly transport: TpmTransport;
   readonly deps: EvalDeps;
   readonly longTerm: LongTermStore;
-  /** the TPM's agent (node) and the TTP's agent of the deployment */
-  readonly tpmAgent: string;
-  readonly ttpAgent: string;
+  /** the TPM role of the protocol: its machine is what the bridge executes */
+  readonly tpmRole: RoleDecl;
+  readonly deployment: Readonly<Record<string, string>>;
   /** protocol 3: seal a secret under PolicySigned(TEE key) + PolicyPCR and release it on Unseal */
   readonly unseal: boolean;
   /** reads the TEE instance's current environment (the TSS is inside the TEE) */
@@ -93,7 +102,11 @@ export class TssBridge {
   /** the secret sealed into the TPM before the run (protocol 3) */
   sealedSecret: Uint8Array | null = null;
   private readonly random = new ScriptedRandom();
-  private env: Record<string, Value> = {};
+  private readonly transitions: readonly TransitionSpec[];
+  private ctx: RoleContext;
+  private state: string;
+  /** values the real TPM decided for the transition being executed */
+  private decided: Record<string, Value> = {};
   private storageKey: LoadedObject | null = null;
   private sealed: LoadedObject | null = null;
   private session: TpmAuthSession | null = null;
@@ -102,42 +115,77 @@ export class TssBridge {
   constructor(private readonly o: BridgeOptions) {
     this.recording = new RecordingTransport(o.transport);
     this.client = new TpmSessionClient(this.recording, this.random);
-  }
-
-  private ev(t: Term): Value {
-    return evaluate(t, this.env, this.o.deps);
+    const def = roleOf(o.tpmRole.machine);
+    this.transitions = def.transitions;
+    this.state = def.initial;
+    this.ctx = { role: def.role, env: {}, outbox: [], claims: [], stored: {}, failure: null };
   }
 
   private fact(by: BridgeFact['by'], what: string, ok = true): void {
     this.facts.push({ by, what, ok });
   }
 
-  /** A TSS-side check of a TEE message with our crypto; failure ends the run. */
-  private tssCheck(label: string, what: string, got: Value, want: Value): void {
-    const ok = valueEquals(got, want);
-    this.fact('tss', what, ok);
-    if (!ok) throw new BridgeFailure('tss-check', label, null, `${label}: ${what} does not hold`);
+  private env(name: string): Value {
+    const x = this.ctx.env[name] as Value | undefined;
+    if (!x) throw new BridgeFailure('tss-check', this.state, null, `the TPM machine has no value for ${name}`);
+    return x;
   }
 
   /**
+   * Run the TPM machine's transition from the current state for this trigger: decode and match
+   * the message (the pattern is the machine's), let `real` do the TPM commands with the matched
+   * values and return what the TPM decided, then execute the machine's steps with those values.
+   * Returns the machine's outgoing message.
+   */
+  private async step(trigger: 'START' | 'MSG', msg: { label: string; bytes: Uint8Array } | null, real: (env: Readonly<Record<string, Value>>) => Promise<Record<string, Value>>): Promise<Reply> {
+    const spec = this.transitions.find((t) => t.from === this.state && t.trigger === trigger && (msg === null || recvOf(t)?.label === msg.label));
+    if (!spec) throw new BridgeFailure('tss-check', msg?.label ?? 'START', null, `the TPM machine takes no ${msg?.label ?? 'START'} in state ${this.state}`);
+    let env = this.ctx.env as Record<string, Value>;
+    const r = recvOf(spec);
+    if (r && msg) {
+      const value = decode(msg.bytes);
+      if (value instanceof DecodeError) throw new BridgeFailure('tss-check', msg.label, null, `${msg.label}: ${value.message}`);
+      env = matchPattern(r.pattern, value, env, this.o.deps, r.label) as Record<string, Value>;
+    }
+    this.decided = await real(env);
+    const res = executeTransition(spec, { ...this.ctx, env: { ...this.ctx.env, ...this.patches } }, msg ? { from: 'TEE', ...msg } : null, {
+      ...this.o.deps,
+      override: (name) => this.decided[name],
+    });
+    this.patches = {};
+    if (!res.ok) {
+      this.fact('tss', `${res.failure.label}: ${res.failure.message}`, false);
+      throw new BridgeFailure('tss-check', msg?.label ?? spec.label, null, `${res.failure.label}: ${res.failure.message}`);
+    }
+    for (const st of spec.steps) if (st.op === 'check') this.fact('tss', `TPM machine check '${st.label}' (${st.why}), with our crypto`);
+    this.ctx = { ...this.ctx, env: res.env, claims: [...this.ctx.claims, ...res.claims], stored: res.stored };
+    this.state = spec.to;
+    const out = res.outbox[0];
+    if (!out) throw new BridgeFailure('tss-check', spec.label, null, `${spec.label} sends nothing`);
+    return { label: out.label, bytes: out.bytes };
+  }
+
+  /** environment values replaced before the next transition (the TEE's session key) */
+  private patches: Record<string, Value> = {};
+
+  /**
    * Set-up: the TPM's ECC P-256 storage primary (CreatePrimary, Part 3 §24.1) is the salt key Q;
-   * its token tokTPM = sign(<'tok_tpm', idTPM, node, Q>, skTTP) is what the TTP would issue for
-   * this real key (the TTP's key comes from the run's long-term store). For protocol 3 a random
-   * secret S is sealed under PolicySigned(pk(skT)) + PolicyPCR (Part 3 §12.1 Create, §23.3, §23.7).
-   * Returns the PublicKeyQ message for the TEE.
+   * the machine's set-up values are evaluated with Q for 'g'^q (the TTP's token tokTPM is then the
+   * token the TTP would issue for this real key); q itself stays inside the TPM. For protocol 3 a
+   * random secret S is sealed under PolicySigned(pk(skT)) + PolicyPCR (Part 3 §12.1, §23.3, §23.7).
+   * Returns the machine's first message (PublicKeyQ).
    */
   async setUp(): Promise<Reply> {
     this.storageKey = await this.client.createStorageKey();
     const Q: Value = { k: 'point', b: TpmSessionClient.publicPoint(this.storageKey) };
-    this.env = {
-      self: constV(this.o.tpmAgent),
-      idTPM: this.o.longTerm.get('idTPM', this.o.tpmAgent),
-      skTTP: this.o.longTerm.get('skTTP', this.o.ttpAgent),
-      Q,
-    };
-    this.env['pkTTP'] = { k: 'point', b: tpm2P256.publicKey(bytesOf(this.env['skTTP']!)) };
-    this.env['tokTPM'] = this.ev(sign(tup(c('tok_tpm'), K.idTPM, K.self, K.Q), K.skTTP));
     this.fact('tpm', 'CreatePrimary: ECC P-256 storage key Q created in the TPM');
+    const heldByTpm = constV('held inside the TPM');
+    const qPublic = exp(G, lt('q', 'self'));
+    const Qreal = lt('Q', 'real', 'point');
+    const knows = Object.fromEntries(Object.entries(this.o.tpmRole.knows).map(([k, t]) => [k, mapTerm(t, (u: Term) => (termEquals(u, qPublic) ? Qreal : u))]));
+    const agents = agentsOf(this.o.tpmRole, this.o.deployment);
+    const env = initialEnv({ ...this.o.tpmRole, knows }, agents, this.o.longTerm, this.o.deps, { [Qreal.name]: Q, 'q@self': heldByTpm });
+    this.ctx = { ...this.ctx, env };
     if (this.o.unseal) {
       const skT = this.o.teeEnv()['skT'];
       if (!skT || skT.k !== 'scalar') throw new BridgeFailure('tss-check', 'set-up', null, 'the TEE has no key skT');
@@ -147,91 +195,77 @@ export class TssBridge {
       this.sealedSecret = secret;
       this.fact('tpm', 'Create + Load: S sealed under PolicySigned(pk(skT)) + PolicyPCR(16), noDA, no password path');
     }
-    return { label: 'PublicKeyQ', bytes: encode(this.ev(tup(K.tokTPM, K.idTPM, K.Q))) };
+    return this.step('START', null, async () => ({ Q }));
   }
 
-  private match(label: string, pattern: Term, bytes: Uint8Array): void {
-    const value = decode(bytes);
-    if (value instanceof DecodeError) throw new BridgeFailure('tss-check', label, null, `${label}: ${value.message}`);
-    this.env = matchPattern(pattern, value, this.env, this.o.deps, label) as Record<string, Value>;
-  }
-
-  /** Serve one TEE message: real TPM commands, then the model-format answer. */
+  /** Serve one TEE message: the real TPM commands for it, then the TPM machine's transition. */
   async handle(label: string, bytes: Uint8Array): Promise<Reply> {
     await this.o.beforeMessage?.(label, this.client);
+    const msg = { label, bytes };
     switch (label) {
       case 'StartAuthSession':
-        return this.startAuthSession(bytes);
+        return this.step('MSG', msg, (env) => this.startAuthSession(env));
       case 'ConfirmSession':
-        return this.confirmSession(bytes);
+        return this.step('MSG', msg, (env) => this.confirmSession(env));
       case 'PolicySigned':
-        return this.policySigned(bytes);
-      case 'Unseal':
-        return this.unseal(bytes);
+        return this.step('MSG', msg, (env) => this.policySigned(env));
+      case 'Unseal': {
+        const reply = await this.step('MSG', msg, (env) => this.unseal(env));
+        this.checkModelCfbKey();
+        return reply;
+      }
       default:
-        throw new BridgeFailure('tss-check', label, null, `the TSS bridge has no mapping for '${label}'`);
+        throw new BridgeFailure('tss-check', label, null, `the TSS bridge has no TPM commands for '${label}'`);
     }
   }
 
   /**
-   * TPM2_StartAuthSession(tpmKey = Q, encryptedSalt = E, nonceCaller = nC) — Part 3 §11.1.
-   * Answer AuthSession <sh, nT>: nT the real nonceTPM, sh = H(handle) (32 bytes naming the session).
+   * TPM2_StartAuthSession(tpmKey = Q, encryptedSalt = E, nonceCaller = nC) — Part 3 §11.1. The
+   * TPM decides nonceTPM (nT) and the handle (sh = H(handle), 32 bytes naming the session); Z,
+   * the salt and the session key are computed inside it with q.
    */
-  private async startAuthSession(bytes: Uint8Array): Promise<Reply> {
-    this.match('StartAuthSession', tup(c('StartAuthSession'), K.E, K.nC), bytes);
-    const s = await startSessionWithSalt(this.client.executor, this.storageKey!.handle, bytesOf(this.env['E']!), bytesOf(this.env['nC']!));
+  private async startAuthSession(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
+    const s = await startSessionWithSalt(this.client.executor, this.storageKey!.handle, bytesOf(env['E']!), bytesOf(env['nC']!));
     this.sessionHandle = s.handle;
     this.commands.push({ command: 'TPM2_StartAuthSession', forMessage: 'StartAuthSession', responseHmacVerified: null });
     const hb = new Uint8Array(4);
     new DataView(hb.buffer).setUint32(0, s.handle, false);
-    this.env['nT'] = bytesV(s.nonceTPM);
-    this.env['sh'] = bytesV(tpm2P256.hash(hb));
-    return { label: 'AuthSession', bytes: encode(this.ev(tup(K.sh, K.nT))) };
+    const inside = constV('computed inside the TPM');
+    return { nT: bytesV(s.nonceTPM), sh: bytesV(tpm2P256.hash(hb)), Z: inside, seed: inside, sKey: inside };
   }
 
   /**
-   * ConfirmSession: the TEE derived sKey = kdfa(kdfe(Q^e, 'SECRET', E, Q), 'ATH', nT, nC) with the
-   * model's evaluation. The TSS reads it and sends TPM2_GetRandom in the session with the TEE's
-   * nC1 as nonceCaller and the encrypt attribute; its command HMAC (Part 1 §19.6.5) is keyed
+   * ConfirmSession: the TEE derived sKey with the model's evaluation; the TSS sends TPM2_GetRandom
+   * in the session with the TEE's nC1 as nonceCaller, its command HMAC (Part 1 §19.6.5) keyed
    * with that sKey, so the TPM accepting it proves the model's derivation equals the TPM's
-   * (Part 1 §19.6.8, Annex C.6.1). The response HMAC (§19.6.6) is verified by the executor.
+   * (Part 1 §19.6.8, Annex C.6.1); the executor verifies the response HMAC (§19.6.6). The TPM
+   * machine then runs with that sKey and the TPM's new nonceTPM as nT1.
    */
-  private async confirmSession(bytes: Uint8Array): Promise<Reply> {
-    const mac1 = v('mac1', 'digest');
-    this.match('ConfirmSession', tup(c('GetTime'), K.nC1, mac1), bytes);
+  private async confirmSession(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
     const sKey = this.o.teeEnv()['sKey'];
     if (!sKey) throw new BridgeFailure('tss-check', 'ConfirmSession', null, 'the TEE has no session key');
-    this.env['sKey'] = sKey;
-    this.tssCheck('ConfirmSession', "the TEE's model-format command HMAC under sKey", this.env['mac1']!, this.ev(hmac(K.sKey, tup(h(c('GetTime')), K.nC1, K.nT))));
-    this.session = sessionFor(this.sessionHandle, bytesOf(sKey), bytesOf(this.env['nT']!), bytesOf(this.env['nC']!));
-    this.random.next(bytesOf(this.env['nC1']!));
+    this.patches = { sKey };
+    this.session = sessionFor(this.sessionHandle, bytesOf(sKey), bytesOf(this.env('nT')), bytesOf(this.env('nC')));
+    this.random.next(bytesOf(env['nC1']!));
     const r = await this.client.confirmSession(this.session);
     this.commands.push({ command: 'TPM2_GetRandom', forMessage: 'ConfirmSession', responseHmacVerified: r.verifiedSessions === 1 });
     this.fact('tpm', "TPM2_GetRandom in the salted session: the TPM accepted the command HMAC keyed with the TEE's sKey (salt/KDFe/KDFa agree)");
     this.fact('tss', 'GetRandom response HMAC verified under sKey (rpHash, rolling nonces)', r.verifiedSessions === 1);
-    this.env['nT1'] = bytesV(this.session.nonceTPM);
-    return { label: 'ConfirmResponse', bytes: encode(this.ev(tup(K.nT1, hmac(K.sKey, tup(h(c('GetTime-rsp')), K.nT1, K.nC1))))) };
+    return { nT1: bytesV(this.session.nonceTPM) };
   }
 
   /**
-   * PolicySigned. The TEE's model signature over <'policy', nT1, sh> is in our encoding, which a
-   * TPM cannot verify; the TSS checks it, the TEE's token tokTEE (the TPM-side
-   * TPM2_VerifySignature is not implemented in impl/tpm2, so the TSS verifies it with our
-   * crypto), and the command HMAC. Then it signs the real aHash = H(nonceTPM || expiration ||
-   * cpHashA || policyRef) (Part 3 §23.3) with the TEE's skT and runs TPM2_PolicySigned, and for
-   * protocol 3 TPM2_PolicyPCR (§23.7). Both have no authorization area (Auth Index: None), so
-   * the TPM rolls no nonce and returns no response HMAC: nT2 is the unchanged nonceTPM, and the
-   * model-format response HMAC is the TSS's.
+   * PolicySigned. The machine's checks (command HMAC, the TTP token tokTEE, the TEE's signature
+   * over <'policy', nT1, sh> in our encoding) run with our crypto — TPM2_VerifySignature is not
+   * implemented in impl/tpm2. The TSS signs the real aHash = H(nonceTPM || expiration || cpHashA ||
+   * policyRef) (Part 3 §23.3) with the TEE's skT and runs TPM2_PolicySigned, and for protocol 3
+   * TPM2_PolicyPCR (§23.7). Both have no authorization area, so the TPM rolls no nonce and
+   * returns no response HMAC: nT2 is the unchanged nonceTPM.
    */
-  private async policySigned(bytes: Uint8Array): Promise<Reply> {
-    const mac2 = v('mac2', 'digest');
-    this.match('PolicySigned', tup(K.tokTEE, K.idTEE, K.pkT, K.pol, K.nC2, mac2), bytes);
-    this.tssCheck('PolicySigned', "the TEE's model-format command HMAC under sKey", this.env['mac2']!, this.ev(hmac(K.sKey, tup(h(tup(c('PolicySigned'), K.pol)), K.nC2, K.nT1))));
-    this.tssCheck('PolicySigned', 'tokTEE: the TTP token of the TEE for this node (TSS-side, not TPM2_VerifySignature)', this.ev(verify(K.tokTEE, tup(c('tok_tee'), K.idTEE, K.self, K.pkT), K.pkTTP)), TRUE_V);
-    this.tssCheck('PolicySigned', "the TEE's model signature over <'policy', nT1, sh>", this.ev(verify(K.pol, tup(c('policy'), K.nT1, K.sh), K.pkT)), TRUE_V);
+  private async policySigned(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
     const skT = this.o.teeEnv()['skT'];
     if (!skT || skT.k !== 'scalar') throw new BridgeFailure('tss-check', 'PolicySigned', null, 'the TEE has no key skT');
-    const authKey = await this.client.loadExternalVerifyKey(bytesOf(this.env['pkT']!));
+    const authKey = await this.client.loadExternalVerifyKey(bytesOf(env['pkT']!));
     try {
       await this.client.policySignedWithKey(this.session!, authKey, skT.b);
       this.commands.push({ command: 'TPM2_PolicySigned', forMessage: 'PolicySigned', responseHmacVerified: null });
@@ -244,37 +278,37 @@ export class TssBridge {
       this.commands.push({ command: 'TPM2_PolicyPCR', forMessage: 'PolicySigned', responseHmacVerified: null });
       this.fact('tpm', 'TPM2_PolicyPCR(16) added to the policy digest');
     }
-    this.env['nT2'] = bytesV(this.session!.nonceTPM);
-    return { label: 'PolicySignedResponse', bytes: encode(this.ev(tup(K.nT2, hmac(K.sKey, tup(h(c('PolicySigned-rsp')), K.nT2, K.nC2))))) };
+    return { nT2: bytesV(this.session!.nonceTPM) };
   }
 
   /**
-   * TPM2_Unseal (Part 3 §12.7) in the policy session (the TPM checks the policy digest against
-   * the object's authPolicy), nonceCaller = the TEE's nC3, encrypt attribute: outData is
-   * AES-128-CFB encrypted with KDFa(sKey, "CFB", nonceTPM, nonceCaller) (Part 1 §21.3). The
-   * executor verifies the response HMAC, then the TSS checks that the model's key
-   * kdfa(sKey, 'CFB', nT3, nC3) decrypts the TPM's real ciphertext, and re-encrypts S in the
-   * model's format (the model encrypts the encoded value, not raw octets).
+   * TPM2_Unseal (Part 3 §12.7) in the policy session, nonceCaller = the TEE's nC3, encrypt
+   * attribute: outData AES-128-CFB encrypted with KDFa(sKey, "CFB", nonceTPM, nonceCaller)
+   * (Part 1 §21.3); the executor verifies the response HMAC. The TPM machine then releases the
+   * secret the TPM unsealed, under its nT3; the TSS checks that the machine's key
+   * kdfa(sKey, 'CFB', nT3, nC3) decrypts the TPM's real ciphertext.
    */
-  private async unseal(bytes: Uint8Array): Promise<Reply> {
-    const mac3 = v('mac3', 'digest');
-    this.match('Unseal', tup(c('Unseal'), K.nC3, mac3), bytes);
-    this.tssCheck('Unseal', "the TEE's model-format command HMAC under sKey", this.env['mac3']!, this.ev(hmac(K.sKey, tup(h(c('Unseal')), K.nC3, K.nT2))));
-    this.random.next(bytesOf(this.env['nC3']!));
+  private async unseal(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
+    this.random.next(bytesOf(env['nC3']!));
     const u = await this.client.unseal(this.sealed!, this.session!, { continueSession: false });
     this.commands.push({ command: 'TPM2_Unseal', forMessage: 'Unseal', responseHmacVerified: u.responseHmacVerified });
     this.fact('tss', 'Unseal response HMAC verified under sKey', u.responseHmacVerified);
-    this.env['nT3'] = bytesV(u.nonceTPM);
-    const kE = this.ev(kdfa(K.sKey, 'CFB', K.nT3, K.nC3));
-    const kb = bytesOf(kE);
-    const real = encryptedFirstParameter(this.recording.lastResponse);
-    const viaModelKey = tpm2P256.aesCfbDecrypt(kb.slice(0, 16), kb.slice(16, 32), real);
-    this.tssCheck('Unseal', "the model's kdfa(sKey, 'CFB', nT3, nC3) decrypts the TPM's real CFB ciphertext", bytesV(viaModelKey), bytesV(u.data));
     this.fact('tpm', 'TPM2_Unseal: policy (PolicySigned + PolicyPCR) satisfied, outData returned CFB-encrypted');
-    this.env['S'] = bytesV(u.data);
-    this.env['kE'] = kE;
-    this.env['ct'] = this.ev(senc(K.S, K.kE));
-    return { label: 'UnsealResponse', bytes: encode(this.ev(tup(K.ct, K.nT3, hmac(K.sKey, tup(h(K.ct), K.nT3, K.nC3))))) };
+    this.patches = { S: bytesV(u.data) };
+    this.lastUnsealCiphertext = { real: encryptedFirstParameter(this.recording.lastResponse), data: u.data };
+    return { nT3: bytesV(u.nonceTPM) };
+  }
+
+  private lastUnsealCiphertext: { real: Uint8Array; data: Uint8Array } | null = null;
+
+  /** After the Unseal transition: the key the machine derived, kdfa(sKey, 'CFB', nT3, nC3),
+   * decrypts the TPM's real CFB ciphertext to the secret it unsealed. */
+  private checkModelCfbKey(): void {
+    const kE = bytesOf(this.env('kE'));
+    const { real, data } = this.lastUnsealCiphertext!;
+    const ok = valueEquals(bytesV(tpm2P256.aesCfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    this.fact('tss', "the machine's kdfa(sKey, 'CFB', nT3, nC3) decrypts the TPM's real CFB ciphertext", ok);
+    if (!ok) throw new BridgeFailure('tss-check', 'Unseal', null, "the model's CFB key does not decrypt the TPM's response");
   }
 
   /** Flush what the bridge loaded (swtpm holds 3 objects and 3 sessions without a resource manager). */
@@ -290,3 +324,4 @@ export class TssBridge {
     }
   }
 }
+
