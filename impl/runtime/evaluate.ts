@@ -10,7 +10,13 @@
  *                   points (two-phase), Z is the concatenation of their x-coordinates
  *   pk(sk), 'g'^x   sk·G;  P^x: x·P (ECDH, P-256)
  *   sign(m, sk)     ECDSA-P256-SHA256(sk, encode(m)) (RFC 6979)
- *   verify(s, m, p) the constant true if the signature verifies, otherwise a failed value
+ *   verify(s, m, p) the constant true if the signature verifies, otherwise a failed value.
+ *                   A TPM's attestation signature (a sig carrying TPMS_ATTEST bytes, from a real
+ *                   TPM via impl/tpm2-bridge) verifies m = <'certify'|'quote', subject, nonce>
+ *                   when the TPM's structure states it (impl/tpm2/attested-statement.ts): ECDSA
+ *                   over SHA-256(TPMS_ATTEST), magic, type, extraData = nonce, certified Name =
+ *                   Name(Q) / SHA-256(TPMS_QUOTE_INFO) = pcr. Under a key marked `restricted`
+ *                   (an enrolled TPM attestation key) only such signatures verify
  *   senc(m, k)      AES-128-CFB with a 'CFB' key; otherwise AES-256-GCM with a synthetic nonce
  *                   HMAC(k, 'senc-iv' || m)[0..12] (SIV style, cf. RFC 5297): nonce || ct || tag.
  *                   Deterministic, like the symbolic senc, so re-evaluating a term gives the same
@@ -23,6 +29,7 @@ import { type CryptoSuite, CryptoError, type RandomSource } from '../crypto/inde
 import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, tupleV } from '../wire/value.ts';
 import type { FailureCode } from '../../models/role.ts';
+import { checkAttestedStatement } from '../tpm2/attested-statement.ts';
 
 /** Evaluation failed: the step that evaluated the term fails with this code. */
 export class EvalFailure extends Error {
@@ -42,6 +49,9 @@ export interface EvalDeps {
   /** values decided outside the interpreter for `fresh`/`let` variables — e.g. a nonceTPM a real
    * TPM chose, or a key it derived inside (impl/tpm2-bridge); undefined: compute as usual */
   readonly override?: (variable: string) => Value | undefined;
+  /** signature verdicts decided outside the interpreter — a real TPM's TPM2_VerifySignature over
+   * SHA-256(message) (impl/tpm2-bridge); undefined: verify with the suite */
+  readonly verifier?: (sig: Value, message: Uint8Array, pk: Value) => boolean | undefined;
 }
 
 const FAILED_VERIFY: Value = constV('verify-failed');
@@ -127,7 +137,13 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
         const s = ev(a[0]!);
         const p = ev(a[2]!);
         if (s.k !== 'sig' || p.k !== 'point') return FAILED_VERIFY;
-        return suite.verify(s.b, encode(ev(a[1]!)), p.b) ? TRUE_V : FAILED_VERIFY;
+        if (s.attest) return verifyAttested(s.b, s.attest, ev(a[1]!), p.b) ? TRUE_V : FAILED_VERIFY;
+        // a restricted signing key signs TPM-generated structures only (TPM 2.0 Part 1 §25.2.4)
+        if (p.restricted) return FAILED_VERIFY;
+        const m = encode(ev(a[1]!));
+        const decided = deps.verifier?.(s, m, p);
+        if (decided !== undefined) return decided ? TRUE_V : FAILED_VERIFY;
+        return suite.verify(s.b, m, p.b) ? TRUE_V : FAILED_VERIFY;
       }
       case 'senc': {
         const k = ev(a[1]!);
@@ -176,6 +192,15 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
     if (e instanceof CryptoError) throw new EvalFailure('crypto', `${t.f}: ${e.message}`);
     throw e;
   }
+}
+
+/** A TPM attestation signature against the model statement m = <'certify'|'quote', subject, nonce>. */
+function verifyAttested(rs: Uint8Array, attest: Uint8Array, m: Value, signer: Uint8Array): boolean {
+  if (m.k !== 'tuple' || m.items.length !== 3) return false;
+  const [tag, subject, nonce] = m.items as [Value, Value, Value];
+  if (tag.k !== 'const' || (tag.s !== 'certify' && tag.s !== 'quote') || nonce.k !== 'bytes') return false;
+  if (tag.s === 'certify' ? subject.k !== 'point' : subject.k !== 'bytes') return false;
+  return checkAttestedStatement(rs, attest, signer, { type: tag.s, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }).ok;
 }
 
 function aesKey(kb: Uint8Array): Uint8Array {

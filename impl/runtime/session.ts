@@ -35,6 +35,9 @@ export interface RunOptions {
   /** TEST ONLY: labels of checks this implementation skips (a deliberately weakened build,
    * used to show that the property tests catch a missing check) */
   readonly skipChecks?: readonly string[];
+  /** per role: values of long-term references supplied from outside the store (see
+   * `initialEnv`) — e.g. a real TPM's keys and reference PCR state (impl/tpm2-bridge) */
+  readonly given?: Readonly<Record<string, Readonly<Record<string, Value>>>>;
 }
 
 export interface InstanceSpec {
@@ -122,7 +125,7 @@ export class ProtocolRun {
       const decl = protocol.roles.find((r) => r.role === spec.role);
       if (!decl) throw new Error(`no role '${spec.role}' in ${protocol.name}`);
       const agents = { ...agentsOf(decl, deployment), ...spec.agents };
-      const env = initialEnv(decl, agents, this.longTerm, this.deps);
+      const env = initialEnv(decl, agents, this.longTerm, this.deps, opts.given?.[decl.role]);
       const actor = createActor(machines.get(decl.role)!, { input: { env } });
       actor.start();
       const instance = `${decl.role}#${spec.session}`;

@@ -1,10 +1,11 @@
 /**
  * The TSS bridge: the TEE's own TPM software stack. It replaces the runtime's TPM role instance
- * in `--tpm swtpm` mode: it receives the TEE machine's messages (our wire encoding), drives a
+ * in `--tpm swtpm` mode: it receives the messages to the TPM (our wire encoding), drives a
  * real TPM 2.0 (swtpm) through the impl/tpm2 backend, and answers the TEE machine by executing
  * the TPM party's own machine (`roleOf` + `executeTransition`): every pattern, check and message
  * comes from models/parties/tpm.ts. The real TPM supplies what a TPM decides itself — its key Q,
- * each nonceTPM, the session handle, the unsealed secret — through the evaluator's `override`
+ * each nonceTPM, the session handle, the unsealed secret, its Certify and Quote (a signature
+ * with the TPMS_ATTEST bytes it signs) — through the evaluator's `override`
  * hook; what it computes with its private key (Z, the salt, the session key) is not visible to
  * the TSS, which takes the session key the TEE derived (the TPM accepting HMACs keyed with it
  * proves the two agree).
@@ -18,28 +19,34 @@
  * TSS's own translation and is reported as such.
  * @module
  */
-import { G, type Term, exp, mapTerm, termEquals } from '../../models/terms.ts';
 import type { RoleDecl } from '../../models/protocol.ts';
-import { lt } from '../../models/protocol.ts';
-import type { RoleContext } from '../../models/role.ts';
+import type { ClaimRecord, RoleContext } from '../../models/role.ts';
 import { roleOf } from '../../models/role.ts';
 import { type TransitionSpec, recvOf } from '../../models/steps.ts';
 import { tpm2P256 } from '../crypto/index.ts';
-import type { EvalDeps } from '../runtime/evaluate.ts';
+import { type EvalDeps, EvalFailure } from '../runtime/evaluate.ts';
 import { executeTransition } from '../runtime/execute.ts';
 import { matchPattern } from '../runtime/match.ts';
 import { type LongTermStore, agentsOf, initialEnv } from '../runtime/setup.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { LoadedObject } from '../tpm2/commands-object.ts';
 import type { TpmAuthSession } from '../tpm2/auth-session.ts';
+import { quoteStateDigest } from '../tpm2/attested-statement.ts';
+import type { PcrSelection } from '../tpm2/pcr-selection.ts';
+import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
 import { TPM_ALG } from '../tpm2/spec-constants.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { decode, DecodeError, encode } from '../wire/codec.ts';
-import { type Value, bytesV, constV, valueEquals } from '../wire/value.ts';
+import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
+import type { RealTpmValues } from './real-setup.ts';
 import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
 
 /** The PCR the provisioning secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR. */
 export const BRIDGE_PCRS = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
+
+/** The PCRs quoted in protocol 1: 0 (firmware), 7 (secure-boot state) and 16 (debug; a test
+ * extends it to change the measured state). */
+export const ATTESTATION_PCRS: PcrSelection = [{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7, 16] }];
 
 /** A check done by the bridge or by the TPM, for the report. */
 export interface BridgeFact {
@@ -72,42 +79,77 @@ export class BridgeFailure extends Error {
   }
 }
 
+export type BridgeMode = 'key-exchange' | 'provisioning' | 'attestation';
+
 export interface BridgeOptions {
   readonly transport: TpmTransport;
-  readonly deps: EvalDeps;
-  readonly longTerm: LongTermStore;
-  /** the TPM role of the protocol: its machine is what the bridge executes */
-  readonly tpmRole: RoleDecl;
-  readonly deployment: Readonly<Record<string, string>>;
-  /** protocol 3: seal a secret under PolicySigned(TEE key) + PolicyPCR and release it on Unseal */
-  readonly unseal: boolean;
-  /** reads the TEE instance's current environment (the TSS is inside the TEE) */
-  readonly teeEnv: () => Readonly<Record<string, Value>>;
-  /** TEST ONLY: runs before the TPM commands for a TEE message (e.g. PCR_Extend before Unseal) */
+  /** which protocol's TPM role the bridge serves */
+  readonly mode: BridgeMode;
+  /** TEST ONLY: runs before the TPM commands for a message (e.g. PCR_Extend before Unseal) */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
 }
 
+/** What the bridge needs of the run, once the real TPM's set-up values are in it. */
+export interface BridgeRunContext {
+  readonly deps: EvalDeps;
+  readonly longTerm: LongTermStore;
+  /** the TPM role of the protocol (its `knows` on the real TPM's values, see real-setup.ts):
+   * its machine is what the bridge executes */
+  readonly tpmRole: RoleDecl;
+  readonly deployment: Readonly<Record<string, string>>;
+  /** the TPM role's set-up values from the real TPM (initialEnv's `given`) */
+  readonly given: Readonly<Record<string, Value>>;
+  /** reads the TEE instance's current environment (the TSS is inside the TEE) */
+  readonly teeEnv: () => Readonly<Record<string, Value>>;
+  /** how many claims the run's own parties have made so far (to order the TPM machine's) */
+  readonly claimsSoFar: () => number;
+}
+
 export interface Reply {
+  readonly to: string;
   readonly label: string;
   readonly bytes: Uint8Array;
 }
 
+/** A claim of the TPM machine, made after `after` claims of the run's own parties. */
+export interface BridgeClaim {
+  readonly claim: ClaimRecord;
+  readonly after: number;
+}
+
+/** Protocol 1: what the TPM attested, for the report. */
+export interface AttestationRecord {
+  readonly ak: { readonly point: string; readonly name: string };
+  readonly q: { readonly point: string; readonly name: string };
+  readonly pcrSelection: string;
+  /** the TTP's reference `pcr`: SHA-256(TPMS_QUOTE_INFO) at set-up */
+  readonly pcrReference: string;
+  certify: { readonly extraData: string; readonly certifiedName: string; readonly attest: string } | null;
+  quote: { readonly extraData: string; readonly pcrDigest: string; readonly quoteState: string; readonly attest: string } | null;
+}
+
 const bytesOf = (x: Value): Uint8Array => (x.k === 'tuple' || x.k === 'const' ? encode(x) : x.b);
+const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
 
 export class TssBridge {
   readonly recording: RecordingTransport;
   readonly client: TpmSessionClient;
   readonly facts: BridgeFact[] = [];
   readonly commands: TpmCommandRecord[] = [];
+  readonly claims: BridgeClaim[] = [];
   /** the secret sealed into the TPM before the run (protocol 3) */
   sealedSecret: Uint8Array | null = null;
+  /** protocol 1: the keys, the reference and the evidence */
+  attestation: AttestationRecord | null = null;
   private readonly random = new ScriptedRandom();
-  private readonly transitions: readonly TransitionSpec[];
-  private ctx: RoleContext;
-  private state: string;
+  private run: BridgeRunContext | null = null;
+  private transitions: readonly TransitionSpec[] = [];
+  private ctx: RoleContext = { role: 'TPM', env: {}, outbox: [], claims: [], stored: {}, failure: null };
+  private state = 'set-up';
   /** values the real TPM decided for the transition being executed */
   private decided: Record<string, Value> = {};
   private storageKey: LoadedObject | null = null;
+  private ak: LoadedObject | null = null;
   private sealed: LoadedObject | null = null;
   private session: TpmAuthSession | null = null;
   private sessionHandle = 0;
@@ -115,10 +157,11 @@ export class TssBridge {
   constructor(private readonly o: BridgeOptions) {
     this.recording = new RecordingTransport(o.transport);
     this.client = new TpmSessionClient(this.recording, this.random);
-    const def = roleOf(o.tpmRole.machine);
-    this.transitions = def.transitions;
-    this.state = def.initial;
-    this.ctx = { role: def.role, env: {}, outbox: [], claims: [], stored: {}, failure: null };
+  }
+
+  /** The TPM machine's current state ('done' once it finished). */
+  get machineState(): string {
+    return this.state;
   }
 
   private fact(by: BridgeFact['by'], what: string, ok = true): void {
@@ -131,13 +174,22 @@ export class TssBridge {
     return x;
   }
 
+  private get deps(): EvalDeps {
+    if (!this.run) throw new Error('TssBridge: begin() first');
+    return this.run.deps;
+  }
+
   /**
    * Run the TPM machine's transition from the current state for this trigger: decode and match
    * the message (the pattern is the machine's), let `real` do the TPM commands with the matched
    * values and return what the TPM decided, then execute the machine's steps with those values.
-   * Returns the machine's outgoing message.
+   * Returns the machine's outgoing message, if it sends one.
    */
-  private async step(trigger: 'START' | 'MSG', msg: { label: string; bytes: Uint8Array } | null, real: (env: Readonly<Record<string, Value>>) => Promise<Record<string, Value>>): Promise<Reply> {
+  private async step(
+    trigger: 'START' | 'MSG',
+    msg: { from: string; label: string; bytes: Uint8Array } | null,
+    real: (env: Readonly<Record<string, Value>>) => Promise<Record<string, Value>>,
+  ): Promise<Reply | null> {
     const spec = this.transitions.find((t) => t.from === this.state && t.trigger === trigger && (msg === null || recvOf(t)?.label === msg.label));
     if (!spec) throw new BridgeFailure('tss-check', msg?.label ?? 'START', null, `the TPM machine takes no ${msg?.label ?? 'START'} in state ${this.state}`);
     let env = this.ctx.env as Record<string, Value>;
@@ -145,11 +197,16 @@ export class TssBridge {
     if (r && msg) {
       const value = decode(msg.bytes);
       if (value instanceof DecodeError) throw new BridgeFailure('tss-check', msg.label, null, `${msg.label}: ${value.message}`);
-      env = matchPattern(r.pattern, value, env, this.o.deps, r.label) as Record<string, Value>;
+      try {
+        env = matchPattern(r.pattern, value, env, this.deps, r.label) as Record<string, Value>;
+      } catch (e) {
+        if (e instanceof EvalFailure) throw new BridgeFailure('tss-check', msg.label, null, `${spec.label}: ${e.message}`);
+        throw e;
+      }
     }
     this.decided = await real(env);
-    const res = executeTransition(spec, { ...this.ctx, env: { ...this.ctx.env, ...this.patches } }, msg ? { from: 'TEE', ...msg } : null, {
-      ...this.o.deps,
+    const res = executeTransition(spec, { ...this.ctx, env: { ...this.ctx.env, ...this.patches } }, msg, {
+      ...this.deps,
       override: (name) => this.decided[name],
     });
     this.patches = {};
@@ -158,65 +215,135 @@ export class TssBridge {
       throw new BridgeFailure('tss-check', msg?.label ?? spec.label, null, `${res.failure.label}: ${res.failure.message}`);
     }
     for (const st of spec.steps) if (st.op === 'check') this.fact('tss', `TPM machine check '${st.label}' (${st.why}), with our crypto`);
+    const after = this.run!.claimsSoFar();
+    for (const c of res.claims) this.claims.push({ claim: c, after });
     this.ctx = { ...this.ctx, env: res.env, claims: [...this.ctx.claims, ...res.claims], stored: res.stored };
     this.state = spec.to;
     const out = res.outbox[0];
-    if (!out) throw new BridgeFailure('tss-check', spec.label, null, `${spec.label} sends nothing`);
-    return { label: out.label, bytes: out.bytes };
+    return out ? { to: out.to, label: out.label, bytes: out.bytes } : null;
   }
 
   /** environment values replaced before the next transition (the TEE's session key) */
   private patches: Record<string, Value> = {};
 
   /**
-   * Set-up: the TPM's ECC P-256 storage primary (CreatePrimary, Part 3 §24.1) is the salt key Q;
-   * the machine's set-up values are evaluated with Q for 'g'^q (the TTP's token tokTPM is then the
-   * token the TTP would issue for this real key); q itself stays inside the TPM. For protocol 3 a
-   * random secret S is sealed under PolicySigned(pk(skT)) + PolicyPCR (Part 3 §12.1, §23.3, §23.7).
-   * Returns the machine's first message (PublicKeyQ).
+   * Set-up in the TPM, before the run exists: the ECC P-256 storage primary (CreatePrimary,
+   * Part 3 §24.1) is the key-exchange key Q; protocol 1 adds the attestation key AK (a restricted
+   * ECDSA-SHA256 signing primary) and reads the quoted PCRs (PCR_Read, §22.4) for the TTP's
+   * reference value. q and the AK's private key stay inside the TPM.
    */
-  async setUp(): Promise<Reply> {
+  async prepare(): Promise<RealTpmValues> {
     this.storageKey = await this.client.createStorageKey();
-    const Q: Value = { k: 'point', b: TpmSessionClient.publicPoint(this.storageKey) };
+    const Q = TpmSessionClient.publicPoint(this.storageKey);
     this.fact('tpm', 'CreatePrimary: ECC P-256 storage key Q created in the TPM');
-    const heldByTpm = constV('held inside the TPM');
-    const qPublic = exp(G, lt('q', 'self'));
-    const Qreal = lt('Q', 'real', 'point');
-    const knows = Object.fromEntries(Object.entries(this.o.tpmRole.knows).map(([k, t]) => [k, mapTerm(t, (u: Term) => (termEquals(u, qPublic) ? Qreal : u))]));
-    const agents = agentsOf(this.o.tpmRole, this.o.deployment);
-    const env = initialEnv({ ...this.o.tpmRole, knows }, agents, this.o.longTerm, this.o.deps, { [Qreal.name]: Q, 'q@self': heldByTpm });
-    this.ctx = { ...this.ctx, env };
-    if (this.o.unseal) {
-      const skT = this.o.teeEnv()['skT'];
+    if (this.o.mode !== 'attestation') return { Q, ak: null, pcrReference: null };
+    this.ak = await this.client.createAttestationKey();
+    const ak = TpmSessionClient.publicPoint(this.ak);
+    this.fact('tpm', 'CreatePrimary: ECC P-256 restricted signing key AK (ECDSA-SHA256) created in the TPM; the TTP enrols its public key');
+    const read = await this.client.pcrRead(ATTESTATION_PCRS);
+    if (selectionText(read.selection) !== selectionText(ATTESTATION_PCRS) || read.values.length !== ATTESTATION_PCRS[0]!.pcrs.length)
+      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(ATTESTATION_PCRS)}`);
+    const pcrReference = quoteStateDigest(ATTESTATION_PCRS, pcrCompositeDigest(read.values));
+    this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+    this.attestation = {
+      ak: { point: hex(ak), name: hex(this.ak.name) },
+      q: { point: hex(Q), name: hex(this.storageKey.name) },
+      pcrSelection: selectionText(ATTESTATION_PCRS),
+      pcrReference: hex(pcrReference),
+      certify: null,
+      quote: null,
+    };
+    return { Q, ak, pcrReference };
+  }
+
+  /**
+   * The TPM machine's initial environment from its set-up terms on the real TPM's values (the
+   * TTP's token tokTPM of protocols 2/3 is then the token the TTP would issue for the real Q).
+   * For protocol 3 a random secret S is sealed under PolicySigned(pk(skT)) + PolicyPCR (Part 3
+   * §12.1, §23.3, §23.7). Returns the machine's first message if it starts on its own
+   * (PublicKeyQ), else null (protocol 1: it waits for the TTP's challenge).
+   */
+  async begin(run: BridgeRunContext): Promise<Reply | null> {
+    this.run = run;
+    const def = roleOf(run.tpmRole.machine);
+    this.transitions = def.transitions;
+    this.state = def.initial;
+    const agents = agentsOf(run.tpmRole, run.deployment);
+    this.ctx = { role: def.role, env: initialEnv(run.tpmRole, agents, run.longTerm, run.deps, run.given), outbox: [], claims: [], stored: {}, failure: null };
+    if (this.o.mode === 'provisioning') {
+      const skT = run.teeEnv()['skT'];
       if (!skT || skT.k !== 'scalar') throw new BridgeFailure('tss-check', 'set-up', null, 'the TEE has no key skT');
-      const secret = tpm2P256.hash(this.o.deps.rng.bytes(32));
-      const { sealed } = await this.client.sealUnderPolicy(this.storageKey, secret, { authKeyPoint: tpm2P256.publicKey(bytesOf(skT)), pcrs: BRIDGE_PCRS });
-      this.sealed = await this.client.load(this.storageKey, sealed);
+      const secret = tpm2P256.hash(run.deps.rng.bytes(32));
+      const { sealed } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: tpm2P256.publicKey(bytesOf(skT)), pcrs: BRIDGE_PCRS });
+      this.sealed = await this.client.load(this.storageKey!, sealed);
       this.sealedSecret = secret;
       this.fact('tpm', 'Create + Load: S sealed under PolicySigned(pk(skT)) + PolicyPCR(16), noDA, no password path');
     }
+    if (!this.transitions.some((t) => t.from === this.state && t.trigger === 'START')) return null;
+    const Q: Value = { k: 'point', b: TpmSessionClient.publicPoint(this.storageKey!) };
     return this.step('START', null, async () => ({ Q }));
   }
 
-  /** Serve one TEE message: the real TPM commands for it, then the TPM machine's transition. */
-  async handle(label: string, bytes: Uint8Array): Promise<Reply> {
+  /** The TPM commands for each message the TPM machine receives (none: only its own steps). */
+  private commandsFor(label: string): ((env: Readonly<Record<string, Value>>) => Promise<Record<string, Value>>) | undefined {
+    const none = async () => ({});
+    const table: Record<string, (env: Readonly<Record<string, Value>>) => Promise<Record<string, Value>>> = {
+      StartAuthSession: (env) => this.startAuthSession(env),
+      ConfirmSession: (env) => this.confirmSession(env),
+      PolicySigned: (env) => this.policySigned(env),
+      Unseal: (env) => this.unseal(env),
+      ChallengeTPM: (env) => this.certify(env),
+      QuoteRequest: (env) => this.quote(env),
+      TokenTPM: none,
+      PeerTokenTEE: none,
+    };
+    return Object.hasOwn(table, label) ? table[label] : undefined;
+  }
+
+  /** Serve one message to the TPM: the real TPM commands for it, then the TPM machine's transition. */
+  async handle(from: string, label: string, bytes: Uint8Array): Promise<Reply | null> {
     await this.o.beforeMessage?.(label, this.client);
-    const msg = { label, bytes };
-    switch (label) {
-      case 'StartAuthSession':
-        return this.step('MSG', msg, (env) => this.startAuthSession(env));
-      case 'ConfirmSession':
-        return this.step('MSG', msg, (env) => this.confirmSession(env));
-      case 'PolicySigned':
-        return this.step('MSG', msg, (env) => this.policySigned(env));
-      case 'Unseal': {
-        const reply = await this.step('MSG', msg, (env) => this.unseal(env));
-        this.checkModelCfbKey();
-        return reply;
-      }
-      default:
-        throw new BridgeFailure('tss-check', label, null, `the TSS bridge has no TPM commands for '${label}'`);
-    }
+    const real = this.commandsFor(label);
+    if (!real) throw new BridgeFailure('tss-check', label, null, `the TSS bridge has no TPM commands for '${label}'`);
+    const reply = await this.step('MSG', { from, label, bytes }, real);
+    if (label === 'Unseal') this.checkModelCfbKey();
+    return reply;
+  }
+
+  /**
+   * Protocol 1, TPM2_Certify (Part 3 §18.2): the TPM signs with AK a TPMS_ATTEST of type
+   * TPM_ST_ATTEST_CERTIFY naming Q's Name, extraData = qualifyingData = nB. The TPM machine's
+   * `cert` is that signature together with the TPMS_ATTEST bytes it signs (the attestation-
+   * signature value form): the TTP checks what they state, not our encoding of <'certify', Q, nB>.
+   */
+  private async certify(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
+    const nB = bytesOf(env['nB']!);
+    const r = await this.client.certify(this.storageKey!, this.ak!, nB);
+    this.commands.push({ command: 'TPM2_Certify', forMessage: 'ChallengeTPM', responseHmacVerified: null });
+    if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', 'ChallengeTPM', null, 'TPM2_Certify: the TPM signed with a hash other than SHA-256');
+    this.fact('tpm', 'TPM2_Certify(Q, AK, qualifyingData = nB): the TPM signed a TPMS_ATTEST with the Name of Q, a key it holds');
+    this.fact('tss', "the TPM machine's cert = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)");
+    if (r.attest.type === 'certify' && this.attestation)
+      this.attestation.certify = { extraData: hex(r.attest.extraData), certifiedName: hex(r.attest.name), attest: hex(r.attestBytes) };
+    return { Q: { k: 'point', b: TpmSessionClient.publicPoint(this.storageKey!) }, cert: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } };
+  }
+
+  /** Protocol 1, TPM2_Quote (Part 3 §18.4) of ATTESTATION_PCRS with qualifyingData = nB. */
+  private async quote(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
+    const nB = bytesOf(env['nB']!);
+    const r = await this.client.quote(this.ak!, nB, ATTESTATION_PCRS);
+    this.commands.push({ command: 'TPM2_Quote', forMessage: 'QuoteRequest', responseHmacVerified: null });
+    if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', 'QuoteRequest', null, 'TPM2_Quote: the TPM signed with a hash other than SHA-256');
+    this.fact('tpm', `TPM2_Quote(AK, qualifyingData = nB, PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
+    this.fact('tss', "the TPM machine's quote = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed");
+    if (r.attest.type === 'quote' && this.attestation)
+      this.attestation.quote = {
+        extraData: hex(r.attest.extraData),
+        pcrDigest: hex(r.attest.pcrDigest),
+        quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest)),
+        attest: hex(r.attestBytes),
+      };
+    return { quote: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } };
   }
 
   /**
@@ -242,7 +369,7 @@ export class TssBridge {
    * machine then runs with that sKey and the TPM's new nonceTPM as nT1.
    */
   private async confirmSession(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
-    const sKey = this.o.teeEnv()['sKey'];
+    const sKey = this.run!.teeEnv()['sKey'];
     if (!sKey) throw new BridgeFailure('tss-check', 'ConfirmSession', null, 'the TEE has no session key');
     this.patches = { sKey };
     this.session = sessionFor(this.sessionHandle, bytesOf(sKey), bytesOf(this.env('nT')), bytesOf(this.env('nC')));
@@ -263,7 +390,7 @@ export class TssBridge {
    * returns no response HMAC: nT2 is the unchanged nonceTPM.
    */
   private async policySigned(env: Readonly<Record<string, Value>>): Promise<Record<string, Value>> {
-    const skT = this.o.teeEnv()['skT'];
+    const skT = this.run!.teeEnv()['skT'];
     if (!skT || skT.k !== 'scalar') throw new BridgeFailure('tss-check', 'PolicySigned', null, 'the TEE has no key skT');
     const authKey = await this.client.loadExternalVerifyKey(bytesOf(env['pkT']!));
     try {
@@ -273,7 +400,7 @@ export class TssBridge {
     } finally {
       await this.client.flush(authKey.handle);
     }
-    if (this.o.unseal) {
+    if (this.o.mode === 'provisioning') {
       await this.client.policyPCR(this.session!, BRIDGE_PCRS);
       this.commands.push({ command: 'TPM2_PolicyPCR', forMessage: 'PolicySigned', responseHmacVerified: null });
       this.fact('tpm', 'TPM2_PolicyPCR(16) added to the policy digest');
@@ -313,7 +440,7 @@ export class TssBridge {
 
   /** Flush what the bridge loaded (swtpm holds 3 objects and 3 sessions without a resource manager). */
   async cleanUp(): Promise<void> {
-    const handles = [this.session?.open ? this.session.handle : this.session ? 0 : this.sessionHandle, this.sealed?.handle, this.storageKey?.handle];
+    const handles = [this.session?.open ? this.session.handle : this.session ? 0 : this.sessionHandle, this.sealed?.handle, this.ak?.handle, this.storageKey?.handle];
     for (const hnd of handles) {
       if (!hnd) continue;
       try {

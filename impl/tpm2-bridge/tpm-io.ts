@@ -6,7 +6,7 @@
  *   instead of generating its own (as `startSaltedSession` does);
  * - a RandomSource whose next values can be scripted: the executor draws each command's
  *   nonceCaller from it (Part 1 §19.6.2), so the TEE's nC1 / nC3 become the real nonceCaller;
- * - a transport that records every frame and lets tests tamper with responses.
+ * - a transport that records every frame and lets tests tamper with commands and responses.
  * @module
  */
 import { systemRandom, type RandomSource } from '../crypto/index.ts';
@@ -42,10 +42,13 @@ export class RecordingTransport implements TpmTransport {
   lastResponse: Uint8Array = new Uint8Array(0);
   /** TEST ONLY: rewrite a response before the executor sees it (a network attacker on the TPM link). */
   rewriteResponse: ((cmd: Uint8Array, rsp: Uint8Array) => Uint8Array) | null = null;
+  /** TEST ONLY: rewrite a command before the TPM sees it. */
+  rewriteCommand: ((cmd: Uint8Array) => Uint8Array) | null = null;
 
   constructor(private readonly inner: TpmTransport) {}
 
   async send(command: Uint8Array): Promise<Uint8Array> {
+    if (this.rewriteCommand) command = this.rewriteCommand(command);
     this.lastCommand = command;
     const rsp = await this.inner.send(command);
     this.lastResponse = rsp;

@@ -30,6 +30,7 @@ export type { PcrReadResult } from './commands-pcr.ts';
 export type { RandomResult } from './commands-random.ts';
 export type { PolicySignedOptions, PolicySignedResult } from './commands-session.ts';
 export { parseAttest, verifyAttestation, type AttestCheck, type TpmAttest } from './attest.ts';
+export { certifiedKeyName, checkAttestedStatement, quoteStateDigest, type AttestedStatement, type StatementCheck } from './attested-statement.ts';
 export { type EcdsaSignature } from './signature.ts';
 export { type PcrSelection } from './pcr-selection.ts';
 export { emptyPolicy, pcrCompositeDigest, policyPcrDigest, policySignedDigest, policySignedMessage } from './policy-digest.ts';

@@ -8,7 +8,7 @@ import { applyVariant } from '../../../models/protocol.ts';
 import { protocolByName } from '../../../models/protocols/index.ts';
 import { assertWellFormed } from '../../../models/validate.ts';
 import { honestRun, type RunReport } from '../../runtime/report.ts';
-import { runWithSwtpm, type TpmRunReport } from '../../tpm2-bridge/run.ts';
+import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../tpm2/swtpm-process.ts';
 
 export const runCommand: Command = {
@@ -24,14 +24,16 @@ state, its claims, and the secrets each side derived.
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
   --json        the run as JSON
-  --tpm swtpm   key-exchange / provisioning only: the TEE machine runs against a real TPM 2.0
-                (swtpm, started on free loopback ports and stopped afterwards) through the TEE's
-                TSS bridge instead of our TPM machine (see docs/real-tpm.md)
+  --tpm swtpm   attestation / key-exchange / provisioning: the TPM role is a real TPM 2.0
+                (swtpm, started on free loopback ports and stopped afterwards) driven by the
+                TEE's TSS bridge instead of our TPM machine; the other machines run unchanged
+                (see docs/real-tpm.md)
   --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P
 
-exit 0 when every party finishes and every claim is consistent (with --tpm: the TEE finishes,
-every TPM response HMAC verified and, for provisioning, the TEE stored the sealed secret); 1
-otherwise; 2 usage error or swtpm not installed`,
+exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
+TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
+provisioning), the TEE stored the sealed secret (provisioning), the TTP accepted the TPM's
+Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not installed`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       json: { type: 'boolean' },
@@ -54,7 +56,7 @@ otherwise; 2 usage error or swtpm not installed`,
 
 async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
   if (values.tpm !== 'swtpm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm', got '${values.tpm}'`);
-  if (name !== 'key-exchange' && name !== 'provisioning') throw new UsageError(`--tpm swtpm runs key-exchange or provisioning, not '${name}'`);
+  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm swtpm runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
   if (values.variant !== undefined) throw new UsageError('--variant cannot be combined with --tpm swtpm');
   const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
   if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
@@ -75,8 +77,15 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
     printReport(report, io.out);
     const t = report.tpm;
     io.out('');
-    io.out(`  TPM: ${t.backend}; session established: ${t.sessionEstablished ? 'yes' : 'no'}; every TPM response HMAC verified: ${t.responseHmacsVerified ? 'yes' : 'no'}`);
+    if (t.responseHmacsVerified === null) io.out(`  TPM: ${t.backend}`);
+    else io.out(`  TPM: ${t.backend}; session established: ${t.sessionEstablished ? 'yes' : 'no'}; every TPM response HMAC verified: ${t.responseHmacsVerified ? 'yes' : 'no'}`);
     for (const c of t.commands) io.out(`      ${c.command.padEnd(22)} for ${c.forMessage.padEnd(16)} response HMAC: ${c.responseHmacVerified === null ? 'none (no session in the command)' : c.responseHmacVerified ? 'verified' : 'NOT verified'}`);
+    if (t.attestation) {
+      const a = t.attestation;
+      io.out(`  attestation: AK ${a.ak.name.slice(0, 16)}…, Q ${a.q.name.slice(0, 16)}…, PCRs ${a.pcrSelection}, reference pcr ${a.pcrReference.slice(0, 16)}…`);
+      if (a.certify) io.out(`      certify: extraData ${a.certify.extraData.slice(0, 16)}…, certified Name ${a.certify.certifiedName.slice(0, 16)}…`);
+      if (a.quote) io.out(`      quote:   extraData ${a.quote.extraData.slice(0, 16)}…, pcrDigest ${a.quote.pcrDigest.slice(0, 16)}…, quoted state ${a.quote.quoteState.slice(0, 16)}…`);
+    }
     if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? "the TEE's stored S equals the secret sealed in swtpm" : 'NO — the TEE did not store the sealed secret'}`);
     if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);
   }
