@@ -14,9 +14,11 @@
  * TEE instance's environment — its session key `sKey` (to compute the real command HMACs), its
  * key `skT` (to sign the real PolicySigned aHash). Everything the real TPM checks is checked by
  * the TPM (TPM 2.0 Part 1 §19 HMACs, Part 3 §11.1 salt, §23.3 PolicySigned, §23.7 PolicyPCR,
- * §12.7 Unseal); what the bridge checks with our crypto (the TEE's model-format HMACs and
- * signature, the TTP token tokTEE — TPM2_VerifySignature is not implemented in impl/tpm2) is the
- * TSS's own translation and is reported as such.
+ * §12.7 Unseal, §18.2/§18.4 Certify/Quote), and so is every signature check of the TPM machine
+ * (the TTP tokens tokTEE/tokTPM, the TEE's model-format policy signature): TPM2_VerifySignature
+ * (§20.1), its verdict handed to the machine's check through the evaluator's `verifier` hook.
+ * What the bridge checks with our crypto (the TEE's model-format command HMACs) is the TSS's own
+ * translation and is reported as such.
  * @module
  */
 import type { RoleDecl } from '../../models/protocol.ts';
@@ -24,7 +26,7 @@ import type { ClaimRecord, RoleContext } from '../../models/role.ts';
 import { roleOf } from '../../models/role.ts';
 import { type TransitionSpec, recvOf } from '../../models/steps.ts';
 import { tpm2P256 } from '../crypto/index.ts';
-import { type EvalDeps, EvalFailure } from '../runtime/evaluate.ts';
+import { type EvalDeps, EvalFailure, evaluate } from '../runtime/evaluate.ts';
 import { executeTransition } from '../runtime/execute.ts';
 import { matchPattern } from '../runtime/match.ts';
 import { type LongTermStore, agentsOf, initialEnv } from '../runtime/setup.ts';
@@ -33,6 +35,7 @@ import type { LoadedObject } from '../tpm2/commands-object.ts';
 import type { TpmAuthSession } from '../tpm2/auth-session.ts';
 import { quoteStateDigest } from '../tpm2/attested-statement.ts';
 import type { PcrSelection } from '../tpm2/pcr-selection.ts';
+import { TpmError } from '../tpm2/response-codes.ts';
 import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
 import { TPM_ALG } from '../tpm2/spec-constants.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
@@ -131,6 +134,28 @@ export interface AttestationRecord {
 const bytesOf = (x: Value): Uint8Array => (x.k === 'tuple' || x.k === 'const' ? encode(x) : x.b);
 const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
 
+/** The TPM's signature verdicts for one transition, looked up by (signature, message, key). */
+class TpmVerdicts {
+  private readonly byKey = new Map<string, { ok: boolean; step: number }>();
+  private readonly used = new Set<number>();
+  private static key(sig: Value, message: Uint8Array, pk: Value): string {
+    return `${hex(bytesOf(sig))}|${hex(tpm2P256.hash(message))}|${hex(bytesOf(pk))}`;
+  }
+  add(step: number, sig: Value, message: Uint8Array, pk: Value, ok: boolean): void {
+    this.byKey.set(TpmVerdicts.key(sig, message, pk), { ok, step });
+  }
+  decide(sig: Value, message: Uint8Array, pk: Value): boolean | undefined {
+    if (sig.k !== 'sig' || sig.attest) return undefined;
+    const v = this.byKey.get(TpmVerdicts.key(sig, message, pk));
+    if (v) this.used.add(v.step);
+    return v?.ok;
+  }
+  /** did the machine's check at step `i` get the TPM's verdict? */
+  usedFor(i: number): boolean {
+    return this.used.has(i);
+  }
+}
+
 export class TssBridge {
   readonly recording: RecordingTransport;
   readonly client: TpmSessionClient;
@@ -204,23 +229,73 @@ export class TssBridge {
         throw e;
       }
     }
+    const verdicts = await this.tpmSignatureChecks(spec, env, msg?.label ?? spec.label);
     this.decided = await real(env);
     const res = executeTransition(spec, { ...this.ctx, env: { ...this.ctx.env, ...this.patches } }, msg, {
       ...this.deps,
       override: (name) => this.decided[name],
+      verifier: (sig, message, pk) => verdicts.decide(sig, message, pk),
     });
     this.patches = {};
     if (!res.ok) {
       this.fact('tss', `${res.failure.label}: ${res.failure.message}`, false);
       throw new BridgeFailure('tss-check', msg?.label ?? spec.label, null, `${res.failure.label}: ${res.failure.message}`);
     }
-    for (const st of spec.steps) if (st.op === 'check') this.fact('tss', `TPM machine check '${st.label}' (${st.why}), with our crypto`);
+    spec.steps.forEach((st, i) => {
+      if (st.op !== 'check') return;
+      if (verdicts.usedFor(i))
+        this.fact('tpm', `TPM machine check '${st.label}' (${st.why}): TPM2_VerifySignature of the signature over SHA-256 of the signed message, public key loaded with TPM2_LoadExternal`);
+      else this.fact('tss', `TPM machine check '${st.label}' (${st.why}), with our crypto`);
+    });
     const after = this.run!.claimsSoFar();
     for (const c of res.claims) this.claims.push({ claim: c, after });
     this.ctx = { ...this.ctx, env: res.env, claims: [...this.ctx.claims, ...res.claims], stored: res.stored };
     this.state = spec.to;
     const out = res.outbox[0];
     return out ? { to: out.to, label: out.label, bytes: out.bytes } : null;
+  }
+
+  /**
+   * The machine's signature checks in this transition — `check(verify(sig, m, pk), true)` — done
+   * by the TPM: TPM2_LoadExternal of pk, TPM2_VerifySignature (Part 3 §20.1) over SHA-256(encode(m))
+   * (what the model's sign signs: ECDSA-P256-SHA256 over the encoding), FlushContext. The
+   * verdicts reach the machine's own check through the evaluator's `verifier` hook. A check whose
+   * terms are not all bound before the transition runs, or whose key is not a valid point, stays
+   * with our crypto (and is reported as the TSS's). A refusal (TPM_RC_SIGNATURE) ends the run as
+   * the TPM's verdict, before any further TPM command for this message.
+   */
+  private async tpmSignatureChecks(spec: TransitionSpec, env: Readonly<Record<string, Value>>, forMessage: string): Promise<TpmVerdicts> {
+    const verdicts = new TpmVerdicts();
+    const refused: string[] = [];
+    for (const [i, st] of spec.steps.entries()) {
+      if (st.op !== 'check' || this.deps.skipChecks?.has(st.label)) continue;
+      const t = st.left.t === 'app' && st.left.f === 'verify' ? st.left : st.right.t === 'app' && st.right.f === 'verify' ? st.right : null;
+      if (!t) continue;
+      let sig: Value, m: Value, pk: Value;
+      try {
+        [sig, m, pk] = t.args.map((a) => evaluate(a, { ...env, ...this.patches }, this.deps)) as [Value, Value, Value];
+      } catch (e) {
+        if (e instanceof EvalFailure) continue; // bound only inside the transition: our crypto decides
+        throw e;
+      }
+      if (sig.k !== 'sig' || sig.attest || pk.k !== 'point' || !tpm2P256.isValidPoint(pk.b)) continue;
+      const message = encode(m);
+      let ok = true;
+      try {
+        await this.client.verifyWithExternalKey(pk.b, message, sig.b);
+      } catch (e) {
+        if (!(e instanceof TpmError && e.name === 'TPM_RC_SIGNATURE')) throw e;
+        ok = false;
+      }
+      this.commands.push({ command: 'TPM2_VerifySignature', forMessage, responseHmacVerified: null });
+      verdicts.add(i, sig, message, pk, ok);
+      if (!ok) {
+        refused.push(`check ${st.label} failed: ${st.why}`);
+        this.fact('tpm', `TPM machine check '${st.label}' (${st.why}): TPM2_VerifySignature refused the signature (TPM_RC_SIGNATURE)`, false);
+      }
+    }
+    if (refused.length) throw new BridgeFailure('tpm-rc', 'TPM2_VerifySignature', 'TPM_RC_SIGNATURE', `${spec.label}: ${refused.join('; ')} — refused by the TPM`);
+    return verdicts;
   }
 
   /** environment values replaced before the next transition (the TEE's session key) */
@@ -382,9 +457,9 @@ export class TssBridge {
   }
 
   /**
-   * PolicySigned. The machine's checks (command HMAC, the TTP token tokTEE, the TEE's signature
-   * over <'policy', nT1, sh> in our encoding) run with our crypto — TPM2_VerifySignature is not
-   * implemented in impl/tpm2. The TSS signs the real aHash = H(nonceTPM || expiration || cpHashA ||
+   * PolicySigned. The machine's signature checks (the TTP token tokTEE, the TEE's signature over
+   * <'policy', nT1, sh> in our encoding) were done by the TPM (TPM2_VerifySignature, see
+   * tpmSignatureChecks); its command HMAC check runs with our crypto. The TSS signs the real aHash = H(nonceTPM || expiration || cpHashA ||
    * policyRef) (Part 3 §23.3) with the TEE's skT and runs TPM2_PolicySigned, and for protocol 3
    * TPM2_PolicyPCR (§23.7). Both have no authorization area, so the TPM rolls no nonce and
    * returns no response HMAC: nT2 is the unchanged nonceTPM.

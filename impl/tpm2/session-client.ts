@@ -16,6 +16,7 @@ import * as objects from './commands-object.ts';
 import type { CreatedObject, LoadedObject } from './commands-object.ts';
 import { pcrExtend, pcrRead, pcrReset, startup, type PcrReadResult } from './commands-pcr.ts';
 import { getRandom, type RandomResult } from './commands-random.ts';
+import { verifySignature, type VerifiedTicket } from './commands-signature.ts';
 import * as policy from './commands-session.ts';
 import type { PolicySignedOptions, PolicySignedResult } from './commands-session.ts';
 import { TpmCommandExecutor } from './command-executor.ts';
@@ -209,6 +210,26 @@ export class TpmSessionClient {
     const encrypt = opts.encrypt ?? true;
     const u = await objects.unseal(this.executor, sealed, { auth: session, encrypt, continueSession: opts.continueSession ?? true });
     return { data: u.data, responseHmacVerified: u.verifiedSessions === 1, encryptedResponse: encrypt, nonceCaller: u.nonceCaller, nonceTPM: u.nonceTPM };
+  }
+
+  /** TPM2_VerifySignature (Part 3 §20.1) of `rs` over the SHA-256 `digest` with the loaded `key`. */
+  verifySignature(key: LoadedObject, digest: Uint8Array, rs: Uint8Array): Promise<VerifiedTicket> {
+    return verifySignature(this.executor, key, digest, rs);
+  }
+
+  /**
+   * The TPM verifies an ECDSA-P256-SHA256 signature (r || s) over `message` by the key `point`:
+   * TPM2_LoadExternal of the public key (NULL hierarchy), TPM2_VerifySignature over
+   * SHA-256(message), TPM2_FlushContext. A signature that does not verify is a TpmError
+   * TPM_RC_SIGNATURE; an invalid point is a RangeError before anything is sent.
+   */
+  async verifyWithExternalKey(point: Uint8Array, message: Uint8Array, rs: Uint8Array): Promise<VerifiedTicket> {
+    const key = await this.loadExternalVerifyKey(point);
+    try {
+      return await verifySignature(this.executor, key, tpm2P256.hash(message), rs);
+    } finally {
+      await this.flush(key.handle);
+    }
   }
 
   /** Protocol 1 step 5: TPM2_Certify(object, signKey, qualifyingData = nonce). */

@@ -23,6 +23,7 @@ export const TPM_CC = Object.freeze({
   LoadExternal: 0x00000167,
   ReadPublic: 0x00000173,
   StartAuthSession: 0x00000176,
+  VerifySignature: 0x00000177,
   GetRandom: 0x0000017b,
   PCR_Read: 0x0000017e,
   PolicyPCR: 0x0000017f,
@@ -61,6 +62,7 @@ export const TPM_ST = Object.freeze({
   SESSIONS: 0x8002,
   ATTEST_CERTIFY: 0x8017,
   ATTEST_QUOTE: 0x8018,
+  VERIFIED: 0x8022,
   AUTH_SIGNED: 0x8025,
   CREATION: 0x8021,
 });

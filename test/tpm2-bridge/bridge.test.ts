@@ -10,9 +10,20 @@ import { protocolByName } from '../../models/protocols/index.ts';
 import { runCommand } from '../../impl/cli/commands/run.ts';
 import { runWithSwtpm } from '../../impl/tpm2-bridge/run.ts';
 import { TPM_CC, liveSwtpmCount } from '../../impl/tpm2/index.ts';
+import { decode, encode } from '../../impl/wire/codec.ts';
+import type { Value } from '../../impl/wire/value.ts';
 import { commandCodeOf, flipByte, swtpmSkip } from '../tpm2/swtpm-fixture.ts';
 
 const skip = swtpmSkip;
+
+/** The message with one bit of the signature at `item` flipped (a forged token). */
+function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
+  const v = decode(bytes) as Value & { k: 'tuple' };
+  const sig = v.items[item] as { k: 'sig'; b: Uint8Array };
+  const items = v.items.slice();
+  items[item] = { k: 'sig', b: flipByte(sig.b, 40) };
+  return encode({ k: 'tuple', items });
+}
 
 describe('TSS bridge: the TEE machine against swtpm', { timeout: 30_000 }, () => {
   it('key-exchange: salted session, ConfirmSession, PolicySigned; the TEE ends in done', { skip }, async () => {
@@ -23,8 +34,10 @@ describe('TSS bridge: the TEE machine against swtpm', { timeout: 30_000 }, () =>
     assert.ok(r.tpm.responseHmacsVerified);
     assert.deepEqual(
       r.tpm.commands.map((c) => c.command),
-      ['TPM2_StartAuthSession', 'TPM2_GetRandom', 'TPM2_PolicySigned'],
+      ['TPM2_StartAuthSession', 'TPM2_GetRandom', 'TPM2_VerifySignature', 'TPM2_VerifySignature', 'TPM2_PolicySigned'],
     );
+    // the TPM machine's signature checks (the TTP token, the policy signature) were the TPM's
+    for (const label of ['tokTEE', 'policy signature']) assert.ok(r.tpm.facts.some((f) => f.by === 'tpm' && f.ok && f.what.includes(`check '${label}'`) && f.what.includes('TPM2_VerifySignature')), label);
     assert.ok(r.ok);
     assert.equal(liveSwtpmCount(), 0);
   });
@@ -59,6 +72,16 @@ describe('TSS bridge: the TEE machine against swtpm', { timeout: 30_000 }, () =>
     for (const id of ['P1.1', 'P1.2', 'P1.3', 'P1.4', 'TTP-certify', 'TTP-quote']) assert.ok(r.checks.find((c) => c.id === id)?.ok, id);
     assert.equal(r.tpm.responseHmacsVerified, null);
     assert.ok(r.ok);
+    assert.equal(liveSwtpmCount(), 0);
+  });
+
+  it('key-exchange: a forged tokTEE is refused by the TPM (TPM2_VerifySignature → TPM_RC_SIGNATURE), before PolicySigned', { skip }, async () => {
+    const r = await runWithSwtpm(protocolByName('key-exchange'), { rewriteToTpm: (label, bytes) => (label === 'PolicySigned' ? withFlippedSig(bytes, 0) : bytes) });
+    assert.equal(r.ok, false);
+    assert.deepEqual([r.tpm.failure?.kind, r.tpm.failure?.command, r.tpm.failure?.rc], ['tpm-rc', 'TPM2_VerifySignature', 'TPM_RC_SIGNATURE']);
+    assert.match(r.tpm.failure!.message, /check tokTEE failed/);
+    assert.ok(!r.tpm.commands.some((c) => c.command === 'TPM2_PolicySigned'));
+    assert.notEqual(r.parties.find((p) => p.role === 'TEE')!.state, 'done');
     assert.equal(liveSwtpmCount(), 0);
   });
 
