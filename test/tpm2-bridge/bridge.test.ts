@@ -1,8 +1,10 @@
 /**
- * The TEE machine of models/ against a real TPM 2.0 (swtpm) through the TSS bridge: protocols 2
- * and 3 complete with the TEE in `done`; a tampered TPM response HMAC and a PCR_Extend before
- * Unseal end the run with a typed failure (TPM 2.0 Part 1 §19.6.6; Part 3 §12.7 with the
- * policy of §23.3/§23.7); no swtpm is left running; a missing binary is exit 2 with a hint.
+ * The machines of models/ against a real TPM 2.0 (swtpm) through the TSS bridge: protocols 1–3
+ * complete with every party in `done`; in protocol 1 the TTP machine accepts swtpm's Certify and
+ * Quote and refuses them for another nonce or a changed PCR state; forged TTP tokens are refused
+ * by the TPM's TPM2_VerifySignature; a tampered TPM response HMAC and a PCR_Extend before Unseal
+ * end the run with a typed failure (TPM 2.0 Part 1 §19.6.6; Part 3 §12.7 with the policy of
+ * §23.3/§23.7); no swtpm is left running; a missing binary is exit 2 with a hint.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -25,7 +27,7 @@ function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
   return encode({ k: 'tuple', items });
 }
 
-describe('TSS bridge: the TEE machine against swtpm', { timeout: 30_000 }, () => {
+describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 }, () => {
   it('key-exchange: salted session, ConfirmSession, PolicySigned; the TEE ends in done', { skip }, async () => {
     const r = await runWithSwtpm(protocolByName('key-exchange'), { seed: 7 });
     assert.equal(r.tpm.failure, null);
@@ -73,6 +75,88 @@ describe('TSS bridge: the TEE machine against swtpm', { timeout: 30_000 }, () =>
     assert.equal(r.tpm.responseHmacsVerified, null);
     assert.ok(r.ok);
     assert.equal(liveSwtpmCount(), 0);
+  });
+
+  it("attestation: the TPM signs another nonce (Certify, then Quote): the TTP machine's check refuses it", { skip }, async () => {
+    for (const [code, check] of [
+      [TPM_CC.Certify, 'certify'],
+      [TPM_CC.Quote, 'quote'],
+    ] as const) {
+      let nB: Uint8Array | null = null;
+      let at = -1;
+      const r = await runWithSwtpm(protocolByName('attestation'), {
+        rewriteToTpm: (label, bytes) => {
+          if (label === 'ChallengeTPM') nB = ((decode(bytes) as Value & { k: 'tuple' }).items[1] as { b: Uint8Array }).b;
+          return bytes;
+        },
+        // qualifyingData is the first parameter; flip one of its bytes on the way to the TPM
+        rewriteCommand: (cmd) => {
+          if (commandCodeOf(cmd) !== code || !nB) return cmd;
+          at = Buffer.from(cmd).indexOf(Buffer.from(nB));
+          return at < 0 ? cmd : flipByte(cmd, at + 5);
+        },
+      });
+      assert.ok(at > 0, 'the nonce was found in the command');
+      assert.notEqual(r.tpm.attestation?.[check]?.extraData, Buffer.from(nB!).toString('hex'), 'the TPM signed another extraData');
+      assert.equal(r.ok, false);
+      assert.equal(r.tpm.failure, null, 'the TPM and the TSS did their part; the verifier refuses');
+      const ttp = r.parties.find((p) => p.role === 'TTP')!;
+      assert.equal(ttp.state, 'failed');
+      assert.match((ttp.failure as { label: string }).label, new RegExp(`check ${check}$`));
+      assert.equal(r.checks.find((c) => c.id === `TTP-${check}`)?.ok, false);
+      assert.ok(!r.claims.some((c) => c.role === 'TTP' && c.event === 'Commit' && c.tag === 'tpm-evidence' && (c.data as [{ const: string }])[0].const === check));
+      assert.notEqual(r.parties.find((p) => p.role === 'TPM')!.state, 'done');
+    }
+    assert.equal(liveSwtpmCount(), 0);
+  });
+
+  it("attestation: a quoted PCR extended after enrolment — the TTP machine refuses the quote (reference state)", { skip }, async () => {
+    const r = await runWithSwtpm(protocolByName('attestation'), {
+      beforeMessage: async (label, client) => {
+        if (label === 'QuoteRequest') await client.pcrExtend(16, new Uint8Array(32).fill(0x5a));
+      },
+    });
+    assert.equal(r.ok, false);
+    assert.equal(r.tpm.failure, null);
+    const ttp = r.parties.find((p) => p.role === 'TTP')!;
+    assert.match((ttp.failure as { label: string }).label, /check quote$/);
+    // the TTP accepted the certify, and the quote carries the right nonce but another PCR state
+    assert.equal(r.checks.find((c) => c.id === 'TTP-certify')?.ok, true);
+    const a = r.tpm.attestation!;
+    assert.equal(a.quote?.extraData, a.certify?.extraData);
+    assert.notEqual(a.quote?.quoteState, a.pcrReference);
+    assert.equal(liveSwtpmCount(), 0);
+  });
+
+  it('attestation: forged TTP tokens are refused by the TPM (TPM2_VerifySignature → TPM_RC_SIGNATURE)', { skip }, async () => {
+    const forged = (bytes: Uint8Array) => {
+      const v = decode(bytes) as Value;
+      return v.k === 'sig' ? encode({ k: 'sig', b: flipByte(v.b, 40) }) : withFlippedSig(bytes, 0);
+    };
+    for (const [label, check] of [
+      ['TokenTPM', 'tokTPM'],
+      ['PeerTokenTEE', 'tokTEE'],
+    ] as const) {
+      const r = await runWithSwtpm(protocolByName('attestation'), { rewriteToTpm: (l, bytes) => (l === label ? forged(bytes) : bytes) });
+      assert.equal(r.ok, false);
+      assert.deepEqual([r.tpm.failure?.kind, r.tpm.failure?.command, r.tpm.failure?.rc], ['tpm-rc', 'TPM2_VerifySignature', 'TPM_RC_SIGNATURE']);
+      assert.match(r.tpm.failure!.message, new RegExp(`check ${check} failed`));
+      assert.ok(!r.claims.some((c) => c.role === 'TPM' && c.event === 'Commit'));
+    }
+    assert.equal(liveSwtpmCount(), 0);
+  });
+
+  it('tcv run attestation --tpm swtpm --json: exit 0, the attestation and who checked what', { skip }, async () => {
+    const out: string[] = [];
+    const code = await runCommand.run(['attestation', '--tpm', 'swtpm', '--json'], { out: (l) => out.push(l), err: () => {}, isTTY: false });
+    assert.equal(code, 0);
+    const j = JSON.parse(out.join('\n'));
+    assert.equal(j.tpm.responseHmacsVerified, null);
+    assert.equal(j.tpm.attestation.certify.certifiedName, j.tpm.attestation.q.name);
+    assert.ok(j.checks.some((c: { id: string; kind: string }) => c.id === 'TTP-quote' && c.kind === 'checked by the TTP machine'));
+    assert.ok(j.tpm.facts.filter((f: { by: string }) => f.by === 'tpm').length >= 4);
+    // the TPM's Certify travels as a signature with its TPMS_ATTEST
+    assert.ok(j.claims.length > 0 && j.messages.find((m: { label: string }) => m.label === 'Certify').size > 200);
   });
 
   it('key-exchange: a forged tokTEE is refused by the TPM (TPM2_VerifySignature → TPM_RC_SIGNATURE), before PolicySigned', { skip }, async () => {
