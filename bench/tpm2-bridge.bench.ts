@@ -1,7 +1,7 @@
 /**
- * End-to-end key-exchange + provisioning: the TEE machine against a real swtpm through the TSS
- * bridge vs against our own TPM machine (honestRun), measured in one run, interleaved, with
- * medians and their ratio. The swtpm rows connect to one already running swtpm (as
+ * End-to-end attestation, key-exchange and provisioning: the other parties' machines against a
+ * real swtpm through the TSS bridge vs against our own TPM machine (honestRun), measured in one
+ * run, interleaved, with medians and their ratio. The swtpm rows connect to one already running swtpm (as
  * `--tpm-port`); one row also includes starting and stopping swtpm (`--tpm swtpm`).
  * Writes bench/results/tpm2-bridge.json; skips (exit 0, no file) when swtpm is not installed.
  * @module
@@ -28,15 +28,18 @@ async function main() {
     console.log(`tpm2-bridge bench skipped: swtpm not installed; ${SWTPM_INSTALL_HINT}`);
     return;
   }
+  const att = protocolByName('attestation');
   const kx = protocolByName('key-exchange');
   const prov = protocolByName('provisioning');
-  const s = { kxModel: [] as number[], kxSwtpm: [] as number[], provModel: [] as number[], provSwtpm: [] as number[], provSwtpmSpawn: [] as number[] };
+  const s = { attModel: [] as number[], attSwtpm: [] as number[], kxModel: [] as number[], kxSwtpm: [] as number[], provModel: [] as number[], provSwtpm: [] as number[], provSwtpmSpawn: [] as number[] };
   const swtpm = await SwtpmProcess.start();
   try {
     const port = swtpm.serverPort;
     for (let i = 0; i < N + 1; i++) {
       const warm = i === 0;
       const pick = (xs: number[]) => (warm ? [] : xs);
+      await time(pick(s.attModel), () => honestRun(att, null));
+      await time(pick(s.attSwtpm), () => runWithSwtpm(att, { port }));
       await time(pick(s.kxModel), () => honestRun(kx, null));
       await time(pick(s.kxSwtpm), () => runWithSwtpm(kx, { port }));
       await time(pick(s.provModel), () => honestRun(prov, null));
@@ -52,6 +55,7 @@ async function main() {
     return { run: name, ourTpmMachineMedianMs: +m.toFixed(3), swtpmMedianMs: +r.toFixed(3), ratio: +(r / m).toFixed(2), runs: real.length };
   };
   const rows = [
+    row('attestation (swtpm already running)', s.attModel, s.attSwtpm),
     row('key-exchange (swtpm already running)', s.kxModel, s.kxSwtpm),
     row('provisioning (swtpm already running)', s.provModel, s.provSwtpm),
     row('provisioning (incl. swtpm start/stop)', s.provModel, s.provSwtpmSpawn),
@@ -60,7 +64,7 @@ async function main() {
     when: new Date().toISOString(),
     node: process.version,
     swtpm: binary,
-    note: 'one process, interleaved; swtpm rows include CreatePrimary of Q (and for provisioning Create/Load of the sealed object) per run, the TCP round trips and the TSS bridge; ratio = swtpm / our TPM machine',
+    note: 'one process, interleaved; swtpm rows include CreatePrimary of Q per run (attestation: also of the AK, PCR_Read, Certify, Quote; provisioning: Create/Load of the sealed object), every TPM2_VerifySignature (LoadExternal + VerifySignature + FlushContext per signature check of the TPM machine), the TCP round trips and the TSS bridge; ratio = swtpm / our TPM machine',
     rows,
   };
   for (const r of rows) console.log(`${r.run.padEnd(40)} our TPM ${r.ourTpmMachineMedianMs.toFixed(2).padStart(8)} ms   swtpm ${r.swtpmMedianMs.toFixed(2).padStart(8)} ms   ×${r.ratio}  (n=${r.runs})`);
