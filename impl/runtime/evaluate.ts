@@ -138,7 +138,8 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
         const p = ev(a[2]!);
         if (s.k !== 'sig' || p.k !== 'point') return FAILED_VERIFY;
         if (s.attest) return verifyAttested(s.b, s.attest, ev(a[1]!), p.b) ? TRUE_V : FAILED_VERIFY;
-        // a restricted signing key signs TPM-generated structures only (TPM 2.0 Part 1 §25.2.4)
+        // a restricted signing key signs TPM-generated structures, or digests of data that does not
+        // start with TPM_GENERATED_VALUE: only the attestation form states anything under it
         if (p.restricted) return FAILED_VERIFY;
         const m = encode(ev(a[1]!));
         const decided = deps.verifier?.(s, m, p);

@@ -1,7 +1,7 @@
 /**
  * Signature verification in the TPM: TPM2_VerifySignature (TPM 2.0 Part 3 §20.1). The TPM
  * checks an ECDSA signature over a digest with a loaded public key (e.g. one loaded with
- * TPM2_LoadExternal) and, if it verifies, returns a TPMT_TK_VERIFIED ticket (Part 2 §10.7.3:
+ * TPM2_LoadExternal) and, if it verifies, returns a TPMT_TK_VERIFIED ticket (Part 2 §10.7, tickets:
  * tag TPM_ST_VERIFIED, hierarchy, HMAC digest — a NULL ticket, hierarchy TPM_RH_NULL and an
  * empty digest, for a key in the NULL hierarchy); a signature that does not verify is
  * TPM_RC_SIGNATURE (a TpmError).
