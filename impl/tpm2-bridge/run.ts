@@ -66,6 +66,8 @@ function asFailure(e: unknown): BridgeFailure {
   if (e instanceof TpmTransportError) return new BridgeFailure('transport', 'transport', null, e.message);
   if (e instanceof TpmMarshalError) return new BridgeFailure('tss-check', 'TPM response', null, e.message);
   if (e instanceof EvalFailure) return new BridgeFailure('tss-check', 'message', null, e.message);
+  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce)
+  if (e instanceof RangeError) return new BridgeFailure('tss-check', 'message', null, e.message);
   throw e;
 }
 
