@@ -41,21 +41,56 @@ function mkExp(base: Term, exps: Term[]): Term {
   return app('exp', base, sorted.length === 1 ? sorted[0]! : { t: 'app', f: 'mult', args: sorted });
 }
 
+/** Marks a term object known to be in normal form: normalising is the explorer's hottest path,
+ * and term objects are immutable and shared. A non-enumerable symbol-keyed mark is invisible to
+ * JSON, `show` and deep equality (weak collections measured much slower here). */
+const NF = Symbol('normal-form');
+type Marked = { [NF]?: true };
+
+/** Is this term object known to be in normal form? */
+export function isMarkedNormal(t: Term): boolean {
+  return t.t !== 'app' || (t as Marked)[NF] === true;
+}
+
+function mark(t: Term): Term {
+  if (t.t === 'app' && !(t as Marked)[NF] && Object.isExtensible(t)) Object.defineProperty(t, NF, { value: true, enumerable: false });
+  return t;
+}
+
+/** Are these terms in the order `sortTerms` gives? */
+function isSorted(ts: readonly Term[]): boolean {
+  for (let k = 1; k < ts.length; k++) if (show(ts[k - 1]!) > show(ts[k]!)) return false;
+  return true;
+}
+
 /**
  * Normal form modulo the equations. Destructors that do not reduce are left in place (they are
- * "stuck": a receiver applying them fails; the runtime reports the step that failed).
+ * "stuck": a receiver applying them fails; the runtime reports the step that failed). Subterms
+ * already in normal form are kept as they are (the same objects), so normalising a term that was
+ * just built from normal forms only walks its new spine.
  */
 export function normalize(t: Term): Term {
-  if (t.t !== 'app') return t;
-  const args = t.args.map(normalize);
-  const n: App = { t: 'app', f: t.f, args };
+  if (t.t !== 'app' || (t as Marked)[NF]) return t;
+  return mark(normalStep(t));
+}
+
+function normalStep(t: App): Term {
+  let changed = false;
+  const args = t.args.map((a) => {
+    const r = normalize(a);
+    if (r !== a) changed = true;
+    return r;
+  });
+  const n: App = changed ? { t: 'app', f: t.f, args } : t;
   switch (n.f) {
     case 'exp': {
       const [b, x] = args as [Term, Term];
       if (b.t === 'app' && b.f === 'exp') return mkExp(b.args[0]!, [...factors(b.args[1]!), ...factors(x)]);
-      return mkExp(b, factors(x));
+      // an exponent in normal form is already flat and sorted
+      return n;
     }
     case 'mult':
+      if (!args.some((a) => a.t === 'app' && a.f === 'mult') && isSorted(args)) return n;
       return { t: 'app', f: 'mult', args: sortTerms(args.flatMap(factors)) };
     case 'verify': {
       const [s, m, p] = args as [Term, Term, Term];

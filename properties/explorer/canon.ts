@@ -5,16 +5,19 @@
  * steps every instance can take, the constraint solver's answers, and every verdict of the judge
  * on every extension. The key is built from what these read, and only from that:
  * - each instance's control state, whether it started, and its environment (resolved, printed);
- * - the attacker's knowledge as a chain of sets: the knowledge is cut at every level some
- *   constraint (or the partial-order reduction's `knowFrom`) refers to, and each segment is the
- *   sorted set of terms first known in it. Deducibility `K_lvl ⊢ t` depends only on the set of
- *   terms in `K_lvl`, so the order inside a segment and repetitions do not matter;
- * - the open constraints: each variable with the segment its level ends;
+ * - the attacker's knowledge as a set, and the open constraints (each a variable); deducibility
+ *   `K_lvl ⊢ t` depends only on the set of terms in `K_lvl`, so order and repetitions inside the
+ *   knowledge do not matter;
+ * - apart from the key, the constraint levels: for each open constraint (and the partial-order
+ *   reduction's `knowFrom`), the set of knowledge terms below its level. A state whose levels are
+ *   supersets of another's, with the same key, is at least as general: every choice the attacker
+ *   makes in the other it can make in it (each constraint may use at least the same knowledge),
+ *   so every trace from the other is a trace from it, with the same claims (`subsumes`);
  * - the claims, as a set, each Commit with the Running claims before it and each Secret with the
  *   reveals before it (what the judge compares: order only matters through those), and the set
  *   of reveal options used;
- * - the last step (instance, whether it left a choice open, and its outputs as the last
- *   segment), which the partial-order reduction reads.
+ * - the last step (instance, whether it left a choice open; its level `knowFrom` is with the
+ *   levels and must be equal), which the partial-order reduction reads.
  *
  * Renamings. (a) Variables: a state is equivalent to itself with its variables renamed
  * injectively (they are the attacker's open choices, or unknown parts of terms; nothing outside
@@ -80,13 +83,17 @@ function isGround(t: Term): boolean {
   return t.t === 'var' ? false : t.t === 'app' ? t.args.every(isGround) : true;
 }
 
-const VAR_RE = /([A-Za-z_][A-Za-z0-9_]*)\$\d+/g;
 
 /**
- * The canonical key of a state (see the module comment). `perms` are position → instance maps
+ * The canonical key of a state, split in two (see the module comment): `key`, everything but the
+ * constraint levels (the knowledge as one set), and `levels`, for each open constraint (in the
+ * key's variable order) and the partial-order reduction's `knowFrom`, the set of knowledge terms
+ * below that level, as a bit string over the key's sorted knowledge. Two states with the same
+ * `key` and the same `levels` are equivalent; with the same `key` and levels that are supersets
+ * everywhere, the second is more general (see `subsumes`). `perms` are position → instance maps
  * within symmetry groups (the identity alone disables the symmetry reduction).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, perms: readonly number[][]): string {
+export function canonicalKey(st: SymState, last: LastStep | null, perms: readonly number[][]): { key: string; levels: string[] } {
   const memo = new Map<Term, string>();
   const sh = (t: Term): string => {
     let r = GROUND_SHOWN.get(t) ?? memo.get(t);
@@ -100,29 +107,8 @@ export function canonicalKey(st: SymState, last: LastStep | null, perms: readonl
   const n = st.insts.length;
   const labels = st.insts.map((i) => i.label);
   const instStr = st.insts.map((i) => `${i.state}${i.started ? '' : '!'}{${Object.keys(i.env).sort().map((k) => `${k}=${sh(i.env[k]!)}`).join(',')}}`);
-
-  // knowledge as a chain of sets, cut where constraints or the reduction look
-  const cuts = new Set<number>([st.know.length]);
-  for (const c of st.cons) cuts.add(c.lvl);
-  if (last) cuts.add(last.knowFrom);
-  const bounds = [...cuts].sort((a, b) => a - b);
-  const seen = new Set<string>();
-  const segments: string[][] = [];
-  let from = 0;
-  for (const b of bounds) {
-    const seg: string[] = [];
-    for (let k = from; k < b; k++) {
-      const x = sh(st.know[k]!);
-      if (!seen.has(x)) {
-        seen.add(x);
-        seg.push(x);
-      }
-    }
-    segments.push(seg);
-    from = b;
-  }
-  const segOf = (lvl: number) => bounds.indexOf(lvl);
-  const cons = st.cons.map((c) => `${sh(c.t)}@${segOf(c.lvl)}`);
+  const know = st.know.map(sh);
+  const cons = st.cons.map((c) => sh(c.t));
 
   const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}`;
   const claims = st.claims.map((c) => {
@@ -130,39 +116,104 @@ export function canonicalKey(st: SymState, last: LastStep | null, perms: readonl
     if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).sort().join(',')}>`;
     return claimStr(c);
   });
-  const tail = `${st.revealed.slice().sort((a, b) => a - b).join(',')}|${last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}:${segOf(last.knowFrom)}` : '-'}`;
+  const tail = `${st.revealed.slice().sort((a, b) => a - b).join(',')}|${last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}` : '-'}`;
 
-  let best: string | null = null;
+  // every string split once into literal text and the parts a permutation or the variable
+  // renaming rewrites (instance labels inside names, `#k` instance numbers, variables)
+  const tok = tokenizer(labels);
+  const instT = instStr.map(tok);
+  const tailT = tok(tail);
+  const claimT = claims.map(tok);
+  const knowT = know.map(tok);
+  const consT = cons.map(tok);
+
+  let best: { key: string; levels: string[] } | null = null;
   for (const perm of perms) {
     // perm[pos] = the instance put at position pos; its label becomes the label of pos
     const relabel = new Map<string, string>();
     const reinst = new Map<number, number>();
     perm.forEach((inst, pos) => {
-      if (inst !== pos) relabel.set(labels[inst]!, labels[pos]!);
+      relabel.set(labels[inst]!, labels[pos]!);
       reinst.set(inst, pos);
     });
-    const labelRe = relabel.size ? new RegExp(`\\.(${[...relabel.keys()].join('|')})\\b`, 'g') : null;
-    const fix = (x: string) => {
-      let y = labelRe ? x.replace(labelRe, (_, l: string) => `.${relabel.get(l)}`) : x;
-      if (relabel.size) y = y.replace(/#(\d+)/g, (_, d: string) => `#${reinst.get(Number(d)) ?? d}`);
-      return y;
-    };
     const vars = new Map<string, string>();
-    const ren = (x: string) =>
-      x.replace(VAR_RE, (v: string, base: string) => {
-        let r = vars.get(v);
-        if (r === undefined) {
-          r = `${base}$${vars.size}`;
-          vars.set(v, r);
-        }
-        return r;
-      });
-    const head = ren(perm.map((k) => fix(instStr[k]!)).join('|') + '#' + fix(tail));
-    const cl = claims.map((c) => ren(fix(c))).sort().join(';');
-    const segs = segments.map((seg) => seg.map((x) => ren(fix(x))).sort().join(',')).join('/');
-    const cs = cons.map((x) => ren(x)).sort().join(',');
-    const key = `${head}#${cl}#${segs}#${cs}`;
-    if (best === null || key < best) best = key;
+    const render = (t: Tokens): string => {
+      let out = '';
+      for (const x of t) {
+        if (typeof x === 'string') out += x;
+        else if (x.k === 'var') {
+          let r = vars.get(x.v);
+          if (r === undefined) {
+            r = `${x.base}$${vars.size}`;
+            vars.set(x.v, r);
+          }
+          out += r;
+        } else if (x.k === 'label') out += `.${relabel.get(x.v) ?? x.v}`;
+        else out += `#${reinst.get(x.n) ?? x.n}`;
+      }
+      return out;
+    };
+    const head = perm.map((k) => render(instT[k]!)).join('|') + '#' + render(tailT);
+    const cl = claimT.map(render).sort().join(';');
+    const kn = knowT.map(render);
+    const set = [...new Set(kn)].sort();
+    const cs = consT.map(render);
+    const order = cs.map((_, k) => k).sort((a, b) => (cs[a]! < cs[b]! ? -1 : cs[a]! > cs[b]! ? 1 : 0));
+    const key = `${head}#${cl}#${set.join(',')}#${order.map((k) => cs[k]).join(',')}`;
+    if (best !== null && key >= best.key) continue;
+    // the knowledge below a level, as a bit string over the sorted set
+    const index = new Map(set.map((x, k) => [x, k]));
+    const below = (lvl: number): string => {
+      const bits = new Array<string>(set.length).fill('0');
+      for (let k = 0; k < lvl; k++) bits[index.get(kn[k]!)!] = '1';
+      return bits.join('');
+    };
+    best = { key, levels: [last ? below(last.knowFrom) : '', ...order.map((k) => below(st.cons[k]!.lvl))] };
   }
   return best!;
+}
+
+type Tokens = readonly (string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number })[];
+
+/** Tokenised strings, per set of instance labels (one per scenario in practice). */
+const TOKENS = new Map<string, Map<string, Tokens>>();
+
+function tokenizer(labels: readonly string[]): (x: string) => Tokens {
+  const id = labels.join(',');
+  let cache = TOKENS.get(id);
+  if (!cache || cache.size > 500_000) {
+    cache = new Map();
+    TOKENS.set(id, cache);
+  }
+  const memo = cache;
+  const re = new RegExp(`([A-Za-z_][A-Za-z0-9_]*)\\$\\d+|\\.(${labels.map((l) => l.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|')})\\b|#(\\d+)`, 'g');
+  return (x: string): Tokens => {
+    let r = memo.get(x);
+    if (r) return r;
+    const out: (Tokens[number])[] = [];
+    let at = 0;
+    for (const m of x.matchAll(re)) {
+      if (m.index! > at) out.push(x.slice(at, m.index));
+      if (m[1] !== undefined) out.push({ k: 'var', v: m[0], base: m[1] });
+      else if (m[2] !== undefined) out.push({ k: 'label', v: m[2] });
+      else out.push({ k: 'inst', n: Number(m[3]) });
+      at = m.index! + m[0].length;
+    }
+    if (at < x.length) out.push(x.slice(at));
+    memo.set(x, out);
+    return out;
+  };
+}
+
+/** Is a state with these levels at least as general as one with `other` (same key)? Every
+ * constraint may use at least the same knowledge, and the partial-order reduction's level is the
+ * same. */
+export function subsumes(levels: readonly string[], other: readonly string[]): boolean {
+  if (levels[0] !== other[0]) return false;
+  for (let k = 1; k < levels.length; k++) {
+    const a = levels[k]!;
+    const b = other[k]!;
+    for (let j = 0; j < a.length; j++) if (b.charCodeAt(j) === 49 && a.charCodeAt(j) !== 49) return false;
+  }
+  return true;
 }

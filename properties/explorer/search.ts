@@ -32,7 +32,7 @@ import { type Solution, type SolveContext, derivable, solve } from './deduction.
 import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
-import { canonicalKey, symmetryGroups, symmetryPerms } from './canon.ts';
+import { canonicalKey, subsumes, symmetryGroups, symmetryPerms } from './canon.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
 export const TCOUNT = new Map<string, number>();
@@ -50,6 +50,8 @@ export interface ExploreOptions {
   readonly leaves?: boolean;
   /** visited set on canonical state keys (default on; off is for tests) */
   readonly cache?: boolean;
+  /** a visited state at least as general (constraint levels) covers a new one (default on) */
+  readonly subsume?: boolean;
   /** symmetry between instances with the same role and agents, inside the cache (default on) */
   readonly symmetry?: boolean;
   /** work units per constraint-solving call */
@@ -146,11 +148,27 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
   };
 
-  // states already explored, up to variable renaming and symmetry (see `canon.ts`)
-  const visited = new Set<string>();
+  // states already explored, up to variable renaming and symmetry (see `canon.ts`): per key,
+  // the constraint levels of each state visited with it. A state is skipped when one visited
+  // state is at least as general: the same up to levels, and each constraint of it could use at
+  // least the same knowledge (the attacker could make the same choices there, and more).
+  const visited = new Map<string, string[][]>();
+  const subsume = opts.subsume ?? true;
   const identity = [root.insts.map((_, k) => k)];
   const perms = opts.symmetry === false ? identity : symmetryPerms(root.insts.length, symmetryGroups(root.insts)) ?? identity;
-  const stateKey = (st: SymState, last: Last | null): string | null => (opts.cache === false ? null : canonicalKey(st, last, perms));
+  const seenBefore = (st: SymState, last: Last | null): boolean => {
+    if (opts.cache === false) return false;
+    const { key, levels } = canonicalKey(st, last, perms);
+    const prev = visited.get(key);
+    if (!prev) {
+      visited.set(key, [levels]);
+      return false;
+    }
+    if (prev.some((l) => (subsume ? subsumes(l, levels) : l.every((x, k) => x === levels[k])))) return true;
+    // keep only the most general ones
+    visited.set(key, [...(subsume ? prev.filter((l) => !subsumes(levels, l)) : prev), levels]);
+    return false;
+  };
 
   // Final silent steps. A transition that sends nothing, claims no Running and no Secret, and
   // ends its instance (no transition leaves its target) changes nothing any other step can see:
@@ -179,11 +197,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   let stopped = false;
   const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
-    const key = stateKey(st, last);
-    if (key !== null) {
-      if (visited.has(key)) return;
-      visited.add(key);
-    }
+    if (seenBefore(st, last)) return;
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';

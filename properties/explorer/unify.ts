@@ -28,23 +28,29 @@ export class FreshVars {
   }
 }
 
-/** Marks a term object known to be in normal form (normalising is the search's hottest path;
- * a non-enumerable symbol-keyed mark is invisible to JSON, `show` and deep equality). */
-const NF = Symbol('normal-form');
-type Marked = { [NF]?: true };
-
-/** Normal form, remembered per term object. */
+/** Normal form (remembered per term object by `normalize`). */
 export function norm(t: Term): Term {
-  if (t.t !== 'app' || (t as Marked)[NF]) return t;
-  const n = normalize(t);
-  if (!(n as Marked)[NF]) Object.defineProperty(n, NF, { value: true, enumerable: false });
-  return n;
+  return normalize(t);
 }
 
 /** Apply a substitution fully and normalise. */
 export function resolve(t: Term, s: Subst): Term {
-  return norm(applySubst(t, s));
+  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? norm(applySubst(t, s)) : norm(t);
+  let memo = RESOLVED.get(s);
+  if (!memo) {
+    memo = new Map();
+    RESOLVED.set(s, memo);
+  }
+  let r = memo.get(t);
+  if (r === undefined) {
+    r = norm(applySubst(t, s));
+    memo.set(t, r);
+  }
+  return r;
 }
+/** Resolved terms per substitution object: substitutions are immutable, and one is read by many
+ * calls (the solver, the judge, the state key). */
+const RESOLVED = new WeakMap<Subst, Map<Term, Term>>();
 function applySubst(t: Term, s: Subst): Term {
   if (t.t === 'var') {
     const b = s.get(t.name);
