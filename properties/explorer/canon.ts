@@ -28,8 +28,8 @@
  * with the same claims up to the swap, which the judge cannot tell apart (it reads roles, agents,
  * tags and data; names compare only for equality, and a swap is injective). So a state and its
  * image are equivalent; the key is the smallest over the permutations of each group of identical
- * instances (all of them up to 24 combined, else a canonical-ish order — any fixed choice is
- * sound, a worse one only finds fewer duplicates).
+ * instances that order the group by a signature no permutation changes (`candidatePerms`; any
+ * fixed choice is sound, a worse one only finds fewer duplicates).
  * @module
  */
 import { type Term, show } from '../../models/terms.ts';
@@ -58,19 +58,38 @@ function permutations(xs: readonly number[]): number[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 }
 
-/** Every combined permutation (as a position → instance map), or null when there are too many. */
-export function symmetryPerms(n: number, groups: readonly number[][], max = 24): number[][] | null {
+/**
+ * The permutations (position → instance maps) worth trying for one state: within each group the
+ * instances are put in the order of a signature that no permutation changes (the instance's
+ * printed state with every label and variable blanked), so only instances with equal signatures
+ * are still interchangeable; among those, all orders are tried (at most `max` combined, else the
+ * first ones — any fixed choice is sound), except between instances that have not started (they
+ * are identical: nothing names them yet).
+ */
+function candidatePerms(n: number, groups: readonly number[][], sig: (k: number) => string, started: (k: number) => boolean, max = 24): number[][] {
   let perms: number[][] = [Array.from({ length: n }, (_, k) => k)];
   for (const g of groups) {
-    const gp = permutations(g);
-    if (perms.length * gp.length > max) return null;
-    perms = perms.flatMap((p) =>
-      gp.map((q) => {
+    const sigs = new Map(g.map((k) => [k, sig(k)]));
+    const sorted = g.slice().sort((a, b) => (sigs.get(a)! < sigs.get(b)! ? -1 : sigs.get(a)! > sigs.get(b)! ? 1 : a - b));
+    // arrangements of the group: the sorted order, with each class of equal started signatures permuted
+    let arrangements: number[][] = [[]];
+    for (let k = 0; k < sorted.length; ) {
+      let e = k + 1;
+      while (e < sorted.length && sigs.get(sorted[e]!) === sigs.get(sorted[k]!)) e++;
+      const cls = sorted.slice(k, e);
+      const orders = cls.some(started) ? permutations(cls) : [cls];
+      arrangements = arrangements.flatMap((a) => orders.map((o) => [...a, ...o]));
+      k = e;
+    }
+    const next: number[][] = [];
+    for (const p of perms)
+      for (const a of arrangements) {
+        if (next.length >= max) break;
         const r = p.slice();
-        g.forEach((pos, k) => (r[pos] = q[k]!));
-        return r;
-      }),
-    );
+        g.forEach((pos, k) => (r[pos] = a[k]!));
+        next.push(r);
+      }
+    perms = next;
   }
   return perms;
 }
@@ -91,9 +110,9 @@ function isGround(t: Term): boolean {
  * below that level, as a bit string over the key's sorted knowledge. Two states with the same
  * `key` and the same `levels` are equivalent; with the same `key` and levels that are supersets
  * everywhere, the second is more general (see `subsumes`). `perms` are position → instance maps
- * within symmetry groups (the identity alone disables the symmetry reduction).
+ * `groups` are the symmetry groups (none disables the symmetry reduction).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, perms: readonly number[][]): { key: string; levels: string[] } {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): { key: string; levels: string[] } {
   const memo = new Map<Term, string>();
   const sh = (t: Term): string => {
     let r = GROUND_SHOWN.get(t) ?? memo.get(t);
@@ -126,6 +145,9 @@ export function canonicalKey(st: SymState, last: LastStep | null, perms: readonl
   const claimT = claims.map(tok);
   const knowT = know.map(tok);
   const consT = cons.map(tok);
+
+  const blank = (t: Tokens) => t.map((x) => (typeof x === 'string' ? x : x.k === 'var' ? '$' : x.k === 'label' ? '.L' : '#')).join('');
+  const perms = groups.length ? candidatePerms(n, groups, (k) => blank(instT[k]!), (k) => st.insts[k]!.started) : [st.insts.map((_, k) => k)];
 
   let best: { key: string; levels: string[] } | null = null;
   for (const perm of perms) {

@@ -32,7 +32,7 @@ import { type Solution, type SolveContext, derivable, solve } from './deduction.
 import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
-import { canonicalKey, subsumes, symmetryGroups, symmetryPerms } from './canon.ts';
+import { canonicalKey, subsumes, symmetryGroups } from './canon.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
 export const TCOUNT = new Map<string, number>();
@@ -154,11 +154,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // least the same knowledge (the attacker could make the same choices there, and more).
   const visited = new Map<string, string[][]>();
   const subsume = opts.subsume ?? true;
-  const identity = [root.insts.map((_, k) => k)];
-  const perms = opts.symmetry === false ? identity : symmetryPerms(root.insts.length, symmetryGroups(root.insts)) ?? identity;
+  const groups = opts.symmetry === false ? [] : symmetryGroups(root.insts);
   const seenBefore = (st: SymState, last: Last | null): boolean => {
     if (opts.cache === false) return false;
-    const { key, levels } = canonicalKey(st, last, perms);
+    const { key, levels } = canonicalKey(st, last, groups);
     const prev = visited.get(key);
     if (!prev) {
       visited.set(key, [levels]);
