@@ -65,8 +65,8 @@ interface Source {
 const SOURCE_CACHE = new WeakMap<Subst, { know: readonly Term[]; all: Source[] }>();
 
 /** The knowledge of the current `solve` call resolved under its input substitution: its
- * variables, and its sources once computed. */
-let BASE_SOURCES: { know: readonly Term[]; base: Subst; vars: string[]; all: Source[] } | null = null;
+ * variables, each entry's variables and pieces, and its sources. */
+let BASE_SOURCES: { know: readonly Term[]; base: Subst; vars: string[]; entryVars: string[][]; entryPieces: Piece[][]; all: Source[] } | null = null;
 
 function collectVars(t: Term, out: Set<string>): void {
   if (t.t === 'var') out.add(t.name);
@@ -77,16 +77,13 @@ function collectVars(t: Term, out: Set<string>): void {
 function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
   let hit = SOURCE_CACHE.get(s);
   if (!hit || hit.know !== know) {
-    // the sources of the same knowledge under a substitution that binds none of the variables
-    // left in it are the same terms (resolving them again changes nothing)
-    // (within one `solve` call every substitution extends its input substitution `base`)
+    // within one `solve` call every substitution extends its input substitution `base`: an
+    // entry whose variables (under `base`) the substitution leaves unbound has the same pieces,
+    // so only the entries it binds are analysed again
     const prev = BASE_SOURCES;
     if (prev && prev.know === know && prev.vars.every((v) => !s.has(v))) hit = { know, all: prev.all };
-    else {
-      const all = allSources(know, s);
-      if (prev && prev.know === know && prev.base === s) prev.all = all;
-      hit = { know, all };
-    }
+    else if (prev && prev.know === know) hit = { know, all: mergeSources(prev.entryPieces.map((ps, i) => (prev.entryVars[i]!.some((v) => s.has(v)) ? entryPieces(know[i]!, s) : ps))) };
+    else hit = { know, all: allSources(know, s) };
     SOURCE_CACHE.set(s, hit);
   }
   return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
@@ -132,11 +129,15 @@ function entryPieces(t: Term, s: Subst): Piece[] {
 }
 
 function allSources(know: readonly Term[], s: Subst): Source[] {
+  return mergeSources(know.map((k) => entryPieces(k, s)));
+}
+
+function mergeSources(pieces: readonly (readonly Piece[])[]): Source[] {
   // the same subterm behind the same keys in several messages is one way to get it (the first)
   const seen = new Set<string>();
   const out: Source[] = [];
-  for (let i = 0; i < know.length; i++) {
-    for (const x of entryPieces(know[i]!, s)) {
+  for (let i = 0; i < pieces.length; i++) {
+    for (const x of pieces[i]!) {
       if (seen.has(x.sig)) continue;
       seen.add(x.sig);
       out.push({ id: `${i}${x.path}`, from: i, term: x.term, keys: x.keys });
@@ -185,10 +186,17 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
   STATS.calls++;
   {
     const vars = new Set<string>();
-    for (const k of ctx.know) collectVars(resolve(k, s0), vars);
-    const all = SOURCE_CACHE.get(s0)?.know === ctx.know ? SOURCE_CACHE.get(s0)!.all : allSources(ctx.know, s0);
+    const entryVars = ctx.know.map((k) => {
+      const vs = new Set<string>();
+      collectVars(resolve(k, s0), vs);
+      for (const v of vs) vars.add(v);
+      return [...vs];
+    });
+    const entryPieces_ = ctx.know.map((k) => entryPieces(k, s0));
+    const cached = SOURCE_CACHE.get(s0);
+    const all = cached?.know === ctx.know ? cached.all : mergeSources(entryPieces_);
     SOURCE_CACHE.set(s0, { know: ctx.know, all });
-    BASE_SOURCES = { know: ctx.know, base: s0, vars: [...vars], all };
+    BASE_SOURCES = { know: ctx.know, base: s0, vars: [...vars], entryVars, entryPieces: entryPieces_, all };
   }
   const go = (pending: readonly Constraint[], s: Subst, notes: readonly Deduction[]): void => {
     if (ctx.budget.cut) return;
