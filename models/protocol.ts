@@ -94,6 +94,9 @@ export interface Protocol {
   readonly deployment: Readonly<Record<string, string>>;
   readonly properties: readonly PropertyDecl[];
   readonly variants: readonly VariantDecl[];
+  /** a default bound below the explorer's (two sessions per role), for a protocol whose space at
+   * that bound is beyond the explorer's time budget; verifiers state it in every verdict */
+  readonly bound?: { readonly sessions: number; readonly why: string };
 }
 
 /** Separator of long-term references: `skAK@self`. Not a legal character of a machine variable. */

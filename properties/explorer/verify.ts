@@ -5,7 +5,7 @@
  * @module
  */
 import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
-import { type ExploreOptions, type Verdict, explore } from './search.ts';
+import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 
 export interface PropertyReport {
@@ -28,36 +28,67 @@ export interface VerifyReport {
   readonly stats: { readonly states: number; readonly ms: number; readonly cut?: string };
 }
 
-/** Default bound: see `scenario.ts` and the README section. */
-export const DEFAULT_SESSIONS = 1;
+/** Default bound: two honest sessions per role (plus the attacker's own agent), unless the
+ * protocol declares a smaller one (`Protocol.bound`). See `scenario.ts` and the README section. */
+export const DEFAULT_SESSIONS = 2;
 
+/** The bound a protocol is verified at unless the user says otherwise. */
+export function defaultSessions(p: Protocol): number {
+  return p.bound?.sessions ?? DEFAULT_SESSIONS;
+}
+
+/**
+ * Verify a protocol or variant at its bound. The search runs as a ladder: first at one session
+ * per role, where attacks are found fastest and their traces are the shortest; the properties
+ * not refuted there are then decided at the full bound (an attack within a smaller bound is an
+ * attack within the larger). A replay variant whose attack needs more sessions than the
+ * protocol's default (`VariantDecl.sessions`) gets a last rung at that bound for the properties
+ * it breaks. Each property reports the bound it was decided at. An explicit `sessions` sets the
+ * top of the ladder.
+ */
 export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): VerifyReport {
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
-  const r = explore(p, variantId, { sessions: DEFAULT_SESSIONS, ...opts });
-  // A replay or splice variant declares the bound its attack needs: the properties it breaks are
-  // decided again at that bound (stopping once they are refuted); the others keep the default
-  // bound. Each property reports the bound it was decided at. An explicit --sessions wins.
-  const own = opts.sessions === undefined && variant?.sessions && variant.sessions > DEFAULT_SESSIONS ? variant.sessions : undefined;
-  const r2 = own ? explore(p, variantId, { ...opts, sessions: own, properties: variant!.breaks }) : undefined;
+  const top = opts.sessions ?? defaultSessions(p);
+  const replay = opts.sessions === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
+  const rungs: { sessions: number; only?: readonly string[] }[] = [
+    ...(top > 1 ? [{ sessions: 1 }] : []),
+    { sessions: top },
+    ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
+  ];
+  const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
+  const runs: ExploreResult[] = [];
+  for (const [k, rung] of rungs.entries()) {
+    // the first rung decides everything; later rungs only what is not refuted yet
+    const open = p.properties.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
+    if (!open.length) continue;
+    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only ? { properties: open } : {}) });
+    runs.push(r);
+    for (const [id, v] of r.verdicts) {
+      // below the top, only attacks are final
+      if (rung.sessions < top && v.verdict !== 'attack') continue;
+      decided.set(id, { verdict: v.verdict, r, finding: v.finding });
+    }
+  }
   const properties = p.properties.map((prop) => {
-    const from = r2?.verdicts.has(prop.id) ? r2 : r;
-    const v = from.verdicts.get(prop.id)!;
+    const d = decided.get(prop.id)!;
     return {
       id: prop.id,
       kind: prop.kind,
       expected: expectedVerdict(p, prop.id, variant),
-      verdict: v.verdict,
-      bound: from.bound,
-      trace: v.finding ? traceData(from.scenario, v.finding) : null,
+      verdict: d.verdict,
+      bound: d.r.bound,
+      trace: d.finding ? traceData(d.r.scenario, d.finding) : null,
     };
   });
-  const cut = [r.stats.cut, r2?.stats.cut].filter(Boolean).join('; ');
+  const atTop = runs.find((r) => r.bound.startsWith(`${top} `));
+  const mainBound = atTop ? atTop.bound : `${top} session(s) per role (every property refuted at ${runs[0]!.bound})`;
+  const cut = runs.map((r) => r.stats.cut).filter(Boolean).join('; ');
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: r2 ? `${r.bound}; ${variant!.breaks.join(', ')} at ${r2.bound}` : r.bound,
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
-    stats: { states: r.stats.states + (r2?.stats.states ?? 0), ms: r.stats.ms + (r2?.stats.ms ?? 0), ...(cut ? { cut } : {}) },
+    stats: { states: runs.reduce((n, r) => n + r.stats.states, 0), ms: runs.reduce((n, r) => n + r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
 }
 

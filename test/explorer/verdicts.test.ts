@@ -79,3 +79,21 @@ test('the partial-order reduction keeps the verdicts (on the classic corpus)', (
     // (state counts are not compared: the state cache keys on the last step, so they can differ either way)
   }
 });
+
+test('default bound: two sessions per role through a one-session rung; attacks keep the rung they were found at', () => {
+  const r = verifyProtocol(byName('nspk'), undefined);
+  const by = Object.fromEntries(r.properties.map((x) => [x.id, x]));
+  assert.match(by['NS2']!.bound, /^1 session\(s\)/, "Lowe's attack is found at one session, with its short trace");
+  assert.match(by['NS3']!.bound, /^2 session\(s\)/, 'what holds is decided at two sessions');
+  assert.match(r.bound, /^2 session\(s\)/);
+  const att = verifyProtocol(byName('attestation'), undefined);
+  assert.match(att.bound, /^1 session\(s\).*declared bound/, 'attestation states its declared bound');
+});
+
+test('key-exchange M2.2 at the default bound: the replayed authorisation also breaks P2.1 (found at two sessions)', () => {
+  const r = verifyProtocol(byName('key-exchange'), 'M2.2');
+  const p21 = r.properties.find((x) => x.id === 'P2.1')!;
+  assert.equal(p21.verdict, 'attack');
+  assert.match(p21.bound, /^2 session\(s\)/);
+  assert.ok(p21.trace!.steps.some((s) => s.received?.term.includes("<'StartAuthSession', 'g', ")), "the attacker's session is salted with 'g'");
+});

@@ -24,10 +24,10 @@ property: holds (no attack within the bound), attack (with a trace), or inconclu
 search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID   a variant (M id or mode) instead of the base protocol
-  --sessions N   honest sessions per role (default: 1, or the variant's own bound — a replay
-                 variant declares the 2 sessions its attack needs; the attacker's agent E is
-                 always there)
-  --timeout S    time budget per protocol/variant in seconds (default 60)
+  --sessions N   honest sessions per role (default: 2, or the protocol's declared bound —
+                 attestation: 1 — with a replay variant's broken properties at the 2 sessions
+                 its attack needs; the attacker's agent E is always there)
+  --timeout S    time budget per protocol/variant in seconds (default 120)
   --all          every protocol and variant of the design and of the classic corpus
   --json         JSON instead of text (an array with --all)
 
@@ -68,7 +68,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const reports: VerifyReport[] = [];
   targets.forEach(({ protocol, variant }, k) => {
     if (io.isTTY && !opts.json) process.stdout.write(`\r\x1b[K[${k + 1}/${targets.length}] ${protocol.name}${variant ? ' ' + variant : ''} …`);
-    reports.push(verifyProtocol(protocol, variant, { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 60) * 1000 }));
+    reports.push(verifyProtocol(protocol, variant, { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 }));
   });
   if (io.isTTY && !opts.json) process.stdout.write('\r\x1b[K');
   const bad = mismatches(reports);
@@ -96,7 +96,7 @@ export const verifyCommand: Command = {
     });
     const sessions = intFlag('sessions', values.sessions, 0);
     if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
-    const timeout = intFlag('timeout', values.timeout, 60);
+    const timeout = intFlag('timeout', values.timeout, 120);
     if (timeout < 1) throw new UsageError('--timeout wants at least 1 second');
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
