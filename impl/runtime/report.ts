@@ -24,6 +24,18 @@ export interface RunReport {
   readonly ok: boolean;
 }
 
+/** One party's end state in a run report. */
+export function partyReport(protocol: Protocol, s: ReturnType<ProtocolRun['partyStates']>[number]): RunReport['parties'][number] {
+  return {
+    role: s.role,
+    party: roleOf(protocol.roles.find((r) => r.role === s.role)!.machine).party,
+    agent: s.agent,
+    state: s.state,
+    failure: s.failure,
+    stored: Object.fromEntries(Object.entries(s.stored).map(([k, v]) => [k, showValue(v, true)])),
+  };
+}
+
 export function honestRun(protocol: Protocol, variant: string | null, opts: RunOptions = {}): RunReport {
   const t0 = performance.now();
   const run = new ProtocolRun(protocol, opts);
@@ -42,14 +54,7 @@ export function honestRun(protocol: Protocol, variant: string | null, opts: RunO
     hex: hex(e.bytes),
     status: sinks.has(e.id) ? 'stored outside the protocol' : delivered.has(e.id) ? 'delivered' : 'pending',
   }));
-  const parties = run.partyStates().map((s) => ({
-    role: s.role,
-    party: roleOf(protocol.roles.find((r) => r.role === s.role)!.machine).party,
-    agent: s.agent,
-    state: s.state,
-    failure: s.failure,
-    stored: Object.fromEntries(Object.entries(s.stored).map(([k, v]) => [k, showValue(v, true)])),
-  }));
+  const parties = run.partyStates().map((s) => partyReport(protocol, s));
   const claims = run.claims.map((c) => ({ seq: c.seq, role: c.role, agent: c.agent, event: c.event, tag: c.tag, data: valueToJson(c.data), show: showValue(c.data) }));
   const tags = [...new Set(run.claims.filter((c) => c.event === 'Secret').map((c) => c.tag))];
   const secrets = tags.map((tag) => {

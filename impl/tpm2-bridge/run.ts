@@ -10,10 +10,9 @@
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
-import { roleOf } from '../../models/role.ts';
 import { checkClaims } from '../runtime/claims-check.ts';
 import { EvalFailure } from '../runtime/evaluate.ts';
-import type { RunReport } from '../runtime/report.ts';
+import { type RunReport, partyReport } from '../runtime/report.ts';
 import { type ClaimEvent, ProtocolRun } from '../runtime/session.ts';
 import { openSwtpmBackend, type SwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { TpmError } from '../tpm2/response-codes.ts';
@@ -173,14 +172,7 @@ function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: 
   const tpmAgent = protocol.deployment['TPM']!;
   const tpmState = fail ? 'failed' : (bridge?.machineState ?? 'not started');
   const parties = [
-    ...states.map((s) => ({
-      role: s.role,
-      party: roleOf(protocol.roles.find((r) => r.role === s.role)!.machine).party,
-      agent: s.agent,
-      state: s.state,
-      failure: s.failure,
-      stored: Object.fromEntries(Object.entries(s.stored).map(([k, v]) => [k, showValue(v, true)])),
-    })),
+    ...states.map((s) => partyReport(protocol, s)),
     { role: 'TPM', party: "swtpm (real TPM 2.0, via the TEE's TSS bridge)", agent: tpmAgent, state: tpmState, failure: fail ? { label: fail.command, code: fail.rc ?? fail.kind, message: fail.message } : null, stored: {} },
   ];
   const all = mergedClaims(run, bridge, tpmAgent);

@@ -71,7 +71,7 @@ export type AttestCheck =
   | { readonly ok: true; readonly attest: TpmAttest }
   | { readonly ok: false; readonly reason: string };
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 

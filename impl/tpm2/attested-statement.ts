@@ -24,11 +24,11 @@
  * @module
  */
 import { tpm2P256 } from '../crypto/index.ts';
-import { parseAttest, type TpmAttest } from './attest.ts';
+import { equalBytes, type TpmAttest, verifyAttestation } from './attest.ts';
 import { marshal } from './marshal-writer.ts';
 import { type PcrSelection, writePcrSelection } from './pcr-selection.ts';
 import { objectName, storageKeyTemplate } from './public-area.ts';
-import { TPM_GENERATED_VALUE } from './spec-constants.ts';
+import { TPM_ALG } from './spec-constants.ts';
 
 /** The model statement a TPM attestation is checked against. */
 export type AttestedStatement =
@@ -36,10 +36,6 @@ export type AttestedStatement =
   | { readonly type: 'quote'; /** the reference quote-state digest (see {@link quoteStateDigest}) */ readonly subject: Uint8Array; readonly nonce: Uint8Array };
 
 export type StatementCheck = { readonly ok: true; readonly attest: TpmAttest } | { readonly ok: false; readonly reason: string };
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
 
 /** The Name of an ECC P-256 storage key (the key-exchange key Q) with public point `point`. */
 export function certifiedKeyName(point: Uint8Array): Uint8Array {
@@ -60,16 +56,10 @@ export function quoteStateDigest(selection: PcrSelection, pcrDigest: Uint8Array)
 /** Does the TPM's signature `rs` over `attestBytes` under `signer` state `s`? */
 export function checkAttestedStatement(rs: Uint8Array, attestBytes: Uint8Array, signer: Uint8Array, s: AttestedStatement): StatementCheck {
   if (rs.length !== 64) return { ok: false, reason: 'not a 64-byte ECDSA r || s' };
-  if (!tpm2P256.verify(rs, attestBytes, signer)) return { ok: false, reason: 'ECDSA over SHA-256(TPMS_ATTEST) does not verify under the key' };
-  let attest: TpmAttest;
-  try {
-    attest = parseAttest(attestBytes);
-  } catch (e) {
-    return { ok: false, reason: (e as Error).message };
-  }
-  if (attest.magic !== TPM_GENERATED_VALUE) return { ok: false, reason: 'magic is not TPM_GENERATED_VALUE' };
-  if (attest.type !== s.type) return { ok: false, reason: `a ${attest.type} attestation, not a ${s.type}` };
-  if (!equalBytes(attest.extraData, s.nonce)) return { ok: false, reason: 'extraData is not the nonce' };
+  // signature, magic, type and nonce: as any remote verifier of a TPM attestation
+  const checked = verifyAttestation(attestBytes, { hashAlg: TPM_ALG.SHA256, rs }, signer, { type: s.type, nonce: s.nonce });
+  if (!checked.ok) return checked;
+  const attest = checked.attest;
   if (attest.type === 'certify') {
     let name: Uint8Array;
     try {
