@@ -26,7 +26,9 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --variant ID   a variant (M id or mode) instead of the base protocol
   --sessions N   honest sessions per role (default: 2, or the protocol's declared bound —
                  attestation: 1 — with a replay variant's broken properties at the 2 sessions
-                 its attack needs; the attacker's agent E is always there)
+                 its attack needs; the attacker's agent E is always there). The search
+                 runs at one session first: attacks found there keep their short traces and
+                 that bound, the rest is decided at N
   --timeout S    time budget per protocol/variant in seconds (default 120)
   --all          every protocol and variant of the design and of the classic corpus
   --json         JSON instead of text (an array with --all)
