@@ -47,11 +47,6 @@ function mkExp(base: Term, exps: Term[]): Term {
 const NF = Symbol('normal-form');
 type Marked = { [NF]?: true };
 
-/** Is this term object known to be in normal form? */
-export function isMarkedNormal(t: Term): boolean {
-  return t.t !== 'app' || (t as Marked)[NF] === true;
-}
-
 function mark(t: Term): Term {
   if (t.t === 'app' && !(t as Marked)[NF] && Object.isExtensible(t)) Object.defineProperty(t, NF, { value: true, enumerable: false });
   return t;

@@ -66,7 +66,7 @@ const SOURCE_CACHE = new WeakMap<Subst, { know: readonly Term[]; all: Source[] }
 
 /** The knowledge of the current `solve` call resolved under its input substitution: its
  * variables, each entry's variables and pieces, and its sources. */
-let BASE_SOURCES: { know: readonly Term[]; base: Subst; vars: string[]; entryVars: string[][]; entryPieces: Piece[][]; all: Source[] } | null = null;
+let BASE_SOURCES: { know: readonly Term[]; base: Subst; vars: string[]; entryVars: string[][]; entryPieces: Piece[][] | null; all: Source[] } | null = null;
 
 function collectVars(t: Term, out: Set<string>): void {
   if (t.t === 'var') out.add(t.name);
@@ -82,7 +82,10 @@ function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
     // so only the entries it binds are analysed again
     const prev = BASE_SOURCES;
     if (prev && prev.know === know && prev.vars.every((v) => !s.has(v))) hit = { know, all: prev.all };
-    else if (prev && prev.know === know) hit = { know, all: mergeSources(prev.entryPieces.map((ps, i) => (prev.entryVars[i]!.some((v) => s.has(v)) ? entryPieces(know[i]!, s) : ps))) };
+    else if (prev && prev.know === know) {
+      const base = (prev.entryPieces ??= know.map((k) => entryPieces(k, prev.base)));
+      hit = { know, all: mergeSources(base.map((ps, i) => (prev.entryVars[i]!.some((v) => s.has(v)) ? entryPieces(know[i]!, s) : ps))) };
+    }
     else hit = { know, all: allSources(know, s) };
     SOURCE_CACHE.set(s, hit);
   }
@@ -192,11 +195,12 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       for (const v of vs) vars.add(v);
       return [...vs];
     });
-    const entryPieces_ = ctx.know.map((k) => entryPieces(k, s0));
     const cached = SOURCE_CACHE.get(s0);
-    const all = cached?.know === ctx.know ? cached.all : mergeSources(entryPieces_);
+    // each entry's pieces are kept when they are computed here; otherwise on first need
+    const pieces = cached?.know === ctx.know ? null : ctx.know.map((k) => entryPieces(k, s0));
+    const all = pieces ? mergeSources(pieces) : cached!.all;
     SOURCE_CACHE.set(s0, { know: ctx.know, all });
-    BASE_SOURCES = { know: ctx.know, base: s0, vars: [...vars], entryVars, entryPieces: entryPieces_, all };
+    BASE_SOURCES = { know: ctx.know, base: s0, vars: [...vars], entryVars, entryPieces: pieces, all };
   }
   const go = (pending: readonly Constraint[], s: Subst, notes: readonly Deduction[]): void => {
     if (ctx.budget.cut) return;

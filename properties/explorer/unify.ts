@@ -28,14 +28,9 @@ export class FreshVars {
   }
 }
 
-/** Normal form (remembered per term object by `normalize`). */
-export function norm(t: Term): Term {
-  return normalize(t);
-}
-
 /** Apply a substitution fully and normalise. */
 export function resolve(t: Term, s: Subst): Term {
-  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? norm(applySubst(t, s)) : norm(t);
+  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? normalize(applySubst(t, s)) : normalize(t);
   let memo = RESOLVED.get(s);
   if (!memo) {
     memo = new Map();
@@ -43,7 +38,7 @@ export function resolve(t: Term, s: Subst): Term {
   }
   let r = memo.get(t);
   if (r === undefined) {
-    r = norm(applySubst(t, s));
+    r = normalize(applySubst(t, s));
     memo.set(t, r);
   }
   return r;
@@ -238,7 +233,7 @@ function unifyExp(x: App, y: App, s: Subst, fresh: FreshVars): Subst[] {
     if (bv.t !== 'var' || bo.t === 'var' || fv.length >= fo.length) return;
     for (const m of matchFactors(fv, fo, s, fresh)) {
       const base = m.rest.length === 1 ? m.rest[0]! : app('mult', ...m.rest);
-      const b2 = bind(bv, norm(app('exp', bo, base)), m.s);
+      const b2 = bind(bv, normalize(app('exp', bo, base)), m.s);
       if (b2) out.push(b2);
     }
   };

@@ -56,13 +56,13 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
   ];
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
-  const runs: ExploreResult[] = [];
+  const runs: { sessions: number; r: ExploreResult }[] = [];
   for (const [k, rung] of rungs.entries()) {
     // the first rung decides everything; later rungs only what is not refuted yet
     const open = p.properties.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only ? { properties: open } : {}) });
-    runs.push(r);
+    runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
       if (rung.sessions < top && v.verdict !== 'attack') continue;
@@ -80,15 +80,15 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
       trace: d.finding ? traceData(d.r.scenario, d.finding) : null,
     };
   });
-  const atTop = runs.find((r) => r.bound.startsWith(`${top} `));
-  const mainBound = atTop ? atTop.bound : `${top} session(s) per role (every property refuted at ${runs[0]!.bound})`;
-  const cut = runs.map((r) => r.stats.cut).filter(Boolean).join('; ');
+  const atTop = runs.find((x) => x.sessions === top)?.r;
+  const mainBound = atTop ? atTop.bound : `${top} session(s) per role (every property refuted at ${runs[0]!.r.bound})`;
+  const cut = runs.map((x) => x.r.stats.cut).filter(Boolean).join('; ');
   return {
     protocol: p.name,
     variant: variantId ?? null,
     bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
-    stats: { states: runs.reduce((n, r) => n + r.stats.states, 0), ms: runs.reduce((n, r) => n + r.stats.ms, 0), ...(cut ? { cut } : {}) },
+    stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
 }
 
