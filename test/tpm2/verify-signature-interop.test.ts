@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { c, sign, tup, v } from '../../models/terms.ts';
+import { type Term, sign, v } from '../../models/terms.ts';
+import { roleOf } from '../../models/role.ts';
+import { tpmAttestation } from '../../models/parties/tpm.ts';
 import { seededRandom, tpm2P256 } from '../../impl/crypto/index.ts';
 import { evaluate } from '../../impl/runtime/evaluate.ts';
 import { TPM_RH, TPM_ST, TpmError, type SwtpmBackend, type TpmSessionClient } from '../../impl/tpm2/index.ts';
@@ -19,8 +21,11 @@ const deps = { suite: tpm2P256, rng };
 const skTTP: Value = { k: 'scalar', b: tpm2P256.scalarFromSeed(rng.bytes(48)) };
 const pkTTP = tpm2P256.publicKey(skTTP.b);
 const pkT: Value = { k: 'point', b: tpm2P256.publicKey(tpm2P256.scalarFromSeed(rng.bytes(48))) };
-const tokTerm = tup(c('tok_tee'), v('idTEE', 'const'), v('node', 'agent'), v('pkT', 'point'));
-const env = { idTEE: constV('idTEE:n1'), node: constV('n1'), pkT, skTTP };
+// the TEE token's message as the TPM machine checks it (its 'tokTEE' check: verify(tokTEE, m, pkTTP))
+const tokCheck = roleOf(tpmAttestation()).transitions.flatMap((t) => t.steps).find((x) => x.op === 'check' && x.label === 'tokTEE');
+if (tokCheck?.op !== 'check' || tokCheck.left.t !== 'app' || tokCheck.left.f !== 'verify') throw new Error("the TPM machine has no 'tokTEE' signature check");
+const tokTerm: Term = tokCheck.left.args[1]!;
+const env = { idTEE: constV('idTEE:n1'), self: constV('n1'), pkT, skTTP };
 /** the token as the TTP machine makes it, and the bytes it signs */
 const token = evaluate(sign(tokTerm, v('skTTP', 'skey')), env, deps) as { k: 'sig'; b: Uint8Array };
 const message = encode(evaluate(tokTerm, env, deps));
