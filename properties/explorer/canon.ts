@@ -94,14 +94,9 @@ function candidatePerms(n: number, groups: readonly number[][], sig: (k: number)
   return perms;
 }
 
-/** Printed normal forms of ground term objects (independent of the substitution; term objects
- * are shared between states). */
-const GROUND_SHOWN = new WeakMap<Term, string>();
-
-function isGround(t: Term): boolean {
-  return t.t === 'var' ? false : t.t === 'app' ? t.args.every(isGround) : true;
-}
-
+/** Printed forms of resolved term objects: `resolve` keeps returning the same object for a term
+ * while no step binds its variables (see `unify.ts`), so states print what they share once. */
+const SHOWN = new WeakMap<Term, string>();
 
 /**
  * The canonical key of a state, split in two (see the module comment): `key`, everything but the
@@ -113,13 +108,12 @@ function isGround(t: Term): boolean {
  * `groups` are the symmetry groups (none disables the symmetry reduction).
  */
 export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): { key: string; levels: string[] } {
-  const memo = new Map<Term, string>();
   const sh = (t: Term): string => {
-    let r = GROUND_SHOWN.get(t) ?? memo.get(t);
+    const u = resolve(t, st.s);
+    let r = SHOWN.get(u);
     if (r === undefined) {
-      r = show(resolve(t, st.s));
-      if (isGround(t)) GROUND_SHOWN.set(t, r);
-      else memo.set(t, r);
+      r = show(u);
+      SHOWN.set(u, r);
     }
     return r;
   };
@@ -149,33 +143,20 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   const blank = (t: Tokens) => t.map((x) => (typeof x === 'string' ? x : x.k === 'var' ? '$' : x.k === 'label' ? '.L' : '#')).join('');
   const perms = groups.length ? candidatePerms(n, groups, (k) => blank(instT[k]!), (k) => st.insts[k]!.started) : [st.insts.map((_, k) => k)];
 
+  // each permutation's rendering, begun with the instances and the last step: only those with
+  // the smallest head are rendered in full (the key begins with the head, so choosing by the
+  // head first, then by the whole key, is still a choice among the images of the state that
+  // does not depend on which image we started from)
+  const renderers = perms.map((perm) => renderer(perm, labels));
+  const heads = renderers.map((r, k) => perms[k]!.map((i) => r(instT[i]!)).join('|') + '#' + r(tailT));
+  let minHead = heads[0]!;
+  for (const h of heads) if (h < minHead) minHead = h;
+
   let best: { key: string; levels: string[] } | null = null;
-  for (const perm of perms) {
-    // perm[pos] = the instance put at position pos; its label becomes the label of pos
-    const relabel = new Map<string, string>();
-    const reinst = new Map<number, number>();
-    perm.forEach((inst, pos) => {
-      relabel.set(labels[inst]!, labels[pos]!);
-      reinst.set(inst, pos);
-    });
-    const vars = new Map<string, string>();
-    const render = (t: Tokens): string => {
-      let out = '';
-      for (const x of t) {
-        if (typeof x === 'string') out += x;
-        else if (x.k === 'var') {
-          let r = vars.get(x.v);
-          if (r === undefined) {
-            r = `${x.base}$${vars.size}`;
-            vars.set(x.v, r);
-          }
-          out += r;
-        } else if (x.k === 'label') out += `.${relabel.get(x.v) ?? x.v}`;
-        else out += `#${reinst.get(x.n) ?? x.n}`;
-      }
-      return out;
-    };
-    const head = perm.map((k) => render(instT[k]!)).join('|') + '#' + render(tailT);
+  for (let p = 0; p < perms.length; p++) {
+    if (heads[p] !== minHead) continue;
+    const render = renderers[p]!;
+    const head = heads[p]!;
     const cl = claimT.map(render).sort().join(';');
     const kn = knowT.map(render);
     const set = [...new Set(kn)].sort();
@@ -193,6 +174,35 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
     best = { key, levels: [last ? below(last.knowFrom) : '', ...order.map((k) => below(st.cons[k]!.lvl))] };
   }
   return best!;
+}
+
+/** Renders tokenised strings under one permutation (`perm[pos]` = the instance put at position
+ * `pos`, whose label becomes the label of `pos`), numbering variables by first occurrence
+ * across the calls. */
+function renderer(perm: readonly number[], labels: readonly string[]): (t: Tokens) => string {
+  const relabel = new Map<string, string>();
+  const reinst = new Map<number, number>();
+  perm.forEach((inst, pos) => {
+    relabel.set(labels[inst]!, labels[pos]!);
+    reinst.set(inst, pos);
+  });
+  const vars = new Map<string, string>();
+  return (t: Tokens): string => {
+    let out = '';
+    for (const x of t) {
+      if (typeof x === 'string') out += x;
+      else if (x.k === 'var') {
+        let r = vars.get(x.v);
+        if (r === undefined) {
+          r = `${x.base}$${vars.size}`;
+          vars.set(x.v, r);
+        }
+        out += r;
+      } else if (x.k === 'label') out += `.${relabel.get(x.v) ?? x.v}`;
+      else out += `#${reinst.get(x.n) ?? x.n}`;
+    }
+    return out;
+  };
 }
 
 type Tokens = readonly (string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number })[];

@@ -117,18 +117,31 @@ function piecesOf(t0: Term): Piece[] {
   return out;
 }
 
-/** Pieces of a knowledge entry (the term object as stored in a state) that has no variables:
- * they do not depend on the substitution, and entries are shared between states. */
-const GROUND_PIECES = new WeakMap<Term, Piece[]>();
+/** Pieces and variables of resolved knowledge entries, per resolved term object: `resolve` keeps
+ * returning the same object for an entry while no step binds its variables (see `unify.ts`). */
+const PIECES = new WeakMap<Term, Piece[]>();
+const VARS = new WeakMap<Term, string[]>();
 
 function entryPieces(t: Term, s: Subst): Piece[] {
-  const hit = GROUND_PIECES.get(t);
-  if (hit) return hit;
-  const vars = new Set<string>();
-  collectVars(t, vars);
-  const ps = piecesOf(resolve(t, s));
-  if (vars.size === 0) GROUND_PIECES.set(t, ps);
+  const r = resolve(t, s);
+  let ps = PIECES.get(r);
+  if (!ps) {
+    ps = piecesOf(r);
+    PIECES.set(r, ps);
+  }
   return ps;
+}
+
+function resolvedVars(t: Term, s: Subst): string[] {
+  const r = resolve(t, s);
+  let vs = VARS.get(r);
+  if (!vs) {
+    const set = new Set<string>();
+    collectVars(r, set);
+    vs = [...set];
+    VARS.set(r, vs);
+  }
+  return vs;
 }
 
 function allSources(know: readonly Term[], s: Subst): Source[] {
@@ -190,10 +203,9 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
   {
     const vars = new Set<string>();
     const entryVars = ctx.know.map((k) => {
-      const vs = new Set<string>();
-      collectVars(resolve(k, s0), vs);
+      const vs = resolvedVars(k, s0);
       for (const v of vs) vars.add(v);
-      return [...vs];
+      return vs;
     });
     const cached = SOURCE_CACHE.get(s0);
     // each entry's pieces are kept when they are computed here; otherwise on first need

@@ -30,7 +30,7 @@ export class FreshVars {
 
 /** Apply a substitution fully and normalise. */
 export function resolve(t: Term, s: Subst): Term {
-  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? normalize(applySubst(t, s)) : normalize(t);
+  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? normalize(applySubst(t, s, null)) : normalize(t);
   let memo = RESOLVED.get(s);
   if (!memo) {
     memo = new Map();
@@ -38,23 +38,50 @@ export function resolve(t: Term, s: Subst): Term {
   }
   let r = memo.get(t);
   if (r === undefined) {
-    r = normalize(applySubst(t, s));
+    r = resolveAcross(t, s);
     memo.set(t, r);
   }
   return r;
 }
+
 /** Resolved terms per substitution object: substitutions are immutable, and one is read by many
  * calls (the solver, the judge, the state key). */
 const RESOLVED = new WeakMap<Subst, Map<Term, Term>>();
-function applySubst(t: Term, s: Subst): Term {
+
+/** The last resolution of a term object, with its support: every variable the resolution looked
+ * up and what it found (a binding object, or undefined). A substitution that gives the same
+ * answers to these lookups resolves the term to the same result, so a state's knowledge, whose
+ * substitution extends its parent's, keeps its resolved objects (and every cache keyed on
+ * them: pieces, variables, printed forms) unless a step binds one of its variables. */
+const ACROSS = new WeakMap<Term, { readonly support: readonly (string | Term | undefined)[]; readonly r: Term }>();
+
+function resolveAcross(t: Term, s: Subst): Term {
+  const hit = ACROSS.get(t);
+  if (hit) {
+    const sup = hit.support;
+    let ok = true;
+    for (let k = 0; k < sup.length; k += 2) if (s.get(sup[k] as string) !== sup[k + 1]) {
+      ok = false;
+      break;
+    }
+    if (ok) return hit.r;
+  }
+  const support: (string | Term | undefined)[] = [];
+  const r = normalize(applySubst(t, s, support));
+  ACROSS.set(t, { support, r });
+  return r;
+}
+
+function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | null): Term {
   if (t.t === 'var') {
     const b = s.get(t.name);
-    return b === undefined ? t : applySubst(b, s);
+    if (support) support.push(t.name, b);
+    return b === undefined ? t : applySubst(b, s, support);
   }
   if (t.t !== 'app' || s.size === 0) return t;
   let changed = false;
   const args = t.args.map((a) => {
-    const r = applySubst(a, s);
+    const r = applySubst(a, s, support);
     if (r !== a) changed = true;
     return r;
   });
