@@ -17,9 +17,13 @@
  *   (a choice made later may use the other's outputs), nor are compromise events (forward
  *   secrecy depends on whether a reveal comes before or after a claim). Every state reached is
  *   judged, so skipping a suffix never hides a violation of a prefix.
- * - a compromise event of agent a is taken only after a Secret claim naming a (for a
- *   forward-secrecy tag): a violation needs the claim before the reveal, and no step before the
- *   claim may use the revealed value, so the reveal can always come right after the claim.
+ * - a compromise event of agent a is taken only right after a step that made a Secret claim
+ *   naming a (for a forward-secrecy tag), or after other reveals right after such a step: a
+ *   violation needs the claim before the reveal, and moving the reveal back to right after the
+ *   claim's step keeps every step between valid (each gets more knowledge, more general), the
+ *   claim honest for forward secrecy, and the knowledge at the end the same. Claims of the steps
+ *   it moves past that name a become compromised, but their own violations are found with the
+ *   reveal right after them instead.
  * A search cut by the state budget, the time budget or a constraint-solving budget reports
  * `inconclusive` for every property it has not refuted.
  * @module
@@ -234,15 +238,23 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         }
       }
     }
+    // the last transition, past the reveals right after it, made a Secret claim naming `agent`
+    const rightAfterSecret = (x: SymState, agent: string): boolean => {
+      let k = x.steps.length - 1;
+      while (k >= 0 && x.steps[k]!.reveal) k--;
+      return k >= 0 && x.steps[k]!.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(agent));
+    };
     scen.reveals.forEach((r, k) => {
       if (stopped || st.revealed.includes(k)) return;
       // a reveal matters only after a Secret claim it could break (forward secrecy); earlier, it
       // only makes every later claim of that agent dishonest (see the module comment)
-      if (!st.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(r.agent))) return;
+      if (!rightAfterSecret(st, r.agent)) return;
       // reveals are explored for forward secrecy only: once those properties are refuted, stop
       if (props.every((x) => x.kind !== 'forward-secrecy' || !(x.compromiseAfter ?? []).includes(r.event) || found.has(x.id))) return;
-      // never reordered: forward secrecy depends on whether a reveal comes before or after a claim
-      visit(execReveal(st, k, r), { inst: n + k, knowFrom: st.know.length, free: false });
+      // never reordered: forward secrecy depends on whether a reveal comes before or after a
+      // claim, and a reveal is only taken right after one, so no step after it is skipped for the
+      // order with the reveal later (no last step for the partial-order reduction)
+      visit(execReveal(st, k, r), null);
     });
   };
   visit(root, null);
