@@ -55,13 +55,15 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     { sessions: top },
     ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
   ];
+  // `opts.properties` narrows the report (and the search, which stops once they are refuted)
+  const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
   const runs: { sessions: number; r: ExploreResult }[] = [];
   for (const [k, rung] of rungs.entries()) {
     // the first rung decides everything; later rungs only what is not refuted yet
-    const open = p.properties.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
+    const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
-    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only ? { properties: open } : {}) });
+    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -69,7 +71,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
       decided.set(id, { verdict: v.verdict, r, finding: v.finding });
     }
   }
-  const properties = p.properties.map((prop) => {
+  const properties = selected.map((prop) => {
     const d = decided.get(prop.id)!;
     return {
       id: prop.id,

@@ -65,3 +65,17 @@ test('the installed bin: exit code and a one-line error, no stack trace', () => 
   assert.match(r.stderr, /unknown protocol 'nope'/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+test('tcv verify --property decides only the named properties, and names an unknown one', async () => {
+  const r = await tcv('verify', 'nspk', '--property', 'NS2', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(j.properties.map((x: { id: string }) => x.id), ['NS2']);
+  assert.equal(j.properties[0].verdict, 'attack');
+  assert.ok(j.properties[0].trace.steps.length > 0);
+  const bad = await tcv('verify', 'nspk', '--property', 'NS9');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown property 'NS9' of nspk \(known: NS1, NS2, NS3, NS4\)/);
+  const both = await tcv('verify', '--all', '--property', 'NS2');
+  assert.equal(both.code, 2);
+});

@@ -1,5 +1,5 @@
 /**
- * `tcv verify <protocol> [--variant ID] [--sessions N] [--timeout S] [--json]` and
+ * `tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json]` and
  * `tcv verify --all [--json]`: run the bounded Dolev–Yao explorer and compare each verdict
  * with the expectation the model declares. Exit 0 when all are as expected, 1 otherwise
  * (the differing rows are named), 2 on usage errors. The explorer is imported lazily.
@@ -16,7 +16,7 @@ export interface VerifyAllOptions {
   readonly timeout?: number;
 }
 
-const HELP = `usage: tcv verify <protocol> [--variant ID] [--sessions N] [--timeout S] [--json]
+const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json]
        tcv verify --all [--sessions N] [--timeout S] [--json]
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
@@ -24,6 +24,7 @@ property: holds (no attack within the bound), attack (with a trace), or inconclu
 search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID   a variant (M id or mode) instead of the base protocol
+  --property ID,…  decide only these properties (the search stops once they are refuted)
   --sessions N   honest sessions per role (default: 2, or the protocol's declared bound —
                  attestation: 1 — with a replay variant's broken properties at the 2 sessions
                  its attack needs; the attacker's agent E is always there). The search
@@ -91,6 +92,7 @@ export const verifyCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       variant: { type: 'string' },
+      property: { type: 'string' },
       sessions: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
@@ -103,6 +105,7 @@ export const verifyCommand: Command = {
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
+      if (values.property) throw new UsageError('--all and --property do not go together');
       return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}) });
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
@@ -115,7 +118,14 @@ export const verifyCommand: Command = {
       const { UnknownNameError } = await import('../../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     }
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000 });
+    const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
+    for (const id of wanted ?? []) {
+      if (!p.properties.some((x) => x.id === id)) {
+        const { UnknownNameError } = await import('../../../models/protocol.ts');
+        throw new UnknownNameError('property', id, p.properties.map((x) => x.id), `of ${p.name}`);
+      }
+    }
+    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) });
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
