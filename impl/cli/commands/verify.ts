@@ -14,10 +14,12 @@ export interface VerifyAllOptions {
   readonly sessions?: number;
   /** per protocol/variant, seconds */
   readonly timeout?: number;
+  /** worker threads (targets verified at once); default: the machine's cores */
+  readonly jobs?: number;
 }
 
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json]
-       tcv verify --all [--sessions N] [--timeout S] [--json]
+       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json]
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
 property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
@@ -32,6 +34,8 @@ search was cut by a budget). Compares each verdict with the model's expectation.
                  that bound, the rest is decided at N
   --timeout S    time budget per protocol/variant in seconds (default 120)
   --all          every protocol and variant of the design and of the classic corpus
+  --jobs N       with --all: targets verified at once, one worker thread each (default: the
+                 machine's cores; 1 runs them one after the other in this thread)
   --json         JSON instead of text (an array with --all)
 
 exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error`;
@@ -66,12 +70,18 @@ function sessionsFor(_p: Protocol, _variant: string | undefined, user: number | 
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
-  const { allTargets, verifyProtocol } = await import('../../../properties/explorer/verify.ts');
-  const targets = allTargets(ALL_PROTOCOLS);
-  const reports: VerifyReport[] = [];
-  targets.forEach(({ protocol, variant }, k) => {
-    if (io.isTTY && !opts.json) process.stdout.write(`\r\x1b[K[${k + 1}/${targets.length}] ${protocol.name}${variant ? ' ' + variant : ''} …`);
-    reports.push(verifyProtocol(protocol, variant, { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 }));
+  const { allTargets } = await import('../../../properties/explorer/verify.ts');
+  const { verifyMany } = await import('../../../properties/explorer/verify-pool.ts');
+  const { availableParallelism } = await import('node:os');
+  const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
+    protocol,
+    variant,
+    opts: { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
+  }));
+  const live = io.isTTY && !opts.json;
+  if (live) process.stdout.write(`\r\x1b[K[0/${targets.length}] …`);
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => {
+    if (live) process.stdout.write(`\r\x1b[K[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`);
   });
   if (io.isTTY && !opts.json) process.stdout.write('\r\x1b[K');
   const bad = mismatches(reports);
@@ -97,7 +107,10 @@ export const verifyCommand: Command = {
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       all: { type: 'boolean' },
+      jobs: { type: 'string' },
     });
+    const jobs = intFlag('jobs', values.jobs, 0);
+    if (values.jobs !== undefined && jobs < 1) throw new UsageError('--jobs wants at least 1');
     const sessions = intFlag('sessions', values.sessions, 0);
     if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
     const timeout = intFlag('timeout', values.timeout, 120);
@@ -106,8 +119,9 @@ export const verifyCommand: Command = {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
-      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}) });
+      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}) });
     }
+    if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
     const { protocolByName } = await import('../../../models/protocols/index.ts');
