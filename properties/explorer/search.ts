@@ -115,6 +115,12 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   }
 
   const fsTags = new Set(props.filter((x) => x.kind === 'forward-secrecy').map((x) => x.tag));
+  // the last transition, past the reveals right after it, made a Secret claim naming `agent`
+  const rightAfterSecret = (x: SymState, agent: string): boolean => {
+    let k = x.steps.length - 1;
+    while (k >= 0 && x.steps[k]!.reveal) k--;
+    return k >= 0 && x.steps[k]!.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(agent));
+  };
   const revealsOf = (st: SymState): RevealRecord[] =>
     st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
 
@@ -238,12 +244,6 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         }
       }
     }
-    // the last transition, past the reveals right after it, made a Secret claim naming `agent`
-    const rightAfterSecret = (x: SymState, agent: string): boolean => {
-      let k = x.steps.length - 1;
-      while (k >= 0 && x.steps[k]!.reveal) k--;
-      return k >= 0 && x.steps[k]!.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(agent));
-    };
     scen.reveals.forEach((r, k) => {
       if (stopped || st.revealed.includes(k)) return;
       // a reveal matters only after a Secret claim it could break (forward secrecy); earlier, it

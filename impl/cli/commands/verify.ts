@@ -83,7 +83,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => {
     if (live) process.stdout.write(`\r\x1b[K[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`);
   });
-  if (io.isTTY && !opts.json) process.stdout.write('\r\x1b[K');
+  if (live) process.stdout.write('\r\x1b[K');
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
   else {
