@@ -32,10 +32,11 @@
  * fixed choice is sound, a worse one only finds fewer duplicates).
  * @module
  */
-import { type Term, show } from '../../models/terms.ts';
+import { type Term, type Var, show } from '../../models/terms.ts';
 import type { SymState } from './execute.ts';
 import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
+import { namesIn } from './deduction.ts';
 
 export interface LastStep {
   readonly inst: number;
@@ -107,7 +108,7 @@ const SHOWN = new WeakMap<Term, string>();
  * everywhere, the second is more general (see `subsumes`). `perms` are position → instance maps
  * `groups` are the symmetry groups (none disables the symmetry reduction).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): { key: string; levels: string[] } {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): CanonicalKey {
   const sh = (t: Term): string => {
     const u = resolve(t, st.s);
     let r = SHOWN.get(u);
@@ -152,7 +153,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   let minHead = heads[0]!;
   for (const h of heads) if (h < minHead) minHead = h;
 
-  let best: { key: string; levels: string[] } | null = null;
+  let best: CanonicalKey | null = null;
   for (let p = 0; p < perms.length; p++) {
     if (heads[p] !== minHead) continue;
     const render = renderers[p]!;
@@ -171,9 +172,56 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
       for (let k = 0; k < lvl; k++) bits[index.get(kn[k]!)!] = '1';
       return bits.join('');
     };
-    best = { key, levels: [last ? below(last.knowFrom) : '', ...order.map((k) => below(st.cons[k]!.lvl))] };
+    const relabel = new Map(perms[p]!.map((inst, pos) => [labels[inst]!, labels[pos]!]));
+    const names = new Map<number, ReadonlySet<string>>();
+    best = {
+      key,
+      levels: [last ? below(last.knowFrom) : '', ...order.map((k) => below(st.cons[k]!.lvl))],
+      vars: ['', ...order.map((k) => (st.cons[k]!.t as Var).name)],
+      relabel,
+      knowNames: (j) => {
+        let r = names.get(j);
+        if (!r) {
+          const k = kn.indexOf(set[j]!);
+          const t = resolve(st.know[k]!, st.s);
+          r = new Set([...namesIn(t)].map((n) => relabelName(n, relabel)));
+          // a piece with a variable may become any term: it is relevant to every read
+          if (hasVar(t)) (r as Set<string>).add(ANY_NAME);
+          names.set(j, r);
+        }
+        return r;
+      },
+    };
   }
   return best!;
+}
+
+/** A state's key, its levels, and for each level the open choice it belongs to (the variable's
+ * name in this state; the first level, the partial-order reduction's, has none); the
+ * permutation it was rendered under (instance label → the label of its position); and the
+ * names in each knowledge entry of the key (by bit position, labels as in the key; with
+ * `ANY_NAME` when the entry has a variable). */
+export interface CanonicalKey {
+  readonly key: string;
+  readonly levels: string[];
+  readonly vars: string[];
+  readonly relabel: ReadonlyMap<string, string>;
+  readonly knowNames: (j: number) => ReadonlySet<string>;
+}
+
+/** In `knowNames`: the entry has a variable, so it could help derive anything. */
+export const ANY_NAME = '$';
+
+function hasVar(t: Term): boolean {
+  return t.t === 'var' || (t.t === 'app' && t.args.some(hasVar));
+}
+
+/** A name under a relabelling of instance labels (`nT.TPM2` → `nT.TPM1`): fresh names end with
+ * the label of the instance that made them. */
+export function relabelName(n: string, relabel: ReadonlyMap<string, string>): string {
+  const dot = n.lastIndexOf('.');
+  const to = dot < 0 ? undefined : relabel.get(n.slice(dot + 1));
+  return to === undefined ? n : `${n.slice(0, dot + 1)}${to}`;
 }
 
 /** Renders tokenised strings under one permutation (`perm[pos]` = the instance put at position
@@ -241,11 +289,25 @@ function tokenizer(labels: readonly string[]): (x: string) => Tokens {
  * constraint may use at least the same knowledge, and the partial-order reduction's level is the
  * same. */
 export function subsumes(levels: readonly string[], other: readonly string[]): boolean {
-  if (levels[0] !== other[0]) return false;
+  return uncovered(levels, other, true)?.length === 0;
+}
+
+/** The constraints (indices into the levels) at which a state with `levels` is not at least as
+ * general as one with `other` (with `general` false: not equal), or null when the
+ * partial-order reduction's levels differ (never comparable). */
+export function uncovered(levels: readonly string[], other: readonly string[], general: boolean): number[] | null {
+  if (levels[0] !== other[0]) return null;
+  const out: number[] = [];
   for (let k = 1; k < levels.length; k++) {
     const a = levels[k]!;
     const b = other[k]!;
-    for (let j = 0; j < a.length; j++) if (b.charCodeAt(j) === 49 && a.charCodeAt(j) !== 49) return false;
+    if (general) {
+      for (let j = 0; j < a.length; j++)
+        if (b.charCodeAt(j) === 49 && a.charCodeAt(j) !== 49) {
+          out.push(k);
+          break;
+        }
+    } else if (a !== b) out.push(k);
   }
-  return true;
+  return out;
 }

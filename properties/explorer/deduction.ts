@@ -48,6 +48,54 @@ export interface SolveContext {
   /** work units one `solve` call may spend; when they run out `cut` is set and the search that
    * asked is inconclusive, never `holds` */
   budget: { perCall: number; cut: boolean };
+  /** told every open choice (below the top level) whose level this call reads, with the names
+   * that decide the answer: its constraint taken apart once a binding made it a ground term (the
+   * names of the term and of the keys that open messages holding them: a message without any of
+   * these cannot help to derive it), or null for any other read (a term with variables, or the
+   * level passed to another variable). What the search's level relevance needs (`search.ts`). */
+  levelRead?: (v: string, names: ReadonlySet<string> | null) => void;
+}
+
+/** The names (fresh values, long-term values) in a term. */
+export function namesIn(t: Term, out: Set<string> = new Set()): Set<string> {
+  if (t.t === 'name') out.add(t.name);
+  else if (t.t === 'app') for (const a of t.args) namesIn(a, out);
+  return out;
+}
+
+const NAMES = new WeakMap<Term, Set<string>>();
+function namesOf(t: Term): Set<string> {
+  let r = NAMES.get(t);
+  if (!r) {
+    r = namesIn(t);
+    NAMES.set(t, r);
+  }
+  return r;
+}
+
+/** What decides whether ground `t` is derivable from a part of the knowledge: its names, and the
+ * names of the keys behind which a piece with one of those names lies (to a fixpoint). A
+ * knowledge entry with none of them is of no use for `t`: every piece a derivation of `t` takes
+ * from a message is a subterm of `t` (or a DH power of one of its subterms, with its names) or a
+ * key that opens such a piece. */
+function decidingNames(t: Term, srcs: readonly Source[]): Set<string> {
+  const out = new Set(namesOf(t));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const src of srcs) {
+      if (!src.keys.length) continue;
+      let hit = false;
+      for (const n of namesOf(src.term)) if (out.has(n)) hit = true;
+      if (!hit) continue;
+      for (const k of src.keys)
+        for (const n of namesOf(k))
+          if (!out.has(n)) {
+            out.add(n);
+            grew = true;
+          }
+    }
+  }
+  return out;
 }
 
 /** Counters for profiling. */
@@ -172,14 +220,26 @@ function headsMeet(a: Term, b: Term): boolean {
   return termEquals(a, b);
 }
 
-/** Merge simple constraints: one per variable, the smallest level (the strongest). */
-function simplify(cons: readonly Constraint[], s: Subst): Constraint[] {
+/** Merge simple constraints: one per variable, the smallest level (the strongest). The level of
+ * an open choice (below the top level `top`) is read when the choice was bound to another
+ * variable (its level passes to that one) or merged with another one below the top (the smaller
+ * level wins; a merge with a top-level constraint keeps the choice's level whatever it is). */
+function simplify(cons: readonly Constraint[], s: Subst, top: number, read?: SolveContext['levelRead']): Constraint[] {
   const by = new Map<string, Constraint>();
+  // open choices below the top, per variable they now are
+  const below = new Map<string, number>();
   for (const c of cons) {
     const t = resolve(c.t, s) as Var;
     const prev = by.get(t.name);
     if (!prev || c.lvl < prev.lvl) by.set(t.name, { lvl: c.lvl, t });
+    if (read && c.t.t === 'var' && c.lvl < top) below.set(t.name, (below.get(t.name) ?? 0) + 1);
   }
+  if (read)
+    for (const c of cons) {
+      if (c.t.t !== 'var' || c.lvl >= top) continue;
+      const t = resolve(c.t, s) as Var;
+      if (t.name !== c.t.name || below.get(t.name)! > 1) read(c.t.name, null);
+    }
   return [...by.values()];
 }
 
@@ -234,7 +294,7 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       }
     }
     if (idx < 0 || !t) {
-      const simple = simplify(pending, s);
+      const simple = simplify(pending, s, ctx.know.length, ctx.levelRead);
       // bindings shared with the input substitution are the same in every solution
       const key = [...s.keys()].filter((k) => s.get(k) !== s0.get(k)).sort().map((k) => `${k}=${show(resolve({ t: 'var', name: k, sort: 'msg' }, s))}`).join(';') + '|' + simple.map((c) => `${(c.t as Var).name}@${c.lvl}`).sort().join(',');
       if (!seen.has(key)) {
@@ -244,6 +304,9 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       return;
     }
     const c = pending[idx]!;
+    // an open choice below the top level, bound since: what it may become depends on its level
+    if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead)
+      ctx.levelRead(c.t.name, isGround(t) ? decidingNames(t, sources(ctx.know, ctx.know.length, s)) : null);
     const rest = pending.filter((_, i) => i !== idx);
     const used = c.used ?? [];
     // public constants (labels, agent names, the generator) and `true`

@@ -24,6 +24,10 @@
  *   claim honest for forward secrecy, and the knowledge at the end the same. Claims of the steps
  *   it moves past that name a become compromised, but their own violations are found with the
  *   reveal right after them instead.
+ * - the visited set (`visited.ts`): a state is skipped when one already explored is at least as
+ *   general (same key up to renaming and symmetry, each constraint allowed at least the same
+ *   knowledge), or allows less knowledge only where its own subtree never read a level in a way
+ *   the missing knowledge could change (level relevance).
  * A search cut by the state budget, the time budget or a constraint-solving budget reports
  * `inconclusive` for every property it has not refuted.
  * @module
@@ -36,7 +40,8 @@ import { type Solution, type SolveContext, derivable, solve } from './deduction.
 import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
-import { canonicalKey, subsumes, symmetryGroups } from './canon.ts';
+import { symmetryGroups } from './canon.ts';
+import { VisitedSet } from './visited.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
 export const TCOUNT = new Map<string, number>();
@@ -58,6 +63,9 @@ export interface ExploreOptions {
   readonly subsume?: boolean;
   /** symmetry between instances with the same role and agents, inside the cache (default on) */
   readonly symmetry?: boolean;
+  /** level relevance: a visited state also covers a new one whose open choices it gives less
+   * knowledge when the visited state's search never read those choices' levels (default on) */
+  readonly levelRelevance?: boolean;
   /** work units per constraint-solving call */
   readonly solveBudget?: number;
   /** decide only these properties (ids); the search stops once all of them are refuted */
@@ -78,7 +86,12 @@ export interface ExploreResult {
   readonly bound: string;
   readonly scenario: Scenario;
   readonly verdicts: ReadonlyMap<string, { verdict: Verdict; finding: Finding | null }>;
-  readonly stats: { readonly states: number; readonly ms: number; readonly cut: string | null; readonly firstAttack: Readonly<Record<string, { states: number; ms: number }>> };
+  readonly stats: {
+    readonly states: number;
+    readonly ms: number;
+    readonly cut: string | null;
+    readonly firstAttack: Readonly<Record<string, { states: number; ms: number }>>;
+  };
 }
 
 /** The attacker's open choices replaced by distinct values of its own, then normalised: a
@@ -101,6 +114,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   let states = 0;
   const firstAttack: Record<string, { states: number; ms: number }> = {};
   let cut: string | null = null;
+  let stopped = false;
 
   // START transitions without claims first
   let root: SymState = { insts: scen.instances, know: scen.knowledge, cons: [], s: EMPTY, steps: [], claims: [], revealed: [] };
@@ -152,32 +166,20 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     const vars: string[] = [];
     mapTerm(m, (u) => (u.t === 'var' && vars.push(u.name), u));
     if (vars.some((x) => (levels.get(x) ?? 0) >= knowFrom)) return false;
+    for (const x of vars) if (levels.has(x)) ctx.levelRead?.(x, null);
     ctx.know = st.know;
     const sols = solve([...st.cons, { lvl: knowFrom, t: m }], st.s, ctx);
     // the same state, not a more specific one: no open choice gets fixed
     return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
   };
 
-  // states already explored, up to variable renaming and symmetry (see `canon.ts`): per key,
-  // the constraint levels of each state visited with it. A state is skipped when one visited
-  // state is at least as general: the same up to levels, and each constraint of it could use at
-  // least the same knowledge (the attacker could make the same choices there, and more).
-  const visited = new Map<string, string[][]>();
-  const subsume = opts.subsume ?? true;
-  const groups = opts.symmetry === false ? [] : symmetryGroups(root.insts);
-  const seenBefore = (st: SymState, last: Last | null): boolean => {
-    if (opts.cache === false) return false;
-    const { key, levels } = canonicalKey(st, last, groups);
-    const prev = visited.get(key);
-    if (!prev) {
-      visited.set(key, [levels]);
-      return false;
-    }
-    if (prev.some((l) => (subsume ? subsumes(l, levels) : l.every((x, k) => x === levels[k])))) return true;
-    // keep only the most general ones
-    visited.set(key, [...(subsume ? prev.filter((l) => !subsumes(levels, l)) : prev), levels]);
-    return false;
-  };
+  // states already explored, up to variable renaming and symmetry, with subsumption on
+  // constraint levels and level relevance (see `visited.ts`)
+  const cache =
+    opts.cache === false
+      ? null
+      : new VisitedSet({ subsume: opts.subsume ?? true, relevance: opts.levelRelevance ?? true, groups: opts.symmetry === false ? [] : symmetryGroups(root.insts) });
+  if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
 
   // Final silent steps. A transition that sends nothing, claims no Running and no Secret, and
   // ends its instance (no transition leaves its target) changes nothing any other step can see:
@@ -203,10 +205,15 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     return r;
   };
 
-  let stopped = false;
   const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
-    if (seenBefore(st, last)) return;
+    const entry = cache ? cache.lookup(st, last) : null;
+    if (entry === true) return;
+    cache?.enter();
+    explore1(st, last);
+    cache?.leave(entry, !stopped);
+  };
+  const explore1 = (st: SymState, last: Last | null): void => {
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
@@ -237,7 +244,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             if (stopped) return;
             continue;
           }
-          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
+          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
+            cache?.readAll(succ.state);
+            continue;
+          }
           if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
           visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
           if (stopped) return;
@@ -264,7 +274,12 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     const f = found.get(prop.id) ?? null;
     verdicts.set(prop.id, { verdict: f ? 'attack' : cut ? 'inconclusive' : 'holds', finding: f });
   }
-  return { bound: scen.bound, scenario: scen, verdicts, stats: { states, ms: Math.round(performance.now() - t0), cut, firstAttack } };
+  return {
+    bound: scen.bound,
+    scenario: scen,
+    verdicts,
+    stats: { states, ms: Math.round(performance.now() - t0), cut, firstAttack },
+  };
 }
 
 /** The step that led to a state: its instance, the knowledge before it, and whether it left an

@@ -1,0 +1,142 @@
+/**
+ * The search's visited set: states already explored, up to variable renaming and symmetry (keys
+ * from `canon.ts`), each with the constraint levels it was explored with and, once its subtree is
+ * done, which of its open choices that subtree read the level of.
+ *
+ * A new state is covered (skipped) by a visited one with the same key when, at every constraint,
+ * the visited one allows at least the same knowledge (subsumption: the attacker can make every
+ * choice of the new state there too) — or allows less, but its subtree never read that choice's
+ * level in a way the missing knowledge could change (level relevance).
+ *
+ * Level relevance. Solving consults the level of an open choice only at a read (`SolveContext.
+ * levelRead`): the choice was bound, so what it became must be derivable at its level, or its
+ * level passed to another variable. A read of a choice bound to a ground term comes with the
+ * names that decide it: a knowledge entry holding none of them cannot help derive the term. So
+ * two states with the same key take the same steps with the same solutions until a read where
+ * their levels differ by an entry holding a deciding name (or by anything, for a read without
+ * names); the visited state is at least as general on every other level, and the first such
+ * read in the new state's subtree would have its counterpart in the visited one's, which made
+ * none. For that to hold of every visited state, the reads a skipped state stands for are
+ * counted where it was skipped: those its covering state made (by position), or all of its
+ * choices when that state's subtree was not finished, or when a step was skipped by the
+ * partial-order reduction (whose other order may read differently).
+ * @module
+ */
+import type { SymState } from './execute.ts';
+import { ANY_NAME, type LastStep, canonicalKey, relabelName, subsumes, uncovered } from './canon.ts';
+
+/** What a subtree read of one choice: the deciding names, or anything. */
+type Read = Set<string> | 'all';
+
+export interface VisitEntry {
+  readonly levels: string[];
+  readonly vars: string[];
+  /** per level: the choice's reads in this state's subtree, names canonical (null: none);
+   * undefined until the subtree is done */
+  read: (Read | null)[] | undefined;
+  /** this state's instance labels → canonical labels (`canon.ts`) */
+  readonly relabel: ReadonlyMap<string, string>;
+}
+
+export interface VisitedOptions {
+  readonly subsume: boolean;
+  readonly relevance: boolean;
+  readonly groups: readonly number[][];
+}
+
+export class VisitedSet {
+  private readonly map = new Map<string, VisitEntry[]>();
+  /** per visit on the search path: its subtree's reads, by variable (actual names) */
+  private readonly frames: Map<string, Read>[] = [];
+
+  constructor(private readonly opts: VisitedOptions) {}
+
+  /** A read of choice `v` in the current visit's subtree (`SolveContext.levelRead`). */
+  read(v: string, names: ReadonlySet<string> | null): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame) addRead(frame, v, names ?? 'all');
+  }
+
+  /** Every open choice of `st` counts as read (a partial-order skip below the current visit). */
+  readAll(st: SymState): void {
+    for (const c of st.cons) this.read((c.t as { name: string }).name, null);
+  }
+
+  /** Is `st` covered by a visited state (true; its reads are counted), or else the entry made for
+   * it, to pass to `enter` and `leave`. */
+  lookup(st: SymState, last: LastStep | null): VisitEntry | true {
+    const ck = canonicalKey(st, last, this.opts.groups);
+    const prev = this.map.get(ck.key) ?? [];
+    let cover: VisitEntry | undefined;
+    for (const e of prev) {
+      const gaps = uncovered(e.levels, ck.levels, this.opts.subsume);
+      if (!gaps) continue;
+      if (gaps.length === 0) {
+        cover = e;
+        break;
+      }
+      // the levels e does not cover: each read of that choice in e's subtree is decided by
+      // names the missing entries do not hold
+      if (!cover && this.opts.relevance && e.read && gaps.every((k) => irrelevant(e.read![k]!, e.levels[k]!, ck.levels[k]!, ck.knowNames))) cover = e;
+    }
+    if (cover) {
+      const frame = this.frames[this.frames.length - 1];
+      if (frame) {
+        if (!cover.read) this.readAll(st);
+        else {
+          const back = new Map([...ck.relabel].map(([a, b]) => [b, a]));
+          ck.vars.forEach((v, k) => {
+            const r = cover!.read![k];
+            if (r) addRead(frame, v, r === 'all' ? r : new Set([...r].map((n) => relabelName(n, back))));
+          });
+        }
+      }
+      return true;
+    }
+    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, read: undefined, relabel: ck.relabel };
+    // keep only the most general ones
+    this.map.set(ck.key, [...(this.opts.subsume ? prev.filter((e) => !subsumes(ck.levels, e.levels)) : prev), entry]);
+    return entry;
+  }
+
+  /** A visit begins: reads from now on are in its subtree. */
+  enter(): void {
+    this.frames.push(new Map());
+  }
+
+  /** A visit ends (`done`: its subtree was searched to the end): its entry keeps the reads, and
+   * the parent's subtree has them too. */
+  leave(entry: VisitEntry | null, done: boolean): void {
+    const mine = this.frames.pop()!;
+    if (entry && done)
+      entry.read = entry.vars.map((v) => {
+        const r = mine.get(v);
+        return r === undefined ? null : r === 'all' ? r : new Set([...r].map((n) => relabelName(n, entry.relabel)));
+      });
+    const parent = this.frames[this.frames.length - 1];
+    if (parent) for (const [v, r] of mine) addRead(parent, v, r);
+  }
+}
+
+function addRead(frame: Map<string, Read>, v: string, names: ReadonlySet<string> | 'all'): void {
+  const cur = frame.get(v);
+  if (cur === 'all') return;
+  if (names === 'all') frame.set(v, 'all');
+  else if (!cur) frame.set(v, new Set(names));
+  else for (const n of names) cur.add(n);
+}
+
+/** Could the knowledge entries in `mine` and not in `theirs` (bit strings over the key's
+ * knowledge) change a read `r`? Not when there was none, or when none of them holds one of its
+ * deciding names (nor a variable, which could become anything). */
+function irrelevant(r: Read | null, theirs: string, mine: string, knowNames: (j: number) => ReadonlySet<string>): boolean {
+  if (r === null) return true;
+  if (r === 'all') return false;
+  for (let j = 0; j < mine.length; j++) {
+    if (mine.charCodeAt(j) !== 49 || theirs.charCodeAt(j) === 49) continue;
+    const names = knowNames(j);
+    if (names.has(ANY_NAME)) return false;
+    for (const n of names) if (r.has(n)) return false;
+  }
+  return true;
+}
