@@ -244,10 +244,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             if (stopped) return;
             continue;
           }
-          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
-            cache?.readAll(succ.state);
-            continue;
-          }
+          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
           if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
           visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
           if (stopped) return;

@@ -10,16 +10,20 @@
  *
  * Level relevance. Solving consults the level of an open choice only at a read (`SolveContext.
  * levelRead`): the choice was bound, so what it became must be derivable at its level, or its
- * level passed to another variable. A read of a choice bound to a ground term comes with the
- * names that decide it: a knowledge entry holding none of them cannot help derive the term. So
- * two states with the same key take the same steps with the same solutions until a read where
- * their levels differ by an entry holding a deciding name (or by anything, for a read without
- * names); the visited state is at least as general on every other level, and the first such
- * read in the new state's subtree would have its counterpart in the visited one's, which made
- * none. For that to hold of every visited state, the reads a skipped state stands for are
- * counted where it was skipped: those its covering state made (by position), or all of its
- * choices when that state's subtree was not finished, or when a step was skipped by the
- * partial-order reduction (whose other order may read differently).
+ * level passed to another variable, or the partial-order reduction compared it. A read of a
+ * choice bound to a ground term comes with the names that decide it: a knowledge entry holding
+ * none of them (and no variable) cannot help derive the term. The argument is over the search
+ * tree below a state without this cache (the other reductions — partial order, leaves,
+ * symmetry — applied; they decide the same way in states with the same key): two states with
+ * the same key take the same steps with the same solutions, and their judges answer the same,
+ * until a read at which their levels differ by an entry holding a deciding name (or by anything,
+ * for a read without names). Where the visited state allows at least as much, it has every
+ * solution the new one has (and perhaps more), so the new state's tree maps into the visited
+ * one's, read for read; the first read at which they would differ would then be one the visited
+ * state's tree made, and none did. For the recorded reads to be those of the whole tree, the
+ * reads of a state skipped inside it count where it was skipped: those of the state that covered
+ * it (by position: same key, same choices), or all of its choices when that state's tree is not
+ * finished (an ancestor).
  * @module
  */
 import type { SymState } from './execute.ts';
@@ -57,7 +61,7 @@ export class VisitedSet {
     if (frame) addRead(frame, v, names ?? 'all');
   }
 
-  /** Every open choice of `st` counts as read (a partial-order skip below the current visit). */
+  /** Every open choice of `st` counts as read. */
   readAll(st: SymState): void {
     for (const c of st.cons) this.read((c.t as { name: string }).name, null);
   }

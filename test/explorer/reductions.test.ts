@@ -52,3 +52,17 @@ test('verdicts agree with the symmetry, leaf, subsumption and level-relevance re
   assert.deepEqual(twoSessions({ subsume: false }), ref);
   assert.deepEqual(twoSessions({ levelRelevance: false }), ref);
 });
+
+// level relevance matters most where open choices abound: the key exchange and provisioning at
+// two sessions (the states differ only in when each choice was made)
+test('verdicts agree with level relevance off on key-exchange and provisioning at two sessions', () => {
+  for (const [n, v] of [['key-exchange', undefined], ['key-exchange', 'M2.3'], ['provisioning', undefined]] as const) {
+    const on = explore(byName(n), v, { sessions: 2, timeoutMs: 60_000 });
+    const off = explore(byName(n), v, { sessions: 2, timeoutMs: 60_000, levelRelevance: false });
+    assert.equal(on.stats.cut, null);
+    assert.equal(off.stats.cut, null);
+    const verdicts = (r: typeof on) => Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict]));
+    assert.deepEqual(verdicts(on), verdicts(off), `${n} ${v ?? ''}`);
+    assert.ok(on.stats.states < off.stats.states, `${n} ${v ?? ''}: fewer states with level relevance`);
+  }
+});
