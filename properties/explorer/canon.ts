@@ -8,16 +8,17 @@
  * - the attacker's knowledge as a set, and the open constraints (each a variable); deducibility
  *   `K_lvl ⊢ t` depends only on the set of terms in `K_lvl`, so order and repetitions inside the
  *   knowledge do not matter;
- * - apart from the key, the constraint levels: for each open constraint (and the partial-order
- *   reduction's `knowFrom`), the set of knowledge terms below its level. A state whose levels are
+ * - apart from the key, the constraint levels: for each open constraint, the set of knowledge
+ *   terms below its level. A state whose levels are
  *   supersets of another's, with the same key, is at least as general: every choice the attacker
  *   makes in the other it can make in it (each constraint may use at least the same knowledge),
  *   so every trace from the other is a trace from it, with the same claims (`subsumes`);
  * - the claims, as a set, each Commit with the Running claims before it and each Secret with the
  *   reveals before it (what the judge compares: order only matters through those), and the set
  *   of reveal options used;
- * - the last step (instance, whether it left a choice open; its level `knowFrom` is with the
- *   levels and must be equal), which the partial-order reduction reads.
+ * - apart from the key too, the last step (instance, whether it left a choice open, the knowledge
+ *   before it), which only the partial-order reduction reads (`last`): a state explored without
+ *   any partial-order skip covers the same state reached by another last step.
  *
  * Renamings. (a) Variables: a state is equivalent to itself with its variables renamed
  * injectively (they are the attacker's open choices, or unknown parts of terms; nothing outside
@@ -101,12 +102,12 @@ const SHOWN = new WeakMap<Term, string>();
 
 /**
  * The canonical key of a state, split in two (see the module comment): `key`, everything but the
- * constraint levels (the knowledge as one set), and `levels`, for each open constraint (in the
- * key's variable order) and the partial-order reduction's `knowFrom`, the set of knowledge terms
- * below that level, as a bit string over the key's sorted knowledge. Two states with the same
- * `key` and the same `levels` are equivalent; with the same `key` and levels that are supersets
- * everywhere, the second is more general (see `subsumes`). `perms` are position → instance maps
- * `groups` are the symmetry groups (none disables the symmetry reduction).
+ * constraint levels and the last step (the knowledge as one set); `levels`, for each open
+ * constraint (in the key's variable order), the set of knowledge terms below its level, as a bit
+ * string over the key's sorted knowledge; and `last`, the last step. Two states with the same
+ * `key`, `levels` and `last` are equivalent; with the same `key` and `last` and levels that are
+ * supersets everywhere, the second is more general (see `subsumes`). `groups` are the symmetry
+ * groups (none disables the symmetry reduction).
  */
 export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): CanonicalKey {
   const sh = (t: Term): string => {
@@ -130,13 +131,15 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
     if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).sort().join(',')}>`;
     return claimStr(c);
   });
-  const tail = `${st.revealed.slice().sort((a, b) => a - b).join(',')}|${last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}` : '-'}`;
+  const tail = st.revealed.slice().sort((a, b) => a - b).join(',');
+  const lastStr = last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}` : '-';
 
   // every string split once into literal text and the parts a permutation or the variable
   // renaming rewrites (instance labels inside names, `#k` instance numbers, variables)
   const tok = tokenizer(labels);
   const instT = instStr.map(tok);
   const tailT = tok(tail);
+  const lastT = tok(lastStr);
   const claimT = claims.map(tok);
   const knowT = know.map(tok);
   const consT = cons.map(tok);
@@ -144,7 +147,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   const blank = (t: Tokens) => t.map((x) => (typeof x === 'string' ? x : x.k === 'var' ? '$' : x.k === 'label' ? '.L' : '#')).join('');
   const perms = groups.length ? candidatePerms(n, groups, (k) => blank(instT[k]!), (k) => st.insts[k]!.started) : [st.insts.map((_, k) => k)];
 
-  // each permutation's rendering, begun with the instances and the last step: only those with
+  // each permutation's rendering, begun with the instances and the reveals: only those with
   // the smallest head are rendered in full (the key begins with the head, so choosing by the
   // head first, then by the whole key, is still a choice among the images of the state that
   // does not depend on which image we started from)
@@ -176,8 +179,9 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
     const names = new Map<number, ReadonlySet<string>>();
     best = {
       key,
-      levels: [last ? below(last.knowFrom) : '', ...order.map((k) => below(st.cons[k]!.lvl))],
-      vars: ['', ...order.map((k) => (st.cons[k]!.t as Var).name)],
+      levels: order.map((k) => below(st.cons[k]!.lvl)),
+      vars: order.map((k) => (st.cons[k]!.t as Var).name),
+      last: last ? `${render(lastT)}@${below(last.knowFrom)}` : '-',
       relabel,
       knowNames: (j) => {
         let r = names.get(j);
@@ -197,14 +201,15 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
 }
 
 /** A state's key, its levels, and for each level the open choice it belongs to (the variable's
- * name in this state; the first level, the partial-order reduction's, has none); the
- * permutation it was rendered under (instance label → the label of its position); and the
+ * name in this state); its last step (instance, whether it left a choice open, and the
+ * knowledge before it, for the partial-order reduction); the permutation it was rendered under (instance label → the label of its position); and the
  * names in each knowledge entry of the key (by bit position, labels as in the key; with
  * `ANY_NAME` when the entry has a variable). */
 export interface CanonicalKey {
   readonly key: string;
   readonly levels: string[];
   readonly vars: string[];
+  readonly last: string;
   readonly relabel: ReadonlyMap<string, string>;
   readonly knowNames: (j: number) => ReadonlySet<string>;
 }
@@ -286,19 +291,16 @@ function tokenizer(labels: readonly string[]): (x: string) => Tokens {
 }
 
 /** Is a state with these levels at least as general as one with `other` (same key)? Every
- * constraint may use at least the same knowledge, and the partial-order reduction's level is the
- * same. */
+ * constraint may use at least the same knowledge. */
 export function subsumes(levels: readonly string[], other: readonly string[]): boolean {
-  return uncovered(levels, other, true)?.length === 0;
+  return uncovered(levels, other, true).length === 0;
 }
 
 /** The constraints (indices into the levels) at which a state with `levels` is not at least as
- * general as one with `other` (with `general` false: not equal), or null when the
- * partial-order reduction's levels differ (never comparable). */
-export function uncovered(levels: readonly string[], other: readonly string[], general: boolean): number[] | null {
-  if (levels[0] !== other[0]) return null;
+ * general as one with `other` (with `general` false: not equal). */
+export function uncovered(levels: readonly string[], other: readonly string[], general: boolean): number[] {
   const out: number[] = [];
-  for (let k = 1; k < levels.length; k++) {
+  for (let k = 0; k < levels.length; k++) {
     const a = levels[k]!;
     const b = other[k]!;
     if (general) {

@@ -304,9 +304,6 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       return;
     }
     const c = pending[idx]!;
-    // an open choice below the top level, bound since: what it may become depends on its level
-    if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead)
-      ctx.levelRead(c.t.name, isGround(t) ? decidingNames(t, sources(ctx.know, ctx.know.length, s)) : null);
     const rest = pending.filter((_, i) => i !== idx);
     const used = c.used ?? [];
     // public constants (labels, agent names, the generator) and `true`
@@ -317,6 +314,10 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       const direct = srcs.find((x) => x.keys.length === 0 && termEquals(x.term, t!) && !used.includes(x.id));
       if (direct) return go(rest, s, [...notes, { how: 'known', term: t, from: direct.from }]);
     }
+    // an open choice below the top level, bound since: what it may become depends on its level
+    // (a constant, or a ground term its level holds as it is, is had whatever the level adds)
+    if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead)
+      ctx.levelRead(c.t.name, isGround(t) ? decidingNames(t, sources(ctx.know, ctx.know.length, s)) : null);
     if (t.t === 'name') {
       // a name is had only as itself: in the clear (above) or behind keys
       for (const src of srcs) {

@@ -41,7 +41,7 @@ import { type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { symmetryGroups } from './canon.ts';
-import { VisitedSet } from './visited.ts';
+import { type VisitEntry, VisitedSet } from './visited.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
 export const TCOUNT = new Map<string, number>();
@@ -207,13 +207,16 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
 
   const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
-    const entry = cache ? cache.lookup(st, last) : null;
+    // the compromise events open right here (they depend on the last steps, which are not in
+    // the key)
+    const open = fsTags.size ? scen.reveals.flatMap((r, k) => (!st.revealed.includes(k) && rightAfterSecret(st, r.agent) ? [k] : [])).join(',') : '';
+    const entry = cache ? cache.lookup(st, last, open) : null;
     if (entry === true) return;
     cache?.enter();
-    explore1(st, last);
+    explore1(st, last, entry);
     cache?.leave(entry, !stopped);
   };
-  const explore1 = (st: SymState, last: Last | null): void => {
+  const explore1 = (st: SymState, last: Last | null, entry: VisitEntry | null): void => {
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
@@ -244,7 +247,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             if (stopped) return;
             continue;
           }
-          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) continue;
+          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
+            if (entry) entry.pruned = true;
+            continue;
+          }
           if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
           visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
           if (stopped) return;

@@ -35,6 +35,11 @@ type Read = Set<string> | 'all';
 export interface VisitEntry {
   readonly levels: string[];
   readonly vars: string[];
+  /** the last step it was reached by (`canon.ts`) */
+  readonly last: string;
+  /** did the partial-order reduction skip a step right after it? (then it covers only states
+   * reached by the same last step) */
+  pruned: boolean;
   /** per level: the choice's reads in this state's subtree, names canonical (null: none);
    * undefined until the subtree is done */
   read: (Read | null)[] | undefined;
@@ -67,19 +72,23 @@ export class VisitedSet {
   }
 
   /** Is `st` covered by a visited state (true; its reads are counted), or else the entry made for
-   * it, to pass to `enter` and `leave`. */
-  lookup(st: SymState, last: LastStep | null): VisitEntry | true {
+   * it, to pass to `leave`. `extra` is more of the key: what the search decides from outside the
+   * state's key (the compromise events open there). */
+  lookup(st: SymState, last: LastStep | null, extra: string): VisitEntry | true {
     const ck = canonicalKey(st, last, this.opts.groups);
-    const prev = this.map.get(ck.key) ?? [];
+    const key = `${ck.key}#${extra}`;
+    const prev = this.map.get(key) ?? [];
     let cover: VisitEntry | undefined;
     for (const e of prev) {
+      // reached by another last step: only a finished state with no partial-order skip right
+      // after it covers it (it explored every successor)
+      if (e.last !== ck.last && (e.read === undefined || e.pruned)) continue;
       const gaps = uncovered(e.levels, ck.levels, this.opts.subsume);
-      if (!gaps) continue;
       if (gaps.length === 0) {
         cover = e;
         break;
       }
-      // the levels e does not cover: each read of that choice in e's subtree is decided by
+      // where e allows less knowledge: each read of that choice in e's subtree is decided by
       // names the missing entries do not hold
       if (!cover && this.opts.relevance && e.read && gaps.every((k) => irrelevant(e.read![k]!, e.levels[k]!, ck.levels[k]!, ck.knowNames))) cover = e;
     }
@@ -97,9 +106,9 @@ export class VisitedSet {
       }
       return true;
     }
-    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, read: undefined, relabel: ck.relabel };
-    // keep only the most general ones
-    this.map.set(ck.key, [...(this.opts.subsume ? prev.filter((e) => !subsumes(ck.levels, e.levels)) : prev), entry]);
+    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, last: ck.last, pruned: false, read: undefined, relabel: ck.relabel };
+    // keep only the most general ones (of those reached by the same last step)
+    this.map.set(key, [...(this.opts.subsume ? prev.filter((e) => e.last !== ck.last || !subsumes(ck.levels, e.levels)) : prev), entry]);
     return entry;
   }
 
