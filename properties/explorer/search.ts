@@ -138,8 +138,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const revealsOf = (st: SymState): RevealRecord[] =>
     st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
 
-  const judgeState = (st: SymState) => {
+  // `commitsOnly`: a final silent step's state (see `isLeaf`), where only Commit claims are new
+  const judgeState = (st: SymState, commitsOnly = false) => {
     for (const prop of props) {
+      if (commitsOnly && (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy')) continue;
       const prev = found.get(prop.id);
       if (prev && prev.state.steps.length <= st.steps.length) continue;
       let goal: Solution | null = null;
@@ -190,16 +192,20 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // partial-order reduction, which applies to the system without these steps) shows every
   // violation by a claim of A or B, at least as generally; and S's own violation shows at the
   // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
+  // Only its Commits are judged there: it adds no knowledge and no Secret claim, and its
+  // bindings only narrow the instantiations of A, so a secret derivable at A·S is derivable at A
+  // already. A leaf without a Commit claim has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
-  const leafMemo = new Map<string, boolean>();
-  const isLeaf = (role: string, t: (typeof scen.roles extends ReadonlyMap<string, infer R> ? R : never)['transitions'][number]): boolean => {
+  const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
+  const leafKind = (role: string, t: (typeof scen.roles extends ReadonlyMap<string, infer R> ? R : never)['transitions'][number]): 'commits' | 'nothing' | null => {
     const k = `${role}|${t.label}|${t.from}`;
     let r = leafMemo.get(k);
     if (r === undefined) {
       const def = scen.roles.get(role)!;
-      r =
+      const leaf =
         !def.transitions.some((u) => u.from === t.to) &&
         t.steps.every((x) => x.op !== 'send' && !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret')));
+      r = !leaf ? null : t.steps.some((x) => x.op === 'claim' && x.event === 'Commit') ? 'commits' : 'nothing';
       leafMemo.set(k, r);
     }
     return r;
@@ -236,13 +242,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
+        const leaf = leaves ? leafKind(inst.role, t) : null;
+        if (leaf === 'nothing') continue;
         ctx.know = st.know;
-        const leaf = leaves && isLeaf(inst.role, t);
         for (const succ of execTransition(st, i, t, ctx)) {
           if (leaf) {
-            // a final silent step: judged here, never continued (see `isLeaf`)
+            // a final silent step: its Commits judged here, never continued (see `leafKind`)
             states++;
-            judgeState(succ.state);
+            judgeState(succ.state, true);
             if (found.size === props.length) stopped = true;
             if (stopped) return;
             continue;
