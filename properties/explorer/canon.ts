@@ -109,7 +109,7 @@ const SHOWN = new WeakMap<Term, string>();
  * supersets everywhere, the second is more general (see `subsumes`). `groups` are the symmetry
  * groups (none disables the symmetry reduction).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][]): CanonicalKey {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache = SHARED_TOKENS): CanonicalKey {
   const sh = (t: Term): string => {
     const u = resolve(t, st.s);
     let r = SHOWN.get(u);
@@ -136,7 +136,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
 
   // every string split once into literal text and the parts a permutation or the variable
   // renaming rewrites (instance labels inside names, `#k` instance numbers, variables)
-  const tok = tokenizer(labels);
+  const tok = tokenizer(labels, tokens);
   const instT = instStr.map(tok);
   const tailT = tok(tail);
   const lastT = tok(lastStr);
@@ -260,18 +260,26 @@ function renderer(perm: readonly number[], labels: readonly string[]): (t: Token
 
 type Tokens = readonly (string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number })[];
 
-/** Tokenised strings, per set of instance labels (one per scenario in practice). */
-const TOKENS = new Map<string, Map<string, Tokens>>();
+/** Tokenised strings, per set of instance labels (one per scenario in practice), with the
+ * pattern that splits them. A search keeps its own (`newTokenCache`), so what it tokenised goes
+ * with it. */
+export type TokenCache = Map<string, { memo: Map<string, Tokens>; re: RegExp }>;
 
-function tokenizer(labels: readonly string[]): (x: string) => Tokens {
+export function newTokenCache(): TokenCache {
+  return new Map();
+}
+
+const SHARED_TOKENS: TokenCache = newTokenCache();
+
+function tokenizer(labels: readonly string[], cache: TokenCache): (x: string) => Tokens {
   const id = labels.join(',');
-  let cache = TOKENS.get(id);
-  if (!cache || cache.size > 500_000) {
-    cache = new Map();
-    TOKENS.set(id, cache);
+  let hit = cache.get(id);
+  if (!hit || hit.memo.size > 500_000) {
+    const re = new RegExp(`([A-Za-z_][A-Za-z0-9_]*)\\$\\d+|\\.(${labels.map((l) => l.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|')})\\b|#(\\d+)`, 'g');
+    hit = { memo: new Map(), re };
+    cache.set(id, hit);
   }
-  const memo = cache;
-  const re = new RegExp(`([A-Za-z_][A-Za-z0-9_]*)\\$\\d+|\\.(${labels.map((l) => l.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|')})\\b|#(\\d+)`, 'g');
+  const { memo, re } = hit;
   return (x: string): Tokens => {
     let r = memo.get(x);
     if (r) return r;

@@ -27,7 +27,7 @@
  * @module
  */
 import type { SymState } from './execute.ts';
-import { ANY_NAME, type LastStep, canonicalKey, relabelName, subsumes, uncovered } from './canon.ts';
+import { ANY_NAME, type LastStep, canonicalKey, newTokenCache, relabelName, subsumes, uncovered } from './canon.ts';
 
 /** What a subtree read of one choice: the deciding names, or anything. */
 type Read = Set<string> | 'all';
@@ -57,6 +57,7 @@ export class VisitedSet {
   private readonly map = new Map<string, VisitEntry[]>();
   /** per visit on the search path: its subtree's reads, by variable (actual names) */
   private readonly frames: Map<string, Read>[] = [];
+  private readonly tokens = newTokenCache();
 
   constructor(private readonly opts: VisitedOptions) {}
 
@@ -75,7 +76,7 @@ export class VisitedSet {
    * it, to pass to `leave`. `extra` is more of the key: what the search decides from outside the
    * state's key (the compromise events open there). */
   lookup(st: SymState, last: LastStep | null, extra: string): VisitEntry | true {
-    const ck = canonicalKey(st, last, this.opts.groups);
+    const ck = canonicalKey(st, last, this.opts.groups, this.tokens);
     const key = `${ck.key}#${extra}`;
     const prev = this.map.get(key) ?? [];
     let cover: VisitEntry | undefined;
