@@ -9,10 +9,10 @@
  *   `K_lvl ⊢ t` depends only on the set of terms in `K_lvl`, so order and repetitions inside the
  *   knowledge do not matter;
  * - apart from the key, the constraint levels: for each open constraint, the set of knowledge
- *   terms below its level. A state whose levels are
- *   supersets of another's, with the same key, is at least as general: every choice the attacker
- *   makes in the other it can make in it (each constraint may use at least the same knowledge),
- *   so every trace from the other is a trace from it, with the same claims (`subsumes`);
+ *   terms below its level. A state whose levels are supersets of another's, with the same key,
+ *   is at least as general: every choice the attacker makes in the other it can make in it (each
+ *   constraint may use at least the same knowledge), so every trace from the other is a trace
+ *   from it, with the same claims (`subsumes`);
  * - the claims, as a set, each Commit with the Running claims before it and each Secret with the
  *   reveals before it (what the judge compares: order only matters through those), and the set
  *   of reveal options used;
@@ -37,7 +37,7 @@ import { type Term, type Var, show } from '../../models/terms.ts';
 import type { SymState } from './execute.ts';
 import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
-import { namesIn } from './deduction.ts';
+import { isGround, namesIn } from './deduction.ts';
 
 export interface LastStep {
   readonly inst: number;
@@ -107,9 +107,9 @@ const SHOWN = new WeakMap<Term, string>();
  * string over the key's sorted knowledge; and `last`, the last step. Two states with the same
  * `key`, `levels` and `last` are equivalent; with the same `key` and `last` and levels that are
  * supersets everywhere, the second is more general (see `subsumes`). `groups` are the symmetry
- * groups (none disables the symmetry reduction).
+ * groups (none disables the symmetry reduction); `tokens` is the search's token cache.
  */
-export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache = SHARED_TOKENS): CanonicalKey {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache): CanonicalKey {
   const sh = (t: Term): string => {
     const u = resolve(t, st.s);
     let r = SHOWN.get(u);
@@ -152,14 +152,14 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   // head first, then by the whole key, is still a choice among the images of the state that
   // does not depend on which image we started from)
   const renderers = perms.map((perm) => renderer(perm, labels));
-  const heads = renderers.map((r, k) => perms[k]!.map((i) => r(instT[i]!)).join('|') + '#' + r(tailT));
+  const heads = renderers.map((r, k) => perms[k]!.map((i) => r.render(instT[i]!)).join('|') + '#' + r.render(tailT));
   let minHead = heads[0]!;
   for (const h of heads) if (h < minHead) minHead = h;
 
   let best: CanonicalKey | null = null;
   for (let p = 0; p < perms.length; p++) {
     if (heads[p] !== minHead) continue;
-    const render = renderers[p]!;
+    const { render, relabel } = renderers[p]!;
     const head = heads[p]!;
     const cl = claimT.map(render).sort().join(';');
     const kn = knowT.map(render);
@@ -175,7 +175,6 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
       for (let k = 0; k < lvl; k++) bits[index.get(kn[k]!)!] = '1';
       return bits.join('');
     };
-    const relabel = new Map(perms[p]!.map((inst, pos) => [labels[inst]!, labels[pos]!]));
     const names = new Map<number, ReadonlySet<string>>();
     best = {
       key,
@@ -190,7 +189,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
           const t = resolve(st.know[k]!, st.s);
           r = new Set([...namesIn(t)].map((n) => relabelName(n, relabel)));
           // a piece with a variable may become any term: it is relevant to every read
-          if (hasVar(t)) (r as Set<string>).add(ANY_NAME);
+          if (!isGround(t)) (r as Set<string>).add(ANY_NAME);
           names.set(j, r);
         }
         return r;
@@ -202,9 +201,9 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
 
 /** A state's key, its levels, and for each level the open choice it belongs to (the variable's
  * name in this state); its last step (instance, whether it left a choice open, and the
- * knowledge before it, for the partial-order reduction); the permutation it was rendered under (instance label → the label of its position); and the
- * names in each knowledge entry of the key (by bit position, labels as in the key; with
- * `ANY_NAME` when the entry has a variable). */
+ * knowledge before it, for the partial-order reduction); the permutation it was rendered under
+ * (instance label → the label of its position); and the names in each knowledge entry of the
+ * key (by bit position, labels as in the key; with `ANY_NAME` when the entry has a variable). */
 export interface CanonicalKey {
   readonly key: string;
   readonly levels: string[];
@@ -217,10 +216,6 @@ export interface CanonicalKey {
 /** In `knowNames`: the entry has a variable, so it could help derive anything. */
 export const ANY_NAME = '$';
 
-function hasVar(t: Term): boolean {
-  return t.t === 'var' || (t.t === 'app' && t.args.some(hasVar));
-}
-
 /** A name under a relabelling of instance labels (`nT.TPM2` → `nT.TPM1`): fresh names end with
  * the label of the instance that made them. */
 export function relabelName(n: string, relabel: ReadonlyMap<string, string>): string {
@@ -230,9 +225,9 @@ export function relabelName(n: string, relabel: ReadonlyMap<string, string>): st
 }
 
 /** Renders tokenised strings under one permutation (`perm[pos]` = the instance put at position
- * `pos`, whose label becomes the label of `pos`), numbering variables by first occurrence
- * across the calls. */
-function renderer(perm: readonly number[], labels: readonly string[]): (t: Tokens) => string {
+ * `pos`, whose label becomes the label of `pos`, as `relabel` says), numbering variables by
+ * first occurrence across the calls. */
+function renderer(perm: readonly number[], labels: readonly string[]): { render: (t: Tokens) => string; relabel: ReadonlyMap<string, string> } {
   const relabel = new Map<string, string>();
   const reinst = new Map<number, number>();
   perm.forEach((inst, pos) => {
@@ -240,7 +235,7 @@ function renderer(perm: readonly number[], labels: readonly string[]): (t: Token
     reinst.set(inst, pos);
   });
   const vars = new Map<string, string>();
-  return (t: Tokens): string => {
+  const render = (t: Tokens): string => {
     let out = '';
     for (const x of t) {
       if (typeof x === 'string') out += x;
@@ -256,6 +251,7 @@ function renderer(perm: readonly number[], labels: readonly string[]): (t: Token
     }
     return out;
   };
+  return { render, relabel };
 }
 
 type Tokens = readonly (string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number })[];
@@ -268,8 +264,6 @@ export type TokenCache = Map<string, { memo: Map<string, Tokens>; re: RegExp }>;
 export function newTokenCache(): TokenCache {
   return new Map();
 }
-
-const SHARED_TOKENS: TokenCache = newTokenCache();
 
 function tokenizer(labels: readonly string[], cache: TokenCache): (x: string) => Tokens {
   const id = labels.join(',');

@@ -243,7 +243,7 @@ function simplify(cons: readonly Constraint[], s: Subst, top: number, read?: Sol
   return [...by.values()];
 }
 
-function isGround(t: Term): boolean {
+export function isGround(t: Term): boolean {
   return t.t === 'var' ? false : t.t === 'app' ? t.args.every(isGround) : true;
 }
 

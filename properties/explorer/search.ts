@@ -138,7 +138,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const revealsOf = (st: SymState): RevealRecord[] =>
     st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
 
-  // `commitsOnly`: a final silent step's state (see `isLeaf`), where only Commit claims are new
+  // `commitsOnly`: a final silent step's state (see `leafKind`), where only Commit claims are new
   const judgeState = (st: SymState, commitsOnly = false) => {
     for (const prop of props) {
       if (commitsOnly && (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy')) continue;
@@ -213,16 +213,17 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
 
   const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
-    // the compromise events open right here (they depend on the last steps, which are not in
-    // the key)
-    const open = fsTags.size ? scen.reveals.flatMap((r, k) => (!st.revealed.includes(k) && rightAfterSecret(st, r.agent) ? [k] : [])).join(',') : '';
-    const entry = cache ? cache.lookup(st, last, open) : null;
+    // the compromise events open right here: a reveal matters only right after a Secret claim it
+    // could break (forward secrecy; see the module comment). They depend on the last steps, which
+    // are not in the state key, so they join it.
+    const open = fsTags.size ? scen.reveals.flatMap((r, k) => (!st.revealed.includes(k) && rightAfterSecret(st, r.agent) ? [k] : [])) : [];
+    const entry = cache ? cache.lookup(st, last, open.join(',')) : null;
     if (entry === true) return;
     cache?.enter();
-    explore1(st, last, entry);
+    explore1(st, last, entry, open);
     cache?.leave(entry, !stopped);
   };
-  const explore1 = (st: SymState, last: Last | null, entry: VisitEntry | null): void => {
+  const explore1 = (st: SymState, last: Last | null, entry: VisitEntry | null, open: readonly number[]): void => {
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
@@ -264,18 +265,16 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         }
       }
     }
-    scen.reveals.forEach((r, k) => {
-      if (stopped || st.revealed.includes(k)) return;
-      // a reveal matters only after a Secret claim it could break (forward secrecy); earlier, it
-      // only makes every later claim of that agent dishonest (see the module comment)
-      if (!rightAfterSecret(st, r.agent)) return;
+    for (const k of open) {
+      const r = scen.reveals[k]!;
+      if (stopped) return;
       // reveals are explored for forward secrecy only: once those properties are refuted, stop
-      if (props.every((x) => x.kind !== 'forward-secrecy' || !(x.compromiseAfter ?? []).includes(r.event) || found.has(x.id))) return;
+      if (props.every((x) => x.kind !== 'forward-secrecy' || !(x.compromiseAfter ?? []).includes(r.event) || found.has(x.id))) continue;
       // never reordered: forward secrecy depends on whether a reveal comes before or after a
       // claim, and a reveal is only taken right after one, so no step after it is skipped for the
       // order with the reveal later (no last step for the partial-order reduction)
       visit(execReveal(st, k, r), null);
-    });
+    }
   };
   visit(root, null);
 
