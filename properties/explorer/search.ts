@@ -9,14 +9,16 @@
  *   gives the attacker more at every later point;
  * - symmetry: of two instances with the same role and agents that have not started, the first
  *   starts first;
- * - partial order: after a step L, a step C that commutes with it — C's input is derivable
- *   without L's outputs and mentions none of L's inputs — and leaves no attacker choice open is
- *   skipped when C's instance comes first in the scenario order or L left a choice open. The
- *   order C·L is explored instead, and it is at least as general: C's inputs are fixed, and L's
- *   open choices are made knowing more. Steps that both leave choices open are not reordered
- *   (a choice made later may use the other's outputs), nor are compromise events (forward
- *   secrecy depends on whether a reveal comes before or after a claim). Every state reached is
- *   judged, so skipping a suffix never hides a violation of a prefix.
+ * - partial order: after a step L, a step C of another instance that commutes with it — C's
+ *   input is derivable without L's outputs and mentions none of L's inputs — and leaves no
+ *   attacker choice open is skipped when C's instance comes first in the scenario order or L
+ *   left a choice open (a step of L's own instance is never skipped: it was not enabled before
+ *   L, so there is no other order to explore). The order C·L is explored instead, and it is at
+ *   least as general: C's inputs are fixed, and L's open choices are made knowing more. Steps
+ *   that both leave choices open are not reordered (a choice made later may use the other's
+ *   outputs), nor are compromise events (forward secrecy depends on whether a reveal comes
+ *   before or after a claim). Every state reached is judged, so skipping a suffix never hides
+ *   a violation of a prefix.
  * - a compromise event of agent a is taken only right after a step that made a Secret claim
  *   naming a (for a forward-secrecy tag), or after other reveals right after such a step: a
  *   violation needs the claim before the reveal, and moving the reveal back to right after the
@@ -255,7 +257,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             if (stopped) return;
             continue;
           }
-          if (por && last && !succ.free && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
+          if (por && last && !succ.free && i !== last.inst && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
             if (entry) entry.pruned = true;
             continue;
           }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { type ExploreOptions, explore } from '../../properties/explorer/search.ts';
 import { allTargets } from '../../properties/explorer/verify.ts';
+import type { Protocol } from '../../models/protocol.ts';
 
 // Every reduction must keep every verdict: each one switched off alone, on the classic corpus and
 // on every design protocol and variant at one session.
@@ -64,5 +65,57 @@ test('verdicts agree with level relevance off on key-exchange and provisioning a
     const verdicts = (r: typeof on) => Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict]));
     assert.deepEqual(verdicts(on), verdicts(off), `${n} ${v ?? ''}`);
     assert.ok(on.stats.states < off.stats.states, `${n} ${v ?? ''}: fewer states with level relevance`);
+  }
+});
+
+// The partial-order reduction may only move a step before one of ANOTHER instance: a step of the
+// same instance cannot be taken before the step that brought its instance to it. A toy protocol
+// where the leak needs instance A to take a free step (any nonce) and then a fixed one (the
+// constant 'go', derivable from the start) right after it.
+test('partial order: a fixed step right after a free step of the same instance is taken', async () => {
+  const { roleMachine } = await import('../../models/role.ts');
+  const { claim, fresh, recv, send } = await import('../../models/steps.ts');
+  const { c, v } = await import('../../models/terms.ts');
+  const { agent } = await import('../../models/protocol.ts');
+  const self = agent('self');
+  const peer = agent('peer');
+  const s = v('s', 'nonce');
+  const toy: Protocol = {
+    name: 'toy-same-instance',
+    title: 'toy',
+    source: 'test',
+    roles: [
+      {
+        role: 'A',
+        agents: { self: 'A', peer: 'B' },
+        initiator: false,
+        knows: {},
+        machine: roleMachine({
+          role: 'A',
+          party: 'A',
+          initial: 's0',
+          knows: [self, peer],
+          transitions: [
+            { label: 'a.any', from: 's0', to: 's1', trigger: 'MSG', steps: [recv('B', 'm1', v('x', 'nonce'))] },
+            { label: 'a.go', from: 's1', to: 'done', trigger: 'MSG', steps: [recv('B', 'm2', c('go')), fresh(s), claim('Secret', 's', peer, s), send('B', 'm3', s)] },
+          ],
+        }),
+      },
+      {
+        role: 'B',
+        agents: { self: 'B', peer: 'A' },
+        initiator: true,
+        knows: {},
+        machine: roleMachine({ role: 'B', party: 'B', initial: 's0', knows: [self, peer], transitions: [{ label: 'b.hello', from: 's0', to: 'done', trigger: 'START', steps: [send('A', 'm1', c('hello'))] }] }),
+      },
+    ],
+    longTerm: [],
+    deployment: { A: 'a1', B: 'b1' },
+    properties: [{ id: 'T1', kind: 'secrecy', statement: 'A’s s stays secret (it does not: A sends it in clear)', tag: 's', expected: 'attack' }],
+    variants: [],
+  };
+  for (const sessions of [1, 2]) {
+    const r = explore(toy, undefined, { sessions });
+    assert.equal(r.verdicts.get('T1')!.verdict, 'attack', `${sessions} session(s)`);
   }
 });
