@@ -15,7 +15,9 @@
  *   from it, with the same claims (`subsumes`);
  * - the claims, as a set, each Commit with the Running claims before it and each Secret with the
  *   reveals before it (what the judge compares: order only matters through those), and the set
- *   of reveal options used;
+ *   of reveal options used; with `commitReads` (`judge.ts`), a Commit only with the Running
+ *   claims before it that a property judging it compares, and with none once it has a witness
+ *   no later step can take away;
  * - apart from the key too, the last step (instance, whether it left a choice open, the knowledge
  *   before it), which only the partial-order reduction reads (`last`): a state explored without
  *   any partial-order skip covers the same state reached by another last step.
@@ -34,7 +36,7 @@
  * @module
  */
 import { type Term, type Var, show } from '../../models/terms.ts';
-import type { SymState } from './execute.ts';
+import type { ClaimRecord, SymState } from './execute.ts';
 import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
 import { isGround, namesIn } from './deduction.ts';
@@ -107,9 +109,11 @@ const SHOWN = new WeakMap<Term, string>();
  * string over the key's sorted knowledge; and `last`, the last step. Two states with the same
  * `key`, `levels` and `last` are equivalent; with the same `key` and `last` and levels that are
  * supersets everywhere, the second is more general (see `subsumes`). `groups` are the symmetry
- * groups (none disables the symmetry reduction); `tokens` is the search's token cache.
+ * groups (none disables the symmetry reduction); `tokens` is the search's token cache;
+ * `commitReads` says which Running claims before a Commit the key lists (null: none; without
+ * it, all of them).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache): CanonicalKey {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache, commitReads?: (c: ClaimRecord) => readonly ClaimRecord[] | null): CanonicalKey {
   const sh = (t: Term): string => {
     const u = resolve(t, st.s);
     let r = SHOWN.get(u);
@@ -127,7 +131,10 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
 
   const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}`;
   const claims = st.claims.map((c) => {
-    if (c.event === 'Commit') return `${claimStr(c)}<${st.claims.filter((r) => r.event === 'Running' && r.step < c.step).map(claimStr).sort().join(',')}>`;
+    if (c.event === 'Commit') {
+      const reads = commitReads ? commitReads(c) : st.claims.filter((r) => r.event === 'Running' && r.step < c.step);
+      return `${claimStr(c)}<${reads ? reads.map(claimStr).sort().join(',') : 'ok'}>`;
+    }
     if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).sort().join(',')}>`;
     return claimStr(c);
   });

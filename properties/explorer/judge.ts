@@ -95,6 +95,62 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
   return null;
 }
 
+/**
+ * What the judge can still read about Commit `c` on any extension of the trace (more steps after
+ * it, more bindings of the attacker's open choices), for the properties `props`: null when
+ * nothing — no property judges it (another tag or role, or an instance naming the attacker's
+ * agent), or it has a witness no extension can take away (for aliveness and weak agreement a
+ * Running by its peer, a constant or none named; for non-injective agreement a Running with
+ * equal data, which bindings keep equal) — else the Running claims before it that a property
+ * judging it compares (its running role, and its tag unless aliveness) and that could be a
+ * witness (by its peer if a constant; with data equal to its own, unless both are `fixed`,
+ * i.e. no binding can change them, and differ). Injective agreement is
+ * never settled: later commits compete for the same Running events. The search's state keys
+ * read a commit through this (`canon.ts`).
+ */
+export function commitReads(
+  props: readonly PropertyDecl[],
+  claims: readonly ClaimRecord[],
+  c: ClaimRecord,
+  equal: (a: Term, b: Term) => boolean,
+  fixed: (t: Term) => boolean,
+): ClaimRecord[] | null {
+  if (c.event !== 'Commit' || c.agents.includes(ATTACKER)) return null;
+  const read = new Set<ClaimRecord>();
+  let open = false;
+  for (const prop of props) {
+    if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy' || c.tag !== prop.tag) continue;
+    const pairs: [string, string][] = [[prop.commit!, prop.running!]];
+    if (prop.mutual) pairs.push([prop.running!, prop.commit!]);
+    for (const [commitRole, runningRole] of pairs) {
+      if (c.role !== commitRole) continue;
+      const peer = agentOf(c.peer);
+      const byData = prop.kind !== 'aliveness' && prop.kind !== 'weak-agreement';
+      const dataFixed = byData && fixed(c.data);
+      // a Running that can never be a witness is not read: another agent than a constant peer,
+      // or data that differ and can no longer change
+      const before = claims.filter(
+        (r) =>
+          r.event === 'Running' &&
+          r.role === runningRole &&
+          r.step < c.step &&
+          (prop.kind === 'aliveness' || r.tag === prop.tag) &&
+          (byData ? !(dataFixed && fixed(r.data) && !equal(r.data, c.data)) : peer === null || r.self === peer),
+      );
+      for (const r of before) read.add(r);
+      const witness =
+        prop.kind === 'aliveness' || prop.kind === 'weak-agreement'
+          ? // a peer still open may become anyone
+            (c.peer === null || peer !== null) && before.some((r) => peer === null || r.self === peer)
+          : prop.kind === 'non-injective-agreement'
+            ? before.some((r) => equal(r.data, c.data))
+            : false; // injective agreement (or a kind not listed)
+      if (!witness) open = true;
+    }
+  }
+  return open ? [...read] : null;
+}
+
 /** Bipartite matching of commits to distinct runnings (augmenting paths); the first commit left
  * unmatched, or -1. */
 function injectiveMatch(cands: readonly number[][]): number {

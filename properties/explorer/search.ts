@@ -38,9 +38,9 @@ import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
 import { applyVariant } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
 import { type Term, mapTerm, name, termEquals } from '../../models/terms.ts';
-import { type Solution, type SolveContext, derivable, solve } from './deduction.ts';
-import { type SymState, execReveal, execTransition } from './execute.ts';
-import { type RevealRecord, type Violation, judge } from './judge.ts';
+import { type Solution, type SolveContext, derivable, isGround, solve } from './deduction.ts';
+import { type ClaimRecord, type SymState, execReveal, execTransition } from './execute.ts';
+import { type RevealRecord, type Violation, commitReads, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
@@ -68,6 +68,9 @@ export interface ExploreOptions {
   /** level relevance: a visited state also covers a new one whose open choices it gives less
    * knowledge when the visited state's search never read those choices' levels (default on) */
   readonly levelRelevance?: boolean;
+  /** state keys list, per Commit, only the Running claims before it the judge compares, and
+   * none once it has a witness no extension can take away (default on; off is for tests) */
+  readonly commitReads?: boolean;
   /** work units per constraint-solving call */
   readonly solveBudget?: number;
   /** decide only these properties (ids); the search stops once all of them are refuted */
@@ -179,10 +182,29 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
 
   // states already explored, up to variable renaming and symmetry, with subsumption on
   // constraint levels and level relevance (see `visited.ts`)
+  // a settled Commit stays settled in every descendant, where its record is the same object
+  const settledMemo = new WeakSet<ClaimRecord>();
+  const readsOf = (st: SymState, c: ClaimRecord): readonly ClaimRecord[] | null => {
+    if (settledMemo.has(c)) return null;
+    const r = commitReads(
+      props,
+      st.claims,
+      c,
+      (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
+      (t) => isGround(resolve(t, st.s)),
+    );
+    if (!r) settledMemo.add(c);
+    return r;
+  };
   const cache =
     opts.cache === false
       ? null
-      : new VisitedSet({ subsume: opts.subsume ?? true, relevance: opts.levelRelevance ?? true, groups: opts.symmetry === false ? [] : symmetryGroups(root.insts) });
+      : new VisitedSet({
+          subsume: opts.subsume ?? true,
+          relevance: opts.levelRelevance ?? true,
+          groups: opts.symmetry === false ? [] : symmetryGroups(root.insts),
+          ...(opts.commitReads === false ? {} : { commitReads: readsOf }),
+        });
   if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
 
   // Final silent steps. A transition that sends nothing, claims no Running and no Secret, and

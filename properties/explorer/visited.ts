@@ -26,7 +26,7 @@
  * finished (an ancestor).
  * @module
  */
-import type { SymState } from './execute.ts';
+import type { ClaimRecord, SymState } from './execute.ts';
 import { ANY_NAME, type LastStep, canonicalKey, newTokenCache, relabelName, subsumes, uncovered } from './canon.ts';
 
 /** What a subtree read of one choice: the deciding names, or anything. */
@@ -51,6 +51,8 @@ export interface VisitedOptions {
   readonly subsume: boolean;
   readonly relevance: boolean;
   readonly groups: readonly number[][];
+  /** the Running claims before a Commit its key lists (`commitReads` in `judge.ts`) */
+  readonly commitReads?: (st: SymState, c: ClaimRecord) => readonly ClaimRecord[] | null;
 }
 
 export class VisitedSet {
@@ -76,7 +78,8 @@ export class VisitedSet {
    * it, to pass to `leave`. `extra` is more of the key: what the search decides from outside the
    * state's key (the compromise events open there). */
   lookup(st: SymState, last: LastStep | null, extra: string): VisitEntry | true {
-    const ck = canonicalKey(st, last, this.opts.groups, this.tokens);
+    const reads = this.opts.commitReads;
+    const ck = canonicalKey(st, last, this.opts.groups, this.tokens, reads && ((c) => reads(st, c)));
     const key = `${ck.key}#${extra}`;
     const prev = this.map.get(key) ?? [];
     let cover: VisitEntry | undefined;

@@ -15,7 +15,7 @@ const verdictsOf = (opts: ExploreOptions) =>
   });
 
 const reference = verdictsOf({});
-for (const off of ['cache', 'subsume', 'levelRelevance', 'symmetry', 'leaves', 'por'] as const) {
+for (const off of ['cache', 'subsume', 'levelRelevance', 'symmetry', 'leaves', 'por', 'commitReads'] as const) {
   test(`verdicts agree with the ${off} reduction off (all protocols and variants, one session)`, () => {
     assert.deepEqual(verdictsOf({ [off]: false }), reference);
   });
@@ -46,8 +46,9 @@ const twoSessions = (opts: ExploreOptions) =>
     assert.equal(r.stats.cut, null, `${protocol.name} ${variant ?? ''} was cut`);
     return [`${protocol.name} ${variant ?? '-'}`, Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]))] as const;
   });
-test('verdicts agree with the symmetry, leaf, subsumption and level-relevance reductions off (small protocols, two sessions)', () => {
+test('verdicts agree with the symmetry, leaf, subsumption, level-relevance and commit-reads reductions off (small protocols, two sessions)', () => {
   const ref = twoSessions({});
+  assert.deepEqual(twoSessions({ commitReads: false }), ref);
   assert.deepEqual(twoSessions({ symmetry: false }), ref);
   assert.deepEqual(twoSessions({ leaves: false }), ref);
   assert.deepEqual(twoSessions({ subsume: false }), ref);
