@@ -218,7 +218,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
   // Only its Commits are judged there: it adds no knowledge and no Secret claim, and its
   // bindings only narrow the instantiations of A, so a secret derivable at A·S is derivable at A
-  // already. A leaf without a Commit claim has nothing to judge and is not taken at all.
+  // already. A leaf without a Commit claim a property of this search judges (its tag and its
+  // commit role) has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
   const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
   const leafKind = (role: string, t: (typeof scen.roles extends ReadonlyMap<string, infer R> ? R : never)['transitions'][number]): 'commits' | 'nothing' | null => {
@@ -229,7 +230,12 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       const leaf =
         !def.transitions.some((u) => u.from === t.to) &&
         t.steps.every((x) => x.op !== 'send' && !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret')));
-      r = !leaf ? null : t.steps.some((x) => x.op === 'claim' && x.event === 'Commit') ? 'commits' : 'nothing';
+      // its Commits matter only if a property of this search judges them
+      const judged = (x: (typeof t.steps)[number]) =>
+        x.op === 'claim' &&
+        x.event === 'Commit' &&
+        props.some((p) => p.kind !== 'secrecy' && p.kind !== 'forward-secrecy' && p.tag === x.tag && (p.commit === role || (p.mutual === true && p.running === role)));
+      r = !leaf ? null : t.steps.some(judged) ? 'commits' : 'nothing';
       leafMemo.set(k, r);
     }
     return r;
@@ -267,6 +273,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
+        // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
+        if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
         const leaf = leaves ? leafKind(inst.role, t) : null;
         if (leaf === 'nothing') continue;
         ctx.know = st.know;
@@ -280,7 +288,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             continue;
           }
           if (por && last && !succ.free && i !== last.inst && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
-            if (entry) entry.pruned = true;
+            if (entry) cache!.skip(entry, inst.label, t.label);
             continue;
           }
           if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
@@ -289,7 +297,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         }
       }
     }
-    for (const k of open) {
+    // a partial cover explored the reveals (never skipped by the partial-order reduction)
+    for (const k of entry?.only ? [] : open) {
       const r = scen.reveals[k]!;
       if (stopped) return;
       // reveals are explored for forward secrecy only: once those properties are refuted, stop

@@ -24,6 +24,14 @@
  * reads of a state skipped inside it count where it was skipped: those of the state that covered
  * it (by position: same key, same choices), or all of its choices when that state's tree is not
  * finished (an ancestor).
+ *
+ * The last step. The partial-order reduction decides from a state's last step, which is not in
+ * the key, which successors to skip. A finished visited state reached by another last step
+ * covers a new one when it skipped none; when it skipped some, it covers the new state in part:
+ * two states with the same key have the same successors (up to the renaming), those it took are
+ * covered by its subtree as above, and only the transitions it skipped are left to explore from
+ * the new state (`VisitEntry.only`, with the reduction applied for the new state's own last
+ * step). The new state's reads are the visited state's plus those of what it explores itself.
  * @module
  */
 import type { ClaimRecord, SymState } from './execute.ts';
@@ -38,8 +46,15 @@ export interface VisitEntry {
   /** the last step it was reached by (`canon.ts`) */
   readonly last: string;
   /** did the partial-order reduction skip a step right after it? (then it covers only states
-   * reached by the same last step) */
+   * reached by the same last step, and others only in part: `only`) */
   pruned: boolean;
+  /** the steps the partial-order reduction skipped right after it: `label|transition`, the
+   * instance label canonical (`relabel`) */
+  readonly skipped: Set<string>;
+  /** set when a finished state with the same key, reached by another last step, covers this one
+   * except for the steps skipped after it: only these are left to explore here (`label|transition`,
+   * this state's instance labels) */
+  only?: ReadonlySet<string>;
   /** per level: the choice's reads in this state's subtree, names canonical (null: none);
    * undefined until the subtree is done */
   read: (Read | null)[] | undefined;
@@ -60,6 +75,8 @@ export class VisitedSet {
   /** per visit on the search path: its subtree's reads, by variable (actual names) */
   private readonly frames: Map<string, Read>[] = [];
   private readonly tokens = newTokenCache();
+  /** the reads of a partial cover, for the frame of the visit about to begin */
+  private pendingReads: (() => void) | undefined;
 
   constructor(private readonly opts: VisitedOptions) {}
 
@@ -83,34 +100,49 @@ export class VisitedSet {
     const key = `${ck.key}#${extra}`;
     const prev = this.map.get(key) ?? [];
     let cover: VisitEntry | undefined;
+    // a finished state reached by another last step, after which the partial-order reduction
+    // skipped steps: it covers this one except for those steps
+    let partial: VisitEntry | undefined;
     for (const e of prev) {
-      // reached by another last step: only a finished state with no partial-order skip right
-      // after it covers it (it explored every successor)
-      if (e.last !== ck.last && (e.read === undefined || e.pruned)) continue;
+      // reached by another last step: only a finished state covers it, in whole when no
+      // partial-order skip followed it (it explored every successor), else in part
+      if (e.last !== ck.last && e.read === undefined) continue;
       const gaps = uncovered(e.levels, ck.levels, this.opts.subsume);
-      if (gaps.length === 0) {
-        cover = e;
-        break;
-      }
       // where e allows less knowledge: each read of that choice in e's subtree is decided by
       // names the missing entries do not hold
-      if (!cover && this.opts.relevance && e.read && gaps.every((k) => irrelevant(e.read![k]!, e.levels[k]!, ck.levels[k]!, ck.knowNames))) cover = e;
-    }
-    if (cover) {
-      const frame = this.frames[this.frames.length - 1];
-      if (frame) {
-        if (!cover.read) this.readAll(st);
-        else {
-          const back = new Map([...ck.relabel].map(([a, b]) => [b, a]));
-          ck.vars.forEach((v, k) => {
-            const r = cover!.read![k];
-            if (r) addRead(frame, v, r === 'all' ? r : new Set([...r].map((n) => relabelName(n, back))));
-          });
-        }
+      const covers = gaps.length === 0 || (this.opts.relevance && e.read !== undefined && gaps.every((k) => irrelevant(e.read![k]!, e.levels[k]!, ck.levels[k]!, ck.knowNames)));
+      if (!covers) continue;
+      if (e.last !== ck.last && e.pruned) {
+        partial ??= e;
+        continue;
       }
+      if (gaps.length === 0 || !cover) cover = e;
+      if (gaps.length === 0) break;
+    }
+    const back = new Map([...ck.relabel].map(([a, b]) => [b, a]));
+    // the cover's subtree reads count here (by position: same key, same choices)
+    const countReads = (c: VisitEntry) => {
+      const frame = this.frames[this.frames.length - 1];
+      if (!frame) return;
+      if (!c.read) return this.readAll(st);
+      ck.vars.forEach((v, k) => {
+        const r = c.read![k];
+        if (r) addRead(frame, v, r === 'all' ? r : new Set([...r].map((n) => relabelName(n, back))));
+      });
+    };
+    if (cover) {
+      countReads(cover);
       return true;
     }
-    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, last: ck.last, pruned: false, read: undefined, relabel: ck.relabel };
+    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, last: ck.last, pruned: false, skipped: new Set(), read: undefined, relabel: ck.relabel };
+    if (partial) {
+      // its reads are this visit's too: counted in the frame `enter` opens, see `leave`
+      entry.only = new Set([...partial.skipped].map((x) => {
+        const bar = x.indexOf('|');
+        return `${back.get(x.slice(0, bar)) ?? x.slice(0, bar)}|${x.slice(bar + 1)}`;
+      }));
+      this.pendingReads = () => countReads(partial!);
+    }
     // keep only the most general ones (of those reached by the same last step)
     this.map.set(key, [...(this.opts.subsume ? prev.filter((e) => e.last !== ck.last || !subsumes(ck.levels, e.levels)) : prev), entry]);
     return entry;
@@ -119,6 +151,15 @@ export class VisitedSet {
   /** A visit begins: reads from now on are in its subtree. */
   enter(): void {
     this.frames.push(new Map());
+    this.pendingReads?.();
+    this.pendingReads = undefined;
+  }
+
+  /** The partial-order reduction skipped transition `transition` of the instance labelled
+   * `label` right after the state of `entry`. */
+  skip(entry: VisitEntry, label: string, transition: string): void {
+    entry.pruned = true;
+    entry.skipped.add(`${entry.relabel.get(label) ?? label}|${transition}`);
   }
 
   /** A visit ends (`done`: its subtree was searched to the end): its entry keeps the reads, and
