@@ -42,6 +42,8 @@ import { type Solution, type SolveContext, derivable, isGround, solve } from './
 import { type ClaimRecord, type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, commitReads, judge } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
+import { knownSends } from './known-sends.ts';
+import type { TransitionSpec } from '../../models/steps.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
@@ -207,11 +209,12 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         });
   if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
 
-  // Final silent steps. A transition that sends nothing, claims no Running and no Secret, and
-  // ends its instance (no transition leaves its target) changes nothing any other step can see:
-  // not the knowledge, not a later step of its instance, not another claim's verdict (only its
-  // own Commits are judged, against Running claims already in the trace and reveals, which a
-  // later position only adds). Its checks may fix attacker choices, which only makes the rest of
+  // Final silent steps. A transition that sends nothing the attacker does not already have (no
+  // message, or only attacker-built ones: `known-sends.ts`), claims no Running and no Secret,
+  // and ends its instance (no transition leaves its target) changes nothing any other step can
+  // see: not what the attacker can derive, not a later step of its instance, not another
+  // claim's verdict (only its own Commits are judged, against Running claims already in the
+  // trace and reveals, which a later position only adds). Its checks may fix attacker choices, which only makes the rest of
   // a trace less general. So for a trace A·S·B, the trace A·B (explored, or covered by the
   // partial-order reduction, which applies to the system without these steps) shows every
   // violation by a claim of A or B, at least as generally; and S's own violation shows at the
@@ -222,14 +225,19 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // commit role) has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
   const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
-  const leafKind = (role: string, t: (typeof scen.roles extends ReadonlyMap<string, infer R> ? R : never)['transitions'][number]): 'commits' | 'nothing' | null => {
-    const k = `${role}|${t.label}|${t.from}`;
+  const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
+  const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | null => {
+    const { label, role, env } = scen.instances[i]!;
+    const k = `${label}|${t.label}|${t.from}`;
     let r = leafMemo.get(k);
     if (r === undefined) {
       const def = scen.roles.get(role)!;
+      let known = sendsKnown.get(i);
+      if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
       const leaf =
         !def.transitions.some((u) => u.from === t.to) &&
-        t.steps.every((x) => x.op !== 'send' && !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret')));
+        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret'))) &&
+        (t.steps.every((x) => x.op !== 'send') || known(t));
       // its Commits matter only if a property of this search judges them
       const judged = (x: (typeof t.steps)[number]) =>
         x.op === 'claim' &&
@@ -275,7 +283,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         if (t.from !== inst.state || stopped) continue;
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
         if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
-        const leaf = leaves ? leafKind(inst.role, t) : null;
+        const leaf = leaves ? leafKind(i, t) : null;
         if (leaf === 'nothing') continue;
         ctx.know = st.know;
         for (const succ of execTransition(st, i, t, ctx)) {
