@@ -87,7 +87,17 @@ test('default bound: two sessions per role through a one-session rung; attacks k
   assert.match(by['NS3']!.bound, /^2 session\(s\)/, 'what holds is decided at two sessions');
   assert.match(r.bound, /^2 session\(s\)/);
   const att = verifyProtocol(byName('attestation'), undefined);
-  assert.match(att.bound, /^1 session\(s\).*declared bound/, 'attestation states its declared bound');
+  assert.match(att.bound, /^2 session\(s\)/, 'attestation at the default bound');
+});
+
+test('a declared smaller bound is stated, and a replay variant still gets the sessions it declares', () => {
+  const p = { ...byName('attestation'), bound: { sessions: 1, why: 'a test of the declared bound' } };
+  const r = verifyProtocol(p, 'M1.1');
+  assert.match(r.bound, /^1 session\(s\).*P1\.1 at 2 session\(s\).*declared bound: a test of the declared bound/);
+  const p11 = r.properties.find((x) => x.id === 'P1.1')!;
+  assert.equal(p11.verdict, 'attack');
+  assert.match(p11.bound, /^2 session\(s\)/, 'the stale quote needs a second TTP session');
+  assert.match(r.properties.find((x) => x.id === 'P1.2')!.bound, /^1 session\(s\)/);
 });
 
 test('key-exchange M2.2 at the default bound: the replayed authorisation also breaks P2.1 (found at two sessions)', () => {

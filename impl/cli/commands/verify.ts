@@ -27,9 +27,10 @@ search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID   a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
-  --sessions N   honest sessions per role (default: 2, or the protocol's declared bound —
-                 attestation: 1 — with a replay variant's broken properties at the 2 sessions
-                 its attack needs; the attacker's agent E is always there). The search
+  --sessions N   honest sessions per role (default: 2, or a smaller bound the protocol
+                 declares — none of the built-in ones does —, with a replay variant's broken
+                 properties at the sessions its attack needs; the attacker's agent E is
+                 always there). The search
                  runs at one session first: attacks found there keep their short traces and
                  that bound, the rest is decided at N
   --timeout S    time budget per protocol/variant in seconds (default 120)
