@@ -219,6 +219,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // partial-order reduction, which applies to the system without these steps) shows every
   // violation by a claim of A or B, at least as generally; and S's own violation shows at the
   // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
+  // Not so for a Commit judged by injective agreement: a later Commit can take its Running
+  // claim, so a step with one is always continued.
   // Only its Commits are judged there: it adds no knowledge and no Secret claim, and its
   // bindings only narrow the instantiations of A, so a secret derivable at A·S is derivable at A
   // already. A leaf without a Commit claim a property of this search judges (its tag and its
@@ -243,7 +245,13 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         x.op === 'claim' &&
         x.event === 'Commit' &&
         props.some((p) => p.kind !== 'secrecy' && p.kind !== 'forward-secrecy' && p.tag === x.tag && (p.commit === role || (p.mutual === true && p.running === role)));
-      r = !leaf ? null : t.steps.some(judged) ? 'commits' : 'nothing';
+      // a Commit judged by injective agreement competes with later Commits for the same Running
+      // claims: a later step can see it, so the step is no leaf
+      const injective = (x: (typeof t.steps)[number]) =>
+        x.op === 'claim' &&
+        x.event === 'Commit' &&
+        props.some((p) => p.kind === 'injective-agreement' && p.tag === x.tag && (p.commit === role || (p.mutual === true && p.running === role)));
+      r = !leaf || t.steps.some(injective) ? null : t.steps.some(judged) ? 'commits' : 'nothing';
       leafMemo.set(k, r);
     }
     return r;
