@@ -319,11 +319,16 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
     if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead)
       ctx.levelRead(c.t.name, isGround(t) ? decidingNames(t, sources(ctx.know, ctx.know.length, s)) : null);
     if (t.t === 'name') {
-      // a name is had only as itself: in the clear (above) or behind keys
+      // a name is had only as itself: in the clear (above) or behind keys — or as what a stuck
+      // decryption of an open choice becomes once the attacker picks the ciphertext (a party
+      // that "decrypts" whatever it gets and sends the result: `sdec(x, k)` is the name if x
+      // is `senc(name, k)`, which x's own constraint must then allow)
       for (const src of srcs) {
-        if (used.includes(src.id) || !termEquals(src.term, t)) continue;
+        if (used.includes(src.id)) continue;
         const keys = src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] }));
-        go([...rest, ...keys], s, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
+        if (termEquals(src.term, t)) go([...rest, ...keys], s, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
+        else if (src.term.t === 'app' && (src.term.f === 'sdec' || src.term.f === 'adec') && !isGround(src.term))
+          for (const u of unify(t, src.term, s, ctx.fresh)) go([...rest, ...keys], u, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
       }
       return;
     }

@@ -74,3 +74,19 @@ test('unification: signature check narrows, stuck decryption narrows, DH base ab
   assert.ok(sols.some((s) => JSON.stringify(resolve(P, s)) === JSON.stringify(exp(G, b))));
   assert.equal(unify(v('N$1', 'nonce'), tup(n, n), EMPTY, fresh).length, 0, 'typed: a nonce is not a pair');
 });
+
+// A party that "decrypts" whatever ciphertext it gets (AES-CFB: sdec never fails) and sends the
+// result: the attacker picks the ciphertext. Found by the differential fuzzer (a secret sent in
+// clear by an honest responder was judged secret).
+test('a stuck decryption of an open choice gives the name when the attacker may pick its ciphertext', () => {
+  const x = v('x$1', 'ct');
+  const know = [senc(n, k), sdec(x, k)];
+  // x chosen after I's ciphertext was out: x := senc(n, k), so sdec(x, k) is n
+  const sols = solve([{ lvl: 1, t: x }, { lvl: 2, t: n }], EMPTY, ctx(know));
+  assert.ok(sols.length > 0);
+  assert.equal(JSON.stringify(resolve(x, sols[0]!.s)), JSON.stringify(senc(n, k)));
+  // NOT when x had to be chosen before the ciphertext existed
+  assert.equal(solve([{ lvl: 0, t: x }, { lvl: 2, t: n }], EMPTY, ctx(know)).length, 0);
+  // NOT under another key
+  assert.equal(solve([{ lvl: 1, t: x }, { lvl: 2, t: n }], EMPTY, ctx([senc(n, k), sdec(x, k2)])).length, 0);
+});
