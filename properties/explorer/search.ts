@@ -210,8 +210,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
 
   // Final silent steps. A transition that sends nothing the attacker does not already have (no
-  // message, or only attacker-built ones: `known-sends.ts`), claims no Running and no Secret,
-  // and ends its instance (no transition leaves its target) changes nothing any other step can
+  // message, or only attacker-built ones: `known-sends.ts`), claims no Running and no Secret
+  // that a property of this search reads (the judge reads no other), and ends its instance (no transition leaves its target) changes nothing any other step can
   // see: not what the attacker can derive, not a later step of its instance, not another
   // claim's verdict (only its own Commits are judged, against Running claims already in the
   // trace and reveals, which a later position only adds). Its checks may fix attacker choices, which only makes the rest of
@@ -227,6 +227,13 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // commit role) has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
   const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
+  // does a property of this search read a Running or Secret claim with this tag by this role?
+  const readClaim = (role: string, event: 'Running' | 'Secret', tag: string): boolean =>
+    props.some((p) =>
+      event === 'Secret'
+        ? (p.kind === 'secrecy' || p.kind === 'forward-secrecy') && p.tag === tag
+        : p.kind !== 'secrecy' && p.kind !== 'forward-secrecy' && (p.kind === 'aliveness' || p.tag === tag) && (p.running === role || (p.mutual === true && p.commit === role)),
+    );
   const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
   const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | null => {
     const { label, role, env } = scen.instances[i]!;
@@ -238,7 +245,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
       const leaf =
         !def.transitions.some((u) => u.from === t.to) &&
-        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret'))) &&
+        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && readClaim(role, x.event, x.tag))) &&
         (t.steps.every((x) => x.op !== 'send') || known(t));
       // its Commits matter only if a property of this search judges them
       const judged = (x: (typeof t.steps)[number]) =>
