@@ -96,6 +96,21 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
 }
 
 /**
+ * Does `prop` ever read a claim `event` by an instance of `role` with `tag`? Secrecy reads the
+ * Secret claims of its tag; an agreement property the Commits of its tag by its commit role and,
+ * as witnesses, the Running claims by its running role (of its tag, or any for aliveness) —
+ * both ways round if `mutual`. Nothing reads another claim.
+ */
+export function reads(prop: PropertyDecl, event: ClaimRecord['event'], role: string, tag: string): boolean {
+  if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') return event === 'Secret' && tag === prop.tag;
+  const sides: [string, string][] = [[prop.commit!, prop.running!]];
+  if (prop.mutual) sides.push([prop.running!, prop.commit!]);
+  if (event === 'Commit') return tag === prop.tag && sides.some(([commit]) => commit === role);
+  if (event === 'Running') return (prop.kind === 'aliveness' || tag === prop.tag) && sides.some(([, running]) => running === role);
+  return false;
+}
+
+/**
  * What the judge can still read about Commit `c` on any extension of the trace (more steps after
  * it, more bindings of the attacker's open choices), for the properties `props`: null when
  * nothing — no property judges it (another tag or role, or an instance naming the attacker's

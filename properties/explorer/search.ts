@@ -40,7 +40,7 @@ import { normalize } from '../../models/equations.ts';
 import { type Term, mapTerm, name, termEquals } from '../../models/terms.ts';
 import { type Solution, type SolveContext, derivable, isGround, solve } from './deduction.ts';
 import { type ClaimRecord, type SymState, execReveal, execTransition } from './execute.ts';
-import { type RevealRecord, type Violation, commitReads, judge } from './judge.ts';
+import { type RevealRecord, type Violation, commitReads, judge, reads } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { knownSends } from './known-sends.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
@@ -227,13 +227,6 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // commit role) has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
   const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
-  // does a property of this search read a Running or Secret claim with this tag by this role?
-  const readClaim = (role: string, event: 'Running' | 'Secret', tag: string): boolean =>
-    props.some((p) =>
-      event === 'Secret'
-        ? (p.kind === 'secrecy' || p.kind === 'forward-secrecy') && p.tag === tag
-        : p.kind !== 'secrecy' && p.kind !== 'forward-secrecy' && (p.kind === 'aliveness' || p.tag === tag) && (p.running === role || (p.mutual === true && p.commit === role)),
-    );
   const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
   const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | null => {
     const { label, role, env } = scen.instances[i]!;
@@ -245,20 +238,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
       const leaf =
         !def.transitions.some((u) => u.from === t.to) &&
-        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && readClaim(role, x.event, x.tag))) &&
+        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && props.some((p) => reads(p, x.event, role, x.tag)))) &&
         (t.steps.every((x) => x.op !== 'send') || known(t));
-      // its Commits matter only if a property of this search judges them
-      const judged = (x: (typeof t.steps)[number]) =>
-        x.op === 'claim' &&
-        x.event === 'Commit' &&
-        props.some((p) => p.kind !== 'secrecy' && p.kind !== 'forward-secrecy' && p.tag === x.tag && (p.commit === role || (p.mutual === true && p.running === role)));
-      // a Commit judged by injective agreement competes with later Commits for the same Running
-      // claims: a later step can see it, so the step is no leaf
-      const injective = (x: (typeof t.steps)[number]) =>
-        x.op === 'claim' &&
-        x.event === 'Commit' &&
-        props.some((p) => p.kind === 'injective-agreement' && p.tag === x.tag && (p.commit === role || (p.mutual === true && p.running === role)));
-      r = !leaf || t.steps.some(injective) ? null : t.steps.some(judged) ? 'commits' : 'nothing';
+      // its Commits matter only if a property of this search judges them; one judged by
+      // injective agreement competes with later Commits for the same Running claims: a later
+      // step can see it, so the step is no leaf
+      const judged = (x: (typeof t.steps)[number], kind?: PropertyDecl['kind']) =>
+        x.op === 'claim' && x.event === 'Commit' && props.some((p) => (!kind || p.kind === kind) && reads(p, 'Commit', role, x.tag));
+      r = !leaf || t.steps.some((x) => judged(x, 'injective-agreement')) ? null : t.steps.some((x) => judged(x)) ? 'commits' : 'nothing';
       leafMemo.set(k, r);
     }
     return r;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { PropertyDecl } from '../../models/protocol.ts';
 import { type Term, c, name, termEquals, tup, v, varsOf } from '../../models/terms.ts';
 import type { ClaimRecord } from '../../properties/explorer/execute.ts';
-import { commitReads, judge } from '../../properties/explorer/judge.ts';
+import { commitReads, judge, reads } from '../../properties/explorer/judge.ts';
 
 // What a state key may leave out of a Commit (`commitReads`) must be what no extension of the
 // trace can make the judge read: checked against the judge itself on extensions.
@@ -58,4 +58,19 @@ test('commits no property judges, and commits of instances naming the attacker, 
   assert.equal(commitReads([prop('injective-agreement')], claims, claims[0]!, equal, fixed), null);
   assert.equal(commitReads([prop('injective-agreement')], claims, claims[1]!, equal, fixed), null);
   assert.equal(commitReads([prop('secrecy')], claims, claims[0]!, equal, fixed), null);
+});
+
+test('which claims a property reads: its tag and roles, both ways if mutual, any Running tag for aliveness', () => {
+  assert.equal(reads(prop('non-injective-agreement'), 'Commit', 'R', 't'), true);
+  assert.equal(reads(prop('non-injective-agreement'), 'Commit', 'I', 't'), false);
+  assert.equal(reads(prop('non-injective-agreement'), 'Commit', 'R', 'other'), false);
+  assert.equal(reads(prop('non-injective-agreement'), 'Running', 'I', 't'), true);
+  assert.equal(reads(prop('non-injective-agreement'), 'Running', 'I', 'other'), false);
+  assert.equal(reads(prop('aliveness'), 'Running', 'I', 'other'), true);
+  assert.equal(reads({ ...prop('injective-agreement'), mutual: true }, 'Commit', 'I', 't'), true);
+  assert.equal(reads({ ...prop('injective-agreement'), mutual: true }, 'Running', 'R', 't'), true);
+  assert.equal(reads(prop('secrecy'), 'Secret', 'I', 't'), true);
+  assert.equal(reads(prop('secrecy'), 'Secret', 'I', 'other'), false);
+  assert.equal(reads(prop('secrecy'), 'Running', 'I', 't'), false);
+  assert.equal(reads(prop('non-injective-agreement'), 'Finish', 'R', 't'), false);
 });
