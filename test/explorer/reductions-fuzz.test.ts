@@ -17,7 +17,7 @@
  * secrecy, forward secrecy (reveal of `sk` or `k`), aliveness, weak, non-injective and injective
  * agreement.
  *
- * Environment (campaigns): FUZZ_RUNS (one-session runs, default 130), FUZZ_RUNS2 (two-session
+ * Environment (campaigns): FUZZ_RUNS (one-session runs, default 110), FUZZ_RUNS2 (two-session
  * runs, default 30) — either one set lifts the time limits —, FUZZ_SEED, FUZZ_TIMEOUT and
  * FUZZ_MAX_STATES (per search), FUZZ_BASE (options every configuration shares, JSON),
  * FUZZ_VERBOSE=1 (print every compared protocol's verdicts).
@@ -502,7 +502,7 @@ export function differential(plan: Plan, sessions: number, stats: Stats, budget:
 /** options every configuration shares (campaigns: e.g. '{"leaves":false}' to look past a known
  * discrepancy of one reduction) */
 const BASE: ExploreOptions = JSON.parse(process.env['FUZZ_BASE'] ?? '{}');
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 130);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 110);
 const RUNS2 = Number(process.env['FUZZ_RUNS2'] ?? 30);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261130);
 /** per search: a search cut by either budget is not compared */
@@ -525,7 +525,7 @@ const property = (sessions: number, plans: fc.Arbitrary<Plan>, stats: Stats, b: 
 
 test(`random protocols, one session: the same verdicts with every reduction on, off, and each one off alone (${RUNS} runs)`, { skip: RUNS === 0 }, (t) => {
   const stats = newStats();
-  fc.assert(property(1, planArb(5, 3), stats, budget(2_000, 4_000)), { seed: SEED, numRuns: RUNS, includeErrorInReport: true, ...timeLimit(35_000) });
+  fc.assert(property(1, planArb(5, 3), stats, budget(2_000, 4_000)), { seed: SEED, numRuns: RUNS, includeErrorInReport: true, ...timeLimit(30_000) });
   t.diagnostic(report(stats));
   // the generator must exercise both outcomes, or the comparison says little
   assert.ok((stats.verdicts['attack'] ?? 0) > 0 && (stats.verdicts['holds'] ?? 0) > 0, report(stats));
@@ -535,7 +535,7 @@ test(`random protocols, one session: the same verdicts with every reduction on, 
 // protocols of at most three messages
 test(`random small protocols, two sessions: the same verdicts with every reduction on, off, and each one off alone (${RUNS2} runs)`, { skip: RUNS2 === 0 }, (t) => {
   const stats = newStats();
-  fc.assert(property(2, planArb(3, 2), stats, budget(1_000, 3_000)), { seed: SEED + 1, numRuns: RUNS2, includeErrorInReport: true, ...timeLimit(18_000) });
+  fc.assert(property(2, planArb(3, 2), stats, budget(1_000, 3_000)), { seed: SEED + 1, numRuns: RUNS2, includeErrorInReport: true, ...timeLimit(15_000) });
   t.diagnostic(report(stats));
   assert.ok((stats.verdicts['attack'] ?? 0) > 0 && (stats.verdicts['holds'] ?? 0) > 0, report(stats));
 });
