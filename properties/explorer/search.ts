@@ -26,6 +26,8 @@
  *   claim honest for forward secrecy, and the knowledge at the end the same. Claims of the steps
  *   it moves past that name a become compromised, but their own violations are found with the
  *   reveal right after them instead.
+ * - final silent steps are leaves, judged where enabled and never continued; silent steps inside
+ *   a run are taken together with their instance's next step (see `leafKind`, `successors`);
  * - the visited set (`visited.ts`): a state is skipped when one already explored is at least as
  *   general (same key up to renaming and symmetry, each constraint allowed at least the same
  *   knowledge), or allows less knowledge only where its own subtree never read a level in a way
@@ -37,9 +39,9 @@
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
 import { applyVariant } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
-import { type Term, mapTerm, name, termEquals } from '../../models/terms.ts';
+import { type Term, type Var, mapTerm, name, termEquals, tup } from '../../models/terms.ts';
 import { type Solution, type SolveContext, derivable, isGround, solve } from './deduction.ts';
-import { type ClaimRecord, type SymState, execReveal, execTransition } from './execute.ts';
+import { type ClaimRecord, type Successor, type SymState, execReveal, execTransition } from './execute.ts';
 import { type RevealRecord, type Violation, commitReads, judge, reads } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { knownSends } from './known-sends.ts';
@@ -226,9 +228,9 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   // already. A leaf without a Commit claim a property of this search judges (its tag and its
   // commit role) has nothing to judge and is not taken at all.
   const leaves = opts.leaves ?? true;
-  const leafMemo = new Map<string, 'commits' | 'nothing' | null>();
+  const leafMemo = new Map<string, 'commits' | 'nothing' | 'silent' | null>();
   const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
-  const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | null => {
+  const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | 'silent' | null => {
     const { label, role, env } = scen.instances[i]!;
     const k = `${label}|${t.label}|${t.from}`;
     let r = leafMemo.get(k);
@@ -236,8 +238,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       const def = scen.roles.get(role)!;
       let known = sendsKnown.get(i);
       if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
-      const leaf =
-        !def.transitions.some((u) => u.from === t.to) &&
+      const final = !def.transitions.some((u) => u.from === t.to);
+      const quiet =
         t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && props.some((p) => reads(p, x.event, role, x.tag)))) &&
         (t.steps.every((x) => x.op !== 'send') || known(t));
       // its Commits matter only if a property of this search judges them; one judged by
@@ -245,10 +247,43 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       // step can see it, so the step is no leaf
       const judged = (x: (typeof t.steps)[number], kind?: PropertyDecl['kind']) =>
         x.op === 'claim' && x.event === 'Commit' && props.some((p) => (!kind || p.kind === kind) && reads(p, 'Commit', role, x.tag));
-      r = !leaf || t.steps.some((x) => judged(x, 'injective-agreement')) ? null : t.steps.some((x) => judged(x)) ? 'commits' : 'nothing';
+      const commits = t.steps.some((x) => judged(x));
+      if (!quiet || t.steps.some((x) => judged(x, 'injective-agreement'))) r = null;
+      else if (final) r = commits ? 'commits' : 'nothing';
+      else r = commits ? null : 'silent';
       leafMemo.set(k, r);
     }
     return r;
+  };
+
+  // Silent steps inside a run. A transition that does not end its instance but is otherwise as
+  // silent as a leaf (nothing new for the attacker, no claim a property reads) changes nothing
+  // another instance can see; only its own instance's next step depends on it. So for a trace
+  // A·S·B·N (N the instance's next step), A·B·S·N is a trace too and at least as general (S's
+  // input is made knowing more, B's steps never saw S), with the same claims at every state
+  // (a state A·S·B' judges what A·B' does, bindings aside, which only narrow); and A·S·B alone
+  // shows nothing A·B does not. S is therefore taken only together with the next step of its
+  // instance, as one step (chains of them likewise, up to a depth). The compound step's input,
+  // for the partial-order reduction, is both inputs.
+  const successors = (st: SymState, i: number, t: TransitionSpec, depth = 0): { succ: Successor; leaf: boolean }[] => {
+    const kind = leaves ? leafKind(i, t) : null;
+    if (kind === 'nothing') return [];
+    ctx.know = st.know;
+    const first = execTransition(st, i, t, ctx);
+    if (kind !== 'silent' || depth >= 8) return first.map((succ) => ({ succ, leaf: kind === 'commits' }));
+    const def = scen.roles.get(st.insts[i]!.role)!;
+    const old = new Set(st.cons.map((c) => (c.t as Var).name));
+    const out: { succ: Successor; leaf: boolean }[] = [];
+    for (const s1 of first)
+      for (const u of def.transitions) {
+        if (u.from !== t.to) continue;
+        for (const x of successors(s1.state, i, u, depth + 1)) {
+          const next = x.succ.state;
+          const both = s1.recvTerm && x.succ.recvTerm ? tup(s1.recvTerm, x.succ.recvTerm) : (s1.recvTerm ?? x.succ.recvTerm);
+          out.push({ succ: { state: next, free: next.cons.some((c) => !old.has((c.t as Var).name)), recvTerm: both && resolve(both, next.s) }, leaf: x.leaf });
+        }
+      }
+    return out;
   };
 
   const visit = (st: SymState, last: Last | null): void => {
@@ -285,10 +320,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         if (t.from !== inst.state || stopped) continue;
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
         if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
-        const leaf = leaves ? leafKind(i, t) : null;
-        if (leaf === 'nothing') continue;
-        ctx.know = st.know;
-        for (const succ of execTransition(st, i, t, ctx)) {
+        for (const { succ, leaf } of successors(st, i, t)) {
           if (leaf) {
             // a final silent step: its Commits judged here, never continued (see `leafKind`)
             states++;
