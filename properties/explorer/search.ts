@@ -184,9 +184,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
   };
 
-  // states already explored, up to variable renaming and symmetry, with subsumption on
-  // constraint levels and level relevance (see `visited.ts`)
-  // a settled Commit stays settled in every descendant, where its record is the same object
+  // what a state key shows of a Commit (`commitReads`); a settled Commit stays settled in every
+  // descendant, where its record is the same object
   const settledMemo = new WeakSet<ClaimRecord>();
   const readsOf = (st: SymState, c: ClaimRecord): readonly ClaimRecord[] | null => {
     if (settledMemo.has(c)) return null;
@@ -200,6 +199,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     if (!r) settledMemo.add(c);
     return r;
   };
+  // states already explored, up to variable renaming and symmetry, with subsumption on
+  // constraint levels and level relevance (see `visited.ts`)
   const cache =
     opts.cache === false
       ? null
@@ -213,20 +214,21 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
 
   // Final silent steps. A transition that sends nothing the attacker does not already have (no
   // message, or only attacker-built ones: `known-sends.ts`), claims no Running and no Secret
-  // that a property of this search reads (the judge reads no other), and ends its instance (no transition leaves its target) changes nothing any other step can
-  // see: not what the attacker can derive, not a later step of its instance, not another
-  // claim's verdict (only its own Commits are judged, against Running claims already in the
-  // trace and reveals, which a later position only adds). Its checks may fix attacker choices, which only makes the rest of
-  // a trace less general. So for a trace A·S·B, the trace A·B (explored, or covered by the
+  // that a property of this search reads (the judge reads no other), and ends its instance (no
+  // transition leaves its target) changes nothing any other step can see: not what the attacker
+  // can derive, not a later step of its instance, not another claim's verdict (only its own
+  // Commits are judged, against Running claims already in the trace and reveals, which a later
+  // position only adds). Its checks may fix attacker choices, which only makes the rest of a
+  // trace less general. So for a trace A·S·B, the trace A·B (explored, or covered by the
   // partial-order reduction, which applies to the system without these steps) shows every
   // violation by a claim of A or B, at least as generally; and S's own violation shows at the
   // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
-  // Not so for a Commit judged by injective agreement: a later Commit can take its Running
-  // claim, so a step with one is always continued.
-  // Only its Commits are judged there: it adds no knowledge and no Secret claim, and its
+  // Only its Commits are judged there: it adds nothing derivable and no Secret claim, and its
   // bindings only narrow the instantiations of A, so a secret derivable at A·S is derivable at A
   // already. A leaf without a Commit claim a property of this search judges (its tag and its
-  // commit role) has nothing to judge and is not taken at all.
+  // commit role) has nothing to judge and is not taken at all. Not so for a Commit judged by
+  // injective agreement: a later Commit can take its Running claim, so a step with one is always
+  // continued.
   const leaves = opts.leaves ?? true;
   const leafMemo = new Map<string, 'commits' | 'nothing' | 'silent' | null>();
   const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
