@@ -325,10 +325,11 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       // is `senc(name, k)`, which x's own constraint must then allow)
       for (const src of srcs) {
         if (used.includes(src.id)) continue;
+        const stuck = src.term.t === 'app' && (src.term.f === 'sdec' || src.term.f === 'adec') && !isGround(src.term);
+        const sols = termEquals(src.term, t) ? [s] : stuck ? unify(t, src.term, s, ctx.fresh) : [];
+        if (!sols.length) continue;
         const keys = src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] }));
-        if (termEquals(src.term, t)) go([...rest, ...keys], s, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
-        else if (src.term.t === 'app' && (src.term.f === 'sdec' || src.term.f === 'adec') && !isGround(src.term))
-          for (const u of unify(t, src.term, s, ctx.fresh)) go([...rest, ...keys], u, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
+        for (const u of sols) go([...rest, ...keys], u, [...notes, { how: 'known', term: t, from: src.from, keys: src.keys }]);
       }
       return;
     }

@@ -50,6 +50,12 @@ function agentOf(t: Term | null): string | null {
   return t && t.t === 'const' ? t.name : null;
 }
 
+/** The (commit role, running role) pairs an agreement property judges: one, or both ways round
+ * if `mutual`. */
+function roles(prop: PropertyDecl): [string, string][] {
+  return prop.mutual ? [[prop.commit!, prop.running!], [prop.running!, prop.commit!]] : [[prop.commit!, prop.running!]];
+}
+
 /** The first violation of `prop` in the trace, or null. */
 export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
   const { claims, reveals } = input;
@@ -61,9 +67,7 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
     }
     return null;
   }
-  const pairs: [string, string][] = [[prop.commit!, prop.running!]];
-  if (prop.mutual) pairs.push([prop.running!, prop.commit!]);
-  for (const [commitRole, runningRole] of pairs) {
+  for (const [commitRole, runningRole] of roles(prop)) {
     const commits = claims.filter((c) => c.event === 'Commit' && c.tag === prop.tag && c.role === commitRole && honest(c, reveals, []));
     const runnings = claims.filter((r) => r.event === 'Running' && r.role === runningRole);
     const candidates = (c: ClaimRecord): number[] => {
@@ -103,10 +107,8 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
  */
 export function reads(prop: PropertyDecl, event: ClaimRecord['event'], role: string, tag: string): boolean {
   if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') return event === 'Secret' && tag === prop.tag;
-  const sides: [string, string][] = [[prop.commit!, prop.running!]];
-  if (prop.mutual) sides.push([prop.running!, prop.commit!]);
-  if (event === 'Commit') return tag === prop.tag && sides.some(([commit]) => commit === role);
-  if (event === 'Running') return (prop.kind === 'aliveness' || tag === prop.tag) && sides.some(([, running]) => running === role);
+  if (event === 'Commit') return tag === prop.tag && roles(prop).some(([commit]) => commit === role);
+  if (event === 'Running') return (prop.kind === 'aliveness' || tag === prop.tag) && roles(prop).some(([, running]) => running === role);
   return false;
 }
 
@@ -135,9 +137,7 @@ export function commitReads(
   let open = false;
   for (const prop of props) {
     if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy' || c.tag !== prop.tag) continue;
-    const pairs: [string, string][] = [[prop.commit!, prop.running!]];
-    if (prop.mutual) pairs.push([prop.running!, prop.commit!]);
-    for (const [commitRole, runningRole] of pairs) {
+    for (const [commitRole, runningRole] of roles(prop)) {
       if (c.role !== commitRole) continue;
       const peer = agentOf(c.peer);
       const byData = prop.kind !== 'aliveness' && prop.kind !== 'weak-agreement';

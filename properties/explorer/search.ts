@@ -50,7 +50,6 @@ import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
 import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
 
-export const TCOUNT = new Map<string, number>();
 
 export interface ExploreOptions {
   /** honest sessions per role (default 1) */
@@ -189,13 +188,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const settledMemo = new WeakSet<ClaimRecord>();
   const readsOf = (st: SymState, c: ClaimRecord): readonly ClaimRecord[] | null => {
     if (settledMemo.has(c)) return null;
-    const r = commitReads(
-      props,
-      st.claims,
-      c,
-      (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
-      (t) => isGround(resolve(t, st.s)),
-    );
+    // the Commit's data is compared with every Running before it: made generic once
+    const gen = new Map<Term, Term>();
+    const g = (t: Term): Term => {
+      let r = gen.get(t);
+      if (!r) gen.set(t, (r = generic(t, st.s)));
+      return r;
+    };
+    const r = commitReads(props, st.claims, c, (a, b) => termEquals(g(a), g(b)), (t) => isGround(resolve(t, st.s)));
     if (!r) settledMemo.add(c);
     return r;
   };
@@ -335,7 +335,6 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
             if (entry) cache!.skip(entry, inst.label, t.label);
             continue;
           }
-          if (process.env.DBG_T) TCOUNT.set(`${inst.label} ${t.label} ${succ.free}`, (TCOUNT.get(`${inst.label} ${t.label} ${succ.free}`) ?? 0) + 1);
           visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
           if (stopped) return;
         }

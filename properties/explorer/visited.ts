@@ -45,11 +45,9 @@ export interface VisitEntry {
   readonly vars: string[];
   /** the last step it was reached by (`canon.ts`) */
   readonly last: string;
-  /** did the partial-order reduction skip a step right after it? (then it covers only states
-   * reached by the same last step, and others only in part: `only`) */
-  pruned: boolean;
   /** the steps the partial-order reduction skipped right after it: `label|transition`, the
-   * instance label canonical (`relabel`) */
+   * instance label canonical (`relabel`). If any, it covers only states reached by the same last
+   * step, and others only in part (`only`) */
   readonly skipped: Set<string>;
   /** set when a finished state with the same key, reached by another last step, covers this one
    * except for the steps skipped after it: only these are left to explore here (`label|transition`,
@@ -112,34 +110,38 @@ export class VisitedSet {
       // names the missing entries do not hold
       const covers = gaps.length === 0 || (this.opts.relevance && e.read !== undefined && gaps.every((k) => irrelevant(e.read![k]!, e.levels[k]!, ck.levels[k]!, ck.knowNames)));
       if (!covers) continue;
-      if (e.last !== ck.last && e.pruned) {
+      if (e.last !== ck.last && e.skipped.size) {
         partial ??= e;
         continue;
       }
       if (gaps.length === 0 || !cover) cover = e;
       if (gaps.length === 0) break;
     }
-    const back = new Map([...ck.relabel].map(([a, b]) => [b, a]));
+    // canonical labels back to this state's (only needed when something covers it)
+    let backMap: Map<string, string> | undefined;
+    const back = () => (backMap ??= new Map([...ck.relabel].map(([a, b]) => [b, a])));
     // the cover's subtree reads count here (by position: same key, same choices)
     const countReads = (c: VisitEntry) => {
       const frame = this.frames[this.frames.length - 1];
       if (!frame) return;
       if (!c.read) return this.readAll(st);
+      const own = back();
       ck.vars.forEach((v, k) => {
         const r = c.read![k];
-        if (r) addRead(frame, v, r === 'all' ? r : new Set([...r].map((n) => relabelName(n, back))));
+        if (r) addRead(frame, v, r === 'all' ? r : new Set([...r].map((n) => relabelName(n, own))));
       });
     };
     if (cover) {
       countReads(cover);
       return true;
     }
-    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, last: ck.last, pruned: false, skipped: new Set(), read: undefined, relabel: ck.relabel };
+    const entry: VisitEntry = { levels: ck.levels, vars: ck.vars, last: ck.last, skipped: new Set(), read: undefined, relabel: ck.relabel };
     if (partial) {
       // its reads are this visit's too: counted in the frame `enter` opens, see `leave`
+      const own = back();
       entry.only = new Set([...partial.skipped].map((x) => {
         const bar = x.indexOf('|');
-        return `${back.get(x.slice(0, bar)) ?? x.slice(0, bar)}|${x.slice(bar + 1)}`;
+        return `${own.get(x.slice(0, bar)) ?? x.slice(0, bar)}|${x.slice(bar + 1)}`;
       }));
       this.pendingReads = () => countReads(partial!);
     }
@@ -158,7 +160,6 @@ export class VisitedSet {
   /** The partial-order reduction skipped transition `transition` of the instance labelled
    * `label` right after the state of `entry`. */
   skip(entry: VisitEntry, label: string, transition: string): void {
-    entry.pruned = true;
     entry.skipped.add(`${entry.relabel.get(label) ?? label}|${transition}`);
   }
 
