@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `tcv` launcher. Runs the compiled JavaScript in dist/ (built by `npm run build`, which
-// `npm ci` runs through `prepare`) when it is newer than every TypeScript source, so a start
-// does not pay for compiling; otherwise — a source was edited since — runs the sources through
+// `tcv` launcher. Runs the bundle in dist/ (built by `npm run build`, which `npm ci` runs
+// through `prepare`; see scripts/build.mjs) when it is newer than every TypeScript source, so a
+// start pays for no compiling; otherwise — a source was edited since — runs the sources through
 // tsx, so a changed model is never run stale. TCV_FROM_SOURCE=1 forces the sources.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,8 @@ function compiledIsFresh() {
 
 let main;
 if (compiledIsFresh()) {
-  ({ main } = await import('../dist/impl/cli/main.js'));
+  const { loadBundle } = await import('./load-bundle.js');
+  ({ main } = loadBundle(`${root}dist/tcv.cjs`).exports);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

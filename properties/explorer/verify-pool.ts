@@ -50,8 +50,11 @@ export async function verifyMany(targets: readonly PoolTarget[], jobs: number, o
     targets.forEach((t, k) => finish(k, verifyProtocol(t.protocol, t.variant, t.opts)));
     return reports;
   }
-  const source = fileURLToPath(import.meta.url).endsWith('.ts');
-  const file = new URL(source ? './verify-worker.ts' : './verify-worker.js', import.meta.url);
+  // the worker file beside this module, of its kind: verify-worker.ts beside the source,
+  // verify-worker.cjs beside the bundle (scripts/build.mjs)
+  const self = fileURLToPath(import.meta.url);
+  const source = self.endsWith('.ts');
+  const file = new URL(`./verify-worker${self.slice(self.lastIndexOf('.'))}`, import.meta.url);
   // a worker running the TypeScript sources needs tsx, whether or not this thread got it by flag
   const execArgv = source && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
   const failed: number[] = [];

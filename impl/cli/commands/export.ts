@@ -71,7 +71,7 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
       if (values.variant) throw new UsageError('--all exports every variant; drop --variant');
       let failed = 0;
       let written = 0;
-      const protocols: Protocol[] = await exportCorpus();
+      const protocols = exportCorpus();
       for (const t of targetsOf(protocols)) {
         const out = produce(t, want, io);
         if (!out) {
@@ -87,7 +87,7 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
       return failed ? 1 : 0;
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list), or --all');
-    const protocol = protocolByName(positionals[0]!, await exportCorpus());
+    const protocol = protocolByName(positionals[0]!, exportCorpus());
     if (values.variant !== undefined && !protocol.variants.some((v) => v.id === values.variant))
       throw new UsageError(`unknown variant '${values.variant}' of ${protocol.name} (known: ${protocol.variants.map((v) => v.id).join(', ') || 'none'})`);
     const out = produce({ protocol, ...(values.variant !== undefined ? { variant: values.variant } : {}) }, want, io);

@@ -5,6 +5,7 @@
  * (the differing rows are named), 2 on usage errors. The explorer is imported lazily.
  * @module
  */
+import { availableParallelism } from 'node:os';
 import type { Protocol } from '../../../models/protocol.ts';
 import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
 import type { VerifyReport } from '../../../properties/explorer/verify.ts';
@@ -73,7 +74,6 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
   const { allTargets } = await import('../../../properties/explorer/verify.ts');
   const { verifyMany } = await import('../../../properties/explorer/verify-pool.ts');
-  const { availableParallelism } = await import('node:os');
   const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
     protocol,
     variant,

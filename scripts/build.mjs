@@ -1,0 +1,32 @@
+// `npm run build`: bundles the CLI and the explorer's pool worker into dist/ (CommonJS, one file
+// each, dependencies inside), then runs a short warm-up of the CLI to write the V8 code cache
+// the bin loads with the bundle (bin/load-bundle.js). One file and a code cache instead of a
+// tree of modules: a `tcv` start resolves, reads and compiles one file, with the functions a
+// verification runs already compiled to bytecode. The stamp (dist/.build-stamp) is written last,
+// so a failed build never leaves a bundle the bin takes for fresh.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = process.argv[2] ?? `${root}dist`;
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  // the pool finds its worker file beside the module that starts it (verify-pool.ts)
+  define: { 'import.meta.url': '__tcv_module_url' },
+  banner: { js: "var __tcv_module_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+await build({ ...common, entryPoints: [`${root}impl/cli/main.ts`], outfile: `${out}/tcv.cjs` });
+await build({ ...common, entryPoints: [`${root}properties/explorer/verify-worker.ts`], outfile: `${out}/verify-worker.cjs` });
+
+const warm = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, `${out}/tcv.cjs`], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (warm.status !== 0) throw new Error('the code-cache warm-up failed (see above)');
+writeFileSync(`${out}/.build-stamp`, '');

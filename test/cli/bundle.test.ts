@@ -1,0 +1,74 @@
+/**
+ * The shipped CLI: `npm run build`'s bundle (scripts/build.mjs), loaded as the bin loads it
+ * (bin/load-bundle.js), built here into a temporary directory. The other CLI tests run the
+ * sources in this process; these catch what only the bundle can get wrong (a path resolved
+ * beside a module, the worker file, the code cache).
+ * @module
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PoolAnswer } from '../../properties/explorer/verify-pool.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = mkdtempSync(join(tmpdir(), 'tcv-bundle-'));
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), dist], { encoding: 'utf8' });
+
+/** Runs the bundle's `main` in a child process, as bin/tcv.js does. */
+function bundled(...args: string[]): { code: number | null; out: string; err: string } {
+  const script = `import { loadBundle } from ${JSON.stringify(join(root, 'bin/load-bundle.js'))};
+const { exports, script } = loadBundle(${JSON.stringify(join(dist, 'tcv.cjs'))});
+if (script.cachedDataRejected !== false) process.stderr.write('code cache rejected\\n');
+process.exitCode = await exports.main(process.argv.slice(1));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { encoding: 'utf8', env: { ...process.env, TCV_FROM_SOURCE: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('the build writes the bundle, the worker bundle, a code cache and the stamp last', () => {
+  assert.equal(build.status, 0, build.stderr);
+  assert.deepEqual(readdirSync(dist).sort(), ['.build-stamp', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs']);
+});
+
+test('the bundle runs with its code cache accepted, and decides Lowe’s attack', () => {
+  const r = bundled('verify', 'nspk', '--property', 'NS2', '--json');
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /code cache rejected/);
+  assert.equal(JSON.parse(r.out).properties[0].verdict, 'attack');
+});
+
+test('the bundled export knows the classic corpus (it once looked for it beside the module)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcv-bundle-export-'));
+  const one = bundled('export', 'nspk', '--tamarin', join(dir, 'nspk.spthy'));
+  assert.equal(one.code, 0, one.err);
+  const all = bundled('export', '--all', '--tamarin', dir);
+  assert.equal(all.code, 0, all.err);
+  for (const f of ['nspk.spthy', 'nsl.spthy', 'attestation.spthy']) assert.ok(existsSync(join(dir, f)), f);
+});
+
+test('the worker bundle beside the bundle answers a pool job', async () => {
+  const w = new Worker(join(dist, 'verify-worker.cjs'));
+  try {
+    const answer = await new Promise<PoolAnswer>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage({ k: 7, protocol: 'nsl', variant: undefined, opts: { sessions: 1 } });
+    });
+    assert.equal(answer.k, 7);
+    assert.ok('report' in answer, JSON.stringify(answer));
+    assert.deepEqual(answer.report.properties.map((p) => p.verdict), ['holds', 'holds', 'holds', 'holds']);
+  } finally {
+    await w.terminate();
+  }
+});
+
+test('a usage error from the bundle is one line, exit 2', () => {
+  const r = bundled('verify', 'nope');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown protocol 'nope'/);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+});
