@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
 const bin = new URL('../bin/tcv.js', import.meta.url).pathname;
 
 function median(xs: number[]): number {
