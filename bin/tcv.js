@@ -45,8 +45,15 @@ function compiledIsFresh() {
 let main;
 if (compiledIsFresh()) {
   const { loadBundle } = await import('./load-bundle.js');
-  ({ main } = loadBundle(`${root}dist/tcv.cjs`).exports);
-} else {
+  try {
+    ({ main } = loadBundle(`${root}dist/tcv.cjs`).exports);
+  } catch (e) {
+    // a damaged build (a truncated file, a bundle that no longer loads): say so in one line and
+    // run from the sources, which are the truth the bundle was made from
+    process.stderr.write(`tcv: the build in dist/ does not load (${e instanceof Error ? e.message.split('\n')[0] : e}); running from the sources. Rebuild with 'npm run build'.\n`);
+  }
+}
+if (!main) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../impl/cli/main.ts'));

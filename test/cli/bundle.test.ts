@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,4 +71,20 @@ test('a usage error from the bundle is one line, exit 2', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /unknown protocol 'nope'/);
   assert.equal(r.err.trim().split('\n').length, 1, r.err);
+});
+
+test('a damaged bundle: the bin says so in one line and runs from the sources', () => {
+  // a copy of the package whose bin and dist are its own (the rest linked to this checkout)
+  const pkg = mkdtempSync(join(tmpdir(), 'tcv-damaged-'));
+  mkdirSync(join(pkg, 'bin'));
+  for (const f of ['tcv.js', 'load-bundle.js']) copyFileSync(join(root, 'bin', f), join(pkg, 'bin', f));
+  for (const d of ['models', 'impl', 'properties', 'proofs-export', 'node_modules', 'package.json']) symlinkSync(join(root, d), join(pkg, d));
+  mkdirSync(join(pkg, 'dist'));
+  writeFileSync(join(pkg, 'dist/tcv.cjs'), 'var x = function (');
+  writeFileSync(join(pkg, 'dist/.build-stamp'), '');
+  const r = spawnSync(process.execPath, [join(pkg, 'bin/tcv.js'), 'verify', 'nspk', '--property', 'NS2'], { encoding: 'utf8', env: { ...process.env, TCV_FROM_SOURCE: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^tcv: the build in dist\/ does not load \(.+\); running from the sources/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stdout, /NS2\s+non-injective-agreement\s+expected attack\s+verdict attack/);
 });
