@@ -12,8 +12,8 @@
 import type { ClaimEvent, Step, TransitionSpec } from '../../models/steps.ts';
 import { type Term, type Var, name, substitute, varsOf } from '../../models/terms.ts';
 import { type Constraint, type Deduction, type SolveContext, solve } from './deduction.ts';
-import type { Instance } from './scenario.ts';
-import { type FreshVars, type Subst, resolve, unify } from './unify.ts';
+import type { Instance, Scenario } from './scenario.ts';
+import { EMPTY, type FreshVars, type Subst, resolve, unify } from './unify.ts';
 
 export interface ClaimRecord {
   readonly step: number;
@@ -61,6 +61,12 @@ export interface SymState {
   readonly claims: readonly ClaimRecord[];
   /** reveal options already used */
   readonly revealed: readonly number[];
+}
+
+/** A scenario's state before any step: every instance in its initial state, the attacker with
+ * its initial knowledge. */
+export function initialState(scen: Scenario): SymState {
+  return { insts: scen.instances, know: scen.knowledge, cons: [], s: EMPTY, steps: [], claims: [], revealed: [] };
 }
 
 export interface Successor {

@@ -41,14 +41,14 @@ import { applyVariant } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
 import { type Term, type Var, mapTerm, name, termEquals, tup } from '../../models/terms.ts';
 import { type Solution, type SolveContext, derivable, isGround, solve } from './deduction.ts';
-import { type ClaimRecord, type Successor, type SymState, execReveal, execTransition } from './execute.ts';
+import { type ClaimRecord, type Successor, type SymState, execReveal, execTransition, initialState } from './execute.ts';
 import { type RevealRecord, type Violation, commitReads, judge, reads } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { knownSends } from './known-sends.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
-import { EMPTY, FreshVars, type Subst, resolve } from './unify.ts';
+import { FreshVars, type Subst, resolve } from './unify.ts';
 
 
 export interface ExploreOptions {
@@ -108,6 +108,23 @@ export function generic(t: Term, s: Subst): Term {
   return normalize(mapTerm(resolve(t, s), (u) => (u.t === 'var' ? name(`x:${u.name}`, u.sort) : u)));
 }
 
+/** The judge's verdict on one property at a state: the violation (with, for secrecy, how the
+ * attacker derives the secret), or null. */
+export function judgeAt(prop: PropertyDecl, st: SymState, ctx: SolveContext): Finding | null {
+  let goal: Solution | null = null;
+  ctx.know = st.know;
+  const v = judge(prop, {
+    claims: st.claims,
+    reveals: st.steps.flatMap((s, k): RevealRecord[] => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : [])),
+    derivable: (t) => {
+      goal = derivable(t, st.know.length, st.cons, st.s, ctx);
+      return goal !== null;
+    },
+    equal: (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
+  });
+  return v ? { prop, violation: v, state: st, goal } : null;
+}
+
 export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
   const { protocol } = applyVariant(p, variantId);
@@ -125,7 +142,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   let stopped = false;
 
   // START transitions without claims first
-  let root: SymState = { insts: scen.instances, know: scen.knowledge, cons: [], s: EMPTY, steps: [], claims: [], revealed: [] };
+  let root = initialState(scen);
   for (let i = 0; i < root.insts.length; i++) {
     const inst = root.insts[i]!;
     const def = scen.roles.get(inst.role)!;
@@ -143,8 +160,6 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     while (k >= 0 && x.steps[k]!.reveal) k--;
     return k >= 0 && x.steps[k]!.claims.some((c) => c.event === 'Secret' && fsTags.has(c.tag) && c.agents.includes(agent));
   };
-  const revealsOf = (st: SymState): RevealRecord[] =>
-    st.steps.flatMap((s, k) => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : []));
 
   // `commitsOnly`: a final silent step's state (see `leafKind`), where only Commit claims are new
   const judgeState = (st: SymState, commitsOnly = false) => {
@@ -152,20 +167,10 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (commitsOnly && (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy')) continue;
       const prev = found.get(prop.id);
       if (prev && prev.state.steps.length <= st.steps.length) continue;
-      let goal: Solution | null = null;
-      ctx.know = st.know;
-      const v = judge(prop, {
-        claims: st.claims,
-        reveals: revealsOf(st),
-        derivable: (t) => {
-          goal = derivable(t, st.know.length, st.cons, st.s, ctx);
-          return goal !== null;
-        },
-        equal: (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
-      });
-      if (v) {
+      const f = judgeAt(prop, st, ctx);
+      if (f) {
         if (!prev) firstAttack[prop.id] = { states, ms: Math.round(performance.now() - t0) };
-        found.set(prop.id, { prop, violation: v, state: st, goal });
+        found.set(prop.id, f);
       }
     }
   };

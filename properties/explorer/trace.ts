@@ -3,6 +3,9 @@
  * attacker's deductions) and as a narrated message sequence for the terminal, in the spirit of
  * Verifpal's narrated traces. Terms are shown with `show()` after the attacker's open choices
  * are fixed to values of its own (`~x:…`).
+ *
+ * The finding given is usually `minimise`d first (`minimise.ts`): the steps the attack does not
+ * use are left out, and `omitted` counts them.
  * @module
  */
 import { type Term, show } from '../../models/terms.ts';
@@ -39,6 +42,8 @@ export interface TraceData {
   readonly steps: readonly TraceStepData[];
   /** secrecy: how the attacker derives the secret at the end */
   readonly derivation: readonly string[];
+  /** steps of the path the search found that the attack does not use, left out of `steps` */
+  readonly omitted: number;
 }
 
 function actorName(scen: Scenario, st: SymState, i: number): string {
@@ -60,8 +65,9 @@ function deductionText(d: Deduction, sh: (t: Term) => string, msgOf: (k: number)
   }
 }
 
-/** The trace of a finding, as data. */
-export function traceData(scen: Scenario, f: Finding): TraceData {
+/** The trace of a finding, as data; `omitted` steps of the path the search found were left out
+ * of it (`minimise.ts`). */
+export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
   const st = f.state;
   const sh = (t: Term) => show(generic(t, st.s));
   const origin = new Map<number, string>();
@@ -71,11 +77,12 @@ export function traceData(scen: Scenario, f: Finding): TraceData {
   });
   const msgOf = (k: number) => origin.get(k) ?? 'its initial knowledge';
   const steps: TraceStepData[] = st.steps.map((s, k) => {
+    const n = k + 1;
     if (s.reveal)
-      return { n: k + 1, actor: 'attacker', transition: s.reveal.event, sent: [], claims: [], deductions: [`learns ${sh(s.reveal.value)} (${s.reveal.event} of ${s.reveal.agent})`] };
+      return { n, actor: 'attacker', transition: s.reveal.event, sent: [], claims: [], deductions: [`learns ${sh(s.reveal.value)} (${s.reveal.event} of ${s.reveal.agent})`] };
     const actor = actorName(scen, st, s.inst);
     return {
-      n: k + 1,
+      n,
       actor,
       transition: s.transition,
       ...(s.recv ? { received: { sender: 'network', receiver: actor, label: s.recv.label, term: sh(s.recv.term) } } : {}),
@@ -91,6 +98,7 @@ export function traceData(scen: Scenario, f: Finding): TraceData {
     claim: `step ${c.step + 1}: ${st.insts[c.inst]?.label ?? '?'} ${c.event}(${c.tag}, ${sh(c.data)})`,
     steps,
     derivation: f.goal ? f.goal.notes.map((d) => deductionText(d, (t) => show(generic(t, f.goal!.s)), msgOf)) : [],
+    omitted,
   };
 }
 
@@ -114,5 +122,6 @@ export function narrate(t: TraceData): string[] {
     out.push('  the attacker then:');
     for (const d of t.derivation) out.push(`        ${d}`);
   }
+  if (t.omitted) out.push(`  (${t.omitted} step${t.omitted === 1 ? '' : 's'} of the path found that the attack does not use left out)`);
   return out;
 }

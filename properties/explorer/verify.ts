@@ -7,6 +7,7 @@
 import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
 import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
+import { minimise } from './minimise.ts';
 
 export interface PropertyReport {
   readonly id: string;
@@ -79,7 +80,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
       expected: expectedVerdict(p, prop.id, variant),
       verdict: d.verdict,
       bound: d.r.bound,
-      trace: d.finding ? traceData(d.r.scenario, d.finding) : null,
+      trace: d.finding ? shortTrace(d.r.scenario, d.finding) : null,
     };
   });
   const atTop = runs.find((x) => x.sessions === top)?.r;
@@ -92,6 +93,12 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
+}
+
+/** The trace of a finding without the steps its attack does not use (`minimise.ts`). */
+function shortTrace(scen: ExploreResult['scenario'], f: Finding): TraceData {
+  const { finding, omitted } = minimise(scen, f);
+  return traceData(scen, finding, omitted);
 }
 
 /** Does every verdict equal its expectation? */
