@@ -26,19 +26,21 @@ Runs the bounded Dolev–Yao explorer over the protocol's party machines and dec
 property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
 search was cut by a budget). Compares each verdict with the model's expectation.
 
-  --variant ID   a variant (M id or mode) instead of the base protocol
+  --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
-  --sessions N   honest sessions per role (default: 2, or a smaller bound the protocol
-                 declares — none of the built-in ones does —, with a replay variant's broken
-                 properties at the sessions its attack needs; the attacker's agent E is
-                 always there). The search
-                 runs at one session first: attacks found there keep their short traces and
-                 that bound, the rest is decided at N
-  --timeout S    time budget per protocol/variant in seconds (default 120)
-  --all          every protocol and variant of the design and of the classic corpus
-  --jobs N       with --all: targets verified at once, one worker thread each (default: the
-                 machine's cores; 1 runs them one after the other in this thread)
-  --json         JSON instead of text (an array with --all)
+  --sessions N     honest sessions per role (default: 2, or a smaller bound the protocol
+                   declares — none of the built-in ones does —, with a replay variant's
+                   broken properties at the sessions its attack needs; the attacker's agent
+                   E is always there). The search runs at one session first: attacks found
+                   there keep that bound, the rest is decided at N
+  --timeout S      time budget per protocol/variant in seconds (default 120)
+  --all            every protocol and variant of the design and of the classic corpus
+  --jobs N         with --all: targets verified at once, one worker thread each (default:
+                   the machine's cores; 1 runs them one after the other in this thread)
+  --json           JSON instead of text (an array with --all)
+
+An attack trace shows the steps the attack uses: steps of the path found that it does not use
+are left out (and counted), each cut checked by executing the rest again.
 
 exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error`;
 
