@@ -24,6 +24,7 @@ import { type Value, constV, hex, valueEquals } from '../impl/wire/value.ts';
 import { explore, generic } from './explorer/search.ts';
 import type { Finding } from './explorer/search.ts';
 import type { Scenario } from './explorer/scenario.ts';
+import { minimise } from './explorer/minimise.ts';
 
 export interface ReplayStep {
   readonly n: number;
@@ -296,8 +297,10 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
   const r = explore(p, variantId, { sessions, timeoutMs: opts.timeoutMs ?? 60_000, ...(focus ? { properties: focus } : {}) });
   const wanted = opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
-  const found = wanted ? r.verdicts.get(wanted)?.finding : undefined;
-  if (!wanted || !found) return { found: false as const, verdicts: r.verdicts, bound: r.bound };
+  const first = wanted ? r.verdicts.get(wanted)?.finding : undefined;
+  if (!wanted || !first) return { found: false as const, verdicts: r.verdicts, bound: r.bound };
+  // the steps the attack uses, as `tcv verify` shows them
+  const found = minimise(r.scenario, first).finding;
   const seed = opts.seed ?? 1;
   const { protocol } = applyVariant(p, variantId);
   const onVariant = replayFinding(protocol, r.scenario, found, seed);
