@@ -17,10 +17,12 @@ export interface VerifyAllOptions {
   readonly timeout?: number;
   /** worker threads (targets verified at once); default: the machine's cores */
   readonly jobs?: number;
+  /** also write the reports as JUnit XML to this file */
+  readonly junit?: string;
 }
 
-const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json]
-       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json]
+const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
+       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
 property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
@@ -38,6 +40,9 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --jobs N         with --all: targets verified at once, one worker thread each (default:
                    the machine's cores; 1 runs them one after the other in this thread)
   --json           JSON instead of text (an array with --all)
+  --junit FILE     also write the results as JUnit XML, for CI test reports: a test suite per
+                   protocol or variant, a test case per property, a failure where the verdict
+                   differs from the expectation (with the attack trace)
 
 An attack trace shows the steps the attack uses: steps of the path found that it does not use
 are left out (and counted), each cut checked by executing the rest again.
@@ -71,6 +76,19 @@ function sessionsFor(_p: Protocol, _variant: string | undefined, user: number | 
   return user ? { sessions: user } : {};
 }
 
+/** Writes the JUnit report, if asked for; a file it cannot write is named in one line. The file
+ * is replaced whole or not at all. */
+async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
+  if (path === undefined) return;
+  const { junitXml } = await import('../../../properties/explorer/junit.ts');
+  const { writeFileAtomic } = await import('../../../proofs-export/atomic-write.ts');
+  try {
+    writeFileAtomic(path, junitXml(reports));
+  } catch (e) {
+    throw new UsageError(`cannot write the JUnit report to ${path}: ${(e as Error).message}`);
+  }
+}
+
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
@@ -87,6 +105,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
     if (live) process.stdout.write(`\r\x1b[K[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`);
   });
   if (live) process.stdout.write('\r\x1b[K');
+  await writeJunit(opts.junit, reports);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
   else {
@@ -111,7 +130,9 @@ export const verifyCommand: Command = {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       jobs: { type: 'string' },
+      junit: { type: 'string' },
     });
+    if (values.junit === '') throw new UsageError('--junit wants a file name');
     const jobs = intFlag('jobs', values.jobs, 0);
     if (values.jobs !== undefined && jobs < 1) throw new UsageError('--jobs wants at least 1');
     const sessions = intFlag('sessions', values.sessions, 0);
@@ -122,7 +143,7 @@ export const verifyCommand: Command = {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
-      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}) });
+      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
@@ -143,6 +164,7 @@ export const verifyCommand: Command = {
       }
     }
     const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) });
+    await writeJunit(values.junit, [r]);
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
