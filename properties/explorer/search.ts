@@ -78,6 +78,8 @@ export interface ExploreOptions {
   readonly solveBudget?: number;
   /** decide only these properties (ids); the search stops once all of them are refuted */
   readonly properties?: readonly string[];
+  /** called now and then during the search (about four times a second), for a progress line */
+  readonly onProgress?: (states: number, ms: number) => void;
 }
 
 export interface Finding {
@@ -140,6 +142,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const firstAttack: Record<string, { states: number; ms: number }> = {};
   let cut: string | null = null;
   let stopped = false;
+  let lastProgress = t0;
 
   // START transitions without claims first
   let root = initialState(scen);
@@ -309,7 +312,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
-    else if ((states & 63) === 0 && performance.now() > deadline) cut = `time budget (${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s) reached`;
+    else if ((states & 63) === 0) {
+      const now = performance.now();
+      if (now > deadline) cut = `time budget (${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s) reached`;
+      else if (opts.onProgress && now - lastProgress >= 250) {
+        lastProgress = now;
+        opts.onProgress(states, Math.round(now - t0));
+      }
+    }
     if (cut) {
       stopped = true;
       return;

@@ -29,6 +29,14 @@ export interface VerifyReport {
   readonly stats: { readonly states: number; readonly ms: number; readonly cut?: string };
 }
 
+/** Where a verification is: the rung's bound, the properties it decides, its states and time. */
+export interface VerifyProgress {
+  readonly sessions: number;
+  readonly properties: readonly string[];
+  readonly states: number;
+  readonly ms: number;
+}
+
 /** Default bound: two honest sessions per role (plus the attacker's own agent), unless the
  * protocol declares a smaller one (`Protocol.bound`). See `scenario.ts` and the README section. */
 export const DEFAULT_SESSIONS = 2;
@@ -47,7 +55,7 @@ export function defaultSessions(p: Protocol): number {
  * it breaks. Each property reports the bound it was decided at. An explicit `sessions` sets the
  * top of the ladder.
  */
-export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): VerifyReport {
+export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const top = opts.sessions ?? defaultSessions(p);
   const replay = opts.sessions === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
@@ -64,7 +72,8 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     // the first rung decides everything; later rungs only what is not refuted yet
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
-    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}) });
+    const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
+    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final

@@ -107,3 +107,15 @@ test('key-exchange M2.2 at the default bound: the replayed authorisation also br
   assert.match(p21.bound, /^2 session\(s\)/);
   assert.ok(p21.trace!.steps.some((s) => s.received?.term.includes("<'StartAuthSession', 'g', ")), "the attacker's session is salted with 'g'");
 });
+
+test('a long verification reports its progress: the rung, the open properties, growing state counts', () => {
+  const seen: { sessions: number; properties: readonly string[]; states: number; ms: number }[] = [];
+  const r = verifyProtocol(byName('attestation'), 'M1.2', {}, (at) => seen.push(at));
+  assert.ok(r.stats.ms < 250 || seen.length > 0, `no progress over ${r.stats.ms} ms`);
+  for (let k = 1; k < seen.length; k++) if (seen[k]!.sessions === seen[k - 1]!.sessions) assert.ok(seen[k]!.states > seen[k - 1]!.states);
+  for (const at of seen) {
+    assert.ok(at.sessions === 1 || at.sessions === 2);
+    assert.ok(at.properties.length > 0 && at.properties.every((id) => r.properties.some((x) => x.id === id)));
+    assert.ok(at.states <= r.stats.states);
+  }
+});

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { Protocol } from '../../../models/protocol.ts';
 import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
-import type { VerifyReport } from '../../../properties/explorer/verify.ts';
+import type { VerifyProgress, VerifyReport } from '../../../properties/explorer/verify.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -163,7 +163,11 @@ export const verifyCommand: Command = {
         throw new UnknownNameError('property', id, p.properties.map((x) => x.id), `of ${p.name}`);
       }
     }
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) });
+    // a live progress line on a terminal, for searches that take a while
+    const live = io.isTTY && !values.json;
+    const progress = live ? (at: VerifyProgress) => process.stdout.write(`\r\x1b[K  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`) : undefined;
+    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
+    if (live) process.stdout.write('\r\x1b[K');
     await writeJunit(values.junit, [r]);
     const bad = mismatches([r]);
     if (values.json) {
