@@ -12,7 +12,8 @@
  *
  * Candidates: first the dependency closure (`attackSteps`); then, one by one, each remaining
  * step with its instance's later steps. A replay that leaves any choice to the solver tries each
- * of its solutions, within a work budget.
+ * of its solutions, within a work budget (per replay and per minimisation, in steps executed, so
+ * the trace shown does not depend on the machine's speed).
  * @module
  */
 import { type Deduction, type SolveContext } from './deduction.ts';
@@ -22,8 +23,13 @@ import type { Scenario } from './scenario.ts';
 import { type Finding, judgeAt } from './search.ts';
 import { FreshVars } from './unify.ts';
 
-/** Symbolic steps a replay may execute, across all its branches. */
-const REPLAY_BUDGET = 2_000;
+/** Symbolic steps one replay may execute across its branches, per step of its schedule: a
+ * replay that finds the attack mostly takes each step once; one that does not would otherwise
+ * try every combination of the solver's answers. */
+const REPLAY_BUDGET_PER_STEP = 3;
+/** Symbolic steps all the replays of one minimisation may execute, per step of the path found:
+ * the cost of a shorter trace stays a small part of a search's. */
+const MINIMISE_BUDGET_PER_STEP = 20;
 
 /**
  * The steps of a finding's trace the attack uses (indices, in order): the step of the violating
@@ -66,54 +72,81 @@ export function attackSteps(f: Finding): number[] {
  * returns a violation of the finding's property at its end, or null (a step cannot be taken, no
  * branch violates the property, or the budget ran out).
  */
-export function replay(scen: Scenario, f: Finding, schedule: readonly TraceStep[]): Finding | null {
-  const ctx: SolveContext = { know: [], fresh: new FreshVars(), budget: { perCall: 200_000, cut: false } };
-  let work = REPLAY_BUDGET;
-  const go = (st: SymState, k: number): Finding | null => {
-    if (ctx.budget.cut || --work < 0) return null;
+export function replay(scen: Scenario, f: Finding, schedule: readonly TraceStep[], budget = { steps: REPLAY_BUDGET_PER_STEP * schedule.length }, shared: ReplayCache = newReplayCache()): Finding | null {
+  const ctx: SolveContext = { know: [], fresh: shared.fresh, budget: { perCall: 200_000, cut: false } };
+  let work = Math.min(budget.steps, REPLAY_BUDGET_PER_STEP * schedule.length);
+  // `path`: the steps taken so far, each with the solution chosen, which determine the state
+  const go = (st: SymState, k: number, path: string): Finding | null => {
+    if (ctx.budget.cut) return null;
     if (k === schedule.length) return judgeAt(f.prop, st, ctx);
     const step = schedule[k]!;
     if (step.reveal) {
       const r = scen.reveals.findIndex((x) => x.event === step.reveal!.event && x.agent === step.reveal!.agent);
-      return r < 0 || st.revealed.includes(r) ? null : go(execReveal(st, r, scen.reveals[r]!), k + 1);
+      return r < 0 || st.revealed.includes(r) ? null : go(execReveal(st, r, scen.reveals[r]!), k + 1, `${path}|R${r}`);
     }
-    const inst = st.insts[step.inst];
-    const spec = inst && scen.roles.get(inst.role)!.transitions.find((t) => t.label === step.transition && t.from === inst.state);
-    if (!spec) return null;
-    ctx.know = st.know;
-    for (const next of execTransition(st, step.inst, spec, ctx)) {
-      const found = go(next.state, k + 1);
+    const key = `${path}|${step.inst}:${step.transition}`;
+    let next = shared.steps.get(key);
+    if (!next) {
+      if (work <= 0) return null;
+      work--;
+      budget.steps--;
+      const inst = st.insts[step.inst];
+      const spec = inst && scen.roles.get(inst.role)!.transitions.find((t) => t.label === step.transition && t.from === inst.state);
+      ctx.know = st.know;
+      next = spec ? execTransition(st, step.inst, spec, ctx).map((x) => x.state) : [];
+      shared.steps.set(key, next);
+    }
+    for (const [i, n] of next.entries()) {
+      const found = go(n, k + 1, `${key}#${i}`);
       if (found) return found;
     }
     return null;
   };
-  return go(initialState(scen), 0);
+  return go(initialState(scen), 0, '');
 }
 
-/** The finding with only the steps its attack uses (re-executed; see the module comment), and
- * how many steps of the path found were left out. */
-export function minimise(scen: Scenario, f: Finding): { finding: Finding; omitted: number } {
+/** What the replays of one minimisation share: the successors of each step taken after the
+ * same steps with the same solutions (schedules that differ late share their prefix), and the
+ * fresh variables (so states made by one replay never reuse a name another makes). */
+export interface ReplayCache {
+  readonly fresh: FreshVars;
+  readonly steps: Map<string, readonly SymState[]>;
+}
+
+export function newReplayCache(): ReplayCache {
+  return { fresh: new FreshVars(), steps: new Map() };
+}
+
+/** The finding with only the steps its attack uses (re-executed; see the module comment), how
+ * many steps of the path found were left out, and the steps kept (of the path found). `hint`:
+ * steps kept for another property violated on the same path, taken as they are if they violate
+ * this one too (properties broken by one path mostly share their attack). */
+export function minimise(scen: Scenario, f: Finding, hint?: readonly TraceStep[]): { finding: Finding; omitted: number; kept: readonly TraceStep[] } {
   const all = f.state.steps;
+  const budget = { steps: MINIMISE_BUDGET_PER_STEP * all.length };
+  const shared = newReplayCache();
+  const hinted = hint && replay(scen, f, hint, budget, shared);
+  if (hinted) return { finding: hinted, omitted: all.length - hint!.length, kept: hint! };
   let best = f;
   let kept = all;
   const closure = attackSteps(f).map((k) => all[k]!);
   if (closure.length < all.length) {
-    const r = replay(scen, f, closure);
+    const r = replay(scen, f, closure, budget, shared);
     if (r) {
       best = r;
       kept = closure;
     }
   }
   // then each step, with its instance's later steps
-  for (let k = 0; k < kept.length; k++) {
+  for (let k = 0; k < kept.length && budget.steps > 0; k++) {
     const drop = kept[k]!;
     const rest = kept.filter((s, j) => j !== k && !(j > k && drop.inst >= 0 && s.inst === drop.inst));
-    const r = replay(scen, f, rest);
+    const r = replay(scen, f, rest, budget, shared);
     if (r) {
       best = r;
       kept = rest;
       k--;
     }
   }
-  return { finding: best, omitted: all.length - best.state.steps.length };
+  return { finding: best, omitted: all.length - kept.length, kept };
 }

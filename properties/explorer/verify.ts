@@ -8,6 +8,8 @@ import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
 import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
+import type { SymState, TraceStep } from './execute.ts';
+import type { Scenario } from './scenario.ts';
 
 export interface PropertyReport {
   readonly id: string;
@@ -81,6 +83,14 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
       decided.set(id, { verdict: v.verdict, r, finding: v.finding });
     }
   }
+  // traces without the steps their attacks do not use (`minimise.ts`); properties violated on
+  // the same path try the steps kept for the first one
+  const kept = new Map<SymState, readonly TraceStep[]>();
+  const shortTrace = (scen: Scenario, f: Finding): TraceData => {
+    const m = minimise(scen, f, kept.get(f.state));
+    kept.set(f.state, m.kept);
+    return traceData(scen, m.finding, m.omitted);
+  };
   const properties = selected.map((prop) => {
     const d = decided.get(prop.id)!;
     return {
@@ -102,12 +112,6 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
-}
-
-/** The trace of a finding without the steps its attack does not use (`minimise.ts`). */
-function shortTrace(scen: ExploreResult['scenario'], f: Finding): TraceData {
-  const { finding, omitted } = minimise(scen, f);
-  return traceData(scen, finding, omitted);
 }
 
 /** Does every verdict equal its expectation? */
