@@ -6,7 +6,6 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import type { Protocol } from '../../../models/protocol.ts';
 import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
 import type { VerifyProgress, VerifyReport } from '../../../properties/explorer/verify.ts';
 
@@ -70,9 +69,9 @@ function mismatches(reports: readonly VerifyReport[]): string[] {
   );
 }
 
-/** The bound to use: the user's `--sessions`; otherwise the explorer's default, with a
- * variant's broken properties at the variant's own bound (see `verifyProtocol`). */
-function sessionsFor(_p: Protocol, _variant: string | undefined, user: number | undefined): { sessions?: number } {
+/** The bound to use: the user's `--sessions`, else none (the explorer's default, with a
+ * variant's broken properties at the variant's own bound: see `verifyProtocol`). */
+function sessionsFor(user: number | undefined): { sessions?: number } {
   return user ? { sessions: user } : {};
 }
 
@@ -97,7 +96,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
     protocol,
     variant,
-    opts: { ...sessionsFor(protocol, variant, opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
+    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
   }));
   const live = io.isTTY && !opts.json;
   if (live) process.stdout.write(`\r\x1b[K[0/${targets.length}] …`);
@@ -166,7 +165,7 @@ export const verifyCommand: Command = {
     // a live progress line on a terminal, for searches that take a while
     const live = io.isTTY && !values.json;
     const progress = live ? (at: VerifyProgress) => process.stdout.write(`\r\x1b[K  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`) : undefined;
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(p, values.variant, sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
+    const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
     if (live) process.stdout.write('\r\x1b[K');
     await writeJunit(values.junit, [r]);
     const bad = mismatches([r]);
