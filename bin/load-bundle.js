@@ -5,7 +5,7 @@
 // otherwise (the bundle then runs as it is, only slower to start).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -20,7 +20,8 @@ import vm from 'node:vm';
 // apply).
 const INTERRUPT_BUDGET = 300_000;
 
-export function loadBundle(file) {
+export function loadBundle(path) {
+  const file = resolve(path);
   if (!process.env.TCV_V8_DEFAULT_TIERING) v8.setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
   const source = readFileSync(file, 'utf8');
   let cachedData;
