@@ -30,7 +30,10 @@ import { roleMachine, roleOf } from '../../models/role.ts';
 import { type Step, type TransitionSpec, check, claim, fresh, match, recv, send } from '../../models/steps.ts';
 import { TRUE, type Term, adec, aenc, c, h, pk, sdec, senc, show, sign, tup, v, verify } from '../../models/terms.ts';
 import { protocolProblems } from '../../models/validate.ts';
-import { type ExploreOptions, explore } from '../../properties/explorer/search.ts';
+import { type ExploreOptions, explore, judgeAt } from '../../properties/explorer/search.ts';
+import { minimise } from '../../properties/explorer/minimise.ts';
+import type { TraceStep } from '../../properties/explorer/execute.ts';
+import { FreshVars } from '../../properties/explorer/unify.ts';
 
 // ---------------------------------------------------------------- the plan (what fast-check draws)
 
@@ -425,13 +428,35 @@ export interface Stats {
   byKind: Record<string, Record<string, number>>;
   statesOn: number;
   statesOff: number;
+  /** attack traces minimised (`minimise.ts`), and the steps they lost */
+  minimised: number;
+  stepsLeftOut: number;
 }
-export const newStats = (): Stats => ({ generated: 0, noProperty: 0, illFormed: 0, cutOn: 0, compared: 0, complete: 0, configs: {}, verdicts: {}, byKind: {}, statesOn: 0, statesOff: 0 });
+export const newStats = (): Stats => ({ generated: 0, noProperty: 0, illFormed: 0, cutOn: 0, compared: 0, complete: 0, configs: {}, verdicts: {}, byKind: {}, statesOn: 0, statesOff: 0, minimised: 0, stepsLeftOut: 0 });
 
 const verdictsOf = (p: Protocol, opts: ExploreOptions) => {
   const r = explore(p, undefined, opts);
-  return { cut: r.stats.cut, states: r.stats.states, v: Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict])) as Record<string, string> };
+  return { cut: r.stats.cut, states: r.stats.states, v: Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict])) as Record<string, string>, r };
 };
+
+/** Each attack's trace, minimised: its steps are a subsequence of the path found, and judged
+ * again by a fresh solver on the state they end in, they still violate the property. */
+function minimisedTracesHold(r: ReturnType<typeof explore>, stats: Stats): string[] {
+  const bad: string[] = [];
+  const sig = (x: TraceStep) => (x.reveal ? `R:${x.reveal.event}:${x.reveal.agent}` : `${x.inst}:${x.transition}`);
+  for (const [id, v] of r.verdicts) {
+    if (!v.finding) continue;
+    const m = minimise(r.scenario, v.finding);
+    const path = v.finding.state.steps.map(sig);
+    let j = 0;
+    for (const x of path) if (j < m.kept.length && sig(m.kept[j]!) === x) j++;
+    if (j !== m.kept.length || m.finding.state.steps.length !== m.kept.length) bad.push(`${id}: the minimised trace is not part of the path found`);
+    if (!judgeAt(v.finding.prop, m.finding.state, { know: [], fresh: new FreshVars(), budget: { perCall: 200_000, cut: false } })) bad.push(`${id}: the minimised trace does not violate it`);
+    stats.minimised++;
+    stats.stepsLeftOut += m.omitted;
+  }
+  return bad;
+}
 
 /** Compare the verdicts of one plan with every reduction on against every other configuration.
  * A configuration whose search was cut is not compared; the plan is discarded (null) when the
@@ -455,8 +480,8 @@ export function differential(plan: Plan, sessions: number, stats: Stats, budget:
     stats.cutOn++;
     return null;
   }
+  const bad: string[] = minimisedTracesHold(on.r, stats);
   const configs: [string, ExploreOptions][] = [['all off', ALL_OFF], ...SINGLE.map((o) => [`${o} off`, { [o]: false }] as [string, ExploreOptions])];
-  const bad: string[] = [];
   let compared = 0;
   for (const [label, o] of configs) {
     const r = verdictsOf(p, { ...base, ...o });
@@ -515,7 +540,7 @@ const budget = (timeoutMs: number, maxStates: number) => ({
 const timeLimit = (ms: number) => (process.env['FUZZ_RUNS'] || process.env['FUZZ_RUNS2'] ? {} : { interruptAfterTimeLimit: ms, markInterruptAsFailure: false });
 
 const report = (s: Stats) =>
-  `generated ${s.generated}; discarded: no property ${s.noProperty}, ill-formed ${s.illFormed}, cut with all reductions on ${s.cutOn}, every other configuration cut ${s.generated - s.noProperty - s.illFormed - s.cutOn - s.compared}; compared ${s.compared} (in every configuration: ${s.complete}); per configuration ${JSON.stringify(s.configs)}; verdicts ${JSON.stringify(s.verdicts)}; by kind ${JSON.stringify(s.byKind)}; states (where all off finished) all on ${s.statesOn}, all off ${s.statesOff}`;
+  `generated ${s.generated}; discarded: no property ${s.noProperty}, ill-formed ${s.illFormed}, cut with all reductions on ${s.cutOn}, every other configuration cut ${s.generated - s.noProperty - s.illFormed - s.cutOn - s.compared}; compared ${s.compared} (in every configuration: ${s.complete}); per configuration ${JSON.stringify(s.configs)}; verdicts ${JSON.stringify(s.verdicts)}; by kind ${JSON.stringify(s.byKind)}; states (where all off finished) all on ${s.statesOn}, all off ${s.statesOff}; attack traces minimised ${s.minimised}, steps left out ${s.stepsLeftOut}`;
 
 const property = (sessions: number, plans: fc.Arbitrary<Plan>, stats: Stats, b: { timeoutMs: number; maxStates: number }) =>
   fc.property(plans, (plan) => {
