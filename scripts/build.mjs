@@ -10,9 +10,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = process.argv[2] ?? `${root}dist`;
+const dist = `${root}dist`;
+const out = process.argv[2] ?? dist;
+const OUTPUTS = ['.build-stamp', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs'];
 
-rmSync(out, { recursive: true, force: true });
+// dist/ is the build's own (older builds left other files there); another directory given (the
+// tests build into a temporary one) loses only what a build writes
+if (out === dist) rmSync(out, { recursive: true, force: true });
+else for (const f of OUTPUTS) rmSync(`${out}/${f}`, { force: true });
 mkdirSync(out, { recursive: true });
 const common = {
   bundle: true,
