@@ -28,7 +28,7 @@ export function benchRuntime() {
     }
     return { protocol: p.name, inProcessMedianMs: +median(inProc).toFixed(2), tcvRunProcessMedianMs: +median(proc).toFixed(1), runs: { inProcess: N, process: proc.length } };
   });
-  return { when: new Date().toISOString(), node: process.version, bin: 'compiled dist/ (npm run build)', rows };
+  return { when: new Date().toISOString(), node: process.version, bin: 'the bundle in dist/ with its code cache (npm run build)', rows };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
