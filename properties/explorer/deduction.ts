@@ -15,7 +15,7 @@
  * @module
  */
 import { type Term, type Var, app, show, termEquals } from '../../models/terms.ts';
-import { type FreshVars, type Subst, matchFactors, resolve, unify } from './unify.ts';
+import { FreshVars, type Subst, matchFactors, resolve, unify } from './unify.ts';
 
 export interface Constraint {
   /** the attacker may use knowledge entries [0, lvl) */
@@ -54,6 +54,15 @@ export interface SolveContext {
    * these cannot help to derive it), or null for any other read (a term with variables, or the
    * level passed to another variable). What the search's level relevance needs (`search.ts`). */
   levelRead?: (v: string, names: ReadonlySet<string> | null) => void;
+}
+
+/** Work units per `solve` call unless a search says otherwise (`ExploreOptions.solveBudget`). */
+export const SOLVE_BUDGET = 200_000;
+
+/** A fresh solving context: no knowledge yet (the caller sets it per state), its own fresh
+ * variables unless given some to share, and the budget per call. */
+export function newSolveContext(fresh: FreshVars = new FreshVars(), perCall = SOLVE_BUDGET): SolveContext {
+  return { know: [], fresh, budget: { perCall, cut: false } };
 }
 
 /** The names (fresh values, long-term values) in a term. */

@@ -18,10 +18,8 @@ import { SYMBOLS, type Term, termEquals } from '../../models/terms.ts';
 
 /** For one instance: does transition `t` (from its machine) send only attacker-built messages? */
 export function knownSends(transitions: readonly TransitionSpec[], initial: string, env: Readonly<Record<string, Term>>, knowledge: readonly Term[]): (t: TransitionSpec) => boolean {
-  const inKnowledge = (t: Term) => knowledge.some((k) => termEquals(k, t));
   // an environment value the attacker has from the start
-  const knownValue = (t: Term): boolean =>
-    t.t === 'const' || inKnowledge(t) || (t.t === 'app' && SYMBOLS[t.f].public && t.args.every(knownValue));
+  const knownValue = madeOf((t) => knowledge.some((k) => termEquals(k, t)));
   const start = new Set(Object.keys(env).filter((k) => knownValue(env[k]!)));
 
   // values known at each machine state, on every path there (a fixpoint over the transitions)
@@ -29,8 +27,7 @@ export function knownSends(transitions: readonly TransitionSpec[], initial: stri
   const after = (t: TransitionSpec, before: ReadonlySet<string>): { known: Set<string>; sendsKnown: boolean } => {
     const known = new Set(before);
     let sendsKnown = true;
-    const built = (u: Term): boolean =>
-      u.t === 'const' || (u.t === 'var' && known.has(u.name)) || (u.t === 'app' && SYMBOLS[u.f].public && u.args.every(built));
+    const built = madeOf((u) => u.t === 'var' && known.has(u.name));
     const components = (u: Term): void => {
       if (u.t === 'var') known.add(u.name);
       else if (u.t === 'app' && u.f === 'tuple') u.args.forEach(components);
@@ -64,4 +61,10 @@ export function knownSends(transitions: readonly TransitionSpec[], initial: stri
     const before = at.get(t.from);
     return before !== undefined && after(t, before).sendsKnown;
   };
+}
+
+/** Terms made with public function symbols of constants and of leaves `leaf` accepts. */
+function madeOf(leaf: (t: Term) => boolean): (t: Term) => boolean {
+  const made = (t: Term): boolean => t.t === 'const' || leaf(t) || (t.t === 'app' && SYMBOLS[t.f].public && t.args.every(made));
+  return made;
 }

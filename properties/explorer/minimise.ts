@@ -16,7 +16,7 @@
  * the trace shown does not depend on the machine's speed).
  * @module
  */
-import { type Deduction, type SolveContext } from './deduction.ts';
+import { type Deduction, newSolveContext } from './deduction.ts';
 import { type SymState, type TraceStep, execReveal, execTransition, initialState } from './execute.ts';
 import { reads } from './judge.ts';
 import type { Scenario } from './scenario.ts';
@@ -73,7 +73,7 @@ export function attackSteps(f: Finding): number[] {
  * branch violates the property, or the budget ran out).
  */
 export function replay(scen: Scenario, f: Finding, schedule: readonly TraceStep[], budget = { steps: REPLAY_BUDGET_PER_STEP * schedule.length }, shared: ReplayCache = newReplayCache()): Finding | null {
-  const ctx: SolveContext = { know: [], fresh: shared.fresh, budget: { perCall: 200_000, cut: false } };
+  const ctx = newSolveContext(shared.fresh);
   let work = Math.min(budget.steps, REPLAY_BUDGET_PER_STEP * schedule.length);
   // `path`: the steps taken so far, each with the solution chosen, which determine the state
   const go = (st: SymState, k: number, path: string): Finding | null => {

@@ -40,7 +40,7 @@ import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
 import { applyVariant } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
 import { type Term, type Var, mapTerm, name, termEquals, tup } from '../../models/terms.ts';
-import { type Solution, type SolveContext, derivable, isGround, solve } from './deduction.ts';
+import { type Solution, type SolveContext, derivable, isGround, newSolveContext, solve } from './deduction.ts';
 import { type ClaimRecord, type Successor, type SymState, execReveal, execTransition, initialState } from './execute.ts';
 import { type RevealRecord, type Violation, commitReads, judge, reads } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
@@ -48,7 +48,7 @@ import { knownSends } from './known-sends.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
-import { FreshVars, type Subst, resolve } from './unify.ts';
+import { type Subst, resolve } from './unify.ts';
 
 
 export interface ExploreOptions {
@@ -135,7 +135,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const deadline = t0 + (opts.timeoutMs ?? 60_000);
   const maxStates = opts.maxStates ?? 2_000_000;
   const por = opts.por ?? true;
-  const ctx: SolveContext = { know: [], fresh: new FreshVars(), budget: { perCall: opts.solveBudget ?? 200_000, cut: false } };
+  const ctx = newSolveContext(undefined, opts.solveBudget);
   const props = opts.properties ? protocol.properties.filter((x) => opts.properties!.includes(x.id)) : protocol.properties;
   const found = new Map<string, Finding>();
   let states = 0;

@@ -77,12 +77,11 @@ export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
   });
   const msgOf = (k: number) => origin.get(k) ?? 'its initial knowledge';
   const steps: TraceStepData[] = st.steps.map((s, k) => {
-    const n = k + 1;
     if (s.reveal)
-      return { n, actor: 'attacker', transition: s.reveal.event, sent: [], claims: [], deductions: [`learns ${sh(s.reveal.value)} (${s.reveal.event} of ${s.reveal.agent})`] };
+      return { n: k + 1, actor: 'attacker', transition: s.reveal.event, sent: [], claims: [], deductions: [`learns ${sh(s.reveal.value)} (${s.reveal.event} of ${s.reveal.agent})`] };
     const actor = actorName(scen, st, s.inst);
     return {
-      n,
+      n: k + 1,
       actor,
       transition: s.transition,
       ...(s.recv ? { received: { sender: 'network', receiver: actor, label: s.recv.label, term: sh(s.recv.term) } } : {}),

@@ -30,10 +30,9 @@ import { roleMachine, roleOf } from '../../models/role.ts';
 import { type Step, type TransitionSpec, check, claim, fresh, match, recv, send } from '../../models/steps.ts';
 import { TRUE, type Term, adec, aenc, c, h, pk, sdec, senc, show, sign, tup, v, verify } from '../../models/terms.ts';
 import { protocolProblems } from '../../models/validate.ts';
-import { type ExploreOptions, explore, judgeAt } from '../../properties/explorer/search.ts';
+import { type ExploreOptions, explore } from '../../properties/explorer/search.ts';
 import { minimise } from '../../properties/explorer/minimise.ts';
-import type { TraceStep } from '../../properties/explorer/execute.ts';
-import { FreshVars } from '../../properties/explorer/unify.ts';
+import { partOf, violatesAgain } from './short-traces.ts';
 
 // ---------------------------------------------------------------- the plan (what fast-check draws)
 
@@ -443,15 +442,11 @@ const verdictsOf = (p: Protocol, opts: ExploreOptions) => {
  * again by a fresh solver on the state they end in, they still violate the property. */
 function minimisedTracesHold(r: ReturnType<typeof explore>, stats: Stats): string[] {
   const bad: string[] = [];
-  const sig = (x: TraceStep) => (x.reveal ? `R:${x.reveal.event}:${x.reveal.agent}` : `${x.inst}:${x.transition}`);
   for (const [id, v] of r.verdicts) {
     if (!v.finding) continue;
     const m = minimise(r.scenario, v.finding);
-    const path = v.finding.state.steps.map(sig);
-    let j = 0;
-    for (const x of path) if (j < m.kept.length && sig(m.kept[j]!) === x) j++;
-    if (j !== m.kept.length || m.finding.state.steps.length !== m.kept.length) bad.push(`${id}: the minimised trace is not part of the path found`);
-    if (!judgeAt(v.finding.prop, m.finding.state, { know: [], fresh: new FreshVars(), budget: { perCall: 200_000, cut: false } })) bad.push(`${id}: the minimised trace does not violate it`);
+    if (!partOf(m.finding.state.steps, v.finding.state.steps)) bad.push(`${id}: the minimised trace is not part of the path found`);
+    if (!violatesAgain(m.finding)) bad.push(`${id}: the minimised trace does not violate it`);
     stats.minimised++;
     stats.stepsLeftOut += m.omitted;
   }

@@ -75,6 +75,13 @@ function sessionsFor(user: number | undefined): { sessions?: number } {
   return user ? { sessions: user } : {};
 }
 
+/** A progress line rewritten in place on a terminal (nothing when `on` is false), cleared before
+ * the results are printed. */
+function liveLine(on: boolean): { show(text: string): void; clear(): void } {
+  const write = (text: string) => on && process.stdout.write(`\r\x1b[K${text}`);
+  return { show: write, clear: () => write('') };
+}
+
 /** Writes the JUnit report, if asked for; a file it cannot write is named in one line. The file
  * is replaced whole or not at all. */
 async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
@@ -98,12 +105,10 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
     variant,
     opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
   }));
-  const live = io.isTTY && !opts.json;
-  if (live) process.stdout.write(`\r\x1b[K[0/${targets.length}] …`);
-  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => {
-    if (live) process.stdout.write(`\r\x1b[K[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`);
-  });
-  if (live) process.stdout.write('\r\x1b[K');
+  const live = liveLine(io.isTTY && !opts.json);
+  live.show(`[0/${targets.length}] …`);
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
+  live.clear();
   await writeJunit(opts.junit, reports);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
@@ -163,10 +168,10 @@ export const verifyCommand: Command = {
       }
     }
     // a live progress line on a terminal, for searches that take a while
-    const live = io.isTTY && !values.json;
-    const progress = live ? (at: VerifyProgress) => process.stdout.write(`\r\x1b[K  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`) : undefined;
+    const live = liveLine(io.isTTY && !values.json);
+    const progress = (at: VerifyProgress) => live.show(`  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`);
     const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
-    if (live) process.stdout.write('\r\x1b[K');
+    live.clear();
     await writeJunit(values.junit, [r]);
     const bad = mismatches([r]);
     if (values.json) {
