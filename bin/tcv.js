@@ -13,7 +13,7 @@ process.stdout.on('error', (e) => {
 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['models', 'impl', 'properties', 'proofs-export'];
+const SOURCES = ['models', 'impl', 'properties', 'proofs-export', 'cli'];
 
 function newestSource(dir) {
   let newest = 0;
@@ -56,6 +56,6 @@ if (compiledIsFresh()) {
 if (!main) {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../impl/cli/main.ts'));
+  ({ main } = await import('../cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

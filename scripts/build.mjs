@@ -29,7 +29,7 @@ const common = {
   define: { 'import.meta.url': '__tcv_module_url' },
   banner: { js: "var __tcv_module_url = require('node:url').pathToFileURL(__filename).href;" },
 };
-await build({ ...common, entryPoints: [`${root}impl/cli/main.ts`], outfile: `${out}/tcv.cjs` });
+await build({ ...common, entryPoints: [`${root}cli/main.ts`], outfile: `${out}/tcv.cjs` });
 await build({ ...common, entryPoints: [`${root}properties/explorer/verify-worker.ts`], outfile: `${out}/verify-worker.cjs` });
 
 const warm = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, `${out}/tcv.cjs`], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -78,7 +78,7 @@ test('a damaged bundle: the bin says so in one line and runs from the sources', 
   const pkg = mkdtempSync(join(tmpdir(), 'tcv-damaged-'));
   mkdirSync(join(pkg, 'bin'));
   for (const f of ['tcv.js', 'load-bundle.js']) copyFileSync(join(root, 'bin', f), join(pkg, 'bin', f));
-  for (const d of ['models', 'impl', 'properties', 'proofs-export', 'node_modules', 'package.json']) symlinkSync(join(root, d), join(pkg, d));
+  for (const d of ['models', 'impl', 'properties', 'proofs-export', 'cli', 'node_modules', 'package.json']) symlinkSync(join(root, d), join(pkg, d));
   mkdirSync(join(pkg, 'dist'));
   writeFileSync(join(pkg, 'dist/tcv.cjs'), 'var x = function (');
   writeFileSync(join(pkg, 'dist/.build-stamp'), '');

@@ -2,8 +2,8 @@
  * Run `tcv` in-process with captured output (tests of CLI commands).
  * @module
  */
-import { main } from '../../impl/cli/main.ts';
-import type { CliIO } from '../../impl/cli/command.ts';
+import { main } from '../../cli/main.ts';
+import type { CliIO } from '../../cli/command.ts';
 
 export async function tcv(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tcv } from '../cli/harness.ts';
 import { writeFileAtomic } from '../../proofs-export/atomic-write.ts';
-import { expectedVerdicts, parseTamarinSummary } from '../../impl/cli/commands/prove.ts';
+import { expectedVerdicts, parseTamarinSummary } from '../../cli/commands/prove.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tcv-export-'));
 

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { protocolByName } from '../../models/protocols/index.ts';
-import { runCommand } from '../../impl/cli/commands/run.ts';
+import { runCommand } from '../../cli/commands/run.ts';
 import { runWithSwtpm } from '../../impl/tpm2-bridge/run.ts';
 import { TPM_CC, liveSwtpmCount } from '../../impl/tpm2/index.ts';
 import { decode, encode } from '../../impl/wire/codec.ts';

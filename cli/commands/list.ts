@@ -3,9 +3,9 @@
  * @module
  */
 import { type Command, parseFlags, UsageError } from '../command.ts';
-import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
-import { roleOf } from '../../../models/role.ts';
-import { expectedVerdict } from '../../../models/protocol.ts';
+import { ALL_PROTOCOLS } from '../../models/catalog.ts';
+import { roleOf } from '../../models/role.ts';
+import { expectedVerdict } from '../../models/protocol.ts';
 
 export const listCommand: Command = {
   name: 'list',

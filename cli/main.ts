@@ -5,8 +5,8 @@
  */
 import { type CliIO, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { UnknownNameError } from '../../models/protocol.ts';
-import { ModelError } from '../../models/validate.ts';
+import { UnknownNameError } from '../models/protocol.ts';
+import { ModelError } from '../models/validate.ts';
 
 function topHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

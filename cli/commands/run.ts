@@ -4,12 +4,12 @@
  * @module
  */
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
-import { applyVariant } from '../../../models/protocol.ts';
-import { protocolByName } from '../../../models/protocols/index.ts';
-import { assertWellFormed } from '../../../models/validate.ts';
-import { honestRun, type RunReport } from '../../runtime/report.ts';
-import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../tpm2-bridge/run.ts';
-import { SwtpmNotFoundError } from '../../tpm2/swtpm-process.ts';
+import { applyVariant } from '../../models/protocol.ts';
+import { protocolByName } from '../../models/protocols/index.ts';
+import { assertWellFormed } from '../../models/validate.ts';
+import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
+import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../impl/tpm2-bridge/run.ts';
+import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 
 export const runCommand: Command = {
   name: 'run',

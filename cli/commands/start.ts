@@ -5,9 +5,9 @@
  * @module
  */
 import { type Command, parseFlags, UsageError } from '../command.ts';
-import { PROTOCOLS } from '../../../models/protocols/index.ts';
-import { assertWellFormed } from '../../../models/validate.ts';
-import { honestRun } from '../../runtime/report.ts';
+import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { assertWellFormed } from '../../models/validate.ts';
+import { honestRun } from '../../impl/runtime/report.ts';
 
 export const startCommand: Command = {
   name: 'start',

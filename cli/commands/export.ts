@@ -8,14 +8,14 @@
  */
 import { join } from 'node:path';
 import { type Command, type CliIO, parseFlags, UsageError } from '../command.ts';
-import { protocolByName } from '../../../models/protocols/index.ts';
-import type { Protocol } from '../../../models/protocol.ts';
-import { type ExportTarget, exportCorpus, targetsOf } from '../../../proofs-export/corpus.ts';
-import { writeFileAtomic } from '../../../proofs-export/atomic-write.ts';
-import { exportTamarin, theoryName } from '../../../proofs-export/tamarin/theory.ts';
-import { theoryProblems } from '../../../proofs-export/tamarin/check-theory.ts';
-import { ExportError } from '../../../proofs-export/tamarin/term.ts';
-import { exportProverif } from '../../../proofs-export/proverif/model.ts';
+import { protocolByName } from '../../models/protocols/index.ts';
+import type { Protocol } from '../../models/protocol.ts';
+import { type ExportTarget, exportCorpus, targetsOf } from '../../proofs-export/corpus.ts';
+import { writeFileAtomic } from '../../proofs-export/atomic-write.ts';
+import { exportTamarin, theoryName } from '../../proofs-export/tamarin/theory.ts';
+import { theoryProblems } from '../../proofs-export/tamarin/check-theory.ts';
+import { ExportError } from '../../proofs-export/tamarin/term.ts';
+import { exportProverif } from '../../proofs-export/proverif/model.ts';
 
 interface Produced {
   readonly tamarin?: string;

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
-import type { VerifyProgress, VerifyReport } from '../../../properties/explorer/verify.ts';
+import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -86,8 +86,8 @@ function liveLine(on: boolean): { show(text: string): void; clear(): void } {
  * is replaced whole or not at all. */
 async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
   if (path === undefined) return;
-  const { junitXml } = await import('../../../properties/explorer/junit.ts');
-  const { writeFileAtomic } = await import('../../../proofs-export/atomic-write.ts');
+  const { junitXml } = await import('../../properties/explorer/junit.ts');
+  const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
   try {
     writeFileAtomic(path, junitXml(reports));
   } catch (e) {
@@ -97,9 +97,9 @@ async function writeJunit(path: string | undefined, reports: readonly VerifyRepo
 
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
-  const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
-  const { allTargets } = await import('../../../properties/explorer/verify.ts');
-  const { verifyMany } = await import('../../../properties/explorer/verify-pool.ts');
+  const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+  const { allTargets } = await import('../../properties/explorer/verify.ts');
+  const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
   const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
     protocol,
     variant,
@@ -151,19 +151,19 @@ export const verifyCommand: Command = {
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
-    const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
-    const { protocolByName } = await import('../../../models/protocols/index.ts');
-    const { verifyProtocol } = await import('../../../properties/explorer/verify.ts');
-    const { narrate } = await import('../../../properties/explorer/trace.ts');
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    const { protocolByName } = await import('../../models/protocols/index.ts');
+    const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
+    const { narrate } = await import('../../properties/explorer/trace.ts');
     const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
-      const { UnknownNameError } = await import('../../../models/protocol.ts');
+      const { UnknownNameError } = await import('../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
       if (!p.properties.some((x) => x.id === id)) {
-        const { UnknownNameError } = await import('../../../models/protocol.ts');
+        const { UnknownNameError } = await import('../../models/protocol.ts');
         throw new UnknownNameError('property', id, p.properties.map((x) => x.id), `of ${p.name}`);
       }
     }

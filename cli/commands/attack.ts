@@ -36,15 +36,15 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     });
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
     if (!values.variant) throw new UsageError('--variant ID is required (an M id, see tcv list)');
-    const { ALL_PROTOCOLS } = await import('../../../models/catalog.ts');
-    const { protocolByName } = await import('../../../models/protocols/index.ts');
-    const { UnknownNameError } = await import('../../../models/protocol.ts');
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    const { protocolByName } = await import('../../models/protocols/index.ts');
+    const { UnknownNameError } = await import('../../models/protocol.ts');
     const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
     if (!p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
     const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1);
     const seed = intFlag('seed', values.seed, 1);
-    const { replayAttack } = await import('../../../properties/attack-replay.ts');
+    const { replayAttack } = await import('../../properties/attack-replay.ts');
     const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed });
     if (!r.found) {
       if (values.json) io.out(JSON.stringify({ protocol: p.name, variant: values.variant, found: false, bound: r.bound }, null, 2));
