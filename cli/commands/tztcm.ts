@@ -13,7 +13,9 @@ interface Subcommand {
 }
 
 /** Subcommands register here (one line each). */
-const SUBCOMMANDS: readonly Subcommand[] = [];
+const SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'monitor', summary: 'watch a running host: periodic measurement, attacks, interventions', load: async () => (await import('./tztcm-monitor.ts')).tztcmMonitorCommand },
+];
 
 function help(): string {
   const lines = SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`);

@@ -13,7 +13,7 @@
  * @module
  */
 import { CTRL_MEASURING, type HostMemory, PTE_NX } from './host-memory.ts';
-import { type BootLayout, iomemLine } from './host-boot.ts';
+import { type BootLayout, hotPage, iomemLine } from './host-boot.ts';
 
 export const ATTACKS = ['inline-hook', 'pte-remap', 'agent-lie', 'write-during-measurement', 'nx-undo'] as const;
 export type AttackKind = (typeof ATTACKS)[number];
@@ -34,9 +34,9 @@ function hookFrame(mem: HostMemory, frame: number, offset: number): void {
   for (let i = 0; i < HOOK.length; i++) page[offset + i] = page[offset + i] === HOOK[i] ? HOOK[i]! ^ 0xff : HOOK[i]!;
 }
 
-/** Page index `k` of the region (default: the middle page). */
+/** Page index `k` of the region (default: the hot page the host runs every round). */
 function target(layout: BootLayout, k?: number): number {
-  const i = k ?? Math.floor(layout.pages / 2);
+  const i = k ?? hotPage(layout);
   if (i < 0 || i >= layout.pages) throw new RangeError(`page ${i} outside the kernel's ${layout.pages} pages`);
   return i;
 }

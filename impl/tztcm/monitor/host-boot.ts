@@ -36,6 +36,11 @@ export interface BootedHost {
   readonly layout: BootLayout;
 }
 
+/** The region's page the host runs every round (its "syscall entry"): where a hook pays off. */
+export function hotPage(layout: { readonly pages: number }): number {
+  return Math.floor(layout.pages / 2);
+}
+
 /** The /proc/iomem line for a physical range ("01000000-01d5ffff : Kernel code"). */
 export function iomemLine(startFrame: number, pages: number): string {
   const start = startFrame * PAGE_SIZE;

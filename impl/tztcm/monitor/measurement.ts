@@ -46,20 +46,47 @@ export function measureRegion(mem: HostMemory, layout: BootLayout, alg: MeasureH
   return h.digest();
 }
 
-/** Per-page digests (for localising a change once the region's digest differs). */
-export function pageDigests(mem: HostMemory, layout: BootLayout, alg: MeasureHash = 'sha256'): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < layout.pages; i++) {
-    const f = mem.frameOf(layout.kernelVpage0 + i);
-    out.push(f >= 0 && f < mem.frameCount ? createHash(alg).update(mem.frame(f)).digest() : Buffer.from(`bad-frame:${f}`));
-  }
-  return out;
+/** Pages per chunk of the localisation index: a changed region costs one pass over the chunks
+ * and one over the pages of the chunks that differ, not a hash object per page. */
+export const CHUNK_PAGES = 64;
+
+/** Digest of one virtual page as the host runs it (a bad frame number is hashed as its number). */
+function pageDigest(mem: HostMemory, v: number, alg: MeasureHash): Buffer {
+  const f = mem.frameOf(v);
+  return f >= 0 && f < mem.frameCount ? createHash(alg).update(mem.frame(f)).digest() : createHash(alg).update(`bad-frame:${f}`).digest();
 }
 
-/** Virtual pages of the region whose content differs from the boot-time digests. */
-export function changedPages(mem: HostMemory, layout: BootLayout, boot: readonly Buffer[], alg: MeasureHash = 'sha256'): number[] {
-  const now = pageDigests(mem, layout, alg);
+function chunkDigest(mem: HostMemory, layout: BootLayout, c: number, alg: MeasureHash): Buffer {
+  const h = createHash(alg);
+  for (let i = c * CHUNK_PAGES; i < Math.min(layout.pages, (c + 1) * CHUNK_PAGES); i++) {
+    const f = mem.frameOf(layout.kernelVpage0 + i);
+    h.update(f >= 0 && f < mem.frameCount ? mem.frame(f) : Buffer.from(`bad-frame:${f}`));
+  }
+  return h.digest();
+}
+
+/** The boot-time localisation index: per-chunk and per-page digests. */
+export interface PageIndex {
+  readonly chunks: readonly Buffer[];
+  readonly pages: readonly Buffer[];
+}
+
+export function pageIndex(mem: HostMemory, layout: BootLayout, alg: MeasureHash = 'sha256'): PageIndex {
+  const chunks: Buffer[] = [];
+  for (let c = 0; c * CHUNK_PAGES < layout.pages; c++) chunks.push(chunkDigest(mem, layout, c, alg));
+  const pages: Buffer[] = [];
+  for (let i = 0; i < layout.pages; i++) pages.push(pageDigest(mem, layout.kernelVpage0 + i, alg));
+  return { chunks, pages };
+}
+
+/** Virtual pages of the region whose content differs from the boot-time index. */
+export function changedPages(mem: HostMemory, layout: BootLayout, boot: PageIndex, alg: MeasureHash = 'sha256'): number[] {
   const changed: number[] = [];
-  for (let i = 0; i < layout.pages; i++) if (!now[i]!.equals(boot[i]!)) changed.push(layout.kernelVpage0 + i);
+  for (let c = 0; c < boot.chunks.length; c++) {
+    if (chunkDigest(mem, layout, c, alg).equals(boot.chunks[c]!)) continue;
+    for (let i = c * CHUNK_PAGES; i < Math.min(layout.pages, (c + 1) * CHUNK_PAGES); i++) {
+      if (!pageDigest(mem, layout.kernelVpage0 + i, alg).equals(boot.pages[i]!)) changed.push(layout.kernelVpage0 + i);
+    }
+  }
   return changed;
 }

@@ -9,13 +9,16 @@
  * 3. the kernel's page-table entries against the boot snapshot (a remapped or writable page);
  * 4. the region's digest through the page table against the boot digest, localised to pages.
  *
+ * Every tick reports what it finds; alarms and interventions happen once per new finding (a
+ * hook that stays is not re-alarmed every period), except a lock undone, which is new each time.
+ *
  * The core is plain synchronous code over shared memory: the s-core worker runs it on its timer
  * (monitor-worker.ts), and the shared-core comparison runs it on the host's own thread.
  * @module
  */
 import { type Alarm, type AlarmKind, CTRL_MEASURING, type HostMemory, PTE_NX, PTE_PRESENT, PTE_WRITABLE, writeAlarm } from './host-memory.ts';
 import { type BootLayout, parseIomemLine } from './host-boot.ts';
-import { changedPages, type MeasureHash, measureRegion, pageDigests } from './measurement.ts';
+import { changedPages, type MeasureHash, measureRegion, type PageIndex, pageIndex } from './measurement.ts';
 import { applyIntervention, type InterventionPolicy, type InterventionRecord } from './interventions.ts';
 
 /** TCG PC Client Platform Firmware Profile §3.3.4: PCR 4 holds boot code (the kernel image);
@@ -60,11 +63,13 @@ export class MonitorCore {
   readonly bootEvents: BootEvent[] = [];
   private readonly now: () => number;
   private bootDigest: Buffer = Buffer.alloc(0);
-  private bootPages: Buffer[] = [];
+  private bootIndex: PageIndex = { chunks: [], pages: [] };
   private bootFrames: Int32Array = new Int32Array(0);
   private bootFlags: Int32Array = new Int32Array(0);
   /** virtual pages the TZTCM set NX on (the host must not clear them) */
   readonly locked = new Set<number>();
+  /** findings already alarmed and acted on: a change that persists is reported once */
+  private readonly known = new Set<string>();
   private t0 = 0;
 
   constructor(
@@ -81,7 +86,7 @@ export class MonitorCore {
     const { mem, layout } = this;
     this.t0 = this.now();
     this.bootDigest = measureRegion(mem, layout, this.alg);
-    this.bootPages = pageDigests(mem, layout, this.alg);
+    this.bootIndex = pageIndex(mem, layout, this.alg);
     this.bootFrames = mem.pteFrame.slice(layout.kernelVpage0, layout.kernelVpage0 + layout.pages);
     this.bootFlags = mem.pteFlags.slice(layout.kernelVpage0, layout.kernelVpage0 + layout.pages);
     this.bootEvents.push(
@@ -112,18 +117,27 @@ export class MonitorCore {
     }
     const digestMatches = digest.equals(this.bootDigest);
     if (!digestMatches) {
-      const pages = changedPages(this.mem, this.layout, this.bootPages, this.alg);
+      const pages = changedPages(this.mem, this.layout, this.bootIndex, this.alg);
       // a remapped page already found by the mapping check shows here too; name it once
       const fresh = pages.filter((v) => !findings.some((f) => f.kind === 'mapping-changed' && f.vpages.includes(v)));
       if (fresh.length || !pages.length) findings.push({ kind: 'code-modified', vpages: fresh, detail: `digest ${digest.toString('hex').slice(0, 16)}… differs from boot ${this.bootDigest.toString('hex').slice(0, 16)}…` });
     }
     const atMs = start - this.t0;
     const interventions: InterventionRecord[] = [];
-    for (const f of findings) {
+    for (const f of findings.filter((x) => this.isNew(x))) {
       for (const v of f.vpages.length ? f.vpages : [-1]) writeAlarm(this.mem, { kind: f.kind, vpage: v, detail: 0, atMs: Math.round(atMs) } satisfies Alarm);
       interventions.push(applyIntervention(this, f));
     }
     return { atMs, durationMs: this.now() - start, digestMatches, findings, interventions };
+  }
+
+  /** Every lock undone is an event of its own; any other finding once per (kind, pages). */
+  private isNew(f: Finding): boolean {
+    if (f.kind === 'lock-undone') return true;
+    const key = `${f.kind}:${f.vpages.join(',')}`;
+    if (this.known.has(key)) return false;
+    this.known.add(key);
+    return true;
   }
 
   private checkReport(findings: Finding[]): void {

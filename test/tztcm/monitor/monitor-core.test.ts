@@ -105,3 +105,23 @@ test('the pause policy asks the host to stop; revoke-io withdraws the grant', ()
   assert.equal(ioWrite(r.mem, 'net0'), false);
   assert.equal(ioWrite(r.mem, 'blk0'), true, 'only the configured device loses its grant');
 });
+
+test('changes are localised across chunk boundaries (pages 0, 63, 64 and the last)', () => {
+  const host = bootHost(loadKernelText(130 * PAGE_SIZE));
+  const core = new MonitorCore(host.mem, host.layout, { policy: 'log' });
+  core.boot();
+  const hit = [0, 63, 64, 129].map((p) => inlineHook(host.mem, host.layout, p).vpage);
+  assert.deepEqual(core.tick().findings.map((f) => f.vpages), [hit]);
+});
+
+test('a finding that persists is alarmed once; a second attack is a new finding', () => {
+  const { core, mem, layout } = setup('log');
+  const a = inlineHook(mem, layout, 1);
+  assert.equal(core.tick().interventions.length, 1);
+  assert.equal(core.tick().interventions.length, 0, 'the same hook is not re-alarmed every period');
+  const b = inlineHook(mem, layout, 2);
+  const t = core.tick();
+  assert.deepEqual(t.findings[0]!.vpages, [a.vpage, b.vpage]);
+  assert.equal(t.interventions.length, 1);
+  assert.equal(readAlarms(mem).alarms.length, 1 + 2);
+});
