@@ -9,6 +9,8 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -20,8 +22,17 @@ export function startModuleWorker(callerUrl: string, name: string, options: Work
   const ext = self.slice(self.lastIndexOf('.'));
   const file = new URL(`./${name}${ext}`, callerUrl);
   if (ext !== '.ts') return new Worker(file, options);
-  // tsx's API module as the caller would resolve it (a URL, so the eval'd import finds it anywhere)
-  const api = pathToFileURL(createRequire(callerUrl).resolve('tsx/esm/api')).href;
-  const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
+  const code = `import(${JSON.stringify(tsxEsmApi(callerUrl))}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
   return new Worker(code, { ...options, eval: true });
+}
+
+/**
+ * The URL of tsx's ESM API as the caller would import it: read from the package's declared
+ * `exports` (its CommonJS twin registers a loader path that does not exist when loaded directly).
+ */
+function tsxEsmApi(callerUrl: string): string {
+  const pkg = createRequire(callerUrl).resolve('tsx/package.json');
+  const exp = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'];
+  if (!exp) throw new Error(`tsx at ${dirname(pkg)} declares no ./esm/api export`);
+  return pathToFileURL(join(dirname(pkg), exp.import.default)).href;
 }
