@@ -58,6 +58,10 @@ export interface MonitorCoreOptions {
   readonly now?: () => number;
 }
 
+function findingKey(f: Finding): string {
+  return `${f.kind}:${f.vpages.join(',')}`;
+}
+
 export class MonitorCore {
   readonly alg: MeasureHash;
   readonly bootEvents: BootEvent[] = [];
@@ -68,8 +72,9 @@ export class MonitorCore {
   private bootFlags: Int32Array = new Int32Array(0);
   /** virtual pages the TZTCM set NX on (the host must not clear them) */
   readonly locked = new Set<number>();
-  /** findings already alarmed and acted on: a change that persists is reported once */
-  private readonly known = new Set<string>();
+  /** the findings of the last tick: a change that persists is alarmed and acted on once; one that
+   * went away and comes back is new again */
+  private known = new Set<string>();
   private t0 = 0;
 
   constructor(
@@ -124,20 +129,14 @@ export class MonitorCore {
     }
     const atMs = start - this.t0;
     const interventions: InterventionRecord[] = [];
-    for (const f of findings.filter((x) => this.isNew(x))) {
+    const seen = new Set(findings.map(findingKey));
+    const fresh = findings.filter((x) => x.kind === 'lock-undone' || !this.known.has(findingKey(x)));
+    this.known = seen;
+    for (const f of fresh) {
       for (const v of f.vpages.length ? f.vpages : [-1]) writeAlarm(this.mem, { kind: f.kind, vpage: v, detail: 0, atMs: Math.round(atMs) } satisfies Alarm);
       interventions.push(applyIntervention(this, f));
     }
     return { atMs, durationMs: this.now() - start, digestMatches, findings, interventions };
-  }
-
-  /** Every lock undone is an event of its own; any other finding once per (kind, pages). */
-  private isNew(f: Finding): boolean {
-    if (f.kind === 'lock-undone') return true;
-    const key = `${f.kind}:${f.vpages.join(',')}`;
-    if (this.known.has(key)) return false;
-    this.known.add(key);
-    return true;
   }
 
   private checkReport(findings: Finding[]): void {

@@ -125,3 +125,15 @@ test('a finding that persists is alarmed once; a second attack is a new finding'
   assert.equal(t.interventions.length, 1);
   assert.equal(readAlarms(mem).alarms.length, 1 + 2);
 });
+
+test('a change undone and done again is alarmed again', () => {
+  const { core, mem, layout } = setup('log');
+  const v = layout.kernelVpage0 + 7;
+  const original = Buffer.from(mem.frame(mem.frameOf(v)));
+  inlineHook(mem, layout, 7);
+  assert.equal(core.tick().interventions.length, 1);
+  mem.frame(mem.frameOf(v)).set(original);
+  assert.deepEqual(core.tick().findings, [], 'restored: as at boot');
+  inlineHook(mem, layout, 7);
+  assert.equal(core.tick().interventions.length, 1);
+});
