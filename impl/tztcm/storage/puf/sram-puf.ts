@@ -20,10 +20,10 @@
 /** A small seeded PRNG (xoshiro128**, Blackman & Vigna 2018): fast noise for simulations, not crypto. */
 export class Xoshiro128 {
   private s = new Uint32Array(4);
-  constructor(seed: number | Uint8Array) {
+  constructor(seed: number | string | Uint8Array) {
     // splitmix32 expands the seed into the four state words (any seed, never all-zero state)
     let x = 0x9e3779b9;
-    const bytes = typeof seed === 'number' ? new TextEncoder().encode(String(seed)) : seed;
+    const bytes = typeof seed === 'object' ? seed : new TextEncoder().encode(String(seed));
     for (const b of bytes) x = Math.imul(x ^ b, 0x85ebca6b) >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
