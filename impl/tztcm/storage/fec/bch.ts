@@ -81,9 +81,17 @@ export class BchCode {
   syndromes(word: Uint8Array): Uint16Array {
     const { gf, n, t } = this;
     const S = new Uint16Array(2 * t + 1); // S[j], index 0 unused
+    const { exp } = gf;
     for (let i = 0; i < n; i++) {
       if (!word[i]) continue;
-      for (let j = 1; j <= 2 * t; j += 2) S[j]! ^= gf.exp[(i * j) % n]!;
+      // exponents i·j mod n for j = 1, 3, 5, …: step 2i without a division
+      const step = (2 * i) % n;
+      let e = i;
+      for (let j = 1; j <= 2 * t; j += 2) {
+        S[j]! ^= exp[e]!;
+        e += step;
+        if (e >= n) e -= n;
+      }
     }
     for (let j = 2; j <= 2 * t; j += 2) S[j] = gf.mul(S[j >> 1]!, S[j >> 1]!);
     return S;
@@ -125,14 +133,22 @@ export class BchCode {
     }
     if (L > t) return { ok: false, reason: `more than ${t} errors (error locator of degree ${L})` };
 
-    // Chien search: Λ(α^{−i}) = 0 ⇔ an error at position i
+    // Chien search: Λ(α^{−i}) = 0 ⇔ an error at position i. reg[j] holds log(Λ_j · α^{−ij}),
+    // stepped by −j per position (a subtraction, no multiplication)
     const out = word.slice();
     let roots = 0;
-    const logs = new Int32Array(L + 1);
-    for (let j = 1; j <= L; j++) logs[j] = C[j] ? gf.log[C[j]!]! : -1;
-    for (let i = 0; i < n; i++) {
+    const reg = new Int32Array(L + 1);
+    for (let j = 1; j <= L; j++) reg[j] = C[j] ? gf.log[C[j]!]! : -1;
+    const { exp } = gf;
+    for (let i = 0; i < n && roots < L; i++) {
       let v = 1; // Λ_0 = 1
-      for (let j = 1; j <= L; j++) if (logs[j]! >= 0) v ^= gf.exp[(logs[j]! + ((n - i) * j) % n) % n]!;
+      for (let j = 1; j <= L; j++) {
+        let e = reg[j]!;
+        if (e < 0) continue;
+        v ^= exp[e]!;
+        e -= j;
+        reg[j] = e < 0 ? e + n : e;
+      }
       if (v === 0) {
         out[i]! ^= 1;
         roots++;
