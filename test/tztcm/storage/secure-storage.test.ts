@@ -54,7 +54,7 @@ describe('secure storage', () => {
     assert.deepEqual(s.list(TA2), []);
     // by crypto: the TA takes the REE file itself and tries its own TSK (and the TZTCM's succeeds)
     const file = fs.read(objectFiles(fs.list())[0]!)!;
-    const v = decode(file) as { items: { b: Uint8Array }[] };
+    const v = decode(file) as unknown as { items: { b: Uint8Array }[] };
     assert.equal(unwrapFileKey(v.items[0]!.b, deriveTsk(SSK, TA2.uuid)), undefined);
     assert.ok(unwrapFileKey(v.items[0]!.b, deriveTsk(SSK, TZTCM.uuid)));
     // and a host that copies the TZTCM's file over TA2's object: named, not opened
