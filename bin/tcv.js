@@ -6,11 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// a closed pipe (`tcv list | head`) ends the program quietly, as other CLI tools do
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+// output errors (EPIPE, a full disk) are handled by the CLI itself: one line, exit 5
+// (cli/output.ts)
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['models', 'impl', 'properties', 'proofs-export', 'cli'];

@@ -6,7 +6,8 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
+import { type CliIO, type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlags } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
 
 export interface VerifyAllOptions {
@@ -29,12 +30,14 @@ search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
-  --sessions N     honest sessions per role (default: 2, or a smaller bound the protocol
+  --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
                    E is always there). The search runs at one session first: attacks found
                    there keep that bound, the rest is decided at N
-  --timeout S      time budget per protocol/variant in seconds (default 120)
+  --timeout S      time budget per protocol/variant in seconds, for all its bounds together
+                   (default 120); the search also stops at 75% of the heap limit (memory
+                   budget): a cut search leaves its open verdicts inconclusive, with the reason
   --all            every protocol and variant of the design and of the classic corpus
   --jobs N         with --all: targets verified at once, one worker thread each (default:
                    the machine's cores; 1 runs them one after the other in this thread)
@@ -46,7 +49,8 @@ search was cut by a budget). Compares each verdict with the model's expectation.
 An attack trace shows the steps the attack uses: steps of the path found that it does not use
 are left out (and counted), each cut checked by executing the rest again.
 
-exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error`;
+exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error;
+4: the only differences are inconclusive verdicts (a budget cut the search; 'cut' says which)`;
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -61,6 +65,12 @@ function printTable(io: CliIO, rows: string[][]): void {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   io.out(head.map((h, i) => pad(h, w[i]!)).join('  '));
   for (const r of rows) io.out(r.map((c, i) => pad(c, w[i]!)).join('  '));
+}
+
+/** 1 when a verdict differs, 4 when the only differences are inconclusive verdicts, else 0. */
+export function verdictExit(reports: readonly VerifyReport[]): number {
+  const off = reports.flatMap((r) => r.properties.filter((x) => x.verdict !== x.expected));
+  return off.length === 0 ? EXIT.ok : off.every((x) => x.verdict === 'inconclusive') ? EXIT.inconclusive : EXIT.differs;
 }
 
 function mismatches(reports: readonly VerifyReport[]): string[] {
@@ -91,7 +101,7 @@ async function writeJunit(path: string | undefined, reports: readonly VerifyRepo
   try {
     writeFileAtomic(path, junitXml(reports));
   } catch (e) {
-    throw new UsageError(`cannot write the JUnit report to ${path}: ${(e as Error).message}`);
+    throw new UsageError(`cannot write the JUnit report to ${(e as Error).message.replace(/^cannot write /, '')}`);
   }
 }
 
@@ -118,7 +128,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
     io.out(bad.length ? `${bad.length} verdict(s) differ from the expectation:` : `all ${reports.reduce((n, r) => n + r.properties.length, 0)} verdicts as expected`);
     for (const b of bad) io.out(`  ${b}`);
   }
-  return bad.length ? 1 : 0;
+  return verdictExit(reports);
 }
 
 export const verifyCommand: Command = {
@@ -137,12 +147,10 @@ export const verifyCommand: Command = {
       junit: { type: 'string' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
-    const jobs = intFlag('jobs', values.jobs, 0);
-    if (values.jobs !== undefined && jobs < 1) throw new UsageError('--jobs wants at least 1');
-    const sessions = intFlag('sessions', values.sessions, 0);
-    if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
-    const timeout = intFlag('timeout', values.timeout, 120);
-    if (timeout < 1) throw new UsageError('--timeout wants at least 1 second');
+    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+    const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
+    const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
+    const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
@@ -156,6 +164,10 @@ export const verifyCommand: Command = {
     const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
     const { narrate } = await import('../../properties/explorer/trace.ts');
     const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
+    // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
+    // no machine makes) gets no verdicts, not even `holds`
+    const { assertWellFormed } = await import('../../models/validate.ts');
+    assertWellFormed(p);
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
       const { UnknownNameError } = await import('../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
@@ -176,7 +188,7 @@ export const verifyCommand: Command = {
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
-      return bad.length ? 1 : 0;
+      return verdictExit([r]);
     }
     io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
@@ -192,6 +204,6 @@ export const verifyCommand: Command = {
       io.out('differs from the expectation:');
       for (const b of bad) io.out(`  ${b}`);
     }
-    return bad.length ? 1 : 0;
+    return verdictExit([r]);
   },
 };
