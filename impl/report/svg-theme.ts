@@ -10,10 +10,12 @@
 export const CHAR_W = 7.4;
 export const FONT_PX = 12;
 export const LINE_H = 16;
+/** generic families only: nothing is fetched */
+export const FONT_FAMILY = "'DejaVu Sans Mono',ui-monospace,Menlo,Consolas,monospace";
 
 export const SVG_STYLE = `
 .bg{fill:#ffffff}
-text{fill:#1f2328;font-family:'DejaVu Sans Mono',ui-monospace,Menlo,Consolas,monospace;font-size:${FONT_PX}px;white-space:pre}
+text{fill:#1f2328;font-family:${FONT_FAMILY};font-size:${FONT_PX}px;white-space:pre}
 .title{font-size:14px;font-weight:bold}
 .muted{fill:#59636e}
 .bad{fill:#cf222e}
