@@ -318,6 +318,7 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   return {
     found: true as const,
     bound: r.bound,
+    scenario: r.scenario,
     finding: found,
     variantRun: result(p, onVariant, v1, variantId),
     correctRun: result(p, onCorrect, v2, null),

@@ -26,6 +26,7 @@ export function mermaidSequence(s: Sequence, opts: MermaidOptions = {}): string 
   let open = false;
   const first = s.lifelines[0]!.id;
   const last = s.lifelines[s.lifelines.length - 1]!.id;
+  for (const n of [s.summary ?? '', ...(s.notes ?? [])].filter(Boolean)) out.push(`  Note over ${first},${last}: ${mermaidText(n)}`);
   for (const v of s.violations) out.push(`  Note over ${first},${last}: ${mermaidText(`✗ ${v.property}: ${v.why} (step ${v.step})`)}`);
   for (const e of s.events) {
     if (e.kind === 'step') {

@@ -69,6 +69,8 @@ export interface Sequence {
   readonly legend: readonly LegendEntry[];
   /** an attack: one paragraph on what the attacker did */
   readonly summary: string | null;
+  /** further lines shown under the summary (e.g. the replay of the attack with real crypto) */
+  readonly notes?: readonly string[];
   /** an attack: the violation, per property broken by this trace */
   readonly violations: readonly { readonly property: string; readonly why: string; readonly step: number }[];
   readonly events: readonly SequenceEvent[];

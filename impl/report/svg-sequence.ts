@@ -60,6 +60,11 @@ export function svgSequence(s: Sequence, opts: SvgOptions = {}): string {
     body.push(textLines(M, y, ls));
     y += ls.length * LINE_H;
   }
+  for (const n of s.notes ?? []) {
+    const ls = wrapText(n, topChars);
+    body.push(textLines(M, y, ls, 'muted'));
+    y += ls.length * LINE_H;
+  }
   y += 10;
 
   // lifeline heads
@@ -117,7 +122,7 @@ export function svgSequence(s: Sequence, opts: SvgOptions = {}): string {
         const x2 = col.get(e.to) ?? M;
         const left = Math.min(x1, x2);
         const span = Math.abs(x2 - x1);
-        const note = e.how === 'forwarded' ? ` (forwarded unchanged by E, received at step ${e.receivedAt})` : e.how === 'built' ? ' (built by E)' : e.how === 'intercepted' ? ' (intercepted by E)' : '';
+        const note = e.how === 'forwarded' ? ` (passed on unchanged by E at step ${e.receivedAt})` : e.how === 'built' ? ' (built by E)' : e.how === 'intercepted' ? ' (intercepted by E)' : '';
         const ls = wrapText(`${e.step}. ${e.label}${note}: ${e.term}`, Math.max(MSG_CHARS, (span - 16) / CHAR_W));
         const w = Math.max(...ls.map((l) => l.length)) * CHAR_W + 8;
         y += 6;

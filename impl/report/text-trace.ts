@@ -50,6 +50,7 @@ export function textTrace(s: Sequence, opts: TextOptions = {}): string[] {
   push(s.title);
   for (const v of s.violations) push(`  ✗ ${v.property}: ${v.why} — at step ${v.step}`);
   if (s.summary) push(`  ${s.summary}`);
+  for (const n of s.notes ?? []) push(`  ${n}`);
   const inst = s.lifelines.filter((l) => l.id !== ATTACKER);
   push(`  instances: ${inst.map((l) => `${l.id} (${l.detail})`).join(', ')}`);
   if (s.legend.length) {
