@@ -19,6 +19,10 @@ export interface VerifyAllOptions {
   readonly jobs?: number;
   /** also write the reports as JUnit XML to this file */
   readonly junit?: string;
+  /** replay every attack on a variant with real crypto (for the HTML report) */
+  readonly replay?: boolean;
+  /** receives the reports (tcv start writes the HTML report from them) */
+  readonly keep?: (reports: readonly VerifyReport[]) => void;
 }
 
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
@@ -127,12 +131,13 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
     protocol,
     variant,
-    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
+    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
   const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
   live.clear();
+  opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));

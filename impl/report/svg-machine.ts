@@ -10,10 +10,10 @@
  * attributes the DOT sets choose the colours.
  * @module
  */
-import { FONT_FAMILY } from './svg-theme.ts';
+import { FONT_FAMILY, scopeCss } from './svg-theme.ts';
 
 /** The light and dark styles of a Graphviz SVG (its sizes stay Graphviz's own). */
-export const MACHINE_STYLE = `
+export const MACHINE_STYLE = scopeCss(`
 .bgr{fill:#ffffff}
 text{font-family:${FONT_FAMILY};fill:#1f2328}
 .cluster>polygon{fill:none;stroke:#d1d9e0}
@@ -36,7 +36,7 @@ text{fill:#e6edf3}
 .edge.ok>path{stroke:#e6edf3}.edge.ok>polygon{fill:#e6edf3;stroke:#e6edf3}
 .edge.fail>path{stroke:#3d444d}.edge.fail>polygon{fill:#3d444d;stroke:#3d444d}.edge.fail text{fill:#656c76}
 .edge.edited>path{stroke:#f778ba}.edge.edited>polygon{fill:#f778ba;stroke:#f778ba}.edge.edited text{fill:#f778ba}
-}`;
+}`, 'svg[data-kind=state]');
 
 type Viz = { renderString(src: string, opts: { format: string }): string };
 let viz: Promise<Viz> | null = null;
@@ -50,7 +50,8 @@ export function graphviz(): Promise<Viz> {
 /** Graphviz's SVG made self-contained and themed. */
 export function themeGraphvizSvg(svg: string, title: string): string {
   const start = svg.indexOf('<svg');
-  let body = svg.slice(start).replace(/<!--[\s\S]*?-->\n?/g, '');
+  // no comments, and no ids (several diagrams inline in one page would repeat `node1`)
+  let body = svg.slice(start).replace(/<!--[\s\S]*?-->\n?/g, '').replace(/ id="[^"]*"/g, '');
   body = body.replace(/<svg([^>]*)>/, (_m, attrs: string) => `<svg${attrs} role="img" data-kind="state"><title>${title.replace(/[<&]/g, '')}</title><style>${MACHINE_STYLE}</style><rect width="100%" height="100%" class="bgr"/>`);
   return body;
 }

@@ -13,7 +13,7 @@ export const LINE_H = 16;
 /** generic families only: nothing is fetched */
 export const FONT_FAMILY = "'DejaVu Sans Mono',ui-monospace,Menlo,Consolas,monospace";
 
-export const SVG_STYLE = `
+const SEQUENCE_CSS = `
 .bg{fill:#ffffff}
 text{fill:#1f2328;font-family:${FONT_FAMILY};font-size:${FONT_PX}px;white-space:pre}
 .title{font-size:14px;font-weight:bold}
@@ -55,6 +55,15 @@ text{fill:#e6edf3}
 .box{fill:#151b23;stroke:#3d444d}
 .node{fill:#151b23;stroke:#9198a1}
 }`;
+
+/** A style sheet with every selector under `scope` (`svg[data-kind=sequence]`): several SVGs
+ * inline in one HTML page keep their styles apart, and none leaks into the page. */
+export function scopeCss(css: string, scope: string): string {
+  return css.replace(/(?<=^|[{}])\s*([^{}]+?)\s*\{/g, (m, sel: string) => (sel.startsWith('@') ? m : `\n${sel.split(',').map((x) => `${scope} ${x.trim()}`).join(',')}{`));
+}
+
+/** The sequence diagrams' style sheet, scoped to them. */
+export const SVG_STYLE = scopeCss(SEQUENCE_CSS, 'svg[data-kind=sequence]');
 
 /** Wrap text at `chars` columns, after a comma or a space where there is one. */
 export function wrapText(s: string, chars: number): string[] {

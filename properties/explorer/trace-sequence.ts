@@ -143,8 +143,12 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
       sentSoFar.push({ printed: key, what: `${me}'s ${m.label} (step ${n})` });
     }
   });
+  if (f.goal) {
+    const from = [...new Set(f.goal.notes.flatMap((d) => (d.from !== undefined && origin.has(d.from) ? [origin.get(d.from)!] : [])))];
+    phrases.push({ step: Infinity, text: `derives the secret at the end${from.length ? ` from ${from.join(', ')}` : ''}` });
+  }
   for (const e of events) if (e.kind === 'message' && e.how === 'intercepted') phrases.push({ step: e.step, text: `intercepts ${e.from}'s ${e.label} (step ${e.step})` });
-  if (!phrases.some((p) => /^(builds|replays|compromises)/.test(p.text))) phrases.push({ step: Infinity, text: `only forwards messages (${forwards})` });
+  if (!phrases.some((p) => /^(builds|replays|compromises)/.test(p.text))) phrases.push({ step: -1, text: `forwards every message unchanged (${forwards})` });
   phrases.sort((a, b) => a.step - b.step);
   const derivation = f.goal ? f.goal.notes.map((d) => deductionText(d, ab, (t) => generic(t, f.goal!.s), msgOf)) : [];
   const summary = `The attacker ${phrases.map((p) => p.text).join('; ')}.`;
