@@ -5,7 +5,7 @@
  * TZTCM start from exactly what the protocol says they know.
  * @module
  */
-import { lt } from '../../../models/protocol.ts';
+import { type Protocol, lt } from '../../../models/protocol.ts';
 import { tztcmSessionProtocol } from '../../../models/protocols/tztcm-session.ts';
 import type { RoleMachine } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
@@ -15,10 +15,17 @@ import { type Value, bytesV, constV } from '../../wire/value.ts';
 export type SessionRole = 'TDDL' | 'TZTCM';
 
 /** The role's machine and its initial environment for K_uuid and the TA's UUID. */
-export function sessionParty(role: SessionRole, kuuid: Uint8Array, uuid: string, deps: EvalDeps): { machine: RoleMachine; env: Record<string, Value> } {
-  const decl = tztcmSessionProtocol.roles.find((r) => r.role === role);
-  if (!decl) throw new Error(`protocol ${tztcmSessionProtocol.name} has no role ${role}`);
+export function sessionParty(
+  role: SessionRole,
+  kuuid: Uint8Array,
+  uuid: string,
+  deps: EvalDeps,
+  /** TEST ONLY: a variant of protocol 4 (applyVariant), to show the tests catch a weakened session */
+  protocol: Protocol = tztcmSessionProtocol,
+): { machine: RoleMachine; env: Record<string, Value> } {
+  const decl = protocol.roles.find((r) => r.role === role);
+  if (!decl) throw new Error(`protocol ${protocol.name} has no role ${role}`);
   const given = { [lt('Kuuid', 'self', 'digest').name]: bytesV(kuuid), [lt('uuid', 'self', 'const').name]: constV(uuid) };
-  const env = initialEnv(decl, { self: role }, new LongTermStore(tztcmSessionProtocol, deps), deps, given);
+  const env = initialEnv(decl, { self: role }, new LongTermStore(protocol, deps), deps, given);
   return { machine: decl.machine, env };
 }

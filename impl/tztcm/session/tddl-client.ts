@@ -13,6 +13,7 @@
  * @module
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
+import type { Protocol } from '../../../models/protocol.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { type Value, bytesV } from '../../wire/value.ts';
 import type { TeecContext, TeecSession } from '../gp/client.ts';
@@ -45,6 +46,8 @@ export class TddlClient {
     private readonly kuuid: Uint8Array,
     private readonly deps: EvalDeps,
     private readonly uuid: string = TZTCM_UUID,
+    /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
+    private readonly protocol?: Protocol,
   ) {}
 
   /** One TPM command through protocol 4; commands are serialised (a TPM takes one at a time,
@@ -95,7 +98,7 @@ export class TddlClient {
   }
 
   private async openSession(): Promise<Open> {
-    const { machine, env } = sessionParty('TDDL', this.kuuid, this.uuid, this.deps);
+    const { machine, env } = sessionParty('TDDL', this.kuuid, this.uuid, this.deps, this.protocol);
     const driver = new RoleDriver(machine, env, this.deps, new Set(RESPONSE_TO.keys()));
     const start = driver.deliver(null);
     if (!start.ok) throw new TeecError(TEEC.ERROR_GENERIC, TEEC_ORIGIN.API, start.failure.message);

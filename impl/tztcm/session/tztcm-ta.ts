@@ -11,6 +11,7 @@
  * @module
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
+import type { Protocol } from '../../../models/protocol.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { bytesV } from '../../wire/value.ts';
 import type { TpmEngine } from '../engine-contract.ts';
@@ -36,6 +37,8 @@ export interface TztcmTaOptions {
   readonly deps: EvalDeps;
   /** counts what the TA refused, for tests and the service's statistics */
   readonly onRefused?: (entry: 'open' | 'invoke' | 'close', why: string) => void;
+  /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
+  readonly protocol?: Protocol;
 }
 
 export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
@@ -47,7 +50,7 @@ export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
   return {
     uuid,
     openSession(payload) {
-      const { machine, env } = sessionParty('TZTCM', o.kuuid, uuid, o.deps);
+      const { machine, env } = sessionParty('TZTCM', o.kuuid, uuid, o.deps, o.protocol);
       const driver = new RoleDriver(machine, env, o.deps, new Set(RESPONSE_OF.keys()));
       const r = driver.deliver({ from: 'TDDL', label: 'OpenSession', bytes: payload });
       if (!r.ok) return refused('open', r.failure.message);
