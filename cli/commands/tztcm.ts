@@ -13,7 +13,9 @@ interface Subcommand {
 }
 
 /** Subcommands register here (one line each). */
-const SUBCOMMANDS: readonly Subcommand[] = [];
+const SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'serve', summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
+];
 
 function help(): string {
   const lines = SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`);
