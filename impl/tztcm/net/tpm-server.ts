@@ -199,8 +199,10 @@ export async function startTpmServer(o: TpmServerOptions): Promise<TpmServer> {
     },
     async close() {
       const closed = Promise.all([cmdServer!, platServer].filter((x): x is Server => !!x).map((x) => new Promise((r) => x.close(r))));
+      // a socket still in the set has not emitted 'close' yet (its handler removes it)
+      const gone = [...sockets].map((s) => new Promise<void>((r) => s.once('close', () => r())));
       for (const s of sockets) s.destroy();
-      await closed;
+      await Promise.all([closed, ...gone]);
     },
   };
 }
