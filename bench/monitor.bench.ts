@@ -62,7 +62,7 @@ function flipByte(page: Uint8Array, at: number): void {
 /** ≥ ATTACKS attacks on one s-core monitor: inject at a random phase, time the detection, undo, wait for a clean tick. */
 async function detectionLatency() {
   const { mem, layout } = bootHost(loadKernelText());
-  const monitor = await startMonitor(mem, layout, { policy: 'log', periodMs: PERIOD_MS, placement: 'dedicated' });
+  const monitor = await startMonitor(mem, layout, { policy: 'log', periodMs: PERIOD_MS });
   const kinds = ['inline-hook', 'pte-remap', 'write-during-measurement'] as const;
   const rows: { kind: string; latencyMs: number; boundMs: number }[] = [];
   let missed = 0;

@@ -10,7 +10,7 @@ import { HostMemory, type HostMemoryBuffers } from './host-memory.ts';
 import type { BootLayout } from './host-boot.ts';
 import { MonitorCore, type MonitorCoreOptions } from './monitor-core.ts';
 import { type Component, runWorkload, type WorkloadResult } from './host-workload.ts';
-import type { MonitorWorkerMessage } from './monitor-worker.ts';
+import type { BootEvent, TickRecord } from './monitor-core.ts';
 
 export interface HostWorkerData {
   readonly buffers: HostMemoryBuffers;
@@ -23,7 +23,9 @@ export interface HostWorkerData {
 }
 
 export type HostWorkerMessage =
-  | MonitorWorkerMessage
+  | { readonly type: 'boot'; readonly events: readonly BootEvent[]; readonly timeOrigin: number }
+  | { readonly type: 'tick'; readonly record: TickRecord }
+  | { readonly type: 'error'; readonly message: string }
   /** the workload begins now (absolute ms): the run's clock starts here, not when the thread was asked for */
   | { readonly type: 'started'; readonly at: number }
   | { readonly type: 'result'; readonly result: WorkloadResult };

@@ -13,7 +13,8 @@
  * hook that stays is not re-alarmed every period), except a lock undone, which is new each time.
  *
  * The core is plain synchronous code over shared memory: the s-core worker runs it on its timer
- * (monitor-worker.ts), and the shared-core comparison runs it on the host's own thread.
+ * (monitor-ta.ts, on the TZTCM's s-core timer), and the shared-core comparison runs it on the
+ * host's own thread (host-worker.ts).
  * @module
  */
 import { type Alarm, type AlarmKind, CTRL_MEASURING, type HostMemory, PTE_NX, PTE_PRESENT, PTE_WRITABLE, writeAlarm } from './host-memory.ts';

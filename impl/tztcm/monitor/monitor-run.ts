@@ -69,7 +69,7 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
   const coreOptions = { policy: opts.policy, ...(opts.alg ? { alg: opts.alg } : {}), ...(opts.ioDevice ? { ioDevice: opts.ioDevice } : {}) };
   const ticks: TimedTick[] = [];
   let bootEvents: readonly BootEvent[] = [];
-  const monitor = opts.placement === 'dedicated' ? await startMonitor(mem, layout, { ...coreOptions, periodMs: opts.periodMs, placement: 'dedicated' }) : null;
+  const monitor = opts.placement === 'dedicated' ? await startMonitor(mem, layout, { ...coreOptions, periodMs: opts.periodMs }) : null;
   if (monitor) bootEvents = monitor.bootEvents;
 
   const hostData: HostWorkerData = {

@@ -1,17 +1,18 @@
 /**
- * The host-side handle on the active measurement on the s-core (NUCAA): the checks run on the
- * s-core worker (monitor-worker.ts) on its own timer. (The comparison without a dedicated core,
- * the checks stealing the host's own thread, lives in host-worker.ts.)
- *
- * Tick records come back as events with absolute times (ms, performance.timeOrigin-based), so
- * the host's attack times and the s-core's detection times are on one clock.
+ * The host-side handle on the active measurement running on the TZTCM's s-core (NUCAA): starts
+ * the TZTCM service (impl/tztcm/service.ts: the s-core worker with the TPM engine) with the
+ * monitor TA watching this host's memory, and reads the TA's tick records through the TEE
+ * Client API as they come (a session to MONITOR_TA_UUID, READ_TICKS about twice a period).
+ * Alarms are in the shared alarm ring at once; the records are for the timeline. (The
+ * comparison without a dedicated core, the checks stealing the host's own thread, is in
+ * host-worker.ts.)
  * @module
  */
-import { startModuleWorker } from '../../threads/module-worker.ts';
 import type { HostMemory } from './host-memory.ts';
 import type { BootLayout } from './host-boot.ts';
 import type { BootEvent, MonitorCoreOptions, TickRecord } from './monitor-core.ts';
-import type { MonitorWorkerData, MonitorWorkerMessage } from './monitor-worker.ts';
+import { MONITOR_CMD, MONITOR_TA_UUID } from './monitor-ta.ts';
+import { startTztcmService, type TztcmService } from '../service.ts';
 
 /** `dedicated`: on the s-core (NUCAA); `shared`: on the host's own core, at its safe points. */
 export type MonitorPlacement = 'dedicated' | 'shared';
@@ -22,9 +23,10 @@ export interface TimedTick extends TickRecord {
 }
 
 export interface RunningMonitor {
-  readonly placement: MonitorPlacement;
   readonly bootEvents: readonly BootEvent[];
   readonly ticks: TimedTick[];
+  /** the TZTCM service the monitor runs in (its TPM is there too) */
+  readonly service: TztcmService;
   /** resolves with the first tick (after now) that has a finding, or null after `timeoutMs` */
   nextFinding(timeoutMs: number): Promise<TimedTick | null>;
   stop(): Promise<void>;
@@ -36,67 +38,74 @@ export function absoluteNow(): number {
 
 export interface StartMonitorOptions extends Omit<MonitorCoreOptions, 'now'> {
   readonly periodMs: number;
-  readonly placement: MonitorPlacement;
 }
+
+const u32 = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+};
+const fromJson = <T>(b: Uint8Array): T => JSON.parse(new TextDecoder().decode(b)) as T;
 
 export async function startMonitor(mem: HostMemory, layout: BootLayout, opts: StartMonitorOptions): Promise<RunningMonitor> {
   if (!(opts.periodMs >= 1 && opts.periodMs <= 3_600_000)) throw new RangeError(`period must be 1..3600000 ms, got ${opts.periodMs}`);
-  const { periodMs, placement, ...coreOptions } = opts;
+  const { periodMs, ...options } = opts;
+  const service = await startTztcmService({ mode: 'async', monitor: { buffers: mem.buffers, layout, options, periodMs } });
   const ticks: TimedTick[] = [];
   const waiters: Array<(t: TimedTick) => void> = [];
-  const record = (t: TimedTick) => {
-    ticks.push(t);
-    if (t.findings.length) for (const w of waiters.splice(0)) w(t);
-  };
-  const nextFinding = (timeoutMs: number) =>
-    new Promise<TimedTick | null>((resolve) => {
-      const timer = setTimeout(() => {
-        const i = waiters.indexOf(done);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve(null);
-      }, timeoutMs);
-      const done = (t: TimedTick) => {
-        clearTimeout(timer);
-        resolve(t);
-      };
-      waiters.push(done);
-    });
-
-  if (placement === 'shared') throw new RangeError('the shared placement runs inside the host thread (host-worker.ts), not here');
-
-  const stopWord = new SharedArrayBuffer(4);
-  const workerData: MonitorWorkerData = { buffers: mem.buffers, layout, options: coreOptions, periodMs, stop: stopWord };
-  const worker = startModuleWorker(import.meta.url, 'monitor-worker', { workerData });
-  let origin = 0;
-  let stopping: Promise<void> | null = null;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const bootEvents = await new Promise<readonly BootEvent[]>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', (m: MonitorWorkerMessage) => {
-      if (m.type === 'boot') {
-        origin = m.timeOrigin;
-        resolve(m.events);
-      } else if (m.type === 'tick') record({ ...m.record, startedAt: origin + m.record.atMs });
-      else reject(new Error(`s-core monitor: ${m.message}`));
-    });
-    worker.once('exit', (code) => reject(new Error(`s-core monitor exited (${code}) before its boot measurement`)));
-  });
-  return {
-    placement,
-    bootEvents,
-    ticks,
-    nextFinding,
-    stop() {
-      // idempotent: the run's end and its clean-up may both ask
-      stopping ??= (async () => {
-        const w = new Int32Array(stopWord);
-        Atomics.store(w, 0, 1);
-        Atomics.notify(w, 0);
-        const timer = setTimeout(() => void worker.terminate(), 2_000);
-        await exited;
-        clearTimeout(timer);
-      })();
-      return stopping;
-    },
-  };
+  let poller: NodeJS.Timeout | undefined;
+  try {
+    const { session } = await service.newContext().openSession(MONITOR_TA_UUID);
+    const boot = fromJson<{ bootedAt: number; events: BootEvent[] }>(await session.invokeCommand(MONITOR_CMD.BOOT_EVENTS, new Uint8Array(0)));
+    let next = 0;
+    let reading: Promise<void> | null = null;
+    const read = async () => {
+      const r = fromJson<{ next: number; ticks: TickRecord[] }>(await session.invokeCommand(MONITOR_CMD.READ_TICKS, u32(next)));
+      next = r.next;
+      for (const t of r.ticks) {
+        const timed = { ...t, startedAt: boot.bootedAt + t.atMs };
+        ticks.push(timed);
+        if (timed.findings.length) for (const w of waiters.splice(0)) w(timed);
+      }
+    };
+    const poll = () => {
+      reading ??= read()
+        .catch(() => undefined)
+        .finally(() => (reading = null));
+    };
+    poller = setInterval(poll, Math.max(1, periodMs / 2));
+    let stopping: Promise<void> | null = null;
+    return {
+      bootEvents: boot.events,
+      ticks,
+      service,
+      nextFinding: (timeoutMs) =>
+        new Promise<TimedTick | null>((resolve) => {
+          const done = (t: TimedTick) => {
+            clearTimeout(timer);
+            resolve(t);
+          };
+          const timer = setTimeout(() => {
+            const i = waiters.indexOf(done);
+            if (i >= 0) waiters.splice(i, 1);
+            resolve(null);
+          }, timeoutMs);
+          waiters.push(done);
+        }),
+      stop() {
+        // idempotent: the run's end and its clean-up may both ask; the last records are read first
+        stopping ??= (async () => {
+          clearInterval(poller);
+          await reading;
+          await read().catch(() => undefined);
+          await service.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    clearInterval(poller);
+    await service.stop();
+    throw e;
+  }
 }
