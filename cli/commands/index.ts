@@ -13,6 +13,7 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
+  { name: 'init', summary: 'write a starter protocol and its test into a directory', load: async () => (await import('./init.ts')).initCommand },
   { name: 'verify', summary: 'decide the security properties with the bounded Dolev–Yao explorer', load: async () => (await import('./verify.ts')).verifyCommand },
   { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
   { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },

@@ -10,6 +10,7 @@ import { type CliIO, type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlag
 import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
+import type { Protocol } from '../../models/protocol.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -24,11 +25,21 @@ export interface VerifyAllOptions {
   readonly replay?: boolean;
   /** receives the reports (tcv start writes the HTML report from them) */
   readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** print the trace of every verdict that differs (protocols from the user's files) */
+  readonly traces?: boolean;
+  /** variants that could not be applied (their edit matches nothing): named, not verified, exit 1 */
+  readonly brokenVariants?: readonly string[];
 }
 
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
+       tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
        tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
+
+<protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
+exports protocols (default or named), or a directory of them — each protocol found is verified
+with its variants (--protocol NAME picks one). A file is validated before any search; an
+ill-formed model is refused with every problem named.
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
 property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
@@ -36,6 +47,7 @@ search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
+  --protocol NAME  with a file or directory: the protocol of that name only
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -134,11 +146,12 @@ async function writeDiagrams(io: CliIO, values: { svg?: string; mermaid?: string
 }
 
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
-export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
+export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?: readonly Protocol[]): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
   const { allTargets } = await import('../../properties/explorer/verify.ts');
   const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
-  const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
+  const broken = new Set(opts.brokenVariants ?? []);
+  const targets = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`)).map(({ protocol, variant }) => ({
     protocol,
     variant,
     opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
@@ -156,8 +169,19 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
     io.out('');
     io.out(bad.length ? `${bad.length} verdict(s) differ from the expectation:` : `all ${reports.reduce((n, r) => n + r.properties.length, 0)} verdicts as expected`);
     for (const b of bad) io.out(`  ${b}`);
+    for (const v of broken) io.out(`  ${v}: not verified — its edit does not apply to the machines (see above)`);
+    if (opts.traces) {
+      const { textTrace } = await import('../../impl/report/text-trace.ts');
+      const { groupSequences } = await import('../../impl/report/group-traces.ts');
+      const seqs = groupSequences(reports.flatMap((r) => r.properties.flatMap((x) => (x.trace && x.verdict !== x.expected ? [x.trace.sequence] : []))));
+      for (const s of seqs) {
+        io.out('');
+        for (const l of textTrace(s, { verbose: false })) io.out(l);
+      }
+    }
   }
-  return verdictExit(reports);
+  const exit = verdictExit(reports);
+  return broken.size && exit === EXIT.ok ? EXIT.differs : exit;
 }
 
 export const verifyCommand: Command = {
@@ -177,6 +201,7 @@ export const verifyCommand: Command = {
       verbose: { type: 'boolean' },
       svg: { type: 'string' },
       mermaid: { type: 'string' },
+      protocol: { type: 'string' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
@@ -193,11 +218,33 @@ export const verifyCommand: Command = {
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-    const { protocolByName } = await import('../../models/protocols/index.ts');
+    const { protocolsFor } = await import('../protocol-files.ts');
     const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
     const { textTrace } = await import('../../impl/report/text-trace.ts');
     const { groupSequences } = await import('../../impl/report/group-traces.ts');
-    const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
+    const chosen = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
+    const { isProtocolPath } = await import('../protocol-files.ts');
+    const fromFiles = isProtocolPath(positionals[0]!) || !ALL_PROTOCOLS.some((x) => x.name === positionals[0]);
+    const one = values.variant !== undefined || values.property !== undefined || values.svg !== undefined || values.mermaid !== undefined;
+    if (chosen.length > 1 || (fromFiles && !one)) {
+      // protocols from a file or directory: each with its variants, as --all does
+      if (one) throw new UsageError(`${positionals[0]} has ${chosen.length} protocols (${chosen.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+      // a variant whose edit matches nothing (e.g. the check it drops is already gone) is named
+      // and not verified; the rest still is
+      const { applyVariant } = await import('../../models/protocol.ts');
+      const brokenVariants: string[] = [];
+      for (const p of chosen)
+        for (const x of p.variants) {
+          try {
+            applyVariant(p, x.id);
+          } catch (e) {
+            brokenVariants.push(`${p.name} ${x.id}`);
+            io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
+          }
+        }
+      return verifyAll(io, { json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
+    }
+    const p = chosen[0]!;
     // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
     // no machine makes) gets no verdicts, not even `holds`
     const { assertWellFormed } = await import('../../models/validate.ts');
