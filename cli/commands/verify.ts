@@ -25,6 +25,8 @@ export interface VerifyAllOptions {
   readonly replay?: boolean;
   /** receives the reports (tcv start writes the HTML report from them) */
   readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** not on a terminal: a line per finished target on stderr (the command turns it on) */
+  readonly progress?: boolean;
   /** print the trace of every verdict that differs (protocols from the user's files) */
   readonly traces?: boolean;
   /** variants that could not be applied (their edit matches nothing): named, not verified, exit 1 */
@@ -48,6 +50,7 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
   --protocol NAME  with a file or directory: the protocol of that name only
+  --quiet          with --all, off a terminal: no line per finished target on stderr
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -158,7 +161,14 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
-  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
+  // on a terminal one live line; elsewhere (a CI log) one line per finished target on stderr,
+  // so the log is never silent for long and stdout keeps only the table or the JSON
+  const onDone = (done: number, t: { protocol: Protocol; variant: string | undefined }, r: VerifyReport) => {
+    const name = `${t.protocol.name}${t.variant ? ' ' + t.variant : ''}`;
+    if (io.isTTY && !opts.json) live.show(`[${done}/${targets.length}] ${name} done`);
+    else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
+  };
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone);
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
@@ -202,6 +212,7 @@ export const verifyCommand: Command = {
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
+      quiet: { type: 'boolean' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
@@ -213,7 +224,7 @@ export const verifyCommand: Command = {
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
-      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
+      return verifyAll(io, { json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');

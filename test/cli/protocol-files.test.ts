@@ -92,3 +92,14 @@ test('through the bin, from outside the checkout: the file imports the package b
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /all 2 verdicts as expected/);
 });
+
+test('a slip in a name gets a suggestion; a tie or a far name gets none; --version answers', async () => {
+  const cmd = await tcv('verfy', 'nspk');
+  assert.match(cmd.err, /did you mean 'verify'\?/);
+  assert.match((await tcv('verify', 'nspkk')).err, /did you mean 'nspk'\?/);
+  assert.doesNotMatch((await tcv('verify', 'nspk', '--property', 'NS9')).err, /did you mean/);
+  assert.doesNotMatch((await tcv('verify', 'zzzzzz')).err, /did you mean/);
+  const v = await tcv('--version');
+  assert.equal(v.code, 0);
+  assert.match(v.out, /^tcv \d+\.\d+\.\d+$/);
+});
