@@ -25,6 +25,8 @@ export interface VerifyAllOptions {
   readonly replay?: boolean;
   /** receives the reports (tcv start writes the HTML report from them) */
   readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** only this shard of the targets (--shard i/n) */
+  readonly shard?: import('../shard.ts').Shard;
   /** not on a terminal: a line per finished target on stderr (the command turns it on) */
   readonly progress?: boolean;
   /** print the trace of every verdict that differs (protocols from the user's files) */
@@ -36,7 +38,7 @@ export interface VerifyAllOptions {
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
-       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
+       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
 
 <protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
 exports protocols (default or named), or a directory of them — each protocol found is verified
@@ -51,6 +53,8 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --property ID,…  decide only these properties (the search stops once they are refuted)
   --protocol NAME  with a file or directory: the protocol of that name only
   --quiet          with --all, off a terminal: no line per finished target on stderr
+  --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
+                   benchmark's time per target); combine the shards' --json with 'tcv merge'
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -86,11 +90,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function tableRows(r: VerifyReport): string[][] {
+export function tableRows(r: VerifyReport): string[][] {
   return r.properties.map((x) => [r.protocol, r.variant ?? '-', x.id, x.expected, x.verdict + (x.verdict === x.expected ? '' : '  ✗'), String(r.stats.states), String(r.stats.ms)]);
 }
 
-function printTable(io: CliIO, rows: string[][]): void {
+export function printTable(io: CliIO, rows: string[][]): void {
   const head = ['protocol', 'variant', 'property', 'expected', 'verdict', 'states', 'ms'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   io.out(head.map((h, i) => pad(h, w[i]!)).join('  '));
@@ -103,7 +107,7 @@ export function verdictExit(reports: readonly VerifyReport[]): number {
   return off.length === 0 ? EXIT.ok : off.every((x) => x.verdict === 'inconclusive') ? EXIT.inconclusive : EXIT.differs;
 }
 
-function mismatches(reports: readonly VerifyReport[]): string[] {
+export function mismatches(reports: readonly VerifyReport[]): string[] {
   return reports.flatMap((r) =>
     r.properties.filter((x) => x.verdict !== x.expected).map((x) => `${r.protocol}${r.variant ? ' ' + r.variant : ''} ${x.id}: expected ${x.expected}, got ${x.verdict}${x.verdict === 'inconclusive' && r.stats.cut ? ` (${r.stats.cut})` : ''}`),
   );
@@ -124,7 +128,7 @@ function liveLine(on: boolean): { show(text: string): void; clear(): void } {
 
 /** Writes the JUnit report, if asked for; a file it cannot write is named in one line. The file
  * is replaced whole or not at all. */
-async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
+export async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
   if (path === undefined) return;
   const { junitXml } = await import('../../properties/explorer/junit.ts');
   const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
@@ -154,7 +158,12 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   const { allTargets } = await import('../../properties/explorer/verify.ts');
   const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
   const broken = new Set(opts.brokenVariants ?? []);
-  const targets = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`)).map(({ protocol, variant }) => ({
+  let chosen = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`));
+  if (opts.shard) {
+    const { shardOf } = await import('../shard.ts');
+    chosen = shardOf(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
+  }
+  const targets = chosen.map(({ protocol, variant }) => ({
     protocol,
     variant,
     opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
@@ -213,6 +222,7 @@ export const verifyCommand: Command = {
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
       quiet: { type: 'boolean' },
+      shard: { type: 'string' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
@@ -224,9 +234,12 @@ export const verifyCommand: Command = {
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
-      return verifyAll(io, { json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
+      const { parseShard } = await import('../shard.ts');
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+      return verifyAll(io, { json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
+    if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolsFor } = await import('../protocol-files.ts');
