@@ -103,3 +103,17 @@ test('a slip in a name gets a suggestion; a tie or a far name gets none; --versi
   assert.equal(v.code, 0);
   assert.match(v.out, /^tcv \d+\.\d+\.\d+$/);
 });
+
+test('list, export and attack take a protocol file too', async () => {
+  const dir = join(work, 'more');
+  await tcv('init', dir);
+  const file = join(dir, 'protocol.ts');
+  const l = await tcv('list', dir, '--json');
+  assert.equal(l.code, 0, l.err);
+  assert.deepEqual((JSON.parse(l.out) as { name: string }[]).map((x) => x.name), ['challenge-response']);
+  const e = await tcv('export', file, '--tamarin', join(dir, 'cr.spthy'), '--proverif', join(dir, 'cr.pv'));
+  assert.equal(e.code, 0, e.err);
+  assert.match(readFileSync(join(dir, 'cr.spthy'), 'utf8'), /theory challenge_response/);
+  const a = await tcv('attack', file, '--variant', 'M1', '--json');
+  assert.equal(a.code, 0, a.err + a.out);
+});
