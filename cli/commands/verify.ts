@@ -25,6 +25,9 @@ export interface VerifyAllOptions {
   readonly replay?: boolean;
   /** receives the reports (tcv start writes the HTML report from them) */
   readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** SARIF and GitHub outputs */
+  readonly sarif?: string;
+  readonly 'sarif-all'?: boolean;
   /** only this shard of the targets (--shard i/n) */
   readonly shard?: import('../shard.ts').Shard;
   /** not on a terminal: a line per finished target on stderr (the command turns it on) */
@@ -53,6 +56,9 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --property ID,…  decide only these properties (the search stops once they are refuted)
   --protocol NAME  with a file or directory: the protocol of that name only
   --quiet          with --all, off a terminal: no line per finished target on stderr
+  --sarif FILE     SARIF 2.1.0 (GitHub code scanning): a result per verdict that differs, at
+                   the model file and line of the transition that emits the violated claim
+  --sarif-all      with --sarif: a result for every attack found too (level note when expected)
   --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
                    benchmark's time per target); combine the shards' --json with 'tcv merge'
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
@@ -128,6 +134,23 @@ function liveLine(on: boolean): { show(text: string): void; clear(): void } {
 
 /** Writes the JUnit report, if asked for; a file it cannot write is named in one line. The file
  * is replaced whole or not at all. */
+/** `--sarif FILE` (`--sarif-all`: every attack too) and, under GitHub Actions, annotations and a
+ * job summary. */
+export async function writeCiOutputs(io: CliIO, values: { sarif?: string; 'sarif-all'?: boolean }, reports: readonly VerifyReport[], protocols: readonly Protocol[]): Promise<void> {
+  const { githubAnnotations, sarifLog } = await import('../ci-output.ts');
+  const { sourceFileOf } = await import('../protocol-files.ts');
+  const files = protocols.flatMap((p) => sourceFileOf(p) ?? []);
+  githubAnnotations(reports, protocols, (l) => io.err(l), files);
+  if (values.sarif === undefined) return;
+  const { packageVersion } = await import('../main.ts');
+  const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
+  try {
+    writeFileAtomic(values.sarif, JSON.stringify(sarifLog(reports, protocols, { version: packageVersion(), files, all: values['sarif-all'] ?? false }), null, 2) + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write the SARIF report to ${(e as Error).message.replace(/^cannot write /, '')}`);
+  }
+}
+
 export async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
   if (path === undefined) return;
   const { junitXml } = await import('../../properties/explorer/junit.ts');
@@ -181,6 +204,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
+  await writeCiOutputs(io, opts, reports, corpus ?? ALL_PROTOCOLS);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
   else {
@@ -223,7 +247,10 @@ export const verifyCommand: Command = {
       protocol: { type: 'string' },
       quiet: { type: 'boolean' },
       shard: { type: 'string' },
+      sarif: { type: 'string' },
+      'sarif-all': { type: 'boolean' },
     });
+    const ci = { ...(values.sarif !== undefined ? { sarif: values.sarif } : {}), ...(values['sarif-all'] ? { 'sarif-all': true } : {}) };
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
@@ -236,7 +263,7 @@ export const verifyCommand: Command = {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
       const { parseShard } = await import('../shard.ts');
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-      return verifyAll(io, { json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
@@ -266,7 +293,7 @@ export const verifyCommand: Command = {
             io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
           }
         }
-      return verifyAll(io, { json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
     }
     const p = chosen[0]!;
     // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
@@ -276,6 +303,15 @@ export const verifyCommand: Command = {
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
       const { UnknownNameError } = await import('../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
+    }
+    if (values.variant !== undefined) {
+      // a variant whose edit matches nothing names the problem, as a model error does
+      const { applyVariant } = await import('../../models/protocol.ts');
+      try {
+        applyVariant(p, values.variant);
+      } catch (e) {
+        throw new UsageError(`${p.name} ${values.variant}: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
@@ -290,6 +326,7 @@ export const verifyCommand: Command = {
     const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
     live.clear();
     await writeJunit(values.junit, [r]);
+    await writeCiOutputs(io, values, [r], [p]);
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
