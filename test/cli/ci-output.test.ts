@@ -8,11 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { tcv } from './harness.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../vectors/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
+// a CommonJS module: under NodeNext its class is the default import's `default`
+const Ajv = (AjvDraft04 as unknown as { default: typeof AjvDraft04.default }).default;
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+}
+type SarifLog = { runs: { results: SarifResult[] }[] };
 const dir = mkdtempSync(join(tmpdir(), 'tcv-sarif-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,9 +28,9 @@ test('--sarif --sarif-all on M2.1: valid SARIF 2.1.0, results at a .ts file and 
   const file = join(dir, 'm21.sarif');
   const r = await tcv('verify', 'key-exchange', '--variant', 'M2.1', '--sarif', file, '--sarif-all');
   assert.equal(r.code, 0, r.err);
-  const log = JSON.parse(readFileSync(file, 'utf8'));
+  const log = JSON.parse(readFileSync(file, 'utf8')) as SarifLog;
   assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
-  const results = log.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+  const results = log.runs[0]!.results;
   assert.ok(results.length >= 1);
   for (const x of results) {
     assert.equal(x.level, 'note', 'expected attacks are notes, not errors');
@@ -36,9 +44,9 @@ test('--sarif --sarif-all on M2.1: valid SARIF 2.1.0, results at a .ts file and 
 test('a verdict that differs is an error result; a correct run without --sarif-all has none', async () => {
   const ok = join(dir, 'ok.sarif');
   assert.equal((await tcv('verify', 'nsl', '--sarif', ok)).code, 0);
-  const clean = JSON.parse(readFileSync(ok, 'utf8'));
+  const clean = JSON.parse(readFileSync(ok, 'utf8')) as SarifLog;
   assert.ok(validate(clean));
-  assert.deepEqual(clean.runs[0].results, []);
+  assert.deepEqual(clean.runs[0]!.results, []);
   // a user's file whose check is gone: the attack on A1 is an error at the file's claiming line
   const proj = join(dir, 'proj');
   await tcv('init', proj);
@@ -47,11 +55,11 @@ test('a verdict that differs is an error result; a correct run without --sarif-a
   (await import('node:fs')).writeFileSync(src, text);
   const bad = join(dir, 'bad.sarif');
   assert.equal((await tcv('verify', src, '--sarif', bad)).code, 1);
-  const log = JSON.parse(readFileSync(bad, 'utf8'));
+  const log = JSON.parse(readFileSync(bad, 'utf8')) as SarifLog;
   assert.ok(validate(log));
-  const res = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'challenge-response/A1');
+  const res = log.runs[0]!.results.find((x) => x.ruleId === 'challenge-response/A1')!;
   assert.equal(res.level, 'error');
-  assert.match(res.locations[0].physicalLocation.artifactLocation.uri, /protocol\.ts$/);
+  assert.match(res.locations[0]!.physicalLocation.artifactLocation.uri, /protocol\.ts$/);
 });
 
 test('under GitHub Actions: ::error annotations and a job summary', async () => {
