@@ -301,6 +301,23 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
   return c.ok || c.detail.startsWith('no ') ? { yes: false, detail: c.detail } : { yes: true, detail: c.detail };
 }
 
+/** What replaying a finding with real crypto shows: on the variant it was found on, and the
+ * same schedule on the correct protocol (where the violation must not happen). */
+export interface ReplayOutcome {
+  readonly variant: { readonly reproduced: boolean; readonly detail: string };
+  readonly correct: { readonly reproduced: boolean; readonly detail: string };
+}
+
+/** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
+export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
+  const { protocol } = applyVariant(p, variantId);
+  const on = (proto: Protocol) => {
+    const v = violated(proto, found, replayFinding(proto, scen, found, seed));
+    return { reproduced: v.yes, detail: v.detail };
+  };
+  return { variant: on(protocol), correct: on(p) };
+}
+
 /**
  * Find the attack on `propertyId` (or the first attacked property) of a variant with the
  * explorer, replay it on the real implementation, and replay the same schedule against the
@@ -334,6 +351,7 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   return {
     found: true as const,
     bound: r.bound,
+    scenario: r.scenario,
     finding: found,
     variantRun: result(p, onVariant, v1, variantId),
     correctRun: result(p, onCorrect, v2, null),

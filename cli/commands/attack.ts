@@ -11,6 +11,7 @@ export const attackCommand: Command = {
   name: 'attack',
   summary: 'replay a variant’s symbolic attack on the real implementation',
   help: `usage: tcv attack <protocol> --variant ID [--property P] [--sessions N] [--timeout S] [--seed N] [--json]
+                  [--svg FILE] [--mermaid FILE]
 
 Finds the attack on a known-bad variant (M id) with the Dolev–Yao explorer, then plays it on
 the reference implementation with real cryptography: the same role instances, each message the
@@ -25,6 +26,9 @@ violation must not happen.
   --timeout S     the explorer's time budget in seconds (default 60; memory: 75% of the heap)
   --seed N        randomness of the concrete run (default 1)
   --json          the result as JSON
+  --svg FILE      also write the attack trace, with the outcome of the replay, as an SVG
+                  sequence diagram (see tcv verify --help for the notation)
+  --mermaid FILE  and/or as Mermaid sequenceDiagram text
 
 exit 0 when the attack reproduces on the variant and not on the correct protocol; 1 otherwise;
 2 usage error; 4 when a budget cut the search before it found the attack (inconclusive)`,
@@ -36,6 +40,8 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
       timeout: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      svg: { type: 'string' },
+      mermaid: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
     if (!values.variant) throw new UsageError('--variant ID is required (an M id, see tcv list)');
@@ -59,6 +65,18 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
       return r.cut ? EXIT.inconclusive : EXIT.differs;
     }
     const ok = r.variantRun.reproduced && !r.correctRun.reproduced;
+    const written: string[] = [];
+    if (values.svg !== undefined || values.mermaid !== undefined) {
+      // the symbolic trace, with the outcome of its replay with real crypto
+      const { traceSequence } = await import('../../properties/explorer/trace-sequence.ts');
+      const { writeSequenceDiagrams } = await import('../diagram-files.ts');
+      const seq = traceSequence(r.scenario, r.finding);
+      const notes = [
+        `Replayed with real crypto on ${p.name} ${values.variant}: ${r.variantRun.reproduced ? 'VIOLATED' : 'not violated'} — ${r.variantRun.detail}`,
+        `The same schedule on the correct protocol: ${r.correctRun.reproduced ? 'VIOLATED (unexpected)' : 'no violation'} — ${r.correctRun.detail}`,
+      ];
+      written.push(...writeSequenceDiagrams(values, [{ ...seq, notes }]));
+    }
     if (values.json) {
       io.out(JSON.stringify({ found: true, bound: r.bound, reproduced: ok, variant: r.variantRun, correct: r.correctRun }, null, 2));
       return ok ? 0 : 1;
@@ -77,6 +95,7 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     io.out(`The same schedule against the correct protocol: ${r.correctRun.reproduced ? 'VIOLATED (unexpected)' : 'no violation'} — ${r.correctRun.detail}`);
     io.out('');
     io.out(ok ? 'the symbolic attack reproduces on the real implementation' : 'the attack did not reproduce as predicted');
+    for (const f of written) io.out(`wrote ${f}`);
     return ok ? 0 : 1;
   },
 };

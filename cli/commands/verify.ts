@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { type CliIO, type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlags } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
+import type { Sequence } from '../../impl/report/sequence.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -19,9 +20,14 @@ export interface VerifyAllOptions {
   readonly jobs?: number;
   /** also write the reports as JUnit XML to this file */
   readonly junit?: string;
+  /** replay every attack on a variant with real crypto (for the HTML report) */
+  readonly replay?: boolean;
+  /** receives the reports (tcv start writes the HTML report from them) */
+  readonly keep?: (reports: readonly VerifyReport[]) => void;
 }
 
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
+                  [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
@@ -45,9 +51,18 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --junit FILE     also write the results as JUnit XML, for CI test reports: a test suite per
                    protocol or variant, a test case per property, a failure where the verdict
                    differs from the expectation (with the attack trace)
+  --verbose        show the values the attacker takes from its initial knowledge (folded)
+  --svg FILE       write the attack trace as an SVG sequence diagram (self-contained)
+  --mermaid FILE   and/or as Mermaid sequenceDiagram text (pastes into a PR or issue);
+                   traces of properties broken differently go to FILE-2, FILE-3, …
 
 An attack trace shows the steps the attack uses: steps of the path found that it does not use
-are left out (and counted), each cut checked by executing the rest again.
+are left out (and counted), each cut checked by executing the rest again. It opens with the
+violations and a summary of what the attacker did; compound values a party bound to a variable
+are written as variable.instance (sKey.TEE1) and defined once in the legend, values the
+attacker chose as E.name; 'I2 → (E)' is a message the attacker intercepted, '(E) → R1 [built
+by E]' one it made, 'R1 → I2 [forwarded unchanged]' one it passed on; ▶ marks the violating
+step. Properties broken by the same trace share one printed trace.
 
 exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error;
 4: the only differences are inconclusive verdicts (a budget cut the search; 'cut' says which)`;
@@ -105,6 +120,19 @@ async function writeJunit(path: string | undefined, reports: readonly VerifyRepo
   }
 }
 
+/** `--svg FILE` / `--mermaid FILE`: the (first) attack trace as a sequence diagram, written
+ * atomically; a file it cannot write is named in one line. */
+async function writeDiagrams(io: CliIO, values: { svg?: string; mermaid?: string; verbose?: boolean }, seqs: readonly Sequence[]): Promise<void> {
+  if (values.svg === undefined && values.mermaid === undefined) return;
+  io.out('');
+  if (!seqs.length) {
+    io.out('no attack trace to draw (--svg, --mermaid): every property holds or is inconclusive');
+    return;
+  }
+  const { writeSequenceDiagrams } = await import('../diagram-files.ts');
+  for (const f of writeSequenceDiagrams(values, seqs)) io.out(`wrote ${f}`);
+}
+
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
@@ -113,12 +141,13 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
   const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
     protocol,
     variant,
-    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
+    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
   const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
   live.clear();
+  opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
@@ -145,6 +174,9 @@ export const verifyCommand: Command = {
       all: { type: 'boolean' },
       jobs: { type: 'string' },
       junit: { type: 'string' },
+      verbose: { type: 'boolean' },
+      svg: { type: 'string' },
+      mermaid: { type: 'string' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
@@ -155,6 +187,7 @@ export const verifyCommand: Command = {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
       return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
@@ -162,7 +195,8 @@ export const verifyCommand: Command = {
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolByName } = await import('../../models/protocols/index.ts');
     const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
-    const { narrate } = await import('../../properties/explorer/trace.ts');
+    const { textTrace } = await import('../../impl/report/text-trace.ts');
+    const { groupSequences } = await import('../../impl/report/group-traces.ts');
     const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
     // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
     // no machine makes) gets no verdicts, not even `holds`
@@ -194,11 +228,13 @@ export const verifyCommand: Command = {
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
     io.out('');
     for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
-    for (const x of r.properties) {
-      if (!x.trace) continue;
+    // properties broken by the same trace share one printed trace
+    const seqs = groupSequences(r.properties.flatMap((x) => (x.trace ? [x.trace.sequence] : [])));
+    for (const s of seqs) {
       io.out('');
-      for (const l of narrate(x.trace)) io.out(l);
+      for (const l of textTrace(s, { verbose: values.verbose ?? false })) io.out(l);
     }
+    await writeDiagrams(io, values, seqs);
     if (bad.length) {
       io.out('');
       io.out('differs from the expectation:');
