@@ -24,7 +24,6 @@ export const TPM_CC = Object.freeze({
   ReadPublic: 0x00000173,
   StartAuthSession: 0x00000176,
   VerifySignature: 0x00000177,
-  GetCapability: 0x0000017a,
   GetRandom: 0x0000017b,
   PCR_Read: 0x0000017e,
   PolicyPCR: 0x0000017f,
