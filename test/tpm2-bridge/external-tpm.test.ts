@@ -267,3 +267,25 @@ describe('child processes die with tcv', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('what a failure is called', { timeout: 30_000 }, () => {
+  it('a RangeError that is not the TSS refusing a value is a defect, not a tss-check (issue 14 point 8)', { skip }, async () => {
+    const defect = new RangeError('Offset is outside the bounds of the DataView');
+    await assert.rejects(
+      runWithSwtpm(protocolByName('key-exchange'), {
+        beforeMessage: async () => {
+          throw defect;
+        },
+      }),
+      (e: unknown) => e === defect,
+    );
+    // the TSS's own refusals still are checks
+    const { TssRefusal } = await import('../../impl/tpm2/tss-refusal.ts');
+    const r = await runWithSwtpm(protocolByName('key-exchange'), {
+      beforeMessage: async () => {
+        throw new TssRefusal('E must be an uncompressed P-256 point');
+      },
+    });
+    assert.equal(r.tpm.failure?.kind, 'tss-check');
+  });
+});
