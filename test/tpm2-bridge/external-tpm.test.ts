@@ -136,10 +136,10 @@ describe('a TPM that fails TPM2_Startup', { timeout: 60_000 }, () => {
     it(`answers ${name} to everything: the run reports, closes the connection and exits (it hung)`, async () => {
       const tpm = await misbehavingTpm(rc);
       try {
-        const r = await tcvChild(['run', 'provisioning', '--tpm', 'swtpm', '--tpm-port', String(tpm.port), '--json'], 15_000);
+        const r = await tcvChild(['run', 'provisioning', '--tpm', 'swtpm', '--tpm-port', String(tpm.port), '--json'], 30_000);
         count(`loopback TPM answering ${name}`);
         assert.equal(r.code, 1, `exit ${r.code} ${r.signal ?? ''} after ${Math.round(r.ms)} ms: ${r.err}`);
-        assert.ok(r.ms < 8000, `${Math.round(r.ms)} ms`);
+        assert.ok(r.ms < 15_000, `${Math.round(r.ms)} ms`); // it never ended before
         const j = JSON.parse(r.out) as { ok: boolean; tpm: { failure: { kind: string; command: string; rc: string } } };
         assert.equal(j.ok, false);
         assert.deepEqual([j.tpm.failure.kind, j.tpm.failure.command, j.tpm.failure.rc], ['tpm-rc', 'TPM2_Startup', name]);
