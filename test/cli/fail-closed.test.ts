@@ -122,3 +122,13 @@ test('a reader that hangs up (EPIPE): one line on stderr, exit 5', async () => {
   assert.equal(code, 5, err);
   assert.equal(err.trim(), 'tcv list: cannot write to stdout: EPIPE');
 });
+
+test('an fs error with a path is a usage-class line naming it (EACCES, which root never meets, by hand)', async () => {
+  const { errorLine } = await import('../../cli/error-line.ts');
+  const e = Object.assign(new Error("EACCES: permission denied, open '/srv/x.spthy'"), { code: 'EACCES', path: '/srv/x.spthy', syscall: 'open' });
+  assert.deepEqual(errorLine('export', e), { code: 2, lines: ["tcv export: cannot write '/srv/x.spthy': permission denied (EACCES)"] });
+  const r = Object.assign(new Error('EISDIR'), { code: 'EISDIR', path: '/srv', syscall: 'read' });
+  assert.deepEqual(errorLine('prove', r), { code: 2, lines: ["tcv prove: cannot read '/srv': is a directory (EISDIR)"] });
+  // without a path it is no I/O problem of the caller's: a defect
+  assert.equal(errorLine('x', Object.assign(new Error('boom'), { code: 'EACCES' })).code, 3);
+});
