@@ -10,10 +10,11 @@
  * `--no-expect` ignores the expectations: any falsified lemma fails.
  * @module
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type Command, parseFlags, UsageError } from '../command.ts';
+import { type Command, MAX_TIMEOUT_S, intFlag, parseFlags, UsageError } from '../command.ts';
+import { killGroup, spawnGroup } from '../child-process.ts';
+import { EXIT } from '../exit-codes.ts';
 
 /** The largest theory `tcv prove` reads (exported theories are tens of kilobytes). */
 const MAX_THEORY_BYTES = 64 << 20;
@@ -71,7 +72,7 @@ export function onPath(name: string, path = process.env['PATH'] ?? ''): string |
 export const proveCommand: Command = {
   name: 'prove',
   summary: 'run a local tamarin-prover on a theory and judge its summary',
-  help: `usage: tcv prove FILE [--no-expect]
+  help: `usage: tcv prove FILE [--no-expect] [--timeout S]
 
 Runs 'tamarin-prover --prove --quit-on-warning FILE' (tamarin-prover must be on the PATH;
 it is not installable from this project's package registries) and reads the summary of
@@ -81,12 +82,17 @@ A theory written by 'tcv export' states each lemma's expected verdict: a falsifi
 whose expected verdict is 'attack' (a known-bad variant) is as expected.
 
   --no-expect   ignore the stated expectations: any falsified lemma fails
+  --timeout S   stop tamarin-prover after S seconds (default: no limit): exit 4, inconclusive
+
+tamarin-prover runs in its own process group: when tcv is stopped (SIGINT, SIGTERM) or times
+out, the whole group is killed, the prover's workers included.
 
 exit 0 when every lemma has its expected verdict; 1 when one differs (falsified, or
 verified where an attack is expected, or analysis incomplete) or Tamarin reports a
 warning or an error; 2 usage error or tamarin-prover not installed`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { 'no-expect': { type: 'boolean' } });
+    const { values, positionals } = parseFlags(args, { 'no-expect': { type: 'boolean' }, timeout: { type: 'string' } });
+    const timeout = intFlag('timeout', values.timeout, 0, { min: 1, max: MAX_TIMEOUT_S });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a .spthy file');
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file '${file}'`);
@@ -97,15 +103,27 @@ warning or an error; 2 usage error or tamarin-prover not installed`,
     const exe = onPath('tamarin-prover');
     if (!exe) throw new UsageError(`tamarin-prover is not on the PATH; install Tamarin (https://tamarin-prover.com) or run 'tamarin-prover --prove ${file}' where it is installed`);
     const expected = values['no-expect'] ? new Map<string, 'holds' | 'attack'>() : expectedVerdicts(readFileSync(file, 'utf8'));
+    let timedOut = false;
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(exe, ['--prove', '--quit-on-warning', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawnGroup(exe, ['--prove', '--quit-on-warning', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const timer = timeout
+        ? setTimeout(() => {
+            timedOut = true;
+            killGroup(child);
+          }, timeout * 1000)
+        : null;
+      child.on('close', () => timer && clearTimeout(timer));
       let so = '';
       let se = '';
-      child.stdout.on('data', (d: Buffer) => (so += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (se += d.toString()));
+      child.stdout!.on('data', (d: Buffer) => (so += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (se += d.toString()));
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c ?? 1, stdout: so, stderr: se }));
     });
+    if (timedOut) {
+      io.err(`tcv prove: tamarin-prover stopped after ${timeout} s (--timeout): inconclusive`);
+      return EXIT.inconclusive;
+    }
     const results = parseTamarinSummary(`${stdout}\n${stderr}`);
     if (results.length === 0) {
       io.err(`tcv prove: tamarin-prover gave no lemma summary (exit ${code}); its last output:`);

@@ -10,6 +10,7 @@ import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
 import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
+import { interruptible, signalExit } from '../child-process.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -32,7 +33,10 @@ state, its claims, and the secrets each side derived.
                 (swtpm, started on free loopback ports and stopped afterwards) driven by the
                 TEE's TSS bridge instead of our TPM machine; the other machines run unchanged
                 (see docs/real-tpm.md)
-  --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P
+  --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P. The run first
+                flushes every transient object and session that TPM holds (left by a run
+                whose connection was cut), and on failure or SIGINT/SIGTERM flushes what it
+                loaded before it exits (130/143 after a signal); see docs/fail-closed.md
 
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
@@ -83,14 +87,20 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
   const protocol = protocolByName(name);
   assertWellFormed(protocol);
   let report: TpmRunReport;
+  let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
-    report = await runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }) });
+    // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
       return 2;
     }
     throw e;
+  }
+  if (stoppedBy) {
+    io.err(`tcv run: interrupted by ${stoppedBy}; the run's clean-up ran (what it loaded in the TPM flushed, the connection closed)`);
+    return signalExit(stoppedBy);
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else {

@@ -70,7 +70,7 @@ export interface TpmCommandRecord {
 /** The run failed in the bridge: a TPM error code, a response HMAC that did not verify, a TSS check. */
 export class BridgeFailure extends Error {
   constructor(
-    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport',
+    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport' | 'interrupted',
     /** TPM2_Unseal, or the TEE message label for a TSS check */
     readonly command: string,
     /** the TPM response code name (TPM_RC_POLICY_FAIL) for kind 'tpm-rc' */

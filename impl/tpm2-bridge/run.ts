@@ -20,6 +20,7 @@ import { TpmResponseAuthError } from '../tpm2/command-executor.ts';
 import { TpmMarshalError } from '../tpm2/marshal-reader.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import { TpmTransportError } from '../tpm2/transport.ts';
+import { TssRefusal } from '../tpm2/tss-refusal.ts';
 import { hex, showValue, valueEquals, valueToJson, type Value } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, type BridgeMode, type TpmCommandRecord, TssBridge } from './bridge.ts';
 import { withRealTpm } from './real-setup.ts';
@@ -31,6 +32,8 @@ export interface TpmRunOptions {
   readonly port?: number;
   readonly seed?: number;
   readonly responseTimeoutMs?: number;
+  /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
+  readonly signal?: AbortSignal;
   /** TEST ONLY: see BridgeOptions.beforeMessage */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
@@ -65,9 +68,32 @@ function asFailure(e: unknown): BridgeFailure {
   if (e instanceof TpmTransportError) return new BridgeFailure('transport', 'transport', null, e.message);
   if (e instanceof TpmMarshalError) return new BridgeFailure('tss-check', 'TPM response', null, e.message);
   if (e instanceof EvalFailure) return new BridgeFailure('tss-check', 'message', null, e.message);
-  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce)
-  if (e instanceof RangeError) return new BridgeFailure('tss-check', 'message', null, e.message);
+  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce); any
+  // other RangeError is a defect and is not reported as a check
+  if (e instanceof TssRefusal) return new BridgeFailure('tss-check', 'message', null, e.message);
   throw e;
+}
+
+/** `p`, or a BridgeFailure 'interrupted' as soon as `signal` aborts (the TPM command in flight
+ * finishes on the transport; the clean-up's flushes queue behind it). */
+function interruptible<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  const stop = () => new BridgeFailure('interrupted', 'signal', null, `the run was interrupted (${String(signal.reason ?? 'abort')})`);
+  if (signal.aborted) return Promise.reject(stop());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stop());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {}): Promise<TpmRunReport> {
@@ -84,10 +110,10 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
     bridge = new TssBridge({ transport: backend.client.transport, mode, ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}) });
     if (opts.rewriteResponse) bridge.recording.rewriteResponse = opts.rewriteResponse;
     if (opts.rewriteCommand) bridge.recording.rewriteCommand = opts.rewriteCommand;
-    const real = await bridge.prepare();
+    const real = await interruptible(bridge.prepare(), opts.signal);
     const onTpm = withRealTpm(protocol, real);
     const r = (run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given }));
-    const first = await bridge.begin({
+    const first = await interruptible(bridge.begin({
       deps: r.deps,
       longTerm: r.longTerm,
       tpmRole: onTpm.protocol.roles.find((d) => d.role === 'TPM')!,
@@ -95,7 +121,7 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
       given: onTpm.given['TPM'] ?? {},
       teeEnv: () => r.environmentOf('TEE#1'),
       claimsSoFar: () => r.claims.length,
-    });
+    }), opts.signal);
     if (first) r.network.post('TPM', first.to, first.label, first.bytes, 'party', 1);
     for (const d of onTpm.protocol.roles) if (d.initiator && d.role !== 'TPM') r.startInstance(`${d.role}#1`);
     for (let i = 0; i < 100; i++) {
@@ -107,7 +133,7 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
       }
       r.network.take(next.id);
       const bytes = opts.rewriteToTpm ? opts.rewriteToTpm(next.label, next.bytes) : next.bytes;
-      const reply = await bridge.handle(next.from, next.label, bytes);
+      const reply = await interruptible(bridge.handle(next.from, next.label, bytes), opts.signal);
       if (reply) r.network.post('TPM', reply.to, reply.label, reply.bytes, 'party', 1);
     }
   } catch (e) {

@@ -4,6 +4,7 @@
  * TPML_DIGEST (§10.9.2) and TPML_DIGEST_VALUES (§10.9.4) for PCR_Read/PCR_Extend.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
 import type { TpmWriter } from './marshal-writer.ts';
 
@@ -22,7 +23,7 @@ export function writePcrSelection(w: TpmWriter, sel: PcrSelection): void {
   for (const bank of sel) {
     const bitmap = new Uint8Array(SIZEOF_SELECT);
     for (const pcr of bank.pcrs) {
-      if (!Number.isInteger(pcr) || pcr < 0 || pcr >= SIZEOF_SELECT * 8) throw new RangeError(`PCR index ${pcr} out of range`);
+      if (!Number.isInteger(pcr) || pcr < 0 || pcr >= SIZEOF_SELECT * 8) throw new TssRefusal(`PCR index ${pcr} out of range`);
       bitmap[pcr >> 3] = (bitmap[pcr >> 3] as number) | (1 << (pcr & 7));
     }
     w.u16(bank.hashAlg).u8(SIZEOF_SELECT).bytes(bitmap);

@@ -4,6 +4,7 @@
  * the fixed 64-byte r||s form the crypto suite uses.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
 import type { TpmWriter } from './marshal-writer.ts';
 import { TPM_ALG } from './spec-constants.ts';
@@ -38,7 +39,7 @@ export function readEcdsaSignature(r: TpmReader): EcdsaSignature {
 
 /** Marshal an ECDSA TPMT_SIGNATURE from r||s (the form tpm2P256.sign returns). */
 export function writeEcdsaSignature(w: TpmWriter, rs: Uint8Array, hashAlg: number = TPM_ALG.SHA256): void {
-  if (rs.length !== 2 * SCALAR) throw new RangeError(`ECDSA signature: expected 64 bytes r||s, got ${rs.length}`);
+  if (rs.length !== 2 * SCALAR) throw new TssRefusal(`ECDSA signature: expected 64 bytes r||s, got ${rs.length}`);
   w.u16(TPM_ALG.ECDSA).u16(hashAlg).tpm2b(rs.subarray(0, SCALAR)).tpm2b(rs.subarray(SCALAR));
 }
 
