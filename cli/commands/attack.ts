@@ -5,11 +5,12 @@
  * @module
  */
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
+import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
 
 export const attackCommand: Command = {
   name: 'attack',
   summary: 'replay a variant’s symbolic attack on the real implementation',
-  help: `usage: tcv attack <protocol> --variant ID [--property P] [--sessions N] [--seed N] [--json]
+  help: `usage: tcv attack <protocol> --variant ID [--property P] [--sessions N] [--seed N] [--suite ID] [--json]
 
 Finds the attack on a known-bad variant (M id) with the Dolev–Yao explorer, then plays it on
 the reference implementation with real cryptography: the same role instances, each message the
@@ -22,6 +23,7 @@ violation must not happen.
   --property P    which attacked property to replay (default: the first the variant breaks)
   --sessions N    the explorer's bound (default: the variant's own)
   --seed N        randomness of the concrete run (default 1)
+  ${SUITE_HELP.replace('--suite ID    ', '--suite ID      ')}
   --json          the result as JSON
 
 exit 0 when the attack reproduces on the variant and not on the correct protocol; 1 otherwise;
@@ -32,6 +34,7 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
       property: { type: 'string' },
       sessions: { type: 'string' },
       seed: { type: 'string' },
+      suite: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
@@ -44,8 +47,9 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
     const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1);
     const seed = intFlag('seed', values.seed, 1);
+    const suite = suiteFlag(values.suite);
     const { replayAttack } = await import('../../properties/attack-replay.ts');
-    const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed });
+    const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed, suite });
     if (!r.found) {
       if (values.json) io.out(JSON.stringify({ protocol: p.name, variant: values.variant, found: false, bound: r.bound }, null, 2));
       else io.out(`${p.name} ${values.variant}: the explorer found no attack within the bound (${r.bound}); nothing to replay`);
@@ -58,7 +62,7 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     }
     io.out(`${p.name} ${values.variant}: attack on ${r.variantRun.property} (explorer bound: ${r.bound})`);
     io.out('');
-    io.out('Concrete replay on the variant (real crypto):');
+    io.out(`Concrete replay on the variant (real crypto, suite ${suite.name}):`);
     for (const s of r.variantRun.steps) {
       const rcv = s.received ? ` ← ${s.received.label} ${s.received.bytes} B${s.received.forged ? ' (made by the attacker)' : ''} ${s.received.hex.slice(0, 48)}…` : ' ← START';
       io.out(`  ${String(s.n).padStart(2)}. ${s.instance} ${s.transition}${rcv}`);
