@@ -24,6 +24,7 @@ export const TPM_CC = Object.freeze({
   ReadPublic: 0x00000173,
   StartAuthSession: 0x00000176,
   VerifySignature: 0x00000177,
+  GetCapability: 0x0000017a,
   GetRandom: 0x0000017b,
   PCR_Read: 0x0000017e,
   PolicyPCR: 0x0000017f,
@@ -47,14 +48,19 @@ export const TPM_ALG = Object.freeze({
   XOR: 0x000a,
   SHA256: 0x000b,
   NULL: 0x0010,
+  SM3_256: 0x0012,
+  SM4: 0x0013,
   ECDSA: 0x0018,
   ECDH: 0x0019,
+  SM2: 0x001b,
   ECC: 0x0023,
   CFB: 0x0043,
 });
 
 /** TPM 2.0 Part 2 §6.4 TPM_ECC_CURVE. */
 export const TPM_ECC_NIST_P256 = 0x0003;
+/** TPM 2.0 Part 2 §6.4 TPM_ECC_SM2_P256: the SM2 recommended curve (GB/T 32918.5). */
+export const TPM_ECC_SM2_P256 = 0x0020;
 
 /** TPM 2.0 Part 2 §6.9 TPM_ST. */
 export const TPM_ST = Object.freeze({
