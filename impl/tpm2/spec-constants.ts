@@ -20,6 +20,7 @@ export const TPM_CC = Object.freeze({
   Unseal: 0x0000015e,
   PolicySigned: 0x00000160,
   FlushContext: 0x00000165,
+  Sign: 0x0000015d,
   LoadExternal: 0x00000167,
   ReadPublic: 0x00000173,
   StartAuthSession: 0x00000176,
@@ -69,6 +70,7 @@ export const TPM_ST = Object.freeze({
   ATTEST_CERTIFY: 0x8017,
   ATTEST_QUOTE: 0x8018,
   VERIFIED: 0x8022,
+  HASHCHECK: 0x8024,
   AUTH_SIGNED: 0x8025,
   CREATION: 0x8021,
 });
