@@ -42,7 +42,8 @@ export class _SM3 extends HashMD<_SM3> {
   constructor() {
     // §5.2 padding: 64-byte blocks, 32-byte digest, 8-byte big-endian bit length
     super(64, 32, 8, false);
-    this.set(...(Array.from(SM3_IV) as [number, number, number, number, number, number, number, number]));
+    const iv = SM3_IV;
+    this.set(iv[0]!, iv[1]!, iv[2]!, iv[3]!, iv[4]!, iv[5]!, iv[6]!, iv[7]!);
   }
 
   protected get(): [number, number, number, number, number, number, number, number] {
