@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { protocolByName } from '../models/protocols/index.ts';
 import { replayAttack } from './attack-replay.ts';
+import { SUITE_IDS, SUITES } from '../impl/crypto/index.ts';
 
 // all 11 M variants (M1.1, M2.2, M2.3 and M4.2 are found at their own bound of two sessions)
 const VARIANTS: [string, string][] = [
@@ -23,12 +24,13 @@ const VARIANTS: [string, string][] = [
   ['tztcm-storage', 'M5.1'],
 ];
 
-for (const [name, variant] of VARIANTS) {
-  test(`${name} ${variant}: the symbolic attack reproduces on real crypto, and not on the correct protocol`, () => {
-    const r = replayAttack(protocolByName(name), variant, { timeoutMs: 60_000 });
+for (const id of SUITE_IDS) for (const [name, variant] of VARIANTS) {
+  test(`${name} ${variant}: the symbolic attack reproduces on real crypto (${id} suite), and not on the correct protocol`, () => {
+    const r = replayAttack(protocolByName(name), variant, { timeoutMs: 60_000, suite: SUITES[id] });
     assert.ok(r.found, `the explorer found no attack (${r.bound})`);
     assert.ok(r.variantRun.reproduced, `${r.variantRun.property} not violated concretely: ${r.variantRun.detail}`);
     assert.ok(!r.correctRun.reproduced, `the correct protocol was violated too: ${r.correctRun.detail}`);
+    assert.equal(r.variantRun.suite, SUITES[id].name);
     assert.ok(r.variantRun.steps.length > 0 && r.variantRun.steps.every((s) => s.sent.every((m) => m.hex.length === 2 * m.bytes)));
   });
 }

@@ -1,5 +1,5 @@
 /**
- * `tcv run <protocol> [--variant ID] [--seed N] [--json]`: one honest execution with real
+ * `tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json]`: one honest execution with real
  * cryptography, printed as a message sequence with each party's final state and claims.
  * @module
  */
@@ -11,20 +11,23 @@ import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
 import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 import { interruptible, signalExit } from '../child-process.ts';
+import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--svg FILE] [--mermaid FILE]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
                [--tpm swtpm [--tpm-port P]]
 
-Runs one honest execution of <protocol> (see 'tcv list') with the real crypto suite (P-256,
-SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM): every message is delivered in order, nobody
+Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
+tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
+SM3, SM4-CFB/GCM, see docs/tcm-suite.md): every message is delivered in order, nobody
 interferes. Prints the message sequence (sender → receiver, label, bytes), each party's final
 state, its claims, and the secrets each side derived.
 
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
+  ${SUITE_HELP}
   --json        the run as JSON
   --svg FILE    also write the run as an SVG sequence diagram (lifeline per role, an arrow per
                 message with the term the sender's machine builds, claims on the lifelines)
@@ -47,6 +50,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       json: { type: 'boolean' },
       seed: { type: 'string' },
       variant: { type: 'string' },
+      suite: { type: 'string' },
       tpm: { type: 'string' },
       'tpm-port': { type: 'string' },
       svg: { type: 'string' },
@@ -55,8 +59,11 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
+    const suite = suiteFlag(values.suite);
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
+      // swtpm's TPM runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
+      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm swtpm (the swtpm path runs the tpm2 suite)`);
       return runOnTpm(positionals[0]!, values, seed, io);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
@@ -66,7 +73,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
     const { protocol } = applyVariant(found[0]!, values.variant);
     assertWellFormed(protocol);
-    const report = honestRun(protocol, values.variant ?? null, seed === undefined ? {} : { seed });
+    const report = honestRun(protocol, values.variant ?? null, { suite, ...(seed === undefined ? {} : { seed }) });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else printReport(report, io.out);
     if (values.svg !== undefined || values.mermaid !== undefined) {
@@ -123,7 +130,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
 }
 
 export function printReport(r: RunReport, out: (l: string) => void): void {
-  out(`${r.protocol}${r.variant ? ` (${r.variant})` : ''} — honest run${r.seed !== null ? `, seed ${r.seed}` : ''}, ${r.ms.toFixed(1)} ms`);
+  out(`${r.protocol}${r.variant ? ` (${r.variant})` : ''} — honest run, suite ${r.suite}${r.seed !== null ? `, seed ${r.seed}` : ''}, ${r.ms.toFixed(1)} ms`);
   out('');
   const w = Math.max(...r.messages.map((m) => `${m.from} → ${m.to}`.length));
   for (const m of r.messages) {

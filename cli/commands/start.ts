@@ -1,6 +1,6 @@
 /**
  * `tcv start` (what `npm start` runs): the main job — every built-in protocol run once with real
- * cryptography (one row each), then `tcv verify --all`: every property of every protocol and
+ * cryptography on each crypto suite (one row per protocol and suite), then `tcv verify --all`: every property of every protocol and
  * variant decided by the explorer and compared with the model's expectation.
  * @module
  */
@@ -8,30 +8,36 @@ import { type Command, parseFlags, UsageError } from '../command.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
+import { SUITE_IDS, SUITES, suiteId } from '../../impl/crypto/index.ts';
+import { suiteFlag } from '../suite-flag.ts';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'the main job: real-crypto runs, then every verdict (tcv verify --all)',
-  help: `usage: tcv start [--json]
+  help: `usage: tcv start [--suite ID] [--json]
 
 The main job (npm start). First runs every built-in protocol once, honestly, with real
-cryptography: one row per protocol (parties finished, messages and bytes on the wire, claim
-checks, wall time). Then runs 'tcv verify --all': the bounded Dolev–Yao explorer decides every
+cryptography on each crypto suite (tpm2: P-256/SHA-256/AES; tcm: SM2/SM3/SM4): one row per
+protocol and suite (parties finished, messages and bytes on the wire, claim checks, wall
+time). Then runs 'tcv verify --all': the bounded Dolev–Yao explorer decides every
 property of every protocol and variant (design and classic corpus) and compares each verdict
 with the expectation declared in the model.
 
-  --json   {"runs": [...], "verify": [...]} instead of tables
+  --suite ID  only this suite's runs (tpm2 or tcm); default both
+  --json      {"runs": [...], "verify": [...]} instead of tables
 
 exit 0 when every run completes and every verdict is as expected, 1 otherwise (4 when the only
 differences are inconclusive verdicts)`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, suite: { type: 'string' } });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const rows = PROTOCOLS.map((p) => {
-      assertWellFormed(p);
-      const r = honestRun(p, null);
+    const suites = values.suite === undefined ? SUITE_IDS.map((id) => SUITES[id]) : [suiteFlag(values.suite)];
+    PROTOCOLS.forEach((p) => assertWellFormed(p));
+    const rows = PROTOCOLS.flatMap((p) => suites.map((suite) => ({ p, suite }))).map(({ p, suite }) => {
+      const r = honestRun(p, null, { suite });
       return {
         protocol: p.name,
+        suite: suiteId(suite),
         parties: `${r.parties.filter((x) => x.state === 'done').length}/${r.parties.length}`,
         messages: r.messages.length,
         bytes: r.messages.reduce((n, m) => n + m.size, 0),
@@ -49,10 +55,10 @@ differences are inconclusive verdicts)`,
     } else {
       io.out('Honest runs with real cryptography');
       io.out('');
-      const head = ['protocol', 'parties done', 'messages', 'bytes', 'claims ok', 'ms', 'result'];
-      const body = rows.map((r) => [r.protocol, r.parties, String(r.messages), String(r.bytes), r.claims, r.ms.toFixed(1), r.ok ? 'complete' : 'FAILED']);
+      const head = ['protocol', 'suite', 'parties done', 'messages', 'bytes', 'claims ok', 'ms', 'result'];
+      const body = rows.map((r) => [r.protocol, r.suite, r.parties, String(r.messages), String(r.bytes), r.claims, r.ms.toFixed(1), r.ok ? 'complete' : 'FAILED']);
       const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-      const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+      const line = (cells: string[]) => cells.map((c, i) => (i <= 1 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
       io.out(line(head));
       io.out(w.map((n) => '-'.repeat(n)).join('  '));
       for (const b of body) io.out(line(b));

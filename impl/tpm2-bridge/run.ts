@@ -239,6 +239,7 @@ function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: 
     protocol: protocol.name,
     variant: null,
     seed: opts.seed ?? null,
+    suite: run.deps.suite.name,
     ms,
     messages,
     parties,
