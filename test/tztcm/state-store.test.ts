@@ -1,0 +1,51 @@
+/**
+ * The TZTCM's persistent state in the secure storage: survives a restart (a new process would
+ * see the same directory), another TA cannot read it, an altered state file is named rather
+ * than read as "no state".
+ * @module
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTztcmStateStore, TztcmBootError, TZTCM_TA } from '../../impl/tztcm/state-store.ts';
+import { StorageError } from '../../impl/tztcm/storage/secure-storage.ts';
+
+describe('TZTCM state store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcv-state-'));
+  const image = new TextEncoder().encode('engine image: seeds, NV, persistent handles, lockout');
+
+  it('first boot provisions and has no state; a saved image is there after a restart', () => {
+    const s1 = openTztcmStateStore(dir, { chip: 'chip-S' });
+    assert.ok(s1.provisioned);
+    assert.equal(s1.load(), undefined);
+    s1.save(image);
+    const s2 = openTztcmStateStore(dir, { chip: 'chip-S' });
+    assert.equal(s2.provisioned, false);
+    assert.deepEqual(s2.load(), image);
+    assert.equal(s2.boot.measurements.length, 2);
+    assert.equal(s2.boot.rpmbCounter, 1);
+  });
+
+  it('a second TA cannot read the TZTCM state', () => {
+    const s = openTztcmStateStore(dir, { chip: 'chip-S' });
+    const other = { name: 'ta2', uuid: new Uint8Array(16).fill(2) };
+    assert.throws(() => s.storage.read(other, 'tpm-state'), (e: StorageError) => e.code === 'not-found');
+    assert.deepEqual(s.storage.list(TZTCM_TA), ['tpm-state']);
+  });
+
+  it('an altered state file is named, not taken for a first boot', () => {
+    const obj = readdirSync(dir).find((n) => n.endsWith('.obj'))!;
+    const b = readFileSync(join(dir, obj));
+    b[b.length - 5]! ^= 1;
+    writeFileSync(join(dir, obj), b);
+    const s = openTztcmStateStore(dir, { chip: 'chip-S' });
+    assert.throws(() => s.load(), (e: StorageError) => e.code === 'corrupted' && e.message.includes(obj));
+  });
+
+  it('another chip over this directory does not boot', () => {
+    assert.throws(() => openTztcmStateStore(dir, { chip: 'chip-X' }), (e: TztcmBootError) => /GRU rebuild/.test(e.message));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
