@@ -13,7 +13,9 @@ interface Subcommand {
 }
 
 /** Subcommands register here (one line each). */
-const SUBCOMMANDS: readonly Subcommand[] = [];
+const SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'boot', summary: 'boot the device: verified chain, K_rpmb from a noisy PUF read, RPMB counter', load: async () => (await import('./tztcm-boot.ts')).tztcmBootCommand },
+];
 
 function help(): string {
   const lines = SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`);

@@ -126,7 +126,7 @@ export function bootTztcm(chip: Chip, fs: StorageFs, opts: BootOptions = {}): Bo
       const storage = SecureStorage.mount({ fs, rpmb, ssk: deriveSsk(chip.huk, chip.chipId), rng });
       warnings.push(...storage.warnings);
       extra['storageVersion'] = storage.version;
-      ok('mount secure storage', `directory version ${storage.version} matches the RPMB root`);
+      ok('mount secure storage', storage.version ? `directory version ${storage.version} matches the RPMB root record` : 'empty storage (no root record in RPMB yet)');
       return { report: { ok: true, steps, measurements, warnings, ...extra }, storage };
     } catch (e) {
       if (e instanceof StorageError) return stop('mount secure storage', e.message);
