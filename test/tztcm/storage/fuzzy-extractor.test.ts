@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyticFailure, binomialTail, FE_PARAMS, repetitionError } from '../../../impl/tztcm/storage/fec/fe-parameters.ts';
+import { analyticFailure, bchDimension, binomialTail, designSearch, FE_PARAMS, repetitionError } from '../../../impl/tztcm/storage/fec/fe-parameters.ts';
 import { ConcatenatedCode } from '../../../impl/tztcm/storage/fec/concatenated-code.ts';
 import { feCode, feGenerate, feRebuild, PUF_BITS } from '../../../impl/tztcm/storage/fuzzy-extractor.ts';
 import { SramPuf, Xoshiro128 } from '../../../impl/tztcm/storage/puf/sram-puf.ts';
@@ -82,5 +82,18 @@ describe('code-offset fuzzy extractor', () => {
   it('truncated helper data is refused with a reason', () => {
     const r = feRebuild(helper.subarray(0, 100), enrol);
     assert.ok(!r.ok && /helper data has 100 bits/.test(r.reason));
+  });
+});
+
+describe('design search', () => {
+  it('the chosen rep(7) x BCH(511, 295, 26) is the design with the fewest PUF bits meeting 1e-9 at 15 %', () => {
+    const d = designSearch();
+    assert.deepEqual({ m: d[0]!.m, r: d[0]!.r, t: d[0]!.t, k: d[0]!.k, blocks: d[0]!.blocks, pufBits: d[0]!.pufBits }, { m: FE_PARAMS.m, r: FE_PARAMS.r, t: FE_PARAMS.t, k: 295, blocks: 1, pufBits: 3577 });
+    assert.ok(d.every((x) => x.failure <= 1e-9));
+    assert.ok(d.length > 10);
+  });
+
+  it('bchDimension agrees with the constructed codes', () => {
+    for (const [m, t] of [[4, 2], [6, 5], [8, 13], [9, 26]] as const) assert.equal(bchDimension(m, t), new ConcatenatedCode(m, t, 1).k);
   });
 });
