@@ -11,6 +11,7 @@ import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { powerUpDevice } from '../../impl/tztcm/boot/device.ts';
 import { GRU_IMAGE, RPMB_IMAGE, SECURE_OS_IMAGE } from '../../impl/tztcm/boot/factory.ts';
 import { nodeFs } from '../../impl/tztcm/storage/fs/storage-fs.ts';
+import { DirLockedError, lockDir } from '../../impl/tztcm/storage/fs/dir-lock.ts';
 import { HELPER_FILE } from '../../impl/tztcm/storage/gru.ts';
 import type { BootReport } from '../../impl/tztcm/boot/boot-rom.ts';
 
@@ -73,8 +74,16 @@ authenticated counter read and mounts the secure storage. Exit 0 when the chain 
     if (values.state !== undefined && existsSync(values.state) && !statSync(values.state).isDirectory()) throw new UsageError(`--state: '${values.state}' is not a directory`);
 
     const temp: string[] = [];
+    let release = () => {};
     try {
       let dir = values.state ?? mk(temp);
+      nodeFs(dir); // creates it
+      try {
+        release = lockDir(dir);
+      } catch (e) {
+        if (e instanceof DirLockedError) throw new UsageError(e.message);
+        throw e;
+      }
       if (tamper) {
         // provision the real directory first if it is new, so the tampered copy is a booted device's
         powerUpDevice(nodeFs(dir), { chip, noiseSeed: 'provision' });
@@ -89,6 +98,7 @@ authenticated counter read and mounts the secure storage. Exit 0 when the chain 
       else printReport(io.out, r, chip, values.state, up.provisioned, tamper?.what);
       return r.ok ? 0 : 1;
     } finally {
+      release();
       for (const d of temp) rmSync(d, { recursive: true, force: true });
     }
   },

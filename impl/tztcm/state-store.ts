@@ -14,6 +14,7 @@ import type { PersistentStateStore } from './engine-contract.ts';
 import { type BootReport } from './boot/boot-rom.ts';
 import { type DeviceOptions, powerUpDevice } from './boot/device.ts';
 import { nodeFs, type StorageFs } from './storage/fs/storage-fs.ts';
+import { lockDir } from './storage/fs/dir-lock.ts';
 import { parseUuid, type SecureStorage, type TaIdentity } from './storage/secure-storage.ts';
 
 /** The TZTCM trusted application (its UUID: a fixed RFC 4122 version-4 form chosen for tcv). */
@@ -39,12 +40,24 @@ export interface TztcmStateStore extends PersistentStateStore {
   readonly storage: SecureStorage;
   /** true when this call provisioned a new device in the directory */
   readonly provisioned: boolean;
+  /** release the state directory (also released when the process exits) */
+  close(): void;
 }
 
-/** Boot the device kept in `dir` (or in `fs`) and open the TZTCM's state. Throws TztcmBootError. */
+/**
+ * Boot the device kept in `dir` (or in `fs`) and open the TZTCM's state. A directory is locked for
+ * this process until `close()` (or exit): one process at a time. Throws TztcmBootError, or
+ * DirLockedError when another live process holds the directory.
+ */
 export function openTztcmStateStore(dir: string | StorageFs, opts: DeviceOptions = {}): TztcmStateStore {
-  const fs = typeof dir === 'string' ? nodeFs(dir) : dir;
-  const up = powerUpDevice(fs, opts);
-  if (!up.report.ok || !up.storage) throw new TztcmBootError(up.report);
-  return { ...stateStoreOver(up.storage), boot: up.report, storage: up.storage, provisioned: up.provisioned };
+  const release = typeof dir === 'string' ? (nodeFs(dir), lockDir(dir)) : () => {};
+  try {
+    const fs = typeof dir === 'string' ? nodeFs(dir) : dir;
+    const up = powerUpDevice(fs, opts);
+    if (!up.report.ok || !up.storage) throw new TztcmBootError(up.report);
+    return { ...stateStoreOver(up.storage), boot: up.report, storage: up.storage, provisioned: up.provisioned, close: release };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }

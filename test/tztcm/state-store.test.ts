@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTztcmStateStore, TztcmBootError, TZTCM_TA } from '../../impl/tztcm/state-store.ts';
 import { StorageError } from '../../impl/tztcm/storage/secure-storage.ts';
+import { DirLockedError } from '../../impl/tztcm/storage/fs/dir-lock.ts';
 
 describe('TZTCM state store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcv-state-'));
@@ -21,11 +22,13 @@ describe('TZTCM state store', () => {
     assert.ok(s1.provisioned);
     assert.equal(s1.load(), undefined);
     s1.save(image);
+    s1.close();
     const s2 = openTztcmStateStore(dir, { chip: 'chip-S' });
     assert.equal(s2.provisioned, false);
     assert.deepEqual(s2.load(), image);
     assert.equal(s2.boot.measurements.length, 2);
     assert.equal(s2.boot.rpmbCounter, 1);
+    s2.close();
   });
 
   it('a second TA cannot read the TZTCM state', () => {
@@ -33,6 +36,7 @@ describe('TZTCM state store', () => {
     const other = { name: 'ta2', uuid: new Uint8Array(16).fill(2) };
     assert.throws(() => s.storage.read(other, 'tpm-state'), (e: StorageError) => e.code === 'not-found');
     assert.deepEqual(s.storage.list(TZTCM_TA), ['tpm-state']);
+    s.close();
   });
 
   it('an altered state file is named, not taken for a first boot', () => {
@@ -42,10 +46,29 @@ describe('TZTCM state store', () => {
     writeFileSync(join(dir, obj), b);
     const s = openTztcmStateStore(dir, { chip: 'chip-S' });
     assert.throws(() => s.load(), (e: StorageError) => e.code === 'corrupted' && e.message.includes(obj));
+    s.close();
   });
 
   it('another chip over this directory does not boot', () => {
     assert.throws(() => openTztcmStateStore(dir, { chip: 'chip-X' }), (e: TztcmBootError) => /GRU rebuild/.test(e.message));
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('state directory lock', () => {
+  it('a second open of a directory in use is refused naming the process; after close it opens', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcv-lock-'));
+    try {
+      const a = openTztcmStateStore(dir, { chip: 'chip-L' });
+      assert.throws(() => openTztcmStateStore(dir, { chip: 'chip-L' }), (e: DirLockedError) => e instanceof DirLockedError && e.message.includes(String(process.pid)));
+      a.close();
+      const b = openTztcmStateStore(dir, { chip: 'chip-L' });
+      b.close();
+      // a stale lock (a pid that is not running) is taken over
+      writeFileSync(join(dir, '.lock'), '999999999');
+      openTztcmStateStore(dir, { chip: 'chip-L' }).close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@
 import type { RandomSource } from '../../crypto/index.ts';
 import { atomicReplace, type StorageFs } from '../storage/fs/storage-fs.ts';
 import { gruGenerate, HELPER_FILE } from '../storage/gru.ts';
-import { Xoshiro128 } from '../storage/puf/sram-puf.ts';
+import { enrolmentRead, Xoshiro128 } from '../storage/puf/sram-puf.ts';
 import { RpmbDevice } from '../storage/rpmb/rpmb-device.ts';
 import { RpmbClient } from '../storage/rpmb/rpmb-client.ts';
 import { type Chip, manufacturerKey } from './chip.ts';
@@ -41,13 +41,14 @@ export function replaceEmmc(chip: Chip, fs: StorageFs, rng: RandomSource): void 
 }
 
 function generateAndProgram(chip: Chip, fs: StorageFs, rng: RandomSource): void {
-  const ro = chip.puf.powerUp(new Xoshiro128(rng.bytes(16)));
+  // the factory enrols with the majority of 31 power-ups (see enrolmentRead)
+  const enrolled = enrolmentRead(chip.puf, new Xoshiro128(rng.bytes(16)));
   try {
-    const { helperFile, kRpmb } = gruGenerate(ro.read(), chip.chipId, rng);
+    const { helperFile, kRpmb } = gruGenerate(enrolled, chip.chipId, rng);
     new RpmbClient(new RpmbDevice(fs, RPMB_IMAGE), kRpmb, rng).programKey();
     kRpmb.fill(0);
     atomicReplace(fs, HELPER_FILE, helperFile);
   } finally {
-    ro.burn();
+    enrolled.fill(0);
   }
 }

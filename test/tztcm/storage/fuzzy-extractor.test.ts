@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { analyticFailure, bchDimension, binomialTail, designSearch, FE_PARAMS, repetitionError } from '../../../impl/tztcm/storage/fec/fe-parameters.ts';
 import { ConcatenatedCode } from '../../../impl/tztcm/storage/fec/concatenated-code.ts';
 import { feCode, feGenerate, feRebuild, PUF_BITS } from '../../../impl/tztcm/storage/fuzzy-extractor.ts';
-import { SramPuf, Xoshiro128 } from '../../../impl/tztcm/storage/puf/sram-puf.ts';
+import { enrolmentRead, SramPuf, Xoshiro128 } from '../../../impl/tztcm/storage/puf/sram-puf.ts';
 
 describe('fuzzy extractor parameters', () => {
   it('rep(7) × BCH(511, 295, t=26): 3577 PUF bits, ≥ 256 message bits, failure ≤ 1e-9 at 15 % BER', () => {
@@ -53,7 +53,7 @@ describe('concatenated code', () => {
 describe('code-offset fuzzy extractor', () => {
   const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
   const puf = new SramPuf('chip-A', { cells: PUF_BITS(), ber: 0.15 });
-  const enrol = puf.powerUp(new Xoshiro128('enrol-A')).read();
+  const enrol = enrolmentRead(puf, new Xoshiro128('enrol-A'));
   const helper = feGenerate(key, enrol);
 
   it('rebuilds KeyS from fresh reads of the same chip at 15 % BER (ten boots)', () => {
