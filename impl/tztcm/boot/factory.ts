@@ -22,7 +22,7 @@ export const RPMB_IMAGE = 'rpmb.img';
 export function installImages(fs: StorageFs): void {
   const sk = manufacturerKey();
   const enc = (s: string) => new TextEncoder().encode(s);
-  atomicReplace(fs, GRU_IMAGE, signImage({ name: 'gru', version: 1, payload: enc('GRU: impl/tztcm/storage/gru.ts over rep(7) x BCH(511,295,26)') }, sk));
+  atomicReplace(fs, GRU_IMAGE, signImage({ name: 'gru', version: 1, payload: enc('GRU: impl/tztcm/storage/gru.ts over rep(7) x BCH(511,277,28)') }, sk));
   atomicReplace(fs, SECURE_OS_IMAGE, signImage({ name: 'secure-os', version: 1, payload: enc('secure OS with the TZTCM trusted application (seed 002)') }, sk));
 }
 

@@ -2,10 +2,13 @@
  * The fuzzy extractor's parameters and their analytic failure probability.
  *
  * Goal (issue 16; seed 002 §2.2.1): a 256-bit KeyS rebuilt with failure ≤ 10⁻⁹ at a 15 % PUF
- * bit-error rate. Chosen: a repetition code of length 7 inside BCH(511, 295, t = 26) over GF(2^9)
+ * bit-error rate. Chosen: a repetition code of length 7 inside BCH(511, 277, t = 28) over GF(2^9)
  * — 511 · 7 = 3577 PUF bits, the fewest of the rep-r × BCH(2^m − 1) designs with m ∈ {8, 9, 10}
- * and one or more BCH blocks that reach the goal (a search in docs/tztcm-storage.md). 256 of the
- * 295 message bits carry KeyS; the other 39 are zero and checked after decoding. Anchors: Bösch et
+ * and one or more BCH blocks that reach the goal ({@link designSearch}), searched at a design BER
+ * of 15.6 % — the rate the simulated chip (nominal 15 % against its reference pattern) shows
+ * against its 31-read enrolment. At exactly 15 % the search gives t = 26 at the same 3577 bits
+ * (3.7 × 10⁻¹⁰); t = 28 gives 1.6 × 10⁻¹¹ there and 3.9 × 10⁻¹⁰ at 15.6 %. 256 of the 277
+ * message bits carry KeyS; the other 21 are zero and checked after decoding. Anchors: Bösch et
  * al., CHES 2008 (rep × BCH / RM concatenations, 128-bit key, 15 % BER, failure ≤ 10⁻⁶); Maes,
  * Van Herrewege, Verbauwhede, "PUFKY", CHES 2012 (BCH(318, 174, 17), failure ≤ 10⁻⁹).
  *
@@ -18,11 +21,14 @@
  * @module
  */
 
+/** the bit-error rate (against enrolment) the parameters are chosen for */
+export const DESIGN_BER = 0.156;
+
 export const FE_PARAMS = {
   /** GF(2^9): BCH length 511 */
   m: 9,
   /** errors the BCH code corrects */
-  t: 26,
+  t: 28,
   /** repetition factor of the inner code */
   r: 7,
   /** KeyS bits */
@@ -83,7 +89,7 @@ export interface Design {
 /**
  * For each BCH length 2^m − 1 (m ∈ ms) and odd repetition factor r ≤ 15, the smallest t whose
  * design carries `keyBits` (in as many BCH blocks as needed) with failure ≤ `goal` at BER p;
- * sorted by PUF bits. The chosen FE_PARAMS must come first.
+ * sorted by PUF bits, then failure. FE_PARAMS is the first at p = {@link DESIGN_BER}.
  */
 export function designSearch(p = 0.15, goal = 1e-9, keyBits = 256, ms: readonly number[] = [8, 9, 10]): Design[] {
   const out: Design[] = [];
