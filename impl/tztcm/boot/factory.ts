@@ -19,11 +19,19 @@ export const SECURE_OS_IMAGE = 'tee.img';
 export const RPMB_IMAGE = 'rpmb.img';
 
 /** The images of this build: their payloads name what they stand for (the code is this project's). */
-export function installImages(fs: StorageFs): void {
+export function buildImages(): { gru: Uint8Array; secureOs: Uint8Array } {
   const sk = manufacturerKey();
   const enc = (s: string) => new TextEncoder().encode(s);
-  atomicReplace(fs, GRU_IMAGE, signImage({ name: 'gru', version: 1, payload: enc('GRU: impl/tztcm/storage/gru.ts over rep(7) x BCH(511,277,28)') }, sk));
-  atomicReplace(fs, SECURE_OS_IMAGE, signImage({ name: 'secure-os', version: 1, payload: enc('secure OS with the TZTCM trusted application (seed 002)') }, sk));
+  return {
+    gru: signImage({ name: 'gru', version: 1, payload: enc('GRU: impl/tztcm/storage/gru.ts over rep(7) x BCH(511,277,28)') }, sk),
+    secureOs: signImage({ name: 'secure-os', version: 1, payload: enc('secure OS with the TZTCM trusted application (seed 002)') }, sk),
+  };
+}
+
+export function installImages(fs: StorageFs): void {
+  const { gru, secureOs } = buildImages();
+  atomicReplace(fs, GRU_IMAGE, gru);
+  atomicReplace(fs, SECURE_OS_IMAGE, secureOs);
 }
 
 /** Factory: images, GRU generate, RPMB key programming, helper data. */

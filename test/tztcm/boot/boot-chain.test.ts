@@ -80,3 +80,18 @@ describe('boot chain', () => {
     assert.equal(after.storageVersion, 0);
   });
 });
+
+describe('boot reference values', () => {
+  it("an honest boot's measurements extend PCR 0 to the factory reference; a tampered image's do not", async () => {
+    const { pcrsOf, referenceBootPcr0 } = await import('../../../impl/tztcm/boot/reference-values.ts');
+    const honest = boot().report;
+    assert.deepEqual(pcrsOf(honest.measurements).get(0), referenceBootPcr0());
+    const fs = base.snapshot();
+    // a validly signed but different secure OS (the manufacturer's older version, say) measures differently
+    const { manufacturerKey } = await import('../../../impl/tztcm/boot/chip.ts');
+    fs.tamper(SECURE_OS_IMAGE, () => signImage({ name: 'secure-os', version: 0, payload: new Uint8Array(8) }, manufacturerKey()));
+    const other = boot(fs).report;
+    assert.ok(other.ok);
+    assert.notDeepEqual(pcrsOf(other.measurements).get(0), referenceBootPcr0());
+  });
+});
