@@ -77,11 +77,13 @@ authenticated counter read and mounts the secure storage. Exit 0 when the chain 
     let release = () => {};
     try {
       let dir = values.state ?? mk(temp);
-      nodeFs(dir); // creates it
       try {
+        nodeFs(dir); // creates it
         release = lockDir(dir);
       } catch (e) {
         if (e instanceof DirLockedError) throw new UsageError(e.message);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code) throw new UsageError(`--state: cannot use '${dir}' (${code})`);
         throw e;
       }
       if (tamper) {

@@ -48,14 +48,17 @@ describe('GRU', () => {
 
   it('deleted, truncated, or altered helper data (any single bit, header or tag) is detected with a reason', () => {
     assert.match((gruRebuild(undefined, read(1), chipId) as { reason: string }).reason, /missing/);
-    assert.match((gruRebuild(helperFile.subarray(1), read(1), chipId) as { reason: string }).reason, /expected 487|truncated/);
-    for (const at of [0, 5, 7, 8, 100, 300, 454, 455, 470, 486]) {
+    assert.match((gruRebuild(helperFile.subarray(1), read(1), chipId) as { reason: string }).reason, /expected 490|truncated/);
+    for (const at of [0, 4, 5, 6, 7, 9, 10, 100, 300, 457, 458, 470, 489]) {
       const bad = helperFile.slice();
       bad[at]! ^= 0x10;
       const r = gruRebuild(bad, read(2), chipId);
       assert.ok(!r.ok, `byte ${at} altered but accepted`);
       assert.match(r.reason, /helper data \(dataka\.bin\)/);
     }
+    const otherCode = helperFile.slice();
+    otherCode[6] = 26;
+    assert.match((gruRebuild(otherCode, read(3), chipId) as { reason: string }).reason, /made for rep\(7\) x BCH\(2\^9-1, t=26\).*uses rep\(7\) x BCH\(2\^9-1, t=28\)/);
   });
 
   it('another chip: no key, and no key it could derive is accepted by the RPMB', () => {
@@ -66,7 +69,7 @@ describe('GRU', () => {
       const r = gruRebuild(helperFile, other, chipId);
       assert.ok(!r.ok);
       // bypass the tag: whatever the decoder makes of it, the RPMB refuses the key
-      const raw = feRebuild(bytesToBits(helperFile.subarray(7, 7 + 448), PUF_BITS()), other);
+      const raw = feRebuild(bytesToBits(helperFile.subarray(10, 10 + 448), PUF_BITS()), other);
       const guess = raw.ok ? deriveRpmbKey(raw.keyS, chipId) : new Uint8Array(32);
       assert.throws(() => new RpmbClient(dev, guess, seededRandom(3)).readCounter(), (e: RpmbError) => e.code === 'mac');
     }
