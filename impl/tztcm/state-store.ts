@@ -15,10 +15,11 @@ import { type BootReport } from './boot/boot-rom.ts';
 import { type DeviceOptions, powerUpDevice } from './boot/device.ts';
 import { nodeFs, type StorageFs } from './storage/fs/storage-fs.ts';
 import { lockDir } from './storage/fs/dir-lock.ts';
+import { TZTCM_UUID } from './session/tztcm-ta.ts';
 import { parseUuid, type SecureStorage, type TaIdentity } from './storage/secure-storage.ts';
 
-/** The TZTCM trusted application (its UUID: a fixed RFC 4122 version-4 form chosen for tcv). */
-export const TZTCM_TA: TaIdentity = { name: 'tztcm', uuid: parseUuid('7a7c4d00-0000-4000-8000-000000000001') };
+/** The TZTCM trusted application, under the UUID its GP sessions use (session/tztcm-ta.ts). */
+export const TZTCM_TA: TaIdentity = { name: 'tztcm', uuid: parseUuid(TZTCM_UUID) };
 export const STATE_OBJECT = 'tpm-state';
 
 /** The boot chain stopped: the report says at which step and why. */
