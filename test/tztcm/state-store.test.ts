@@ -72,3 +72,20 @@ describe('state directory lock', () => {
     }
   });
 });
+
+describe('state directory contents', () => {
+  it("a directory holding only other files is provisioned beside them; one missing some of the device's files is not re-provisioned", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcv-foreign-'));
+    try {
+      writeFileSync(join(dir, 'tztcm-nv.bin'), 'an older plain state image');
+      const s = openTztcmStateStore(dir, { chip: 'chip-F' });
+      assert.ok(s.provisioned);
+      s.close();
+      assert.equal(readFileSync(join(dir, 'tztcm-nv.bin'), 'utf8'), 'an older plain state image');
+      rmSync(join(dir, 'dataka.bin'));
+      assert.throws(() => openTztcmStateStore(dir, { chip: 'chip-F' }), (e: TztcmBootError) => /dataka\.bin\) is missing/.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
