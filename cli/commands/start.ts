@@ -8,11 +8,12 @@ import { type Command, parseFlags, UsageError } from '../command.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
+import type { VerifyReport } from '../../properties/explorer/verify.ts';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'the main job: real-crypto runs, then every verdict (tcv verify --all)',
-  help: `usage: tcv start [--json]
+  help: `usage: tcv start [--json] [--report DIR] [--no-report]
 
 The main job (npm start). First runs every built-in protocol once, honestly, with real
 cryptography: one row per protocol (parties finished, messages and bytes on the wire, claim
@@ -20,11 +21,28 @@ checks, wall time). Then runs 'tcv verify --all': the bounded Dolev–Yao explor
 property of every protocol and variant (design and classic corpus) and compares each verdict
 with the expectation declared in the model.
 
-  --json   {"runs": [...], "verify": [...]} instead of tables
+  --json         {"runs": [...], "verify": [...]} instead of tables
+  --report DIR   where the HTML report goes (default out/report; see tcv report)
+  --no-report    do not write the HTML report
+
+It ends by writing the HTML report (tcv report: verdicts, attack traces with their replays
+with real crypto, state diagrams, honest runs) and printing its path.
 
 exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, report: { type: 'string' }, 'no-report': { type: 'boolean' } });
+    if (values.report === '') throw new UsageError('--report wants a directory');
+    if (values.report !== undefined && values['no-report']) throw new UsageError('--report and --no-report do not go together');
+    let reports: readonly VerifyReport[] = [];
+    const keep = (r: readonly VerifyReport[]) => (reports = r);
+    // the HTML report, from the verdicts just computed (its path printed last; not with --json)
+    const writeHtml = async (): Promise<string | null> => {
+      if (values['no-report']) return null;
+      const { DEFAULT_REPORT_DIR } = await import('./report.ts');
+      const { writeReport } = await import('../report-build.ts');
+      const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+      return writeReport(values.report ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv start on ${new Date().toISOString().slice(0, 19)}Z`);
+    };
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const rows = PROTOCOLS.map((p) => {
       assertWellFormed(p);
@@ -42,7 +60,8 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
     const { verifyAll } = await import('./verify.ts');
     if (values.json) {
       const captured: string[] = [];
-      const code = await verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true });
+      const code = await verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true, replay: !values['no-report'], keep });
+      await writeHtml();
       io.out(JSON.stringify({ runs: rows, verify: JSON.parse(captured.join('\n')) }, null, 2));
       return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
     } else {
@@ -59,7 +78,12 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
     io.out('');
     io.out('Verification: bounded Dolev–Yao explorer (tcv verify --all)');
     io.out('');
-    const code = await verifyAll(io, {});
+    const code = await verifyAll(io, { replay: !values['no-report'], keep });
+    const path = await writeHtml();
+    if (path) {
+      io.out('');
+      io.out(`report: ${path}`);
+    }
     return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
   },
 };
