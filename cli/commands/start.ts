@@ -9,6 +9,7 @@ import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
 import type { VerifyReport } from '../../properties/explorer/verify.ts';
+import type { ReportProtocol } from '../../impl/report/report-data.ts';
 
 export const startCommand: Command = {
   name: 'start',
@@ -35,13 +36,19 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
     if (values.report !== undefined && values['no-report']) throw new UsageError('--report and --no-report do not go together');
     let reports: readonly VerifyReport[] = [];
     const keep = (r: readonly VerifyReport[]) => (reports = r);
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    // the report's machines and honest runs need no verdict: drawn while the workers search
+    let parts: Promise<readonly ReportProtocol[]> | null = null;
+    const drawParts = () => {
+      if (values['no-report']) return;
+      parts = import('../report-build.ts').then((m) => m.protocolParts(ALL_PROTOCOLS));
+    };
     // the HTML report, from the verdicts just computed (its path printed last; not with --json)
     const writeHtml = async (): Promise<string | null> => {
       if (values['no-report']) return null;
       const { DEFAULT_REPORT_DIR } = await import('./report.ts');
       const { writeReport } = await import('../report-build.ts');
-      const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-      return writeReport(values.report ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv start on ${new Date().toISOString().slice(0, 19)}Z`);
+      return writeReport(values.report ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv start on ${new Date().toISOString().slice(0, 19)}Z`, (await parts) ?? undefined);
     };
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const rows = PROTOCOLS.map((p) => {
@@ -60,7 +67,9 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
     const { verifyAll } = await import('./verify.ts');
     if (values.json) {
       const captured: string[] = [];
-      const code = await verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true, replay: !values['no-report'], keep });
+      const verifying = verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true, replay: !values['no-report'], keep });
+      drawParts();
+      const code = await verifying;
       await writeHtml();
       io.out(JSON.stringify({ runs: rows, verify: JSON.parse(captured.join('\n')) }, null, 2));
       return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
@@ -78,7 +87,9 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
     io.out('');
     io.out('Verification: bounded Dolev–Yao explorer (tcv verify --all)');
     io.out('');
-    const code = await verifyAll(io, { replay: !values['no-report'], keep });
+    const verifying = verifyAll(io, { replay: !values['no-report'], keep });
+    drawParts();
+    const code = await verifying;
     const path = await writeHtml();
     if (path) {
       io.out('');
