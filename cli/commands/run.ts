@@ -47,6 +47,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       'tpm-port': { type: 'string' },
       svg: { type: 'string' },
       mermaid: { type: 'string' },
+      protocol: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
@@ -54,7 +55,12 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
       return runOnTpm(positionals[0]!, values, seed, io);
     }
-    const { protocol } = applyVariant(protocolByName(positionals[0]!), values.variant);
+    // any protocol the tools know: the design's, the classic corpus, or one from a file
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    const { protocolsFor } = await import('../protocol-files.ts');
+    const found = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
+    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+    const { protocol } = applyVariant(found[0]!, values.variant);
     assertWellFormed(protocol);
     const report = honestRun(protocol, values.variant ?? null, seed === undefined ? {} : { seed });
     if (values.json) io.out(JSON.stringify(report, null, 2));

@@ -29,7 +29,8 @@ with the expectation declared in the model.
 It ends by writing the HTML report (tcv report: verdicts, attack traces with their replays
 with real crypto, state diagrams, honest runs) and printing its path.
 
-exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
+exit 0 when every run completes and every verdict is as expected, 1 otherwise (4 when the only
+differences are inconclusive verdicts)`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, report: { type: 'string' }, 'no-report': { type: 'boolean' } });
     if (values.report === '') throw new UsageError('--report wants a directory');
@@ -72,7 +73,7 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
       const code = await verifying;
       await writeHtml();
       io.out(JSON.stringify({ runs: rows, verify: JSON.parse(captured.join('\n')) }, null, 2));
-      return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
+      return rows.every((r) => r.ok) ? code : 1;
     } else {
       io.out('Honest runs with real cryptography');
       io.out('');
@@ -95,6 +96,6 @@ exit 0 when every run completes and every verdict is as expected, 1 otherwise`,
       io.out('');
       io.out(`report: ${path}`);
     }
-    return rows.every((r) => r.ok) && code === 0 ? 0 : 1;
+    return rows.every((r) => r.ok) ? code : 1;
   },
 };

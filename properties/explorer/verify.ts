@@ -77,6 +77,8 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
   ];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
   const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
+  // one time budget for the whole ladder: a later rung gets what the earlier ones left
+  const deadlineAt = performance.now() + (opts.timeoutMs ?? 60_000);
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
   const runs: { sessions: number; r: ExploreResult }[] = [];
   for (const [k, rung] of rungs.entries()) {
@@ -84,7 +86,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const r = explore(p, variantId, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
