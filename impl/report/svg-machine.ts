@@ -3,8 +3,8 @@
  * WebAssembly (`@viz-js/viz`, runs in Node, no browser, no native binary). Chosen over elkjs:
  * Graphviz's `dot` layout draws spline edges with their labels placed clear of the nodes and
  * writes the SVG itself, where elkjs only computes coordinates (the SVG, the edge routing
- * around labels and the arrowheads would be ours to write); `@viz-js/viz` is one 1.6 MB
- * dependency-free file (elkjs's bundle is of the same order). Its output is made
+ * around labels and the arrowheads would be ours to write); `@viz-js/viz` is one 1.2 MB
+ * dependency-free file, its CommonJS build (elkjs's bundle is of the same order). Its output is made
  * self-contained and themed here: the XML prolog and comments dropped, the report's style
  * sheet (light and dark, `prefers-color-scheme`) and a background added; the `class`
  * attributes the DOT sets choose the colours.
