@@ -309,16 +309,21 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
 export interface ReplayOutcome {
   readonly variant: { readonly reproduced: boolean; readonly detail: string };
   readonly correct: { readonly reproduced: boolean; readonly detail: string };
+  /** wall time of both replays */
+  readonly ms: number;
 }
 
 /** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
 export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
+  const t0 = performance.now();
   const { protocol } = applyVariant(p, variantId);
   const on = (proto: Protocol) => {
     const v = violated(proto, found, replayFinding(proto, scen, found, seed));
     return { reproduced: v.yes, detail: v.detail };
   };
-  return { variant: on(protocol), correct: on(p) };
+  const variant = on(protocol);
+  const correct = on(p);
+  return { variant, correct, ms: Math.round((performance.now() - t0) * 10) / 10 };
 }
 
 /**

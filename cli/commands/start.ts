@@ -10,11 +10,13 @@ import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
 import { SUITE_IDS, SUITES, suiteId } from '../../impl/crypto/index.ts';
 import { suiteFlag } from '../suite-flag.ts';
+import type { VerifyReport } from '../../properties/explorer/verify.ts';
+import type { ReportProtocol } from '../../impl/report/report-data.ts';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'the main job: real-crypto runs, then every verdict (tcv verify --all)',
-  help: `usage: tcv start [--suite ID] [--json]
+  help: `usage: tcv start [--suite ID] [--json] [--report DIR] [--no-report]
 
 The main job (npm start). First runs every built-in protocol once, honestly, with real
 cryptography on each crypto suite (tpm2: P-256/SHA-256/AES; tcm: SM2/SM3/SM4): one row per
@@ -23,13 +25,36 @@ time). Then runs 'tcv verify --all': the bounded Dolev–Yao explorer decides ev
 property of every protocol and variant (design and classic corpus) and compares each verdict
 with the expectation declared in the model.
 
-  --suite ID  only this suite's runs (tpm2 or tcm); default both
-  --json      {"runs": [...], "verify": [...]} instead of tables
+  --suite ID     only this suite's runs (tpm2 or tcm); default both
+  --json         {"runs": [...], "verify": [...]} instead of tables
+  --report DIR   where the HTML report goes (default out/report; see tcv report)
+  --no-report    do not write the HTML report
+
+It ends by writing the HTML report (tcv report: verdicts, attack traces with their replays
+with real crypto, state diagrams, honest runs) and printing its path.
 
 exit 0 when every run completes and every verdict is as expected, 1 otherwise (4 when the only
 differences are inconclusive verdicts)`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, suite: { type: 'string' } });
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, suite: { type: 'string' }, report: { type: 'string' }, 'no-report': { type: 'boolean' } });
+    if (values.report === '') throw new UsageError('--report wants a directory');
+    if (values.report !== undefined && values['no-report']) throw new UsageError('--report and --no-report do not go together');
+    let reports: readonly VerifyReport[] = [];
+    const keep = (r: readonly VerifyReport[]) => (reports = r);
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    // the report's machines and honest runs need no verdict: drawn while the workers search
+    let parts: Promise<readonly ReportProtocol[]> | null = null;
+    const drawParts = () => {
+      if (values['no-report']) return;
+      parts = import('../report-build.ts').then((m) => m.protocolParts(ALL_PROTOCOLS));
+    };
+    // the HTML report, from the verdicts just computed (its path printed last; not with --json)
+    const writeHtml = async (): Promise<string | null> => {
+      if (values['no-report']) return null;
+      const { DEFAULT_REPORT_DIR } = await import('./report.ts');
+      const { writeReport } = await import('../report-build.ts');
+      return writeReport(values.report ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv start on ${new Date().toISOString().slice(0, 19)}Z`, (await parts) ?? undefined);
+    };
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const suites = values.suite === undefined ? SUITE_IDS.map((id) => SUITES[id]) : [suiteFlag(values.suite)];
     PROTOCOLS.forEach((p) => assertWellFormed(p));
@@ -49,7 +74,10 @@ differences are inconclusive verdicts)`,
     const { verifyAll } = await import('./verify.ts');
     if (values.json) {
       const captured: string[] = [];
-      const code = await verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true });
+      const verifying = verifyAll({ ...io, out: (l) => captured.push(l), isTTY: false }, { json: true, replay: !values['no-report'], keep });
+      drawParts();
+      const code = await verifying;
+      await writeHtml();
       io.out(JSON.stringify({ runs: rows, verify: JSON.parse(captured.join('\n')) }, null, 2));
       return rows.every((r) => r.ok) ? code : 1;
     } else {
@@ -66,7 +94,14 @@ differences are inconclusive verdicts)`,
     io.out('');
     io.out('Verification: bounded Dolev–Yao explorer (tcv verify --all)');
     io.out('');
-    const code = await verifyAll(io, {});
+    const verifying = verifyAll(io, { replay: !values['no-report'], keep });
+    drawParts();
+    const code = await verifying;
+    const path = await writeHtml();
+    if (path) {
+      io.out('');
+      io.out(`report: ${path}`);
+    }
     return rows.every((r) => r.ok) ? code : 1;
   },
 };
