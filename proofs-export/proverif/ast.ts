@@ -29,6 +29,8 @@ export type PvStep =
 
 export type PvDecl =
   | { readonly k: 'comment'; readonly lines: readonly string[] }
+  /** `set name = value.` — a ProVerif setting (manual §6.6) */
+  | { readonly k: 'set'; readonly name: string; readonly value: string }
   | { readonly k: 'free'; readonly name: string; readonly type: string }
   | { readonly k: 'const'; readonly name: string }
   | { readonly k: 'fun'; readonly name: string; readonly arity: number; readonly result: string; readonly private: boolean }
@@ -110,6 +112,8 @@ export function printPvDecl(d: PvDecl): string {
   switch (d.k) {
     case 'comment':
       return d.lines.map((l) => `(* ${l} *)`).join('\n');
+    case 'set':
+      return `set ${d.name} = ${d.value}.`;
     case 'free':
       return `free ${d.name}: ${d.type}.`;
     case 'const':
