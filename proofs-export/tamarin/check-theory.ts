@@ -7,12 +7,13 @@
  * - every action a lemma or restriction mentions is an action of some rule;
  * - names are unique (rules; lemmas and restrictions), no declared function redeclares a
  *   builtin or reserved name, every applied symbol is declared with its arity;
- * - public constants: no quote or newline inside, and no two that differ only in case.
+ * - public constants: letters, digits and `_` only (Tamarin 1.7's lexer; 1.9 is laxer), in
+ *   rules and in formulas, and no two that differ only in case.
  * `tcv export` and the tests run it on every export; an empty list means well formed.
  * @module
  */
 import { type TFact, type Theory, subterms } from './ast.ts';
-import { BUILTIN_FUNCTIONS, IDENT_RE, RESERVED_WORDS } from './names.ts';
+import { BUILTIN_FUNCTIONS, CONST_RE, IDENT_RE, RESERVED_WORDS } from './names.ts';
 import { constantsOf, ruleApplications, ruleProblems } from './check-rules.ts';
 import { formulaFacts, formulaProblems } from './check-formulas.ts';
 
@@ -86,11 +87,15 @@ export function theoryProblems(t: Theory): string[] {
     for (const f of [...r.lhs, ...r.actions, ...r.rhs])
       for (const a of f.args)
         for (const c of constantsOf(a)) {
-          if (/['\n]/.test(c) || c.length === 0) out.push(`rule ${r.name}: public constant ${JSON.stringify(c)} cannot be written in Tamarin`);
+          if (!CONST_RE.test(c)) out.push(`rule ${r.name}: public constant ${JSON.stringify(c)} is not letters, digits and _ (Tamarin 1.7's lexer rejects it)`);
           const s = consts.get(c.toLowerCase()) ?? new Set<string>();
           s.add(c);
           consts.set(c.toLowerCase(), s);
         }
+  for (const x of formulas)
+    for (const f of formulaFacts(x.f))
+      for (const a of f.args)
+        for (const c of constantsOf(a)) if (!CONST_RE.test(c)) out.push(`${x.kind} ${x.name}: public constant ${JSON.stringify(c)} is not letters, digits and _ (Tamarin 1.7's lexer rejects it)`);
   for (const s of consts.values()) if (s.size > 1) out.push(`public constants differ only in capitalization: ${[...s].map((c) => `'${c}'`).join(', ')}`);
   return out;
 }

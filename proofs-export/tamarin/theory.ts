@@ -7,9 +7,11 @@
  */
 import type { Protocol } from '../../models/protocol.ts';
 import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
-import { walkProtocol } from '../walk.ts';
+import { type ProtocolWalk, stepTerms, walkProtocol } from '../walk.ts';
+import type { Term } from '../../models/terms.ts';
 import { type TFunction, type TItem, type TRule, type TTerm, type Theory, all, at, fact, imp, mv, tv, tvar, subterms } from './ast.ts';
-import { BUILTIN_FUNCTIONS, VarNames, ident } from './names.ts';
+import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
+import { ExportError } from './term.ts';
 import { type ExportContext, transitionRule } from './rules.ts';
 import { setupRules, startRule } from './setup.ts';
 import { executabilityLemma, propertyLemma } from './lemmas.ts';
@@ -44,6 +46,34 @@ function signature(rules: readonly TRule[]): { builtins: string[]; functions: TF
   };
 }
 
+/** Model constants and claim tags that would meet in one Tamarin spelling (`constIdent`). */
+function constantClashes(w: ProtocolWalk): string[] {
+  const seen = new Map<string, string>();
+  const out: string[] = [];
+  const note = (raw: string) => {
+    const k = constIdent(raw);
+    const prev = seen.get(k);
+    if (prev === undefined) seen.set(k, raw);
+    else if (prev !== raw) out.push(`'${prev}' and '${raw}' are both '${k}' in Tamarin`);
+  };
+  const visit = (t: Term) => {
+    if (t.t === 'const') note(t.name);
+    if (t.t === 'app') t.args.forEach(visit);
+  };
+  for (const r of w.roles) {
+    note(r.decl.role);
+    for (const t of r.transitions)
+      for (const s of t.steps) {
+        stepTerms(s).forEach(visit);
+        if (s.op === 'claim') note(`tag_${s.tag}`);
+        if (s.op === 'store') note(s.slot);
+      }
+    Object.values(r.decl.knows).forEach(visit);
+  }
+  for (const l of w.protocol.longTerm) [l.name, ...(l.reveal ? [l.reveal] : [])].forEach(note);
+  return out;
+}
+
 export interface TamarinExport {
   readonly theory: Theory;
   readonly text: string;
@@ -54,6 +84,8 @@ export interface TamarinExport {
 export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
   const walk = walkProtocol(p, variantId);
   const protocol = walk.protocol;
+  const clashes = constantClashes(walk);
+  if (clashes.length) throw new ExportError(`${p.name}: constants that Tamarin's lexer cannot tell apart: ${clashes.join('; ')}`);
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const ctx: ExportContext = { protocol, names: new VarNames(['tid', 'A', 'kind', 'role', 'actor', 'peer']), stateSorts: new Map(), ruleNames: new Set() };
   const items: TItem[] = [];
