@@ -18,6 +18,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },
   { name: 'attack', summary: 'replay a variant’s symbolic attack on the real implementation', load: async () => (await import('./attack.ts')).attackCommand },
   { name: 'export', summary: 'export protocols as Tamarin theories (and ProVerif models)', load: async () => (await import('./export.ts')).exportCommand },
-  { name: 'prove', summary: 'run a local tamarin-prover on a theory and judge its summary', load: async () => (await import('./prove.ts')).proveCommand },
+  { name: 'prove', summary: 'run a local Tamarin or ProVerif on exported files and compare with the expectations', load: async () => (await import('./prove.ts')).proveCommand },
   { name: 'tztcm', summary: 'the TZTCM: a TPM/TCM in the TrustZone TEE (serve, boot, …)', load: async () => (await import('./tztcm.ts')).tztcmCommand },
 ];
