@@ -19,6 +19,7 @@ import { type Protocol, type PropertyDecl, expectedVerdict, parseLt } from '../.
 import type { Step } from '../../models/steps.ts';
 import type { Term } from '../../models/terms.ts';
 import { type RoleWalk, walkProtocol } from '../walk.ts';
+import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
 import { VarNames, ident } from '../tamarin/names.ts';
 import { ExportError } from '../tamarin/term.ts';
@@ -61,7 +62,7 @@ export interface ProverifExport {
 }
 
 export function exportProverif(p: Protocol, variantId?: string): ProverifExport {
-  const walk = walkProtocol(p, variantId);
+  const walk = tagWalk(walkProtocol(p, variantId));
   const protocol = walk.protocol;
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const names = new Names();

@@ -8,6 +8,7 @@
 import type { Protocol } from '../../models/protocol.ts';
 import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
 import { type ProtocolWalk, stepTerms, walkProtocol } from '../walk.ts';
+import { tagWalk } from '../typing-tags.ts';
 import type { Term } from '../../models/terms.ts';
 import { type TFunction, type TItem, type TRule, type TTerm, type Theory, all, at, fact, imp, mv, tv, tvar, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
@@ -82,7 +83,7 @@ export interface TamarinExport {
 /** Export `p` (with `variantId` applied) as a Tamarin theory. Throws `ModelError` for a model
  * that is not well formed and `ExportError` for something Tamarin cannot express. */
 export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
-  const walk = walkProtocol(p, variantId);
+  const walk = tagWalk(walkProtocol(p, variantId));
   const protocol = walk.protocol;
   const clashes = constantClashes(walk);
   if (clashes.length) throw new ExportError(`${p.name}: constants that Tamarin's lexer cannot tell apart: ${clashes.join('; ')}`);

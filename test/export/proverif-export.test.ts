@@ -48,8 +48,8 @@ test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event,
   assert.match(base, /event\(Secret\(r, t_skey, a, p, x\)\) && attacker\(x\) ==>/);
   assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d\)\) ==> inj-event\(Running\(r_TPM, t_session/);
   assert.match(base, /P2\.4 .*\n\(\* not exported to ProVerif/);
-  assert.match(base, /sign\(\(c_policy, nT1, sh\), skT\)/);
-  assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_policy, c_empty, c_empty\), skT\)/);
+  assert.match(base, /sign\(\(c_ty_\w+, c_policy, nT1, sh\), skT\)/);
+  assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_ty_\w+, c_policy, c_empty, c_empty\), skT\)/);
 });
 
 test('proverif: honesty events precede their claim, sends end a transition, no top-level =M pattern in a let (ProVerif 2.05 taught these)', () => {

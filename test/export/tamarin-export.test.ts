@@ -42,29 +42,29 @@ const byName = (n: string) => PROTOCOLS.find((p) => p.name === n)!;
 test('M2.3: PolicySigned over a constant shows up in the export (TEE signs the constant, TPM checks it)', () => {
   const base = exportTamarin(byName('key-exchange')).text;
   const m23 = exportTamarin(byName('key-exchange'), 'M2.3').text;
-  assert.match(base, /sign\(<'policy', nT1, sh>, ~skT\)/);
-  assert.match(base, /Eq\(verify\(pol, <'policy', ~nT1, ~sh>, pkT\), true\)/);
-  assert.doesNotMatch(m23, /<'policy', ~?nT1/);
-  assert.match(m23, /sign\(<'policy', 'empty', 'empty'>, ~skT\)/);
-  assert.match(m23, /Eq\(verify\(pol, <'policy', 'empty', 'empty'>, pkT\), true\)/);
+  assert.match(base, /sign\(<'ty_\w+', 'policy', nT1, sh>, ~skT\)/);
+  assert.match(base, /Eq\(verify\(pol, <'ty_\w+', 'policy', ~nT1, ~sh>, pkT\), true\)/);
+  assert.doesNotMatch(m23, /'policy', ~?nT1/);
+  assert.match(m23, /sign\(<'ty_\w+', 'policy', 'empty', 'empty'>, ~skT\)/);
+  assert.match(m23, /Eq\(verify\(pol, <'ty_\w+', 'policy', 'empty', 'empty'>, pkT\), true\)/);
 });
 
 test('M4.1 / M4.2: the command MAC loses the counter / the session id in both roles', () => {
   const base = exportTamarin(byName('tztcm-session')).text;
-  assert.match(base, /hmac\(~Kuuid, <'cmd', sid, '1', ~cmd1>\)/);
-  assert.match(base, /hmac\(~Kuuid, <'cmd', ~sid, '1', cmd1>\)/);
+  assert.match(base, /hmac\(~Kuuid, <'ty_\w+', 'cmd', sid, '1', ~cmd1>\)/);
+  assert.match(base, /hmac\(~Kuuid, <'ty_\w+', 'cmd', ~sid, '1', cmd1>\)/);
   const m41 = exportTamarin(byName('tztcm-session'), 'M4.1').text;
-  assert.doesNotMatch(m41, /<'cmd', [^>]*'1'/);
-  assert.match(m41, /hmac\(~Kuuid, <'cmd', sid, ~cmd1>\)/);
+  assert.doesNotMatch(m41, /'cmd', [^>]*'1'/);
+  assert.match(m41, /hmac\(~Kuuid, <'ty_\w+', 'cmd', sid, ~cmd1>\)/);
   const m42 = exportTamarin(byName('tztcm-session'), 'M4.2').text;
-  assert.match(m42, /hmac\(~Kuuid, <'cmd', '1', ~cmd1>\)/);
+  assert.match(m42, /hmac\(~Kuuid, <'ty_\w+', 'cmd', '1', ~cmd1>\)/);
 });
 
 test('M3.1: the Unseal response carries S in the clear; the base encrypts it', () => {
   const base = exportTamarin(byName('provisioning')).text;
   const m31 = exportTamarin(byName('provisioning'), 'M3.1').text;
-  assert.match(base, /Out\(<senc\(~S, kdfa\(sKey, 'CFB', ~nT3, nC3\)\), ~nT3/);
-  assert.match(m31, /Out\(<~S, ~nT3, hmac\(sKey, <h\(~S\)/);
+  assert.match(base, /Out\(<senc\(<'ty_bytes', ~S>, kdfa\(sKey, 'CFB', ~nT3, nC3\)\), ~nT3/);
+  assert.match(m31, /Out\(<~S, ~nT3, hmac\(sKey, <'ty_\w+', h\(<'ty_bytes', ~S>\)/);
 });
 
 test('M2.1: the TEE no longer checks tokTPM (no Eq in its first rule)', () => {
