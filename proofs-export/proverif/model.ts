@@ -59,6 +59,8 @@ class Names {
 export interface ProverifExport {
   readonly text: string;
   readonly queries: number;
+  /** the tree `text` prints (check.ts reads it) */
+  readonly decls: readonly PvDecl[];
 }
 
 export function exportProverif(p: Protocol, variantId?: string): ProverifExport {
@@ -318,7 +320,7 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   }
   for (const [n, a] of events) decls.push({ k: 'event', name: n, arity: a });
   decls.push(...queries, ...roleDecls, { k: 'process', branches });
-  return { text: printPv(decls), queries: queries.filter((q) => q.k === 'query').length };
+  return { text: printPv(decls), queries: queries.filter((q) => q.k === 'query').length, decls };
 }
 
 function subApps(t: Term): Extract<Term, { t: 'app' }>[] {
