@@ -25,7 +25,9 @@ export type PvStep =
   | { readonly k: 'if'; readonly l: PvTerm; readonly r: PvTerm }
   | { readonly k: 'event'; readonly name: string; readonly args: readonly PvTerm[] }
   | { readonly k: 'call'; readonly name: string; readonly args: readonly PvTerm[] }
-  | { readonly k: 'comment'; readonly text: string };
+  | { readonly k: 'comment'; readonly text: string }
+  /** `phase n;` — what follows runs after the switch to phase n (manual §4.1.2) */
+  | { readonly k: 'phase'; readonly n: number };
 
 export type PvDecl =
   | { readonly k: 'comment'; readonly lines: readonly string[] }
@@ -93,6 +95,8 @@ function printStep(s: PvStep): string {
       return `${s.name}(${s.args.map(printPvTerm).join(', ')})`;
     case 'comment':
       return `(* ${s.text} *)`;
+    case 'phase':
+      return `phase ${s.n};`;
   }
 }
 

@@ -111,6 +111,10 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
         }
         case 'comment':
           continue;
+        case 'phase':
+          if (!Number.isInteger(s.n) || s.n < 1) out.push(`${w}: phase ${s.n} is not a positive whole number`);
+          claimsAfterOut = false;
+          break;
       }
       prev = s;
     }

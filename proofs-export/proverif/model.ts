@@ -227,22 +227,32 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
     for (const f of facts) (f.k === 'attacker' ? [f.t] : f.args).forEach(go);
     return out;
   };
-  const excuse = (tag: PvTerm, x: PvTerm): PvFact[][] => (reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }]] : []);
+  // the compromises that forward secrecy moves after the sessions (phase 1, event RevealLate)
+  const lateReveals = new Set(protocol.properties.flatMap((q) => (q.kind === 'forward-secrecy' ? (q.compromiseAfter ?? []) : [])));
+  /** the honest-agent excuses: a reveal of an agent the claim's role deals with; a late one
+   * (phase 1) too unless the query is forward secrecy */
+  const excuse = (tag: PvTerm, x: PvTerm, late = lateReveals.size > 0): PvFact[][] => [
+    ...(reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
+    ...(late ? [[{ k: 'event', name: 'RevealLate', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
+  ];
   const queries: PvDecl[] = [];
   for (const prop of protocol.properties) {
     const expected = expectedVerdict(p, prop.id, variant);
     const head = [`${prop.id} (${prop.kind}, tag '${prop.tag}'): ${prop.statement}`, `expected: ${expected} (ProVerif: ${expected === 'holds' ? 'true' : 'false'})`];
     const tag = names.constant('t', prop.tag);
     if (prop.kind === 'forward-secrecy') {
-      queries.push({ k: 'comment', lines: [...head.slice(0, 1), 'not exported to ProVerif: forward secrecy needs compromises ordered after the claim; see the Tamarin lemma'] });
-      continue;
+      // forward secrecy through a phase (ProVerif manual §4.1.2, "phase"): the compromises
+      // listed in compromiseAfter also happen in phase 1, after every session of phase 0, with
+      // no Reveal event; only a Reveal (phase 0, any time) excuses, so a secret the attacker
+      // learns from a late compromise falsifies the query, as the Tamarin lemma has it
+      head.push(`forward secrecy: the compromises ${(prop.compromiseAfter ?? []).join(', ')} also happen in phase 1, after the sessions, and excuse nothing`);
     }
-    if (prop.kind === 'secrecy') {
+    if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') {
       queries.push({
         k: 'query',
         comments: head,
-        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x')).flat()]),
-        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x')) },
+        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0).flat()]),
+        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0) },
       });
       continue;
     }
@@ -277,6 +287,10 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   for (const d of protocol.longTerm) {
     lts.add(d.name);
     const value = papp(`lt_${ident(d.name)}`, pvar('A'));
+    if (d.reveal && lateReveals.has(d.reveal)) {
+      events.set('RevealLate', 2);
+      branches.push({ replicated: true, body: [{ k: 'phase', n: 1 }, { k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'event', name: 'RevealLate', args: [names.constant('e', d.reveal), pvar('A')] }, { k: 'out', t: value }] });
+    }
     if (d.reveal) {
       events.set('Reveal', 2);
       branches.push({ replicated: true, body: [{ k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'event', name: 'Reveal', args: [names.constant('e', d.reveal), pvar('A')] }, { k: 'out', t: value }] });

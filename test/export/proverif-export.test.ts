@@ -47,7 +47,11 @@ test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event,
   const base = exportProverif(ke).text;
   assert.match(base, /event\(Secret\(r, t_skey, a, p, x\)\) && attacker\(x\) ==>/);
   assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d\)\) ==> inj-event\(Running\(r_TPM, t_session/);
-  assert.match(base, /P2\.4 .*\n\(\* not exported to ProVerif/);
+  // forward secrecy through a phase: the late compromise of q in phase 1 excuses nothing
+  assert.match(base, /P2\.4 .*\n\(\* expected: attack .*\n\(\* forward secrecy: the compromises RevealQ also happen in phase 1/);
+  assert.match(base, /!\(\n {4}phase 1;\n {4}in\(c, A: bitstring\);\n {4}event RevealLate\(e_RevealQ, A\);\n {4}out\(c, lt_q\(A\)\);/);
+  assert.match(base, /P2\.1 [^\n]*\n[^\n]*\nquery [^\n]*event\(RevealLate\(e, A\)\)/);
+  assert.match(exportProverif(ke, 'two-phase').text, /P2\.4 .*\n\(\* expected: holds/);
   assert.match(base, /sign\(\(c_ty_\w+, c_policy, nT1, sh\), skT\)/);
   assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_ty_\w+, c_policy, c_empty, c_empty\), skT\)/);
 });
