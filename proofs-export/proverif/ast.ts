@@ -27,7 +27,9 @@ export type PvStep =
   | { readonly k: 'call'; readonly name: string; readonly args: readonly PvTerm[] }
   | { readonly k: 'comment'; readonly text: string }
   /** `phase n;` — what follows runs after the switch to phase n (manual §4.1.2) */
-  | { readonly k: 'phase'; readonly n: number };
+  | { readonly k: 'phase'; readonly n: number }
+  /** `if on = b1 then (…) else if on = b2 then (…)`: one branch runs; it ends the sequence */
+  | { readonly k: 'choice'; readonly on: PvTerm; readonly branches: readonly { readonly on: PvTerm; readonly steps: readonly PvStep[] }[] };
 
 export type PvDecl =
   | { readonly k: 'comment'; readonly lines: readonly string[] }
@@ -97,14 +99,26 @@ function printStep(s: PvStep): string {
       return `(* ${s.text} *)`;
     case 'phase':
       return `phase ${s.n};`;
+    case 'choice':
+      return ''; // printed by printSteps, over several lines
   }
 }
 
 /** Steps one per line; a sequence not ending in a call ends in `0`. */
 export function printSteps(steps: readonly PvStep[], indent: string): string {
-  const lines = steps.map((s) => indent + printStep(s));
+  const lines: string[] = [];
+  for (const s of steps) {
+    if (s.k !== 'choice') {
+      lines.push(indent + printStep(s));
+      continue;
+    }
+    s.branches.forEach((b, i) => {
+      lines.push(`${indent}${i ? 'else ' : ''}if ${printPvTerm(s.on)} = ${printPvTerm(b.on)} then`);
+      lines.push(`${indent}(`, printSteps(b.steps, `${indent}  `), `${indent})`);
+    });
+  }
   const last = [...steps].reverse().find((s) => s.k !== 'comment');
-  if (!last || last.k !== 'call') lines.push(`${indent}0`);
+  if (!last || (last.k !== 'call' && last.k !== 'choice')) lines.push(`${indent}0`);
   return lines.join('\n');
 }
 

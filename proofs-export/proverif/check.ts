@@ -63,10 +63,10 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
     }
     return p.items.flatMap((x) => pattern(x, scope, where, false));
   };
-  const steps = (body: readonly PvStep[], params: readonly string[], where: string) => {
+  const steps = (body: readonly PvStep[], params: Iterable<string>, where: string, afterOut = false, before?: PvStep) => {
     const scope = new Set(params);
-    let claimsAfterOut = false;
-    let prev: PvStep | undefined;
+    let claimsAfterOut = afterOut;
+    let prev: PvStep | undefined = before;
     for (const s of body) {
       const w = `${where}`;
       switch (s.k) {
@@ -111,6 +111,13 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
         }
         case 'comment':
           continue;
+        case 'choice':
+          term(s.on, scope, w);
+          for (const b of s.branches) {
+            term(b.on, scope, w);
+            steps(b.steps, scope, w, claimsAfterOut, prev);
+          }
+          break;
         case 'phase':
           if (!Number.isInteger(s.n) || s.n < 1) out.push(`${w}: phase ${s.n} is not a positive whole number`);
           claimsAfterOut = false;

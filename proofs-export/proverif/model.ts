@@ -16,7 +16,7 @@
  * @module
  */
 import { type Protocol, type PropertyDecl, expectedVerdict, parseLt } from '../../models/protocol.ts';
-import type { Step } from '../../models/steps.ts';
+import type { Step, TransitionSpec } from '../../models/steps.ts';
 import type { Term } from '../../models/terms.ts';
 import { type RoleWalk, walkProtocol } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
@@ -140,24 +140,37 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
       checks.push({ k: 'if', l: pvar(tmp), r: term(p, (n) => lookup(n), w) });
       return { k: 'bind', name: tmp };
     };
-    const visited = new Set<string>();
-    for (let s: string | undefined = rw.def.initial; s !== undefined; ) {
-      if (visited.has(s)) throw new ExportError(`${where}: the machine loops back to '${s}'; a ProVerif role process here is straight-line`);
-      visited.add(s);
-      const out = rw.transitions.filter((t) => t.from === s);
-      if (out.length > 1) throw new ExportError(`${where}: state '${s}' has ${out.length} outgoing transitions (${out.map((t) => t.label).join(', ')}); a ProVerif role process here is straight-line`);
-      const t = out[0];
-      if (!t) break;
+    const transition = (t: TransitionSpec, path: ReadonlySet<string>): PvStep[] => {
       const w = `${where} ${t.label}`;
-      body.push({ k: 'comment', text: `${t.label}: ${t.from} -> ${t.to}` });
+      const steps: PvStep[] = [{ k: 'comment', text: `${t.label}: ${t.from} -> ${t.to}` }];
       // a transition is atomic in the machines (and one rule in Tamarin); in ProVerif a process
       // may stop after any output, so a claim after a send (the TTP's Running after it sends
       // tokTEE) could be skipped. The sends go last: a failing later check then stops them too,
       // exactly as it stops the whole transition in the model.
-      for (const st of t.steps) if (st.op !== 'send') body.push(...stepOf(st, w));
-      for (const st of t.steps) if (st.op === 'send') body.push(...stepOf(st, w));
-      s = t.to;
+      for (const st of t.steps) if (st.op !== 'send') steps.push(...stepOf(st, w));
+      for (const st of t.steps) if (st.op === 'send') steps.push(...stepOf(st, w));
+      return [...steps, ...fromState(t.to, path)];
+    };
+    /** the process from a state: its one transition, or a choice between its transitions */
+    function fromState(s: string, path: ReadonlySet<string>): PvStep[] {
+      if (path.has(s)) throw new ExportError(`${where}: the machine loops back to '${s}'; a ProVerif role process here has no loops (replication starts whole roles only)`);
+      const outs = rw.transitions.filter((t) => t.from === s);
+      const here = new Set([...path, s]);
+      if (outs.length <= 1) return outs[0] ? transition(outs[0], here) : [];
+      // a state with several transitions: the network picks one (the explorer tries each, the
+      // runtime takes the one the message fits): the attacker names it, then that branch runs
+      // alone, with its own bindings (ProVerif manual §3.1.4, if-then-else)
+      const sel = `sel_${ident(s)}`;
+      const branches = outs.map((t) => {
+        const saved = new Map(bound);
+        const steps = transition(t, here);
+        bound.clear();
+        saved.forEach((x, k) => bound.set(k, x));
+        return { on: names.constant('b', t.label), steps };
+      });
+      return [{ k: 'in', pattern: { k: 'bind', name: sel } }, { k: 'choice', on: pvar(sel), branches }];
     }
+    body.push(...fromState(rw.def.initial, new Set()));
     function stepOf(st: Step, w: string): PvStep[] {
       const look = (n: string) => lookup(n);
       switch (st.op) {
