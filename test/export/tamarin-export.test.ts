@@ -80,3 +80,9 @@ test('the forward-secrecy lemma lets RevealQ happen only after the claim; expect
   assert.match(exportTamarin(byName('key-exchange'), 'two-phase').text, /P2\.4[^\n]*\n[^\n]*\n\/\/ expected: holds/);
   assert.match(exportTamarin(byName('key-exchange'), 'M2.2').text, /P2\.3[^\n]*\n[^\n]*\n\/\/ expected: attack/);
 });
+
+test("injective agreement counts only honest agents' other Commits (Tamarin 1.9 falsified P4.2 with a revealed TDDL agent committing on the honest session's public data)", () => {
+  const text = exportTamarin(byName('tztcm-session')).text;
+  const lemma = text.slice(text.indexOf('lemma P4_2_injective_agreement'), text.indexOf('lemma P4_3'));
+  assert.match(lemma, /not \(Ex a3 b3 #i2\. Commit\('TDDL', 'tag_rsp', a3, b3, d\) @ #i2 & not \(#i2 = #i\) & not \(Ex kind A #r\. Reveal\(kind, A\) @ #r & Honest\(A\) @ #i2\)\)/);
+});
