@@ -76,12 +76,15 @@ async function proveTamarin(exe: string, file: string, b: Budget, io: CliIO): Pr
       io.out(line(rows.at(-1)!));
       continue;
     }
-    const run = await runProver(exe, [`--prove=${g.name}`, '--quit-on-warning', file], { timeoutMs: Math.min(left, b.lemmaMs) });
+    // not --quit-on-warning: on a busy machine Tamarin 1.9's message-derivation checks time out
+    // (5 s) and that warning would stop every run; a failed wellformedness check is read instead
+    const run = await runProver(exe, [`--prove=${g.name}`, file], { timeoutMs: Math.min(left, b.lemmaMs) });
     if (run.stopped === 'signal') return { rows, interrupted: true };
     const got = parseTamarinSummary(run.output).find((x) => x.lemma === g.name);
     let r: { verdict: Verdict; detail: string };
     if (run.stopped) r = { verdict: 'timeout', detail: `stopped after ${fmt(run.seconds)}` };
-    else if (got) r = { verdict: got.verdict, detail: got.detail };
+    else if (wellformednessFailures(run.output).length) r = { verdict: 'error', detail: `Tamarin: wellformedness check failed: ${wellformednessFailures(run.output).join('; ').slice(0, 200)}` };
+    else if (got) r = { verdict: got.verdict, detail: `${got.detail}${/Derivation checks timed out/.test(run.output) ? ' (derivation checks timed out)' : ''}` };
     else r = { verdict: 'error', detail: lastLines(run.output, run.code) };
     rows.push(row(file, g, r, run.seconds, b));
     io.out(line(rows.at(-1)!));
@@ -119,6 +122,18 @@ async function proveProverif(exe: string, file: string, b: Budget, io: CliIO): P
   return { rows, interrupted: false };
 }
 
+/** The failed wellformedness checks Tamarin lists (its `WARNING: the following wellformedness
+ * checks failed!` block), less "Derivation checks timed out": that one says only that the
+ * machine was too busy for the 5 s budget of an optional check, not that the theory is wrong. */
+export function wellformednessFailures(output: string): string[] {
+  const at = output.indexOf('the following wellformedness checks failed!');
+  if (at < 0) return [];
+  const block = output.slice(at, output.indexOf('*/', at) < 0 ? undefined : output.indexOf('*/', at)).split('\n').slice(1);
+  return block
+    .map((l) => l.trim())
+    .filter((l) => l && !/^=+$/.test(l) && l !== 'Derivation Checks' && !/^Derivation checks timed out\.|^Use --derivcheck-timeout|^Set to 0 to deactivate/.test(l));
+}
+
 function lastLines(output: string, code: number | null): string {
   const tail = output.trim().split('\n').slice(-3).join(' | ');
   return `no verdict (exit ${code ?? 'by signal'}): ${tail || 'no output'}`.slice(0, 300);
@@ -147,7 +162,8 @@ export const proveCommand: Command = {
   help: `usage: tcv prove FILE... [--timeout S] [--lemma-timeout S] [--no-expect]
        tcv prove --all DIR    every .spthy and .pv file of an export directory
 
-Runs tamarin-prover on a .spthy file (one run per lemma: --prove=NAME --quit-on-warning)
+Runs tamarin-prover on a .spthy file (one run per lemma: --prove=NAME; a failed
+wellformedness check fails the lemma)
 and proverif on a .pv file, prints a line per lemma or query as it is decided, then one
 table comparing every verdict with what the models expect (the 'expected' comments that
 'tcv export' writes). Neither prover is installable from this project's package registries;

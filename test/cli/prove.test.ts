@@ -136,3 +136,18 @@ test('tcv prove: usage errors are one line, exit 2', async () => {
   }
   assert.ok(existsSync(pv));
 });
+
+test("tcv prove: a failed wellformedness check fails the lemma; Tamarin 1.9's 'Derivation checks timed out' (a busy machine) does not", async () => {
+  const block = (body: string) => `/*\nWARNING: the following wellformedness checks failed!\n\n${body}\n*/\nsummary of summaries:\n  $name (all-traces): verified (3 steps)`;
+  const script = (body: string) => `#!/bin/sh\nname=\${1#--prove=}\ncat <<EOF\n${block(body)}\nEOF\n`;
+  const file = join(tmp(), 'w.spthy');
+  writeFileSync(file, 'theory w\nbegin\n// expected: holds\nlemma a:\n  "All x #i. A(x) @ #i ==> F"\nend\n');
+  const slow = withFakes({ 'tamarin-prover': script('Derivation Checks\n=================\n\n  Derivation checks timed out.\n  Use --derivcheck-timeout=INT to configure timeout.\n  Set to 0 to deactivate for no timeout.') });
+  const ok = await withPath(slow.bin, {}, () => tcv('prove', file));
+  assert.equal(ok.code, 0, ok.out);
+  assert.match(ok.out, /^ok {3}a +verified .*derivation checks timed out/m);
+  const bad = withFakes({ 'tamarin-prover': script('Fact usage\n==========\n  rule R: Foo used with arities 1 and 2') });
+  const r = await withPath(bad.bin, {}, () => tcv('prove', file));
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^FAIL a +error .*wellformedness check failed: Fact usage; rule R: Foo used with arities 1 and 2/m);
+});
