@@ -65,6 +65,8 @@ export interface TLemma {
   readonly comments: readonly string[];
   readonly trace: 'all-traces' | 'exists-trace';
   readonly formula: Formula;
+  /** `[sources]`: a typing lemma Tamarin proves first and uses in precomputation (manual §"Sources lemmas") */
+  readonly sources?: boolean;
 }
 
 export interface TRestriction {

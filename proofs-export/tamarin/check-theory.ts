@@ -26,6 +26,7 @@ export function theoryProblems(t: Theory): string[] {
   const formulas = t.items.flatMap((i) =>
     i.k === 'lemma' ? [{ kind: 'lemma', name: i.lemma.name, f: i.lemma.formula }] : i.k === 'restriction' ? [{ kind: 'restriction', name: i.restriction.name, f: i.restriction.formula }] : [],
   );
+  const sourcesLemmas = new Set(t.items.flatMap((i) => (i.k === 'lemma' && i.lemma.sources ? [i.lemma.name] : [])));
   for (const r of rules) out.push(...ruleProblems(r));
   for (const x of formulas) {
     if (!IDENT_RE.test(x.name)) out.push(`${x.kind} name '${x.name}' is not an identifier`);
@@ -59,8 +60,10 @@ export function theoryProblems(t: Theory): string[] {
   const actions = new Set(rules.flatMap((r) => r.actions.map((f) => `${f.name}/${f.args.length}`)));
   for (const x of formulas)
     for (const f of formulaFacts(x.f))
-      if (f.name !== 'K' && !actions.has(`${f.name}/${f.args.length}`)) out.push(`${x.kind} ${x.name}: action ${f.name}/${f.args.length} is not an action of any rule`);
-      else if (f.name === 'K' && f.args.length !== 1) out.push(`${x.kind} ${x.name}: K takes one argument`);
+      if (f.name !== 'K' && f.name !== 'KU' && !actions.has(`${f.name}/${f.args.length}`)) out.push(`${x.kind} ${x.name}: action ${f.name}/${f.args.length} is not an action of any rule`);
+      else if ((f.name === 'K' || f.name === 'KU') && f.args.length !== 1) out.push(`${x.kind} ${x.name}: ${f.name} takes one argument`);
+      // KU (the attacker's construction knowledge) belongs in sources lemmas only
+      else if (f.name === 'KU' && !(x.kind === 'lemma' && sourcesLemmas.has(x.name))) out.push(`${x.kind} ${x.name}: KU stands only in a [sources] lemma`);
 
   // signature: declared functions do not redeclare; every application is declared
   const declared = new Map<string, number>();

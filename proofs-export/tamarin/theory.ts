@@ -10,7 +10,7 @@ import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
 import { type ProtocolWalk, stepTerms, walkProtocol } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import type { Term } from '../../models/terms.ts';
-import { type TFunction, type TItem, type TRule, type TTerm, type Theory, all, at, fact, imp, mv, tv, tvar, subterms } from './ast.ts';
+import { type TFunction, type TItem, type TLemma, type TRule, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
 import { ExportError } from './term.ts';
 import { type ExportContext, transitionRule } from './rules.ts';
@@ -75,6 +75,26 @@ function constantClashes(w: ProtocolWalk): string[] {
   return out;
 }
 
+/** The generated sources lemma (rules.ts `sourceActions`): a value a role learns from the
+ * plaintext of a received encryption was known to the attacker before, or the encryption is
+ * one an honest rule sent. Tamarin proves it first, by induction, and uses it to resolve the
+ * partial deconstructions that otherwise keep nspk, nsl and nssk from terminating (manual
+ * §"Sources lemmas"; Tamarin's own NSPK3 example has the same shape, written by hand). */
+function sourcesLemma(): TLemma {
+  const x = tvar('x');
+  const c = tvar('c');
+  return {
+    name: 'received_plaintexts',
+    comments: ['sources (typing) lemma, generated: every value learnt from a received encryption was known to the attacker before, or the encryption was sent by an honest rule', 'expected: holds (Tamarin: verified; proved first, by induction, and used for the others)'],
+    trace: 'all-traces',
+    sources: true,
+    formula: all(
+      [mv('x'), mv('c'), tv('i')],
+      imp(at(fact('RecvEnc', x, c), 'i'), or(ex([tv('j')], and(at(fact('KU', x), 'j'), { k: 'before', a: 'j', b: 'i' })), ex([tv('j')], and(at(fact('SentEnc', c), 'j'), { k: 'before', a: 'j', b: 'i' })))),
+    ),
+  };
+}
+
 export interface TamarinExport {
   readonly theory: Theory;
   readonly text: string;
@@ -125,6 +145,7 @@ export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
     });
   }
   items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.'] } });
+  if (rules.some((r) => r.actions.some((a) => a.name === 'RecvEnc'))) items.push({ k: 'lemma', lemma: sourcesLemma() });
   for (const prop of protocol.properties) items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
   const finishes: { role: string; tag: string }[] = [];
   for (const r of rules)

@@ -121,3 +121,9 @@ test("constants outside Tamarin 1.7's lexer (letters, digits, _) are rejected, i
       for (const m of code.matchAll(/'([^'\n]*)'/g)) assert.match(m[1]!, /^[A-Za-z0-9_]+$/, `${proto.name} ${variant ?? ''}`);
     }
 });
+
+test('KU (construction knowledge) is accepted in a [sources] lemma only', () => {
+  const ku = (sources: boolean): TItem => ({ k: 'lemma', lemma: { name: 'typing', comments: [], trace: 'all-traces', sources, formula: all([mv('s'), tv('i')], imp(at(fact('Secret', tvar('s')), 'i'), ex([tv('j')], at(fact('KU', tvar('s')), 'j')))) } });
+  assert.deepEqual(theoryProblems(theory({ items: [ku(true)] })), []);
+  assert.match(problems(theory({ items: [ku(false)] })), /KU stands only in a \[sources\] lemma/);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { exportTamarin, theoryName } from '../../proofs-export/tamarin/theory.ts';
 import { theoryProblems } from '../../proofs-export/tamarin/check-theory.ts';
 
@@ -17,7 +18,7 @@ for (const p of PROTOCOLS) {
       assert.match(text, /\nend\n$/);
       const lemmas = theory.items.flatMap((i) => (i.k === 'lemma' ? [i.lemma] : []));
       assert.deepEqual(
-        lemmas.filter((l) => l.trace === 'all-traces').map((l) => l.comments[0]!.split(' ')[0]),
+        lemmas.filter((l) => l.trace === 'all-traces' && !l.sources).map((l) => l.comments[0]!.split(' ')[0]),
         p.properties.map((x) => x.id),
       );
       assert.equal(lemmas.filter((l) => l.trace === 'exists-trace').length, 1);
@@ -85,4 +86,13 @@ test("injective agreement counts only honest agents' other Commits (Tamarin 1.9 
   const text = exportTamarin(byName('tztcm-session')).text;
   const lemma = text.slice(text.indexOf('lemma P4_2_injective_agreement'), text.indexOf('lemma P4_3'));
   assert.match(lemma, /not \(Ex a3 b3 #i2\. Commit\('TDDL', 'tag_rsp', a3, b3, d\) @ #i2 & not \(#i2 = #i\) & not \(Ex kind A #r\. Reveal\(kind, A\) @ #r & Honest\(A\) @ #i2\)\)/);
+});
+
+test('a sources lemma is generated where a role learns a value from a received encryption (nspk: what kept Tamarin from terminating; KU only there)', () => {
+  const nspk = exportTamarin(ALL_PROTOCOLS.find((p) => p.name === 'nspk')!).text;
+  assert.match(nspk, /lemma received_plaintexts \[sources\]:\n {2}"All x c #i\.\n {6}RecvEnc\(x, c\) @ #i\n {4}==>\n {6}\(Ex #j\. KU\(x\) @ #j & #j < #i\)\n {6}\| \(Ex #j\. SentEnc\(c\) @ #j & #j < #i\)"/);
+  assert.match(nspk, /RecvEnc\(nb, aenc\(<'ty_t2_bytes_bytes', ~na, nb>, pk\(~sk\)\)\)/);
+  assert.match(nspk, /SentEnc\(aenc\(<'ty_t2_bytes_bytes', na, ~nb>, pkPeer\)\)/);
+  // no encryption received, no sources lemma
+  assert.doesNotMatch(exportTamarin(byName('tztcm-session')).text, /\[sources\]/);
 });
