@@ -18,6 +18,7 @@ import { delimiter, join } from 'node:path';
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { type Goal, type GoalResult, type Verdict, asExpected, parseProverifResults, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
 import { runProver } from './prover-process.ts';
+import { EXIT } from '../exit-codes.ts';
 
 export { parseTamarinSummary } from '../../proofs-export/prover-output.ts';
 
@@ -139,6 +140,9 @@ function lastLines(output: string, code: number | null): string {
   return `no verdict (exit ${code ?? 'by signal'}): ${tail || 'no output'}`.slice(0, 300);
 }
 
+/** The largest theory `tcv prove` reads (exported theories are tens of kilobytes). */
+const MAX_THEORY_BYTES = 64 << 20;
+
 /** The files to prove: those named, or every .spthy / .pv in the directory of --all. */
 function filesOf(positionals: string[], all: string | undefined): string[] {
   if (all !== undefined) {
@@ -150,8 +154,12 @@ function filesOf(positionals: string[], all: string | undefined): string[] {
   }
   if (!positionals.length) throw new UsageError('name a .spthy or .pv file, or --all DIR');
   for (const f of positionals) {
+    if (existsSync(f) && !statSync(f).isFile()) throw new UsageError(`'${f}' is not a regular file (${statSync(f).isDirectory() ? 'a directory' : 'not a file'})`);
     if (!/\.(spthy|pv)$/.test(f)) throw new UsageError(`'${f}' is neither a .spthy nor a .pv file`);
     if (!existsSync(f)) throw new UsageError(`no such file '${f}'`);
+    // exported theories are tens of kilobytes; a huge file is a mistake, not a theory
+    const size = statSync(f).size;
+    if (size > MAX_THEORY_BYTES) throw new UsageError(`'${f}' has ${size} bytes; a theory over 64 MB is refused`);
   }
   return positionals;
 }
@@ -207,8 +215,15 @@ verified where an attack is expected, incomplete, cannot be proved, timed out, n
       io.out(`${'file'.padEnd(28)} ${'lemma / query'.padEnd(34)} ${'expected'.padEnd(9)} ${'verdict'.padEnd(16)} ${'time'.padStart(8)}`);
       for (const r of rows) io.out(`${r.file.replace(/^.*\//, '').padEnd(28)} ${r.name.padEnd(34)} ${r.expected.padEnd(9)} ${r.verdict.padEnd(16)} ${fmt(r.seconds).padStart(8)}${r.ok ? '' : '  DIFFERS'}`);
     }
-    const bad = rows.filter((r) => !r.ok).length;
-    io.out(bad ? `${bad} of ${rows.length} lemmas and queries differ from what is expected` : `all ${rows.length} lemmas and queries as expected`);
-    return bad ? 1 : 0;
+    const bad = rows.filter((r) => !r.ok);
+    io.out(bad.length ? `${bad.length} of ${rows.length} lemmas and queries differ from what is expected` : `all ${rows.length} lemmas and queries as expected`);
+    // a budget that stopped the prover decides nothing: inconclusive (exit 4), unless a verdict
+    // that came back differs (exit 1)
+    if (bad.length && bad.every((r) => r.verdict === 'timeout')) {
+      const prover = bad[0]!.file.endsWith('.pv') ? 'proverif' : 'tamarin-prover';
+      io.err(`tcv prove: ${prover} stopped after ${Math.round(bad[0]!.seconds)} s (--timeout): inconclusive`);
+      return EXIT.inconclusive;
+    }
+    return bad.length ? EXIT.differs : EXIT.ok;
   },
 };
