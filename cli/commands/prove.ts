@@ -12,8 +12,8 @@
  * own process group, stopped on a timeout and when tcv is stopped (prover-process.ts).
  * @module
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+
 import { delimiter, join } from 'node:path';
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { type Goal, type GoalResult, type Verdict, asExpected, parseProverifResults, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
@@ -21,6 +21,9 @@ import { runProver } from './prover-process.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export { parseTamarinSummary } from '../../proofs-export/prover-output.ts';
+
+/** The largest theory or model `tcv prove` reads (exported ones are tens of kilobytes). */
+const MAX_THEORY_BYTES = 64 << 20;
 
 /** Expected verdicts stated in an exported theory, by lemma (executability: holds). */
 export function expectedVerdicts(spthy: string): Map<string, 'holds' | 'attack'> {
@@ -140,9 +143,6 @@ function lastLines(output: string, code: number | null): string {
   return `no verdict (exit ${code ?? 'by signal'}): ${tail || 'no output'}`.slice(0, 300);
 }
 
-/** The largest theory `tcv prove` reads (exported theories are tens of kilobytes). */
-const MAX_THEORY_BYTES = 64 << 20;
-
 /** The files to prove: those named, or every .spthy / .pv in the directory of --all. */
 function filesOf(positionals: string[], all: string | undefined): string[] {
   if (all !== undefined) {
@@ -154,12 +154,12 @@ function filesOf(positionals: string[], all: string | undefined): string[] {
   }
   if (!positionals.length) throw new UsageError('name a .spthy or .pv file, or --all DIR');
   for (const f of positionals) {
-    if (existsSync(f) && !statSync(f).isFile()) throw new UsageError(`'${f}' is not a regular file (${statSync(f).isDirectory() ? 'a directory' : 'not a file'})`);
-    if (!/\.(spthy|pv)$/.test(f)) throw new UsageError(`'${f}' is neither a .spthy nor a .pv file`);
     if (!existsSync(f)) throw new UsageError(`no such file '${f}'`);
-    // exported theories are tens of kilobytes; a huge file is a mistake, not a theory
-    const size = statSync(f).size;
-    if (size > MAX_THEORY_BYTES) throw new UsageError(`'${f}' has ${size} bytes; a theory over 64 MB is refused`);
+    // a directory or a device is no theory, and a huge file would be read whole
+    const st = statSync(f);
+    if (!st.isFile()) throw new UsageError(`'${f}' is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
+    if (st.size > MAX_THEORY_BYTES) throw new UsageError(`'${f}' has ${st.size} bytes; a theory over ${MAX_THEORY_BYTES >> 20} MB is refused`);
+    if (!/\.(spthy|pv)$/.test(f)) throw new UsageError(`'${f}' is neither a .spthy nor a .pv file`);
   }
   return positionals;
 }

@@ -110,12 +110,14 @@ test('tcv prove --lemma-timeout: a prover that hangs is stopped with what it sta
 
 test('tcv prove: usage errors are one line, exit 2', async () => {
   const dir = tmp();
+  writeFileSync(join(dir, 'x.txt'), 'not a theory');
   for (const [args, msg] of [
     [['prove'], /name a \.spthy or \.pv file/],
     [['prove', join(dir, 'x.txt')], /neither a \.spthy nor a \.pv/],
     [['prove', join(dir, 'none.pv')], /no such file/],
     [['prove', '--all', join(dir, 'nodir')], /wants a directory/],
-    [['prove', '--all', dir], /no \.spthy or \.pv file/],
+    [['prove', '--all', join(dir, 'x.txt')], /wants a directory/],
+    [['prove', '--all', tmp()], /no \.spthy or \.pv file/],
     [['prove', '--all', dir, '--timeout', 'soon'], /--timeout wants a whole number/],
   ] as const) {
     const r = await tcv(...args);
