@@ -30,7 +30,7 @@ export const tztcmServeCommand: Command = {
   summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw protocol)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } }, false);
+    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const port = intFlag('port', values.port, 2321);
     if (port < 1 || port > (values.raw ? 65535 : 65534)) throw new UsageError(`--port must be 1..${values.raw ? 65535 : 65534} (the platform port is P+1), got ${port}`);

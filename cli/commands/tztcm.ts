@@ -14,7 +14,7 @@ interface Subcommand {
 
 /** Subcommands register here (one line each). */
 const SUBCOMMANDS: readonly Subcommand[] = [
-  { name: 'serve', summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
+  { name: 'serve', summary: '[--port P] [--state DIR] [--sync] [--raw]: the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
 ];
 
 function help(): string {
