@@ -14,7 +14,7 @@ import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--tpm swtpm [--tpm-port P]]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--tpm swtpm [--tpm-port P] | --tpm tztcm]
 
 Runs one honest execution of <protocol> (see 'tcv list') with the real crypto suite (P-256,
 SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM): every message is delivered in order, nobody
@@ -29,6 +29,8 @@ state, its claims, and the secrets each side derived.
                 TEE's TSS bridge instead of our TPM machine; the other machines run unchanged
                 (see docs/real-tpm.md)
   --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P
+  --tpm tztcm   the same, with the TZTCM's own TPM 2.0 command engine (seed 002) in place of
+                swtpm (see docs/tztcm-engine.md)
 
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
@@ -55,16 +57,18 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
 };
 
 async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
-  if (values.tpm !== 'swtpm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm', got '${values.tpm}'`);
-  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm swtpm runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
-  if (values.variant !== undefined) throw new UsageError('--variant cannot be combined with --tpm swtpm');
+  if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
+  const backend = values.tpm;
+  if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
+  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm ${backend} runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
+  if (values.variant !== undefined) throw new UsageError(`--variant cannot be combined with --tpm ${backend}`);
   const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
   if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
   const protocol = protocolByName(name);
   assertWellFormed(protocol);
   let report: TpmRunReport;
   try {
-    report = await runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }) });
+    report = await runWithSwtpm(protocol, { backend, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }) });
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
@@ -86,7 +90,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
       if (a.certify) io.out(`      certify: extraData ${a.certify.extraData.slice(0, 16)}…, certified Name ${a.certify.certifiedName.slice(0, 16)}…`);
       if (a.quote) io.out(`      quote:   extraData ${a.quote.extraData.slice(0, 16)}…, pcrDigest ${a.quote.pcrDigest.slice(0, 16)}…, quoted state ${a.quote.quoteState.slice(0, 16)}…`);
     }
-    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? "the TEE's stored S equals the secret sealed in swtpm" : 'NO — the TEE did not store the sealed secret'}`);
+    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? `the TEE's stored S equals the secret sealed in ${backend === 'tztcm' ? 'the TZTCM' : 'swtpm'}` : 'NO — the TEE did not store the sealed secret'}`);
     if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);
   }
   return report.ok ? 0 : 1;

@@ -153,6 +153,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     }
     if (e && s.type !== 'hmac') {
       if (s.type === 'trial') throw new TpmRc(rcSession(RC.ATTRIBUTES, n), 'a trial session cannot authorize');
+      if (s.commandCode !== null && s.commandCode !== def.code) throw new TpmRc(rcSession(RC.POLICY_CC, n), 'the policy is for another command');
       if (s.pcrCounter !== null && s.pcrCounter !== tpm.volatile.pcrUpdateCounter) throw new TpmRc(RC.PCR_CHANGED, 'PCRs changed since PolicyPCR');
       if (!equal(s.policyDigest, e.authPolicy)) throw new TpmRc(rcSession(RC.POLICY_FAIL, n), 'policyDigest differs from authPolicy');
       if (s.isPasswordNeeded) {
@@ -225,4 +226,5 @@ export function resetPolicy(s: EngineSession): void {
   s.isAuthValueNeeded = false;
   s.isPasswordNeeded = false;
   s.pcrCounter = null;
+  s.commandCode = null;
 }

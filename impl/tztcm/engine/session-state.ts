@@ -29,6 +29,8 @@ export interface EngineSession {
   policyDigest: Uint8Array;
   isAuthValueNeeded: boolean;
   isPasswordNeeded: boolean;
+  /** the command PolicyCommandCode restricted the session to, else null (Part 3 §23.11) */
+  commandCode: number | null;
   /** the pcrUpdateCounter when PolicyPCR was run, else null (Part 3 §23.7) */
   pcrCounter: number | null;
   /** the context sequence it was saved under (TPM2_ContextSave), else null */
