@@ -36,7 +36,7 @@ import { EngineTransport, ServiceTransport } from '../impl/tztcm/backend.ts';
 import { createTztcmEngine } from '../impl/tztcm/engine/tztcm-engine.ts';
 import { startTztcmService } from '../impl/tztcm/service.ts';
 
-const N = Number(process.env['BENCH_RUNS'] ?? 21);
+const N = Number(process.env['BENCH_RUNS'] ?? 41);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const A = TPMA_OBJECT;
 const KEY = A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth | A.noDA | A.sign;
@@ -97,7 +97,7 @@ interface Row {
 }
 
 async function sample(f: () => Promise<void> | void, runs = N): Promise<number[]> {
-  await f(); // warm-up
+  for (let i = 0; i < 5; i++) await f(); // warm-up: JIT, noble's precomputed tables, key caches
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
