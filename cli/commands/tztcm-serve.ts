@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
-import { startTztcmService } from '../../impl/tztcm/service.ts';
+import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
 
 const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw]
 
@@ -45,9 +45,10 @@ export const tztcmServeCommand: Command = {
       if (st && !st.isDirectory()) throw new UsageError(`--state ${stateDir} exists and is not a directory`);
     }
     const service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir });
+    const transmit = rebootingTransmit(service, (why) => io.err(`tcv tztcm serve: ${why}; restarting the s-core`));
     let server;
     try {
-      server = await startTpmServer({ port, raw: values.raw, transmit: (c) => service.transmit(c), onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
+      server = await startTpmServer({ port, raw: values.raw, transmit, onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
     } catch (e) {
       await service.stop();
       if (e instanceof ListenError) {

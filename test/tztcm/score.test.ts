@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TeecError, TEEC } from '../../impl/tztcm/gp/teec.ts';
-import { startTztcmService } from '../../impl/tztcm/service.ts';
+import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
 import { countOf, frame } from './fixtures/counting-engine.ts';
 import { TICKER_UUID } from './fixtures/ticker-ta.ts';
 
@@ -93,4 +93,22 @@ test('an s-core that does not answer in time is ended: TEEC_ERROR_TARGET_DEAD, n
 test('an engine module that cannot be loaded is a one-line start-up error', async () => {
   await assert.rejects(startTztcmService({ mode: 'async', engine: { module: 'file:///nonexistent/engine.ts' } }), /the s-core did not start: cannot load the engine module/);
   await assert.rejects(startTztcmService({ mode: 'sync', engine: { module: engine.module, export: 'nope' } }), /has no function export 'nope'/);
+});
+
+test('rebootingTransmit (what serve uses): the command that meets the death fails, the next is served by a new s-core', async () => {
+  const a = await startTztcmService({ mode: 'async', engine });
+  const reboots: string[] = [];
+  const transmit = rebootingTransmit(a, (why) => reboots.push(why));
+  try {
+    assert.equal(countOf(await transmit(frame('one'))), 1);
+    await assert.rejects(transmit(frame('DIE!')), dead);
+    assert.equal(reboots.length, 1);
+    assert.match(reboots[0]!, /TEEC_ERROR_TARGET_DEAD/);
+    assert.equal(countOf(await transmit(frame('two'))), 1, 'a fresh s-core (memory state: the count starts again)');
+    await assert.rejects(transmit(frame('DIE!')), dead);
+    assert.equal(countOf(await transmit(frame('three'))), 1);
+    assert.equal(reboots.length, 2);
+  } finally {
+    await a.stop();
+  }
 });
