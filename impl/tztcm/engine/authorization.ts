@@ -8,6 +8,7 @@
  * first response parameter encrypted (§21.3) and the response HMAC over rpHash (§19.6.6).
  * @module
  */
+import { tpm2P256 } from '../../crypto/index.ts';
 import { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { cfbParameterCrypt, concat, sessionHmac, stripTrailingZeros } from '../../tpm2/session-crypto.ts';
@@ -167,7 +168,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     const key = hmacKeyOf(s, e);
     // Part 1 §19.6.5 / reference CheckSessionHMAC: with an empty key an empty HMAC is accepted
     if (key.length === 0 && c.entry.hmac.length === 0) continue;
-    const want = key.length === 0 ? new Uint8Array(0) : sessionHmac(key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
+    const want = fullHmac(key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
     if (!equal(c.entry.hmac, want)) {
       if (e) throw authFailure(tpm, e, n);
       throw new TpmRc(rcSession(RC.BAD_AUTH, n), 'HMAC of an extra session does not verify');
@@ -211,13 +212,21 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
       continue;
     }
     const s = c.session;
-    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : sessionHmac(hmacKeyOf(s, c.entity), rph, s.nonceTPM, c.entry.nonceCaller, attrs);
+    const key = hmacKeyOf(s, c.entity);
+    // an empty key with an empty command HMAC (accepted above) is answered with an empty HMAC;
+    // otherwise the HMAC under the (possibly empty) key, which is what ESAPI checks
+    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : key.length === 0 && c.entry.hmac.length === 0 ? new Uint8Array(0) : fullHmac(key, rph, s.nonceTPM, c.entry.nonceCaller, attrs);
     w.tpm2b(s.nonceTPM).u8(attrs).tpm2b(hmac);
     // Part 1 §19.7.1: a policy session's assertions are used up by the authorization
     if (c.entity && s.type === 'policy') resetPolicy(s);
     if (!(attrs & TPMA_SESSION.continueSession)) tpm.volatile.sessions.delete(s.handle);
   }
   return { params: out, area: w.finish() };
+}
+
+/** Part 1 §19.6.5 HMAC(key, pHash || nonceNewer || nonceOlder || attributes), also for an empty key. */
+function fullHmac(key: Uint8Array, pHash: Uint8Array, newer: Uint8Array, older: Uint8Array, attributes: number): Uint8Array {
+  return key.length > 0 ? sessionHmac(key, pHash, newer, older, attributes) : tpm2P256.hmac(key, concat(pHash, newer, older, Uint8Array.of(attributes)));
 }
 
 /** Part 3 §23.20 PolicyRestart's effect, also applied after a policy authorization. */

@@ -5,8 +5,12 @@
  */
 import type { CommandDef } from './command-def.ts';
 import { certify, quote } from './commands-attest.ts';
+import { getCapability } from './commands-capability.ts';
+import { hash } from './commands-hash.ts';
 import { contextLoad, contextSave, evictControl, flushContext } from './commands-context.ts';
 import { create, createPrimary, load, loadExternal, readPublicCmd, unseal } from './commands-object.ts';
+import { clear, dictionaryAttackLockReset, dictionaryAttackParameters, hierarchyChangeAuth } from './commands-hierarchy.ts';
+import { nvDefineSpace, nvRead, nvReadPublic, nvUndefineSpace, nvWrite } from './commands-nv.ts';
 import { pcrExtend, pcrRead, pcrReset } from './commands-pcr.ts';
 import { policyAuthValue, policyCommandCode, policyGetDigest, policyPassword, policyPCR, policyRestart, policySigned } from './commands-policy.ts';
 import { getRandom, stirRandom } from './commands-random.ts';
@@ -23,7 +27,10 @@ export const ALL_COMMANDS: readonly CommandDef[] = [
   startAuthSession,
   policySigned, policyPCR, policyAuthValue, policyPassword, policyCommandCode, policyGetDigest, policyRestart,
   certify, quote,
-  sign, verifySignature,
+  sign, verifySignature, hash,
+  nvDefineSpace, nvUndefineSpace, nvWrite, nvRead, nvReadPublic,
+  hierarchyChangeAuth, clear, dictionaryAttackLockReset, dictionaryAttackParameters,
+  getCapability(() => ALL_COMMANDS),
 ];
 
 export const COMMANDS: ReadonlyMap<number, CommandDef> = new Map(ALL_COMMANDS.map((d) => [d.code, d]));

@@ -15,7 +15,7 @@ import { digestSize } from './key-material.ts';
 import { ParamReader } from './param-reader.ts';
 import { bankOf, hashOf, readSelection } from './pcr-banks.ts';
 import { RC, TpmRc } from './rc.ts';
-import { RESETTABLE_PCRS } from './state.ts';
+import { NO_INCREMENT_PCRS, RESETTABLE_PCRS } from './state.ts';
 
 const MAX_DIGESTS = 8;
 const LOCALITY = 0x907;
@@ -79,7 +79,7 @@ export const pcrExtend: CommandDef = {
       bank[pcr] = h(new Uint8Array([...bank[pcr]!, ...d.digest]));
       changed = true;
     }
-    if (changed) tpm.pcrChanged();
+    if (changed && !NO_INCREMENT_PCRS.has(pcr)) tpm.pcrChanged();
     return {};
   },
 };
@@ -96,9 +96,8 @@ export const pcrReset: CommandDef = {
     new ParamReader(params, 'TPM2_PCR_Reset').end();
     const pcr = handles[0]!;
     if (!RESETTABLE_PCRS.has(pcr)) throw new TpmRc(LOCALITY, `PCR ${pcr} is not resettable at locality 0`);
-    tpm.volatile.pcrs.sha1[pcr] = new Uint8Array(20);
-    tpm.volatile.pcrs.sha256[pcr] = new Uint8Array(32);
-    tpm.pcrChanged();
+    for (const bank of tpm.volatile.pcrs.values()) bank[pcr] = new Uint8Array(bank[pcr]!.length);
+    if (!NO_INCREMENT_PCRS.has(pcr)) tpm.pcrChanged();
     return {};
   },
 };

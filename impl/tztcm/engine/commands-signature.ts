@@ -2,14 +2,14 @@
  * TPM2_VerifySignature (TPM 2.0 Part 3 §20.1) and TPM2_Sign (§20.2). VerifySignature answers a
  * TPMT_TK_VERIFIED ticket (HMAC(proof, TPM_ST_VERIFIED || digest || keyName), a NULL ticket for
  * a key in the NULL hierarchy) or TPM_RC_SIGNATURE. Sign signs a digest with the key's scheme;
- * a restricted key signs only a digest the TPM computed (a valid TPMT_TK_HASHCHECK, which this
- * engine never issues since it has no TPM2_Hash: so a restricted key refuses every external
- * digest with TPM_RC_TICKET).
+ * a restricted key signs only a digest the TPM computed (a valid TPMT_TK_HASHCHECK, from TPM2_Hash, commands-hash.ts).
  * @module
  */
 import { marshal } from '../../tpm2/marshal-writer.ts';
 import { readAnySignature, writeAnySignature } from '../../tpm2/signature.ts';
-import { TPMA_OBJECT, TPM_CC, TPM_RH, TPM_ST } from '../../tpm2/spec-constants.ts';
+import { TPMA_OBJECT, TPM_CC, TPM_ST } from '../../tpm2/spec-constants.ts';
+import { equal } from './authorization.ts';
+import { hierarchyOf } from './state.ts';
 import { OBJECT, type CommandDef } from './command-def.ts';
 import { ticket } from './hierarchy.ts';
 import { digestSize } from './key-material.ts';
@@ -57,8 +57,13 @@ export const sign: CommandDef = {
     const s = signScheme(key, inScheme, 2);
     if (digest.length !== digestSize(s.hashAlg)) throw badParam(RC.SIZE, 1, 'digest does not fit the scheme hash');
     if (validation.tag !== TPM_ST.HASHCHECK) throw badParam(RC.TAG, 3, 'validation is not a TPMT_TK_HASHCHECK');
-    if (hasAttr(key, TPMA_OBJECT.restricted) && !(validation.hierarchy !== TPM_RH.NULL && validation.digest.length > 0)) throw badParam(RC.TICKET, 3, 'a restricted key signs only TPM-computed digests');
-    if (hasAttr(key, TPMA_OBJECT.restricted)) throw badParam(RC.TICKET, 3, 'no hash ticket this engine issued');
+    if (hasAttr(key, TPMA_OBJECT.restricted)) {
+      // Part 3 §20.2.3: a restricted key signs a digest only with a TPMT_TK_HASHCHECK of it
+      const h = hierarchyOf(validation.hierarchy);
+      const want = h && h !== 'null' ? ticket(tpm, TPM_ST.HASHCHECK, h, marshal((w) => w.bytes(digest))) : null;
+      const got = marshal((w) => w.u16(validation.tag).u32(validation.hierarchy).tpm2b(validation.digest));
+      if (!want || !equal(want, got)) throw badParam(RC.TICKET, 3, 'a restricted key signs only digests TPM2_Hash made');
+    }
     return { params: marshal((w) => writeAnySignature(w, signDigest(tpm, key, s, digest))) };
   },
 };

@@ -89,3 +89,15 @@ export function resolveHandle(tpm: EngineContext, spec: HandleSpec, h: number, i
   const authValue = h === RH.OWNER ? a.owner : h === RH.ENDORSEMENT ? a.endorsement : h === RH.PLATFORM ? a.platform : h === RH.LOCKOUT ? a.lockout : new Uint8Array(0);
   return { handle: h, name: handleName(h), authValue, authPolicy: new Uint8Array(0), da: false, userWithAuth: true, adminWithPolicy: false };
 }
+
+/**
+ * The entity as it is after the command ran (TPM2_HierarchyChangeAuth changes the authValue the
+ * response HMAC uses, Part 1 §19.6.6); the command-time one if it no longer exists.
+ */
+export function afterCommand(tpm: EngineContext, e: Entity): Entity {
+  try {
+    return resolveHandle(tpm, { kind: 'entity' }, e.handle, 0);
+  } catch {
+    return e;
+  }
+}

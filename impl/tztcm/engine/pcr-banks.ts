@@ -1,13 +1,14 @@
 /**
  * PCR selections as a TPM reads them (TPM 2.0 Part 2 §10.9.7 TPML_PCR_SELECTION: at most
  * HASH_COUNT banks, each TPMI_ALG_HASH, sizeofSelect from PCR_SELECT_MIN = 3 to PCR_SELECT_MAX
- * = 3) and the values they select in the engine's SHA-1 and SHA-256 banks: bank by bank as
+ * = 3) and the values they select in the engine's SHA-1/256/384/512 banks: bank by bank as
  * given, PCRs ascending within a bank (Part 1 §17.5 "PCR selection order"), which is the order
  * of PCR_Read's digests, of PolicyPCR's and Quote's composite digest.
  * @module
  */
 import { tpm2P256 } from '../../crypto/index.ts';
 import { sha1 } from '@noble/hashes/legacy.js';
+import { sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { TpmReader } from '../../tpm2/marshal-reader.ts';
 import type { PcrSelection } from '../../tpm2/pcr-selection.ts';
 import { TPM_ALG } from '../../tpm2/spec-constants.ts';
@@ -41,11 +42,18 @@ export function readSelection(r: TpmReader): PcrSelection {
 }
 
 export function bankOf(tpm: EngineContext, alg: number): Uint8Array[] | undefined {
-  return alg === TPM_ALG.SHA256 ? tpm.volatile.pcrs.sha256 : alg === TPM_ALG.SHA1 ? tpm.volatile.pcrs.sha1 : undefined;
+  return tpm.volatile.pcrs.get(alg);
 }
 
+const HASH_FNS: ReadonlyMap<number, (d: Uint8Array) => Uint8Array> = new Map([
+  [TPM_ALG.SHA1, (d: Uint8Array) => sha1(d)],
+  [TPM_ALG.SHA256, (d: Uint8Array) => tpm2P256.hash(d)],
+  [TPM_ALG.SHA384, (d: Uint8Array) => sha384(d)],
+  [TPM_ALG.SHA512, (d: Uint8Array) => sha512(d)],
+]);
+
 export function hashOf(alg: number): ((d: Uint8Array) => Uint8Array) | undefined {
-  return alg === TPM_ALG.SHA256 ? (d) => tpm2P256.hash(d) : alg === TPM_ALG.SHA1 ? (d) => sha1(d) : undefined;
+  return HASH_FNS.get(alg);
 }
 
 /** The selected values in selection order; unallocated banks and PCRs past 23 select nothing. */

@@ -25,8 +25,16 @@ export function freshPersistentState(random: RandomSource): PersistentState {
   };
 }
 
+/** TPM_ALG_ID → digest size of the allocated banks. */
+export const PCR_BANKS: ReadonlyMap<number, number> = new Map([
+  [0x0004, 20],
+  [0x000b, 32],
+  [0x000c, 48],
+  [0x000d, 64],
+]);
+
 export function freshPcrs(): PcrBanks {
-  return { sha1: Array.from({ length: PCR_COUNT }, () => new Uint8Array(20)), sha256: Array.from({ length: PCR_COUNT }, () => new Uint8Array(32)) };
+  return new Map([...PCR_BANKS].map(([alg, n]) => [alg, Array.from({ length: PCR_COUNT }, () => new Uint8Array(n))]));
 }
 
 export function freshVolatileState(random: RandomSource): VolatileState {

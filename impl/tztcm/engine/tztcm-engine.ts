@@ -17,7 +17,7 @@ import type { PersistentStateStore, TpmEngine } from '../engine-contract.ts';
 import { checkAuthorizations, decryptParams, parseAuthArea, respond, type CheckedAuth } from './authorization.ts';
 import { COMMANDS } from './command-table.ts';
 import { EngineContext } from './engine-context.ts';
-import { resolveHandle, type Entity } from './entities.ts';
+import { afterCommand, resolveHandle, type Entity } from './entities.ts';
 import { RC, TpmRc } from './rc.ts';
 import { decodeStateImage, encodeStateImage } from './state-image.ts';
 import { freshPersistentState, freshVolatileState } from './state-init.ts';
@@ -129,7 +129,8 @@ export class TztcmEngine implements TpmEngine {
       for (const h of rspHandles) w.u32(h);
       w.bytes(rspParams);
     } else {
-      const r = respond(this.tpm, checked, rspParams, (p) => rpHash(code, p));
+      const after = checked.map((c) => (c.entity ? { ...c, entity: afterCommand(this.tpm, c.entity) } : c));
+      const r = respond(this.tpm, after, rspParams, (p) => rpHash(code, p));
       w.u16(TPM_ST.SESSIONS).u32(0).u32(0);
       for (const h of rspHandles) w.u32(h);
       w.u32(r.params.length).bytes(r.params).bytes(r.area);
