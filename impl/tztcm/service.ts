@@ -27,6 +27,8 @@ export interface TztcmServiceOptions {
   readonly engine?: EngineSpec;
   readonly stateDir?: string;
   readonly apps?: TeeConfig['apps'];
+  /** the active measurement on this TEE (see TeeConfig.monitor) */
+  readonly monitor?: TeeConfig['monitor'];
   readonly callTimeoutMs?: number;
   /** the TDDL's identity in the pairing (default 'TDDL') */
   readonly idTddl?: string;
@@ -56,7 +58,7 @@ export async function startTztcmService(o: TztcmServiceOptions = {}): Promise<Tz
   const idTddl = o.idTddl ?? 'TDDL';
   const boot = async (): Promise<Running> => {
     const half = beginPairing(deps.suite, deps.rng, TZTCM_UUID, idTddl);
-    const cfg: TeeConfig = { engine: o.engine, stateDir: o.stateDir, apps: o.apps, tddlPublic: half.publicKey, idTddl };
+    const cfg: TeeConfig = { engine: o.engine, stateDir: o.stateDir, apps: o.apps, ...(o.monitor ? { monitor: o.monitor } : {}), tddlPublic: half.publicKey, idTddl };
     const tee = mode === 'async' ? await startSCore(cfg, { callTimeoutMs: o.callTimeoutMs }) : await startPassive(cfg);
     const kuuid = half.finish(tee.pairingPublic);
     return { tee, tddl: new TddlClient(TeecContext.initialize(tee), kuuid, deps) };

@@ -14,6 +14,7 @@ import { TZTCM_UUID, tztcmTrustedApp } from '../session/tztcm-ta.ts';
 import { type EngineSpec, resolveEngine } from './engine-spec.ts';
 import { fileStateStore } from './file-state-store.ts';
 import { SCoreTimer } from './timer.ts';
+import { type MonitorTaConfig, monitorTrustedApp } from '../monitor/monitor-ta.ts';
 
 /** What the TEE side is built from; plain data, so it can be a worker's workerData. */
 export interface TeeConfig {
@@ -27,6 +28,9 @@ export interface TeeConfig {
   /** further trusted applications (module URL + export of `(env) => TrustedApp`): how
    * services that need the s-core's timer, e.g. active measurement, are added */
   readonly apps?: readonly { readonly module: string; readonly export: string }[];
+  /** the active measurement (seed 002 §3.2): the host memory to watch and how; its TA runs on
+   * this TEE's timer (impl/tztcm/monitor/monitor-ta.ts) */
+  readonly monitor?: MonitorTaConfig;
 }
 
 /** What an added trusted application gets from the TEE side. */
@@ -58,6 +62,7 @@ export async function buildTeeSide(cfg: TeeConfig): Promise<TeeSide> {
   const ta = tztcmTrustedApp({ engine, kuuid, deps, onRefused: (entry) => void refused[entry]++ });
   const timer = new SCoreTimer();
   const apps: TrustedApp[] = [ta];
+  if (cfg.monitor) apps.push(monitorTrustedApp(timer, cfg.monitor));
   for (const a of cfg.apps ?? []) {
     const f = ((await import(a.module)) as Record<string, unknown>)[a.export];
     if (typeof f !== 'function') throw new Error(`the TA module ${a.module} has no function export '${a.export}'`);
