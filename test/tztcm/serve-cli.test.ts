@@ -27,7 +27,7 @@ test('usage errors: one line, exit 2', async () => {
   writeFileSync(file, 'x');
   try {
     for (const [args, msg] of [
-      [['--port', 'abc'], /--port wants a whole number, got 'abc'/],
+      [['--port', 'abc'], /--port wants a whole number.*got 'abc'/],
       [['--port', '65535'], /--port must be 1\.\.65534 \(the platform port is P\+1\), got 65535/],
       [['--port', '0'], /--port must be 1\.\.65534/],
       [['--bogus'], /unknown flag '--bogus'/],
