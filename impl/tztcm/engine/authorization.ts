@@ -8,6 +8,7 @@
  * first response parameter encrypted (§21.3) and the response HMAC over rpHash (§19.6.6).
  * @module
  */
+import { cfb as aesCfb } from '@noble/ciphers/aes.js';
 import { tpm2P256 } from '../../crypto/index.ts';
 import { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
@@ -146,6 +147,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     if (e && e.da && tpm.persistent.da.failedTries >= tpm.persistent.da.maxTries) throw new TpmRc(RC.LOCKOUT, 'dictionary-attack lockout');
     if (e && e.handle === RH.LOCKOUT && tpm.persistent.da.lockoutAuthLocked) throw new TpmRc(RC.LOCKOUT, 'lockoutAuth is locked');
     const role = def.auth[c.index];
+    if (e && e.authAvailable === false && (s === null || s.type === 'hmac')) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'the object has no sensitive part loaded');
     if (s === null) {
       if (role === 'user' && !e!.userWithAuth) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'userWithAuth is clear: a policy is needed');
       if (role === 'admin' && e!.adminWithPolicy) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'adminWithPolicy is set: a policy is needed');
@@ -185,7 +187,7 @@ export function decryptParams(params: Uint8Array, checked: readonly CheckedAuth[
   const size = ((params[0] as number) << 8) | (params[1] as number);
   if (2 + size > params.length) throw new TpmRc(RC.SIZE | 0x140, 'first parameter overruns the parameters');
   const out = params.slice();
-  out.set(cfbParameterCrypt(cryptKeyOf(c.session, c.entity), c.entry.nonceCaller, c.session.nonceTPM, params.subarray(2, 2 + size), 'decrypt'), 2);
+  out.set(cfb(c.session, cryptKeyOf(c.session, c.entity), c.entry.nonceCaller, c.session.nonceTPM, params.subarray(2, 2 + size), 'decrypt'), 2);
   return out;
 }
 
@@ -201,7 +203,7 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
   if (enc && enc.session && out.length >= 2) {
     const size = ((out[0] as number) << 8) | (out[1] as number);
     out = out.slice();
-    out.set(cfbParameterCrypt(cryptKeyOf(enc.session, enc.entity), enc.session.nonceTPM, enc.entry.nonceCaller, params.subarray(2, 2 + size), 'encrypt'), 2);
+    out.set(cfb(enc.session, cryptKeyOf(enc.session, enc.entity), enc.session.nonceTPM, enc.entry.nonceCaller, params.subarray(2, 2 + size), 'encrypt'), 2);
   }
   const rph = rp(out);
   const w = new TpmWriter();
@@ -222,6 +224,23 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
     if (!(attrs & TPMA_SESSION.continueSession)) tpm.volatile.sessions.delete(s.handle);
   }
   return { params: out, area: w.finish() };
+}
+
+/**
+ * Part 1 §21.3 CFB parameter encryption with the session's AES key size: AES-128 through the
+ * shared session-crypto.ts; AES-256 here (KDFa gives 256 key bits then the 128-bit IV).
+ */
+function cfb(s: EngineSession, key: Uint8Array, newer: Uint8Array, older: Uint8Array, data: Uint8Array, dir: 'encrypt' | 'decrypt'): Uint8Array {
+  if (data.length === 0) return data;
+  if (s.symBits === 1) {
+    // Part 1 §21.2 XOR obfuscation: data XOR KDFa(key, "XOR", nonceNewer, nonceOlder, bits)
+    const mask = tpm2P256.kdfa(key, 'XOR', newer, older, data.length * 8);
+    return data.map((b, i) => b ^ (mask[i] as number));
+  }
+  if (s.symBits !== 256) return cfbParameterCrypt(key, newer, older, data, dir);
+  const kiv = tpm2P256.kdfa(key, 'CFB', newer, older, 256 + 128);
+  const c = aesCfb(kiv.subarray(0, 32), kiv.subarray(32, 48));
+  return dir === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
 }
 
 /** Part 1 §19.6.5 HMAC(key, pHash || nonceNewer || nonceOlder || attributes), also for an empty key. */
