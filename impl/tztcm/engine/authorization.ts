@@ -121,7 +121,8 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
       if (entry.attributes & (TPMA_SESSION.decrypt | TPMA_SESSION.encrypt | TPMA_SESSION.audit)) throw new TpmRc(rcSession(RC.ATTRIBUTES, n), 'password session cannot encrypt or audit');
       return { entry, index, session: null, entity: entities[index]! };
     }
-    if (t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) throw new TpmRc(rcSession(RC.HANDLE, n), `0x${entry.handle.toString(16)} is not a session handle`);
+    // TPMI_SH_AUTH_SESSION unmarshalling: TPM_RC_VALUE for a handle of another type or out of range
+    if ((t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) || (entry.handle & 0xffffff) >= 64) throw new TpmRc(rcSession(RC.VALUE, n), `0x${entry.handle.toString(16)} is not a session handle`);
     const session = tpm.sessionAt(entry.handle);
     if (!session) throw new TpmRc(RC.REFERENCE_S0 + index, `session 0x${entry.handle.toString(16)} is not loaded`);
     if (seen.has(entry.handle)) throw new TpmRc(rcSession(RC.VALUE, n), 'the same session twice');

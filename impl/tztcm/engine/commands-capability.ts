@@ -175,7 +175,6 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
       let body: (w: TpmWriter) => void;
       switch (capability) {
         case CAP.ALGS: {
-          if (property > 0xffff) throw badParam(RC.VALUE, 2, 'an algorithm id is 16 bits');
           const pg = page([...ALGS], ([a]) => a, property, count, (MAX_CAP_BUFFER - 8) / 6);
           more = pg.more;
           body = (w) => {

@@ -33,16 +33,18 @@ export const flushContext: CommandDef = {
   handles: [],
   run(tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_FlushContext');
-    const h = p.next((r) => r.u32('flushHandle'));
+    const h = p.next((r) => {
+      // TPMI_DH_CONTEXT (Part 2 §9.11): a transient object or a session, in range
+      const x = r.u32('flushHandle');
+      const ty = handleType(x);
+      if (!inRange(x) || (ty !== HT.TRANSIENT && ty !== HT.HMAC_SESSION && ty !== HT.POLICY_SESSION)) throw new TpmRc(RC.VALUE, 'not a transient object or a session');
+      return x;
+    });
     p.end();
     const t = handleType(h);
-    // TPMI_DH_CONTEXT (Part 2 §9.11): a transient object or a session, in range
-    if (!inRange(h)) throw badParam(RC.VALUE, 1, 'handle out of range');
     if (t === HT.TRANSIENT) {
       if (!tpm.volatile.objects.delete(h)) throw badParam(RC.HANDLE, 1, 'no such object');
-    } else if (t === HT.HMAC_SESSION || t === HT.POLICY_SESSION) {
-      if (!tpm.volatile.sessions.delete(h)) throw badParam(RC.HANDLE, 1, 'no such session');
-    } else throw badParam(RC.VALUE, 1, 'not a transient object or a session');
+    } else if (!tpm.volatile.sessions.delete(h)) throw badParam(RC.HANDLE, 1, 'no such session');
     return {};
   },
 };

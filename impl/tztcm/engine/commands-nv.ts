@@ -49,7 +49,11 @@ export const nvDefineSpace: CommandDef = {
     if (auth.length > 32) throw badParam(RC.SIZE, 1, 'auth longer than the nameAlg digest');
     if (pub.authPolicy.length !== 0 && pub.authPolicy.length !== 32) throw badParam(RC.SIZE, 2, 'authPolicy is not a SHA-256 digest');
     if (a & TPMA_NV_RESERVED) throw badParam(RC.RESERVED_BITS, 2, 'reserved TPMA_NV bits');
-    if ((a & TPMA_NV.TPM_NT_MASK) !== 0) throw badParam(RC.ATTRIBUTES, 2, 'only ordinary indices (TPM_NT_ORDINARY)');
+    const nt = (a & TPMA_NV.TPM_NT_MASK) >>> 4;
+    // Part 3 §31.3.1: counter, bit-field and PIN indices hold 8 octets, extend indices one digest
+    if ((nt === 1 || nt === 2 || nt === 8 || nt === 9) && pub.dataSize !== 8) throw badParam(RC.SIZE, 2, 'this index type holds 8 octets');
+    if (nt === 4 && pub.dataSize !== digestSize(pub.nameAlg)) throw badParam(RC.SIZE, 2, 'an extend index holds one digest');
+    if (nt !== 0) throw badParam(RC.ATTRIBUTES, 2, 'only ordinary indices (TPM_NT_ORDINARY)');
     if ((a & WRITE_BITS) === 0 || (a & READ_BITS) === 0) throw badParam(RC.ATTRIBUTES, 2, 'an index needs a way to write and a way to read');
     if (a & (TPMA_NV.WRITTEN | TPMA_NV.WRITELOCKED | TPMA_NV.READLOCKED)) throw badParam(RC.ATTRIBUTES, 2, 'WRITTEN / WRITELOCKED / READLOCKED are set by the TPM');
     if (((a & TPMA_NV.PLATFORMCREATE) !== 0) !== (handles[0] === TPM_RH.PLATFORM)) throw badParam(RC.ATTRIBUTES, 2, 'PLATFORMCREATE must match the authorizing hierarchy');

@@ -97,9 +97,9 @@ export const startAuthSession: CommandDef = {
       return h;
     });
     p.end();
-    if (authHash !== TPM_ALG.SHA256) throw badParam(RC.HASH, 5, 'authHash must be SHA-256');
     // Part 3 §11.1.1: nonceCaller at least 16 octets and no longer than the session hash
-    if (nonceCaller.length < 16 || nonceCaller.length > 32) throw badParam(RC.SIZE, 1, 'nonceCaller must be 16..32 octets');
+    if (nonceCaller.length < 16 || nonceCaller.length > digestSize(authHash)!) throw badParam(RC.SIZE, 1, 'nonceCaller must be 16 octets up to the authHash digest');
+    if (authHash !== TPM_ALG.SHA256) throw badParam(RC.HASH, 5, 'authHash must be SHA-256 (the engine has SHA-256 sessions only)');
     const [tpmKey, bind] = handles as [number, number];
     if (tpmKey === TPM_RH.NULL && encryptedSalt.length > 0) throw badParam(RC.VALUE, 2, 'a salt needs a tpmKey');
     if (tpmKey !== TPM_RH.NULL && encryptedSalt.length === 0) throw badParam(RC.VALUE, 2, 'tpmKey given without an encryptedSalt');

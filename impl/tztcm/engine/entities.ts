@@ -73,9 +73,14 @@ function typeOk(spec: HandleSpec, h: number): boolean {
   }
 }
 
+/** The unmarshalling check of handle `h` at 0-based position `i` (its TPMI_ type): TPM_RC_VALUE. */
+export function checkHandleType(spec: HandleSpec, h: number, i: number): void {
+  if (!typeOk(spec, h)) throw new TpmRc(rcHandle(RC.VALUE, i + 1), `handle 0x${h.toString(16)} is not allowed here`);
+}
+
 /** Resolve handle `h` at 0-based position `i` of the handle area. */
 export function resolveHandle(tpm: EngineContext, spec: HandleSpec, h: number, i: number): Entity {
-  if (!typeOk(spec, h)) throw new TpmRc(rcHandle(RC.VALUE, i + 1), `handle 0x${h.toString(16)} is not allowed here`);
+  checkHandleType(spec, h, i);
   const t = handleType(h);
   if (t === HT.TRANSIENT || t === HT.PERSISTENT) {
     const o = tpm.objectAt(h);

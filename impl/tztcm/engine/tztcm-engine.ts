@@ -17,7 +17,7 @@ import type { PersistentStateStore, TpmEngine } from '../engine-contract.ts';
 import { checkAuthorizations, decryptParams, parseAuthArea, respond, type CheckedAuth } from './authorization.ts';
 import { COMMANDS } from './command-table.ts';
 import { EngineContext } from './engine-context.ts';
-import { afterCommand, resolveHandle, type Entity } from './entities.ts';
+import { afterCommand, checkHandleType, resolveHandle, type Entity } from './entities.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
 import { decodeStateImage, encodeStateImage } from './state-image.ts';
 import { freshPersistentState, freshVolatileState } from './state-init.ts';
@@ -100,13 +100,16 @@ export class TztcmEngine implements TpmEngine {
     let off = HEADER;
     const handles: number[] = [];
     const entities: Entity[] = [];
+    // the reference TPM's ParseHandleBuffer unmarshals every handle first, then
+    // EntityGetLoadStatus checks each is loaded / defined
     for (let i = 0; i < def.handles.length; i++) {
       if (off + 4 > cmd.length) throw new TpmRc(rcHandle(RC.INSUFFICIENT, i + 1), 'handle area ends early');
       const h = dv.getUint32(off, false);
       off += 4;
-      entities.push(resolveHandle(this.tpm, def.handles[i]!, h, i));
+      checkHandleType(def.handles[i]!, h, i);
       handles.push(h);
     }
+    handles.forEach((h, i) => entities.push(resolveHandle(this.tpm, def.handles[i]!, h, i)));
     let checked: CheckedAuth[] = [];
     let params: Uint8Array;
     if (tag === TPM_ST.SESSIONS) {
