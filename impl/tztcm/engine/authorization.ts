@@ -10,7 +10,7 @@
  */
 import { cfb as aesCfb } from '@noble/ciphers/aes.js';
 import { tpm2P256 } from '../../crypto/index.ts';
-import { TpmReader } from '../../tpm2/marshal-reader.ts';
+import { TpmMarshalError, TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { cfbParameterCrypt, concat, sessionHmac, stripTrailingZeros } from '../../tpm2/session-crypto.ts';
 import { TPMA_SESSION } from '../../tpm2/spec-constants.ts';
@@ -51,13 +51,19 @@ export function parseAuthArea(area: Uint8Array): AuthEntry[] {
     if (n > MAX_SESSIONS) throw new TpmRc(RC.AUTHSIZE, 'more than three sessions');
     try {
       const handle = r.u32('sessionHandle');
+      // TPMI_SH_AUTH_SESSION unmarshalling: a password, HMAC or policy session handle in range
+      const t = handleType(handle);
+      if (handle !== RH.PW && ((t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) || (handle & 0xffffff) >= 64)) throw new TpmRc(rcSession(RC.VALUE, n), `0x${handle.toString(16)} is not a session handle`);
       const nonceCaller = r.tpm2b('nonce', 64);
       const attributes = r.u8('sessionAttributes');
       const hmac = r.tpm2b('hmac', 64);
       out.push({ handle, nonceCaller, attributes, hmac });
     } catch (e) {
       if (e instanceof TpmRc) throw e;
-      throw new TpmRc(RC.AUTHSIZE, (e as Error).message);
+      // an entry that does not unmarshal is named by its session number (libtpms): a size over
+      // its bound is TPM_RC_SIZE, an entry cut short by the area TPM_RC_INSUFFICIENT
+      const reason = e instanceof TpmMarshalError ? e.reason : 'value';
+      throw new TpmRc(rcSession(reason === 'size' ? RC.SIZE : reason === 'short' ? RC.INSUFFICIENT : RC.AUTHSIZE, n), (e as Error).message);
     }
   }
   return out;

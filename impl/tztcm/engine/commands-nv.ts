@@ -115,6 +115,8 @@ export const nvWrite: CommandDef = {
     const nv = tpm.persistent.nv.get(input.handles[1]!)!;
     access(tpm, input, nv, { pp: TPMA_NV.PPWRITE, owner: TPMA_NV.OWNERWRITE, auth: TPMA_NV.AUTHWRITE, policy: TPMA_NV.POLICYWRITE });
     if (nv.attributes & TPMA_NV.WRITELOCKED) throw new TpmRc(RC.NV_LOCKED, 'write locked');
+    // Part 3 §31.7.3: an offset past the end is TPM_RC_VALUE on offset, data past it TPM_RC_NV_RANGE
+    if (offset > nv.dataSize) throw badParam(RC.VALUE, 2, 'offset past the end of the index');
     if (offset + data.length > nv.dataSize) throw new TpmRc(RC.NV_RANGE, 'past the end of the index');
     if (nv.attributes & TPMA_NV.WRITEALL && (offset !== 0 || data.length !== nv.dataSize)) throw new TpmRc(RC.NV_RANGE, 'WRITEALL: the whole index at once');
     const next = nv.data.slice();
