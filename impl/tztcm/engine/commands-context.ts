@@ -89,7 +89,7 @@ export const contextSave: CommandDef = {
   ...base,
   code: TPM_CC.ContextSave,
   name: 'TPM2_ContextSave',
-  handles: [{ kind: 'entity' }],
+  handles: [{ kind: 'context' }],
   run(tpm, { handles, params }) {
     new ParamReader(params, 'TPM2_ContextSave').end();
     const h = handles[0]!;

@@ -68,6 +68,8 @@ function typeOk(spec: HandleSpec, h: number): boolean {
       return t === HT.NV_INDEX;
     case 'nvOrHierarchy':
       return t === HT.NV_INDEX || (spec.allowed?.includes(h) ?? false);
+    case 'context':
+      return t === HT.TRANSIENT || t === HT.HMAC_SESSION || t === HT.POLICY_SESSION;
     case 'entity':
       return t === HT.TRANSIENT || t === HT.PERSISTENT || t === HT.NV_INDEX || t === HT.PCR || PERMANENT.has(h);
   }
