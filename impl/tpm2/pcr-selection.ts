@@ -72,7 +72,7 @@ export function readDigestValues(r: TpmReader, digestSize: (alg: number) => numb
   for (let i = 0; i < count; i++) {
     const hashAlg = r.u16('TPMT_HA.hashAlg');
     const n = digestSize(hashAlg);
-    if (n === undefined) throw new TpmMarshalError(`${r.what}: TPMT_HA.hashAlg 0x${hashAlg.toString(16)} is not a hash`, 'value');
+    if (n === undefined) throw new TpmMarshalError(`${r.what}: TPMT_HA.hashAlg 0x${hashAlg.toString(16)} is not a hash`, 'hash');
     out.push({ hashAlg, digest: r.bytes(n, 'TPMT_HA.digest') });
   }
   return out;

@@ -175,7 +175,6 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
       let body: (w: TpmWriter) => void;
       switch (capability) {
         case CAP.ALGS: {
-          if (property > 0xffff) throw badParam(RC.VALUE, 2, 'an algorithm id is 16 bits');
           const pg = page([...ALGS], ([a]) => a, property, count, (MAX_CAP_BUFFER - 8) / 6);
           more = pg.more;
           body = (w) => {
@@ -208,9 +207,14 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
         case CAP.AUDIT_COMMANDS:
           body = (w) => w.u32(0);
           break;
-        case CAP.PCRS:
-          body = (w) => writePcrSelection(w, [...PCR_BANKS.keys()].map((hashAlg) => ({ hashAlg, pcrs: Array.from({ length: PCR_COUNT }, (_, i) => i) })));
+        case CAP.PCRS: {
+          if (property !== 0) throw badParam(RC.VALUE, 2, 'TPM_CAP_PCRS takes property 0');
+          // property is not used; any propertyCount but 0 gives every bank (measured on libtpms)
+          const pg = page([...PCR_BANKS.keys()], () => 0, 0, count === 0 ? 0 : 16, 16);
+          more = pg.more;
+          body = (w) => writePcrSelection(w, pg.items.map((hashAlg) => ({ hashAlg, pcrs: Array.from({ length: PCR_COUNT }, (_, i) => i) })));
           break;
+        }
         case CAP.TPM_PROPERTIES: {
           const pg = page(tpmProperties(tpm, commands()), ([k]) => k, property, count, (MAX_CAP_BUFFER - 8) / 8);
           more = pg.more;
@@ -250,6 +254,11 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
           };
           break;
         }
+        case 9: // TPM_CAP_AUTH_POLICIES: a permanent handle; the engine sets no hierarchy policies
+        case 10: // TPM_CAP_ACT: an ACT handle (0x40000110..0x4000011F); the engine has no ACTs
+          if (capability === 9 ? handleType(property) !== HT.PERMANENT : property < 0x40000110 || property > 0x4000011f) throw badParam(RC.VALUE, 2, 'property is not a handle of this capability');
+          body = (w) => w.u32(0);
+          break;
         default:
           throw badParam(RC.VALUE, 1, `capability ${capability} not supported`);
       }

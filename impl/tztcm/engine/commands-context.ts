@@ -16,6 +16,7 @@ import { TPM_CC, TPM_RH } from '../../tpm2/spec-constants.ts';
 import { equal } from './authorization.ts';
 import { OBJECT, type CommandDef } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
+import { inRange } from './entities.ts';
 import { proofOf } from './hierarchy.ts';
 import { ParamReader, badParam } from './param-reader.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
@@ -32,14 +33,18 @@ export const flushContext: CommandDef = {
   handles: [],
   run(tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_FlushContext');
-    const h = p.next((r) => r.u32('flushHandle'));
+    const h = p.next((r) => {
+      // TPMI_DH_CONTEXT (Part 2 §9.11): a transient object or a session, in range
+      const x = r.u32('flushHandle');
+      const ty = handleType(x);
+      if (!inRange(x) || (ty !== HT.TRANSIENT && ty !== HT.HMAC_SESSION && ty !== HT.POLICY_SESSION)) throw new TpmRc(RC.VALUE, 'not a transient object or a session');
+      return x;
+    });
     p.end();
     const t = handleType(h);
     if (t === HT.TRANSIENT) {
       if (!tpm.volatile.objects.delete(h)) throw badParam(RC.HANDLE, 1, 'no such object');
-    } else if (t === HT.HMAC_SESSION || t === HT.POLICY_SESSION) {
-      if (!tpm.volatile.sessions.delete(h)) throw badParam(RC.HANDLE, 1, 'no such session');
-    } else throw badParam(RC.VALUE, 1, 'not a transient object or a session');
+    } else if (!tpm.volatile.sessions.delete(h)) throw badParam(RC.HANDLE, 1, 'no such session');
     return {};
   },
 };
@@ -51,7 +56,7 @@ function contextKeys(tpm: EngineContext, h: Hierarchy, sequence: bigint, handle:
 }
 
 function writeSession(w: TpmWriter, s: EngineSession): void {
-  w.u32(s.handle).u8(['hmac', 'policy', 'trial'].indexOf(s.type)).u16(s.authHash).u8((s.cfb ? 1 : 0) | (s.salted ? 2 : 0) | (s.bindName ? 4 : 0));
+  w.u32(s.handle).u8(['hmac', 'policy', 'trial'].indexOf(s.type)).u16(s.authHash).u8((s.cfb ? 1 : 0) | (s.salted ? 2 : 0) | (s.bindName ? 4 : 0)).u16(s.symBits);
   w.u8((s.isAuthValueNeeded ? 1 : 0) | (s.isPasswordNeeded ? 2 : 0) | (s.pcrCounter !== null ? 4 : 0) | (s.commandCode !== null ? 8 : 0));
   w.tpm2b(s.sessionKey).tpm2b(s.bindName ?? new Uint8Array(0)).tpm2b(s.bindAuth).tpm2b(s.nonceTPM).u16(s.nonceSize).tpm2b(s.policyDigest);
   w.u32(s.pcrCounter ?? 0).u32(s.commandCode ?? 0);
@@ -63,6 +68,7 @@ function readSession(r: TpmReader, sequence: bigint): EngineSession {
   if (!type) throw new TpmRc(RC.VALUE);
   const authHash = r.u16('authHash');
   const f = r.u8('flags');
+  const symBits = r.u16('symBits');
   const g = r.u8('policyFlags');
   const sessionKey = r.tpm2b('sessionKey');
   const bindName = r.tpm2b('bindName');
@@ -74,7 +80,7 @@ function readSession(r: TpmReader, sequence: bigint): EngineSession {
   const commandCode = r.u32('commandCode');
   r.end();
   return {
-    handle, type, authHash, sessionKey, cfb: (f & 1) !== 0, salted: (f & 2) !== 0, bindName: f & 4 ? bindName : null, bindAuth, nonceTPM, nonceSize, policyDigest,
+    handle, type, authHash, sessionKey, cfb: (f & 1) !== 0, symBits, salted: (f & 2) !== 0, bindName: f & 4 ? bindName : null, bindAuth, nonceTPM, nonceSize, policyDigest,
     isAuthValueNeeded: (g & 1) !== 0, isPasswordNeeded: (g & 2) !== 0, pcrCounter: g & 4 ? pcrCounter : null, commandCode: g & 8 ? commandCode : null, savedSequence: sequence,
   };
 }
@@ -83,7 +89,7 @@ export const contextSave: CommandDef = {
   ...base,
   code: TPM_CC.ContextSave,
   name: 'TPM2_ContextSave',
-  handles: [{ kind: 'entity' }],
+  handles: [{ kind: 'context' }],
   run(tpm, { handles, params }) {
     new ParamReader(params, 'TPM2_ContextSave').end();
     const h = handles[0]!;

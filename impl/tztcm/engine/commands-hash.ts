@@ -10,9 +10,9 @@ import { marshal } from '../../tpm2/marshal-writer.ts';
 import { TPM_CC, TPM_GENERATED_VALUE, TPM_ST } from '../../tpm2/spec-constants.ts';
 import type { CommandDef } from './command-def.ts';
 import { ticket } from './hierarchy.ts';
-import { ParamReader, badParam } from './param-reader.ts';
+import { ParamReader } from './param-reader.ts';
 import { hashOf } from './pcr-banks.ts';
-import { RC } from './rc.ts';
+import { RC, TpmRc } from './rc.ts';
 import { hierarchyOf } from './state.ts';
 
 /** Part 2 §10.4.8 MAX_DIGEST_BUFFER of the reference TPM. */
@@ -29,13 +29,17 @@ export const hash: CommandDef = {
   run(tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_Hash');
     const data = p.next((r) => r.tpm2b('data', MAX_DIGEST_BUFFER));
-    const hashAlg = p.next((r) => r.u16('hashAlg'));
-    const hierarchy = p.next((r) => r.u32('hierarchy'));
+    const h = p.next((r) => {
+      const f = hashOf(r.u16('hashAlg'));
+      if (!f) throw new TpmRc(RC.HASH, 'not a hash the engine has');
+      return f;
+    });
+    const hier = p.next((r) => {
+      const x = hierarchyOf(r.u32('hierarchy'));
+      if (!x) throw new TpmRc(RC.VALUE, 'not a hierarchy');
+      return x;
+    });
     p.end();
-    const h = hashOf(hashAlg);
-    if (!h) throw badParam(RC.HASH, 2, 'not a hash the engine has');
-    const hier = hierarchyOf(hierarchy);
-    if (!hier) throw badParam(RC.VALUE, 3, 'not a hierarchy');
     const digest = h(data);
     const generated = data.length >= 4 && new DataView(data.buffer, data.byteOffset).getUint32(0, false) === TPM_GENERATED_VALUE;
     const tk = ticket(tpm, TPM_ST.HASHCHECK, generated ? 'null' : hier, marshal((w) => w.bytes(digest)));

@@ -12,6 +12,7 @@ import { marshal } from '../../tpm2/marshal-writer.ts';
 import { TPM_ALG, TPM_CC, TPM_RH } from '../../tpm2/spec-constants.ts';
 import type { CommandDef, CommandInput } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
+import { digestSize } from './key-material.ts';
 import { nvName, readNvPublic, TPMA_NV, TPMA_NV_RESERVED, writeNvPublic } from './nv-public.ts';
 import { ParamReader, badParam } from './param-reader.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
@@ -34,20 +35,29 @@ export const nvDefineSpace: CommandDef = {
   run(tpm, { handles, params }) {
     const p = new ParamReader(params, 'TPM2_NV_DefineSpace');
     const auth = p.next((r) => r.tpm2b('auth', 64));
-    const pub = p.next((r) => r.sized('publicInfo', readNvPublic));
+    // TPMS_NV_PUBLIC's unmarshalling checks the index type, the hash and dataSize (Part 2 §13.5)
+    const pub = p.next((r) => {
+      const x = r.sized('publicInfo', readNvPublic);
+      if (handleType(x.handle) !== HT.NV_INDEX) throw new TpmRc(RC.VALUE, 'nvIndex is not an NV index handle');
+      if (digestSize(x.nameAlg) === undefined) throw new TpmRc(RC.HASH, 'nameAlg is not a hash');
+      if (x.dataSize > MAX_NV_INDEX_SIZE) throw new TpmRc(RC.SIZE, 'dataSize over TPM_PT_NV_INDEX_MAX');
+      return x;
+    });
     p.end();
     const a = pub.attributes >>> 0;
-    if (handleType(pub.handle) !== HT.NV_INDEX) throw badParam(RC.VALUE, 2, 'nvIndex is not an NV index handle');
     if (pub.nameAlg !== TPM_ALG.SHA256) throw badParam(RC.HASH, 2, 'nameAlg must be SHA-256');
     if (auth.length > 32) throw badParam(RC.SIZE, 1, 'auth longer than the nameAlg digest');
     if (pub.authPolicy.length !== 0 && pub.authPolicy.length !== 32) throw badParam(RC.SIZE, 2, 'authPolicy is not a SHA-256 digest');
     if (a & TPMA_NV_RESERVED) throw badParam(RC.RESERVED_BITS, 2, 'reserved TPMA_NV bits');
-    if ((a & TPMA_NV.TPM_NT_MASK) !== 0) throw badParam(RC.ATTRIBUTES, 2, 'only ordinary indices (TPM_NT_ORDINARY)');
+    const nt = (a & TPMA_NV.TPM_NT_MASK) >>> 4;
+    // Part 3 §31.3.1: counter, bit-field and PIN indices hold 8 octets, extend indices one digest
+    if ((nt === 1 || nt === 2 || nt === 8 || nt === 9) && pub.dataSize !== 8) throw badParam(RC.SIZE, 2, 'this index type holds 8 octets');
+    if (nt === 4 && pub.dataSize !== digestSize(pub.nameAlg)) throw badParam(RC.SIZE, 2, 'an extend index holds one digest');
+    if (nt !== 0) throw badParam(RC.ATTRIBUTES, 2, 'only ordinary indices (TPM_NT_ORDINARY)');
     if ((a & WRITE_BITS) === 0 || (a & READ_BITS) === 0) throw badParam(RC.ATTRIBUTES, 2, 'an index needs a way to write and a way to read');
     if (a & (TPMA_NV.WRITTEN | TPMA_NV.WRITELOCKED | TPMA_NV.READLOCKED)) throw badParam(RC.ATTRIBUTES, 2, 'WRITTEN / WRITELOCKED / READLOCKED are set by the TPM');
     if (((a & TPMA_NV.PLATFORMCREATE) !== 0) !== (handles[0] === TPM_RH.PLATFORM)) throw badParam(RC.ATTRIBUTES, 2, 'PLATFORMCREATE must match the authorizing hierarchy');
     if (a & TPMA_NV.POLICY_DELETE && pub.authPolicy.length === 0) throw badParam(RC.ATTRIBUTES, 2, 'POLICY_DELETE needs an authPolicy');
-    if (pub.dataSize > MAX_NV_INDEX_SIZE) throw badParam(RC.SIZE, 2, 'dataSize over TPM_PT_NV_INDEX_MAX');
     if (tpm.persistent.nv.has(pub.handle)) throw new TpmRc(RC.NV_DEFINED, 'index already defined');
     if (tpm.persistent.nv.size >= MAX_NV_INDICES) throw new TpmRc(RC.NV_SPACE, 'no room for another index');
     tpm.persistent.nv.set(pub.handle, { ...pub, attributes: a, authValue: auth, data: new Uint8Array(pub.dataSize) });
@@ -105,6 +115,8 @@ export const nvWrite: CommandDef = {
     const nv = tpm.persistent.nv.get(input.handles[1]!)!;
     access(tpm, input, nv, { pp: TPMA_NV.PPWRITE, owner: TPMA_NV.OWNERWRITE, auth: TPMA_NV.AUTHWRITE, policy: TPMA_NV.POLICYWRITE });
     if (nv.attributes & TPMA_NV.WRITELOCKED) throw new TpmRc(RC.NV_LOCKED, 'write locked');
+    // Part 3 §31.7.3: an offset past the end is TPM_RC_VALUE on offset, data past it TPM_RC_NV_RANGE
+    if (offset > nv.dataSize) throw badParam(RC.VALUE, 2, 'offset past the end of the index');
     if (offset + data.length > nv.dataSize) throw new TpmRc(RC.NV_RANGE, 'past the end of the index');
     if (nv.attributes & TPMA_NV.WRITEALL && (offset !== 0 || data.length !== nv.dataSize)) throw new TpmRc(RC.NV_RANGE, 'WRITEALL: the whole index at once');
     const next = nv.data.slice();

@@ -202,10 +202,13 @@ export const loadExternal: CommandDef = {
       return s;
     });
     const pub = p.next(readPublicParam);
-    const hierarchy = p.next((r) => r.u32('hierarchy'));
+    const hierarchy = p.next((r) => {
+      const x = r.u32('hierarchy');
+      if (hierarchyOf(x) === null) throw new TpmRc(RC.VALUE, 'not a hierarchy');
+      return x;
+    });
     p.end();
-    const h = hierarchyOf(hierarchy);
-    if (h === null) throw badParam(RC.VALUE, 3, 'not a hierarchy');
+    const h = hierarchyOf(hierarchy)!;
     // Part 3 §12.3.3: an object with its private part may only be loaded in the NULL hierarchy
     if (inPrivate && h !== 'null') throw badParam(RC.HIERARCHY, 3, 'a private part loads only in the NULL hierarchy');
     checkTemplate(pub, { param: 2, primary: false, dataGiven: false, publicOnly: true });

@@ -1,10 +1,10 @@
 /**
  * TPM2_StartAuthSession (TPM 2.0 Part 3 §11.1): HMAC, policy and trial sessions, SHA-256,
- * AES-128-CFB or no symmetric algorithm; unsalted or salted with a loaded decrypt key — ECC
+ * AES-128/256-CFB, XOR (SHA-256) or no symmetric algorithm; unsalted or salted with a loaded decrypt key — ECC
  * (Part 1 Annex C.6.1: encryptedSalt is the caller's ephemeral point E, salt = KDFe(Z.x,
  * "SECRET", E.x, Q.x, 256) with Z = d·E) or RSA (Annex B.10.3: RSAES-OAEP with label
  * "SECRET\0"); bound to an entity or not. sessionKey = KDFa(bind.authValue || salt, "ATH",
- * nonceTPM, nonceCaller, 256) (Part 1 §19.6.8). nonceTPM has the size of the session hash.
+ * nonceTPM, nonceCaller, 256) (Part 1 §19.6.8). nonceTPM has the size of nonceCaller.
  * @module
  */
 import { tpm2P256 } from '../../crypto/index.ts';
@@ -16,6 +16,7 @@ import { TPMA_OBJECT, TPM_ALG, TPM_CC, TPM_RH, TPM_SE } from '../../tpm2/spec-co
 import type { CommandDef } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
 import { resolveHandle } from './entities.ts';
+import { digestSize } from './key-material.ts';
 import { hasAttr } from './object.ts';
 import { ParamReader, badParam } from './param-reader.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
@@ -70,22 +71,35 @@ export const startAuthSession: CommandDef = {
     const p = new ParamReader(params, 'TPM2_StartAuthSession');
     const nonceCaller = p.next((r) => r.tpm2b('nonceCaller', 64));
     const encryptedSalt = p.next((r) => r.tpm2b('encryptedSalt', 512));
-    const sessionType = p.next((r) => r.u8('sessionType'));
-    if (sessionType !== TPM_SE.HMAC && sessionType !== TPM_SE.POLICY && sessionType !== TPM_SE.TRIAL) throw badParam(RC.VALUE, 3, 'sessionType');
+    const sessionType = p.next((r) => {
+      const t = r.u8('sessionType');
+      if (t !== TPM_SE.HMAC && t !== TPM_SE.POLICY && t !== TPM_SE.TRIAL) throw new TpmRc(RC.VALUE, 'sessionType');
+      return t;
+    });
     const sym = p.next((r) => {
       const algorithm = r.u16('symmetric.algorithm');
       if (algorithm === TPM_ALG.NULL) return null;
       if (algorithm !== TPM_ALG.AES && algorithm !== TPM_ALG.XOR) throw new TpmRc(RC.SYMMETRIC, 'symmetric algorithm');
+      if (algorithm === TPM_ALG.XOR) {
+        // TPMT_SYM_DEF with XOR: keyBits is the hash; no mode (Part 2 §11.1.3)
+        if (r.u16('xor.hash') !== TPM_ALG.SHA256) throw new TpmRc(RC.SYMMETRIC, 'XOR with SHA-256 only');
+        return { algorithm, keyBits: 1, mode: TPM_ALG.NULL };
+      }
       const keyBits = r.u16('keyBits');
       const mode = r.u16('mode');
-      if (algorithm !== TPM_ALG.AES || keyBits !== 128 || mode !== TPM_ALG.CFB) throw new TpmRc(RC.SYMMETRIC, 'AES-128-CFB only');
+      if (algorithm !== TPM_ALG.AES || (keyBits !== 128 && keyBits !== 256) || mode !== TPM_ALG.CFB) throw new TpmRc(RC.SYMMETRIC, 'AES-128/256-CFB only');
       return { algorithm, keyBits, mode };
     });
-    const authHash = p.next((r) => r.u16('authHash'));
+    const authHash = p.next((r) => {
+      // TPMI_ALG_HASH: a hash the TPM implements (SHA-1/256/384/512), else TPM_RC_HASH
+      const h = r.u16('authHash');
+      if (digestSize(h) === undefined) throw new TpmRc(RC.HASH, 'authHash is not a hash');
+      return h;
+    });
     p.end();
-    if (authHash !== TPM_ALG.SHA256) throw badParam(RC.HASH, 5, 'authHash must be SHA-256');
     // Part 3 §11.1.1: nonceCaller at least 16 octets and no longer than the session hash
-    if (nonceCaller.length < 16 || nonceCaller.length > 32) throw badParam(RC.SIZE, 1, 'nonceCaller must be 16..32 octets');
+    if (nonceCaller.length < 16 || nonceCaller.length > digestSize(authHash)!) throw badParam(RC.SIZE, 1, 'nonceCaller must be 16 octets up to the authHash digest');
+    if (authHash !== TPM_ALG.SHA256) throw badParam(RC.HASH, 5, 'authHash must be SHA-256 (the engine has SHA-256 sessions only)');
     const [tpmKey, bind] = handles as [number, number];
     if (tpmKey === TPM_RH.NULL && encryptedSalt.length > 0) throw badParam(RC.VALUE, 2, 'a salt needs a tpmKey');
     if (tpmKey !== TPM_RH.NULL && encryptedSalt.length === 0) throw badParam(RC.VALUE, 2, 'tpmKey given without an encryptedSalt');
@@ -93,18 +107,20 @@ export const startAuthSession: CommandDef = {
     const bindEntity = bind === TPM_RH.NULL ? null : resolveHandle(tpm, { kind: 'entity' }, bind, 1);
     const bindAuth = bindEntity ? stripTrailingZeros(bindEntity.authValue) : new Uint8Array(0);
     const handle = tpm.newSessionHandle(sessionType !== TPM_SE.HMAC);
-    const nonceTPM = tpm.random.bytes(32);
+    // nonceTPM has the size of nonceCaller (the reference TPM's SessionCreate; swtpm does the same)
+    const nonceTPM = tpm.random.bytes(nonceCaller.length);
     tpm.volatile.sessions.set(handle, {
       handle,
       type: sessionType === TPM_SE.HMAC ? 'hmac' : sessionType === TPM_SE.POLICY ? 'policy' : 'trial',
       authHash,
       cfb: sym !== null,
+      symBits: sym?.keyBits ?? 0,
       sessionKey: deriveSessionKey(bindAuth, salt, nonceTPM, nonceCaller),
       salted: salt.length > 0,
       bindName: bindEntity ? bindEntity.name : null,
       bindAuth,
       nonceTPM,
-      nonceSize: 32,
+      nonceSize: nonceCaller.length,
       policyDigest: new Uint8Array(32),
       isAuthValueNeeded: false,
       isPasswordNeeded: false,

@@ -61,13 +61,15 @@ export class EngineContext {
     return undefined;
   }
 
-  /** Load an object into a free transient slot (TPM_RC_OBJECT_MEMORY when none, Part 3 §12.2.3). */
+  /**
+   * Load an object into the lowest free transient slot, handle 0x80000000 + slot as in the
+   * reference TPM (TPM_RC_OBJECT_MEMORY when none is free, Part 3 §12.2.3).
+   */
   addObject(o: EngineObject): number {
     if (this.volatile.objects.size >= MAX_LOADED_OBJECTS) throw new TpmRc(RC.OBJECT_MEMORY, 'no free object slot');
-    let h = this.volatile.nextObjectHandle;
-    while (this.volatile.objects.has(h)) h = h >= 0x80fffffe ? 0x80000000 : h + 1;
+    let h = 0x80000000;
+    while (this.volatile.objects.has(h)) h++;
     this.volatile.objects.set(h, o);
-    this.volatile.nextObjectHandle = h >= 0x80fffffe ? 0x80000000 : h + 1;
     return h;
   }
 

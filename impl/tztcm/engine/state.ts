@@ -95,7 +95,6 @@ export interface VolatileState {
   sessions: Map<number, EngineSession>;
   /** the NULL hierarchy's seed, new at every TPM Reset (Part 1 §14.5) */
   nullSeed: Uint8Array;
-  nextObjectHandle: number;
   nextSessionHandle: number;
   contextCounter: bigint;
   /** milliseconds since Startup at the last command (TPMS_TIME_INFO time) */
