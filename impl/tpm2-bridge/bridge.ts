@@ -508,7 +508,7 @@ export class TssBridge {
   private checkModelCfbKey(): void {
     const kE = bytesOf(this.env('kE'));
     const { real, data } = this.lastUnsealCiphertext!;
-    const ok = valueEquals(bytesV(tpm2P256.aesCfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    const ok = valueEquals(bytesV(tpm2P256.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
     this.fact('tss', "the machine's kdfa(sKey, 'CFB', nT3, nC3) decrypts the TPM's real CFB ciphertext", ok);
     if (!ok) throw new BridgeFailure('tss-check', 'Unseal', null, "the model's CFB key does not decrypt the TPM's response");
   }

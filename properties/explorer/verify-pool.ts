@@ -13,13 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import type { Protocol } from '../../models/protocol.ts';
-import type { ExploreOptions } from './search.ts';
-import { type VerifyReport, verifyProtocol } from './verify.ts';
+import { type VerifyOptions, type VerifyReport, verifyProtocol } from './verify.ts';
 
 export interface PoolTarget {
   readonly protocol: Protocol;
   readonly variant: string | undefined;
-  readonly opts: ExploreOptions;
+  readonly opts: VerifyOptions;
 }
 
 /** What a pool worker is sent, and what it answers. */
@@ -27,7 +26,7 @@ export interface PoolJob {
   readonly k: number;
   readonly protocol: string;
   readonly variant: string | undefined;
-  readonly opts: ExploreOptions;
+  readonly opts: VerifyOptions;
 }
 export type PoolAnswer = { readonly k: number; readonly report: VerifyReport } | { readonly k: number; readonly error: string };
 
@@ -35,12 +34,12 @@ export type PoolAnswer = { readonly k: number; readonly report: VerifyReport } |
  * Verify every target with `jobs` workers (1: in this thread, in order). `onDone` is called as
  * each target finishes (for a progress line).
  */
-export async function verifyMany(targets: readonly PoolTarget[], jobs: number, onDone?: (done: number, t: PoolTarget) => void): Promise<VerifyReport[]> {
+export async function verifyMany(targets: readonly PoolTarget[], jobs: number, onDone?: (done: number, t: PoolTarget, r: VerifyReport) => void): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = new Array(targets.length);
   let done = 0;
   const finish = (k: number, r: VerifyReport) => {
     reports[k] = r;
-    onDone?.(++done, targets[k]!);
+    onDone?.(++done, targets[k]!, r);
   };
   // targets the workers cannot load by name run here
   const local = targets.map((t, k) => (ALL_PROTOCOLS.includes(t.protocol) ? -1 : k)).filter((k) => k >= 0);

@@ -112,7 +112,7 @@ export const contextSave: CommandDef = {
       s.savedSequence = sequence;
     } else throw new TpmRc(rcHandle(RC.VALUE, 1), 'only transient objects and sessions have contexts');
     const k = contextKeys(tpm, hierarchy, sequence, savedHandle);
-    const enc = tpm2P256.aesCfbEncrypt(k.aes, k.iv, body);
+    const enc = tpm2P256.cfbEncrypt(k.aes, k.iv, body);
     const integrity = tpm2P256.hmac(k.hmac, enc);
     return {
       params: marshal((w) => {
@@ -142,7 +142,7 @@ export const contextLoad: CommandDef = {
       const integrity = r.tpm2b('integrity', 64);
       const enc = r.rest();
       if (!equal(integrity, tpm2P256.hmac(k.hmac, enc))) throw new Error('integrity');
-      body = tpm2P256.aesCfbDecrypt(k.aes, k.iv, enc);
+      body = tpm2P256.cfbDecrypt(k.aes, k.iv, enc);
     } catch {
       throw badParam(RC.INTEGRITY, 1, 'the context does not verify');
     }

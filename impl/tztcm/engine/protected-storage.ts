@@ -43,7 +43,7 @@ function keys(parentSeed: Uint8Array, name: Uint8Array) {
 export function wrapPrivate(parentSeed: Uint8Array, name: Uint8Array, s: Sensitive): Uint8Array {
   const k = keys(parentSeed, name);
   const plain = marshal((w) => w.sized((x) => writeSensitive(x, s)));
-  const enc = tpm2P256.aesCfbEncrypt(k.sym, ZERO_IV, plain);
+  const enc = tpm2P256.cfbEncrypt(k.sym, ZERO_IV, plain);
   const integrity = tpm2P256.hmac(k.hmac, concat(enc, name));
   return new TpmWriter().tpm2b(integrity).bytes(enc).finish();
 }
@@ -56,7 +56,7 @@ export function unwrapPrivate(parentSeed: Uint8Array, name: Uint8Array, blob: Ui
     const enc = r.rest();
     const k = keys(parentSeed, name);
     if (!equal(integrity, tpm2P256.hmac(k.hmac, concat(enc, name)))) return null;
-    const plain = new TpmReader(tpm2P256.aesCfbDecrypt(k.sym, ZERO_IV, enc), 'sensitive');
+    const plain = new TpmReader(tpm2P256.cfbDecrypt(k.sym, ZERO_IV, enc), 'sensitive');
     const s = plain.sized('TPM2B_SENSITIVE', readSensitive);
     plain.end();
     return s;
