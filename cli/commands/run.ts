@@ -54,7 +54,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
-      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       return runOnTpm(positionals[0]!, values, seed, io);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file

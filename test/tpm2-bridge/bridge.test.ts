@@ -27,7 +27,7 @@ function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
 }
 
 for (const b of INTEROP_BACKENDS)
-describe(`TSS bridge: the machines of models/ against ${b.name}`, { timeout: 30_000 }, () => {
+describe(`TSS bridge: the machines of models/ against ${b.name}`, { timeout: 180_000 }, () => {
   const skip = b.skip;
   it('key-exchange: salted session, ConfirmSession, PolicySigned; the TEE ends in done', { skip }, async () => {
     const r = await runWithSwtpm(protocolByName('key-exchange'), { backend: b.name, seed: 7 });
