@@ -17,7 +17,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
   help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
-               [--tpm swtpm [--tpm-port P]]
+               [--tpm swtpm [--tpm-port P] | --tpm tztcm]
 
 Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
 tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
@@ -40,6 +40,8 @@ state, its claims, and the secrets each side derived.
                 flushes every transient object and session that TPM holds (left by a run
                 whose connection was cut), and on failure or SIGINT/SIGTERM flushes what it
                 loaded before it exits (130/143 after a signal); see docs/fail-closed.md
+  --tpm tztcm   the same, with the TZTCM's own TPM 2.0 command engine (seed 002) in place of
+                swtpm (see docs/tztcm-engine.md)
 
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
@@ -61,9 +63,9 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     const suite = suiteFlag(values.suite);
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
-      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
-      // swtpm's TPM runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
-      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm swtpm (the swtpm path runs the tpm2 suite)`);
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
+      // swtpm's TPM (and the TZTCM's, in this mode) runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
+      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
       return runOnTpm(positionals[0]!, values, seed, io);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
@@ -86,9 +88,11 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
 };
 
 async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
-  if (values.tpm !== 'swtpm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm', got '${values.tpm}'`);
-  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm swtpm runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
-  if (values.variant !== undefined) throw new UsageError('--variant cannot be combined with --tpm swtpm');
+  if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
+  const backend = values.tpm;
+  if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
+  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm ${backend} runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
+  if (values.variant !== undefined) throw new UsageError(`--variant cannot be combined with --tpm ${backend}`);
   const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
   if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
   const protocol = protocolByName(name);
@@ -97,7 +101,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
   let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
     // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
-    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal })));
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
@@ -123,7 +127,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
       if (a.certify) io.out(`      certify: extraData ${a.certify.extraData.slice(0, 16)}…, certified Name ${a.certify.certifiedName.slice(0, 16)}…`);
       if (a.quote) io.out(`      quote:   extraData ${a.quote.extraData.slice(0, 16)}…, pcrDigest ${a.quote.pcrDigest.slice(0, 16)}…, quoted state ${a.quote.quoteState.slice(0, 16)}…`);
     }
-    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? "the TEE's stored S equals the secret sealed in swtpm" : 'NO — the TEE did not store the sealed secret'}`);
+    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? `the TEE's stored S equals the secret sealed in ${backend === 'tztcm' ? 'the TZTCM' : 'swtpm'}` : 'NO — the TEE did not store the sealed secret'}`);
     if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);
   }
   return report.ok ? 0 : 1;

@@ -14,7 +14,8 @@ import { checkClaims } from '../runtime/claims-check.ts';
 import { EvalFailure } from '../runtime/evaluate.ts';
 import { type RunReport, partyReport } from '../runtime/report.ts';
 import { type ClaimEvent, ProtocolRun } from '../runtime/session.ts';
-import { openSwtpmBackend, type SwtpmBackend } from '../tpm2/swtpm-backend.ts';
+import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
+import { openTztcmBackend } from '../tztcm/backend.ts';
 import { TpmError } from '../tpm2/response-codes.ts';
 import { TpmResponseAuthError } from '../tpm2/command-executor.ts';
 import { TpmMarshalError } from '../tpm2/marshal-reader.ts';
@@ -27,7 +28,12 @@ import { withRealTpm } from './real-setup.ts';
 
 export const TPM_PROTOCOLS: readonly BridgeMode[] = ['attestation', 'key-exchange', 'provisioning'];
 
+/** Which TPM 2.0 plays the TPM role: swtpm (libtpms) or the TZTCM's own engine (impl/tztcm). */
+export type TpmBackendName = 'swtpm' | 'tztcm';
+
 export interface TpmRunOptions {
+  /** default 'swtpm' */
+  readonly backend?: TpmBackendName;
   /** connect to a running swtpm on this server port; otherwise start a private one */
   readonly port?: number;
   readonly seed?: number;
@@ -98,15 +104,18 @@ function interruptible<T>(p: Promise<T>, signal: AbortSignal | undefined): Promi
 
 export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {}): Promise<TpmRunReport> {
   const mode = TPM_PROTOCOLS.find((p) => p === protocol.name);
-  if (!mode) throw new Error(`--tpm swtpm runs ${TPM_PROTOCOLS.join(', ')}, not ${protocol.name}`);
+  if (!mode) throw new Error(`--tpm ${opts.backend ?? 'swtpm'} runs ${TPM_PROTOCOLS.join(', ')}, not ${protocol.name}`);
   const t0 = performance.now();
   const runOpts = opts.seed === undefined ? {} : { seed: opts.seed };
   let run: ProtocolRun | null = null;
-  let backend: SwtpmBackend | null = null;
+  let backend: { readonly client: TpmSessionClient; close(): Promise<void> } | null = null;
   let bridge: TssBridge | null = null;
   let failure: BridgeFailure | null = null;
   try {
-    backend = await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
+    backend =
+      opts.backend === 'tztcm'
+        ? await openTztcmBackend()
+        : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
     bridge = new TssBridge({ transport: backend.client.transport, mode, ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}) });
     if (opts.rewriteResponse) bridge.recording.rewriteResponse = opts.rewriteResponse;
     if (opts.rewriteCommand) bridge.recording.rewriteCommand = opts.rewriteCommand;
@@ -153,14 +162,14 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
 }
 
 /** The run's claims and the TPM machine's, in the order they were made. */
-function mergedClaims(run: ProtocolRun, bridge: TssBridge | null, tpmAgent: string): ClaimEvent[] {
+function mergedClaims(run: ProtocolRun, bridge: TssBridge | null, tpmAgent: string, backendLabel: string): ClaimEvent[] {
   const out: ClaimEvent[] = [];
   const tpm = bridge?.claims ?? [];
   let j = 0;
   const pushTpm = (upTo: number) => {
     for (; j < tpm.length && tpm[j]!.after <= upTo; j++) {
       const c = tpm[j]!.claim;
-      out.push({ ...c, seq: out.length, instance: 'TPM (swtpm)', session: 1, role: 'TPM', agent: tpmAgent, data: c.data as Value, peer: c.peer as Value | null });
+      out.push({ ...c, seq: out.length, instance: `TPM (${backendLabel})`, session: 1, role: 'TPM', agent: tpmAgent, data: c.data as Value, peer: c.peer as Value | null });
     }
   };
   run.claims.forEach((c, i) => {
@@ -173,7 +182,8 @@ function mergedClaims(run: ProtocolRun, bridge: TssBridge | null, tpmAgent: stri
 
 function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: TssBridge | null, failure: BridgeFailure | null, opts: TpmRunOptions, ms: number): TpmRunReport {
   const delivered = new Set(run.network.log.filter((e) => e.kind === 'delivered').map((e) => e.env.id));
-  const swtpm = 'TPM (swtpm via TSS)';
+  const tztcm = opts.backend === 'tztcm';
+  const swtpm = tztcm ? 'TPM (tztcm via TSS)' : 'TPM (swtpm via TSS)';
   const messages = run.network.observed.map((e) => ({
     id: e.id,
     from: e.from === 'TPM' ? swtpm : e.from,
@@ -199,9 +209,9 @@ function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: 
   const tpmState = fail ? 'failed' : (bridge?.machineState ?? 'not started');
   const parties = [
     ...states.map((s) => partyReport(protocol, s)),
-    { role: 'TPM', party: "swtpm (real TPM 2.0, via the TEE's TSS bridge)", agent: tpmAgent, state: tpmState, failure: fail ? { label: fail.command, code: fail.rc ?? fail.kind, message: fail.message } : null, stored: {} },
+    { role: 'TPM', party: tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : "swtpm (real TPM 2.0, via the TEE's TSS bridge)", agent: tpmAgent, state: tpmState, failure: fail ? { label: fail.command, code: fail.rc ?? fail.kind, message: fail.message } : null, stored: {} },
   ];
-  const all = mergedClaims(run, bridge, tpmAgent);
+  const all = mergedClaims(run, bridge, tpmAgent, tztcm ? 'tztcm' : 'swtpm');
   const claims = all.map((c) => ({ seq: c.seq, role: c.role, agent: c.agent, event: c.event, tag: c.tag, data: valueToJson(c.data), show: showValue(c.data) }));
   const secrets = [...new Set(all.filter((c) => c.event === 'Secret').map((c) => c.tag))].map((tag) => {
     const cs = all.filter((c) => c.event === 'Secret' && c.tag === tag);
@@ -225,7 +235,7 @@ function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: 
     }
   }
   checks.push(...checkClaims(protocol, all, run.network.observed));
-  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: "the TEE's stored S equals the secret sealed in swtpm" });
+  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the TEE's stored S equals the secret sealed in ${tztcm ? 'the TZTCM' : 'swtpm'}` });
   const sessionEstablished = commands.some((c) => c.command === 'TPM2_GetRandom' && c.responseHmacVerified === true);
   const ok =
     fail === null &&
@@ -234,7 +244,7 @@ function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: 
     checks.every((c) => c.ok) &&
     (responseHmacsVerified ?? true) &&
     (mode === 'provisioning' ? secret?.equal === true : true);
-  const backendName = opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`;
+  const backendName = tztcm ? 'tztcm (TPM 2.0 engine, in-process)' : opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`;
   return {
     protocol: protocol.name,
     variant: null,

@@ -64,3 +64,17 @@ export function writeDigestValues(w: TpmWriter, digests: readonly { hashAlg: num
   w.u32(digests.length);
   for (const d of digests) w.u16(d.hashAlg).bytes(d.digest);
 }
+
+/** TPML_DIGEST_VALUES read back (Part 2 §10.9.4); `digestSize` gives each algorithm's size (undefined: unknown). */
+export function readDigestValues(r: TpmReader, digestSize: (alg: number) => number | undefined): { hashAlg: number; digest: Uint8Array }[] {
+  const count = r.u32('TPML_DIGEST_VALUES.count');
+  if (count > 16) throw new TpmMarshalError(`${r.what}: TPML_DIGEST_VALUES.count ${count} is implausible`, 'size');
+  const out: { hashAlg: number; digest: Uint8Array }[] = [];
+  for (let i = 0; i < count; i++) {
+    const hashAlg = r.u16('TPMT_HA.hashAlg');
+    const n = digestSize(hashAlg);
+    if (n === undefined) throw new TpmMarshalError(`${r.what}: TPMT_HA.hashAlg 0x${hashAlg.toString(16)} is not a hash`, 'hash');
+    out.push({ hashAlg, digest: r.bytes(n, 'TPMT_HA.digest') });
+  }
+  return out;
+}

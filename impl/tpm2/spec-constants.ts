@@ -53,6 +53,7 @@ export const TPM_CC = Object.freeze({
   GetTestResult: 0x0000017c,
   ReadClock: 0x00000181,
   PolicyPassword: 0x0000018c,
+  Hash: 0x0000017d,
   TestParms: 0x0000018a,
 });
 

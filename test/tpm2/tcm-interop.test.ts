@@ -26,12 +26,12 @@ import {
   TpmError,
   type SwtpmBackend,
 } from '../../impl/tpm2/index.ts';
-import { openBackend, swtpmSkip } from './swtpm-fixture.ts';
+import { type InteropTpm, openBackend, swtpmSkip } from './swtpm-fixture.ts';
 
 const MSG = new TextEncoder().encode('TZTCM in TCM mode');
 
 describe('TCM algorithms in swtpm', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+  let backend: InteropTpm;
   let algs = new Set<number>();
   let curves = new Set<number>();
   before(async () => {
