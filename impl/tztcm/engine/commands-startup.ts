@@ -41,6 +41,8 @@ export const startup: CommandDef = {
       tpm.volatile = { ...freshVolatileState(tpm.random), started: true, startedAt: tpm.now() };
       tpm.persistent.resetCount++;
       tpm.persistent.restartCount = 0;
+      // Part 1 §19.8.6.3: with no timed lockoutRecovery, a TPM Reset unlocks lockoutAuth
+      tpm.persistent.da.lockoutAuthLocked = false;
     }
     tpm.persistent.orderlyState = false;
     tpm.savedState = null;
