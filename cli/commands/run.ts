@@ -65,7 +65,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm's TPM (and the TZTCM's, in this mode) runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
-      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
+      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (the TPM path runs the tpm2 suite)`);
       return runOnTpm(positionals[0]!, values, seed, io);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
