@@ -15,7 +15,7 @@ import { type Step, check, claim, fresh, let_, recv, send, store } from '../step
 import { G, TRUE, c, exp, h, hmac, kdfa, kdfe, pk, sdec, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import type { KeyExchangeOptions } from './tpm.ts';
-import { K } from './vocabulary.ts';
+import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 
 /** TEE role of protocol 1 (subsystem attestation). */
 export function teeAttestation() {
@@ -168,7 +168,7 @@ function unsealReceive() {
       recv('TPM', 'UnsealResponse', tup(ct, nT3, mac3)),
       check('Unseal response HMAC', mac3, hmac(sKey, tup(h(ct), nT3, nC3)), 'the response HMAC under the session key'),
       let_(S, sdec(ct, kdfa(sKey, 'CFB', nT3, nC3)), 'decrypt'),
-      store('tee-secure-storage', S),
+      store(TEE_SECURE_STORAGE, S),
       claim('Commit', 'secret', self, tup(S, nC3, nT3)),
       claim('Secret', 'S', self, S),
       claim('Finish', 'provisioning', null, self),

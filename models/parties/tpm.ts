@@ -10,7 +10,8 @@
 import { type Step, check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { G, TRUE, c, exp, h, hmac, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
-import { K } from './vocabulary.ts';
+import type { RealTpmBinding } from '../real-tpm.ts';
+import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
 export function tpmAttestation() {
@@ -74,6 +75,45 @@ export function tpmAttestation() {
       },
     ],
   });
+}
+
+/** Protocol 1 on a real TPM: TPM2_Certify and TPM2_Quote with qualifyingData = nB (Part 3 §18.2,
+ * §18.4); the token checks are the TPM's TPM2_VerifySignature. */
+export function tpmAttestationOnRealTpm(): RealTpmBinding {
+  return {
+    caller: 'TEE',
+    longTerm: { storageKey: 'q', attestationKey: 'skAK', pcrReference: 'pcr' },
+    transitions: {
+      'tpm.certify': { op: 'TPM2_Certify', reads: { qualifyingData: K.nB }, decides: { certifiedKey: K.Q, signature: K.cert } },
+      'tpm.quote': { op: 'TPM2_Quote', reads: { qualifyingData: K.nB }, decides: { signature: K.quote } },
+      'tpm.receiveToken': { op: 'none' },
+      'tpm.checkPeerToken': { op: 'none' },
+    },
+  };
+}
+
+/** Protocols 2 and 3 on a real TPM: the salted session (Part 3 §11.1), confirmed by a command in
+ * it, PolicySigned (§23.3) and, with `unseal`, TPM2_Unseal of the secret sealed under the policy. */
+export function tpmKeyExchangeOnRealTpm(opts: KeyExchangeOptions = {}): RealTpmBinding {
+  return {
+    caller: 'TEE',
+    longTerm: { storageKey: 'q' },
+    ...(opts.unseal ? { sealed: { authKey: K.skT, callerSlot: TEE_SECURE_STORAGE } } : {}),
+    transitions: {
+      'tpm.publishKey': { op: 'PublicKey', decides: { key: K.Q } },
+      'tpm.startAuthSession': {
+        op: 'TPM2_StartAuthSession',
+        reads: { encryptedSalt: K.E, nonceCaller: K.nC },
+        decides: { nonceTPM: K.nT, sessionHandle: K.sh },
+        inside: [K.Z, K.seed, K.sKey],
+      },
+      'tpm.confirmSession': { op: 'TPM2_GetRandom', reads: { nonceCaller: K.nC1 }, caller: { sessionKey: K.sKey }, adopts: { sessionKey: K.sKey }, decides: { nonceTPM: K.nT1 } },
+      'tpm.policySigned': { op: 'TPM2_PolicySigned', reads: { authKey: K.pkT }, caller: { signingKey: K.skT }, decides: { nonceTPM: K.nT2 } },
+      ...(opts.unseal
+        ? { 'tpm.unseal': { op: 'TPM2_Unseal' as const, reads: { nonceCaller: K.nC3 }, decides: { nonceTPM: K.nT3 }, adopts: { secret: K.S }, checks: { responseKey: K.kE } } }
+        : {}),
+    },
+  };
 }
 
 export interface KeyExchangeOptions {

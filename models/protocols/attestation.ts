@@ -7,7 +7,7 @@ import { type Protocol, lt } from '../protocol.ts';
 import { both, rewriteTerms } from '../edits.ts';
 import { ttpAttestation } from '../parties/ttp.ts';
 import { teeAttestation } from '../parties/tee.ts';
-import { tpmAttestation } from '../parties/tpm.ts';
+import { tpmAttestation, tpmAttestationOnRealTpm } from '../parties/tpm.ts';
 
 const pkTTP = pk(lt('skTTP', 'ttp'));
 
@@ -49,6 +49,7 @@ export const attestation: Protocol = {
       machine: tpmAttestation(),
       agents: { self: 'TPM', ttp: 'TTP' },
       initiator: false,
+      realTpm: tpmAttestationOnRealTpm(),
       knows: { q: lt('q', 'self'), skAK: lt('skAK', 'self'), pcr: lt('pcr', 'self', 'digest'), idTPM: lt('idTPM', 'self', 'const'), pkTTP },
     },
   ],

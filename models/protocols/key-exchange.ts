@@ -7,7 +7,7 @@ import { type Term, G, c, exp, h, pk, sign, tup } from '../terms.ts';
 import { type LongTermDecl, type Protocol, type PropertyDecl, type RoleDecl, type VariantDecl, lt } from '../protocol.ts';
 import { dropCheck, replaceSteps, rewriteTerms } from '../edits.ts';
 import { teeKeyExchange } from '../parties/tee.ts';
-import { type KeyExchangeOptions, tpmKeyExchange } from '../parties/tpm.ts';
+import { type KeyExchangeOptions, tpmKeyExchange, tpmKeyExchangeOnRealTpm } from '../parties/tpm.ts';
 import { let_ } from '../steps.ts';
 import { K } from '../parties/vocabulary.ts';
 
@@ -30,6 +30,8 @@ export function keyExchangeRoles(opts: KeyExchangeOptions): RoleDecl[] {
       machine: tpmKeyExchange(opts),
       agents: { self: 'TPM', ttp: 'TTP' },
       initiator: true,
+      // the salted mode only: the TSS bridge has no TPM2_EC_Ephemeral / TPM2_ZGen_2Phase yet
+      ...(opts.mode === 'two-phase' ? {} : { realTpm: tpmKeyExchangeOnRealTpm(opts) }),
       knows: {
         q: lt('q', 'self'),
         tokTPM: tokTPM(K.self),

@@ -11,7 +11,7 @@ import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { ProtocolRun } from '../../impl/runtime/session.ts';
 import type { FailureCode } from '../../models/role.ts';
 
-const CODES: FailureCode[] = ['decode', 'type', 'mismatch', 'check', 'destructor', 'crypto', 'unexpected'];
+const CODES: readonly string[] = ['decode', 'type', 'mismatch', 'check', 'destructor', 'crypto', 'unexpected'] satisfies FailureCode[];
 const SEED = 11;
 
 /** Run honestly, flipping byte `pos` of the `index`-th message delivered to a party. */
