@@ -57,6 +57,8 @@ export interface ClaimEvent extends ClaimRecord {
   readonly session: number;
   readonly role: string;
   readonly agent: string;
+  /** every agent the instance names (itself included): it is honest iff all of them are */
+  readonly agents: readonly string[];
   readonly data: Value;
   readonly peer: Value | null;
 }
@@ -162,7 +164,7 @@ export class ProtocolRun {
     }
     p.seenOut = ctx.outbox.length;
     for (const c of ctx.claims.slice(p.seenClaims)) {
-      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, data: c.data as Value, peer: c.peer as Value | null });
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: [...new Set(Object.values(p.agents))], data: c.data as Value, peer: c.peer as Value | null });
     }
     p.seenClaims = ctx.claims.length;
   }
