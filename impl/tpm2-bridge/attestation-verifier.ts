@@ -8,10 +8,12 @@
  * Part 1 §25.2.4: a restricted signing key signs only TPM-generated structures). Any other
  * signature is left to the suite (undefined).
  *
- * The statement's shape (tag constant, subject, nonce) is the one the TPM machine signs for
- * TPM2_Certify / TPM2_Quote (models/parties/tpm.ts) — the shape TPMS_ATTEST gives both.
+ * The statement's shape (tag constant, subject, nonce) is the model's `certifyStatement` /
+ * `quoteStatement` (models/parties/messages.ts), what the TPM machine signs for TPM2_Certify /
+ * TPM2_Quote — the shape TPMS_ATTEST gives both.
  * @module
  */
+import { certifyStatement, quoteStatement } from '../../models/parties/messages.ts';
 import type { EvalDeps } from '../runtime/evaluate.ts';
 import { checkAttestedStatement } from '../tpm2/attested-statement.ts';
 import type { Value } from '../wire/value.ts';
@@ -25,7 +27,8 @@ export const tpmAttestationVerifier: NonNullable<EvalDeps['verifier']> = (sig, m
 function verifyAttested(rs: Uint8Array, attest: Uint8Array, m: Value, signer: Uint8Array): boolean {
   if (m.k !== 'tuple' || m.items.length !== 3) return false;
   const [tag, subject, nonce] = m.items as [Value, Value, Value];
-  if (tag.k !== 'const' || (tag.s !== 'certify' && tag.s !== 'quote') || nonce.k !== 'bytes') return false;
-  if (tag.s === 'certify' ? subject.k !== 'point' : subject.k !== 'bytes') return false;
-  return checkAttestedStatement(rs, attest, signer, { type: tag.s, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }).ok;
+  if (tag.k !== 'const' || nonce.k !== 'bytes') return false;
+  const type = tag.s === certifyStatement.id ? 'certify' : tag.s === quoteStatement.id ? 'quote' : null;
+  if (type === null || (type === 'certify' ? subject.k !== 'point' : subject.k !== 'bytes')) return false;
+  return checkAttestedStatement(rs, attest, signer, { type, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }).ok;
 }
