@@ -10,6 +10,8 @@
  */
 import { check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { c, hmac, sdec, senc, tup, v } from '../terms.ts';
+import { messageConstructor } from '../messages.ts';
+import { closeBody, openBody, openedBody } from './tztcm-messages.ts';
 import { roleMachine } from '../role.ts';
 import { agent } from '../protocol.ts';
 import { Cmd, type CommandIndex, T } from './tddl.ts';
@@ -49,10 +51,10 @@ export function tztcmSession() {
         trigger: 'MSG',
         steps: [
           recv('TDDL', 'OpenSession', tup(c('open'), uuid, nD, macOpen)),
-          check('open MAC', macOpen, hmac(K, tup(c('open'), uuid, nD)), 'the OpenSession MAC under K_uuid of this UUID'),
+          check('open MAC', macOpen, hmac(K, openBody({ uuid, nonce: nD })), 'the OpenSession MAC under K_uuid of this UUID'),
           fresh(sid),
           fresh(nZ),
-          send('TDDL', 'Opened', tup(sid, nZ, hmac(K, tup(c('opened'), sid, nD, nZ)))),
+          send('TDDL', 'Opened', tup(sid, nZ, hmac(K, openedBody({ sid, nonce: nD, nonceTZ: nZ })))),
         ],
       },
       serveCommand('1', 'waitCommand1', 'waitCommand2'),
@@ -64,7 +66,7 @@ export function tztcmSession() {
         trigger: 'MSG',
         steps: [
           recv('TDDL', 'CloseSession', tup(c('close'), sid, macClose)),
-          check('close MAC', macClose, hmac(K, tup(c('close'), sid, c('2'))), 'the CloseSession MAC under K_uuid'),
+          check('close MAC', macClose, hmac(K, closeBody({ sid, count: c('2') })), 'the CloseSession MAC under K_uuid'),
           claim('Secret', 'Kuuid', self, K),
           claim('Finish', 'tztcm-session', null, self),
         ],
@@ -91,10 +93,13 @@ export const St = {
   mac: v('mac', 'digest'),
 } as const;
 
+/** TSK_u = hmac(SSK, uuid_u): the TA's storage key, one per UUID (seed 002 §2.2.2); M5.1 edits its input. */
+export const taStorageKey = messageConstructor<'uuid'>('TSK', (x) => hmac(St.SSK, x('uuid')));
+
 /** SSK = hmac(HUK, <chipId, 'static string'>); TSK_u = hmac(SSK, uuid_u) — seed 002 §2.2.2 */
 const deriveKeys = () => [
   let_(St.SSK, hmac(St.HUK, tup(St.chipId, c('static string')))),
-  let_(St.TSK, hmac(St.SSK, St.app), 'derive TSK'),
+  let_(St.TSK, taStorageKey({ uuid: St.app }), 'derive TSK'),
 ];
 
 /** Writer role of protocol 5: stores version 1 and then version 2 of a TA's file. */
