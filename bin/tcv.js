@@ -3,14 +3,11 @@
 // through `prepare`; see scripts/build.mjs) when it is newer than every TypeScript source, so a
 // start pays for no compiling; otherwise — a source was edited since — runs the sources through
 // tsx, so a changed model is never run stale. TCV_FROM_SOURCE=1 forces the sources.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// a closed pipe (`tcv list | head`) ends the program quietly, as other CLI tools do
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+// output errors (EPIPE, a full disk) are handled by the CLI itself: one line, exit 5
+// (cli/output.ts)
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['models', 'impl', 'properties', 'proofs-export', 'cli'];
@@ -31,8 +28,24 @@ function newestSource(dir) {
   return newest;
 }
 
+// a protocol file (or a directory of them) among the arguments: run from the sources, so the
+// file is loaded by tsx and shares the modules of the interpreters that read it
+// (cli/protocol-files.ts)
+const MODULE = /\.(ts|mts|js|mjs)$/;
+function namesProtocolFiles(args) {
+  return args.some((a) => {
+    try {
+      if (MODULE.test(a)) return existsSync(a) && statSync(a).isFile();
+      if (!existsSync(a) || !statSync(a).isDirectory()) return false;
+      return readdirSync(a, { withFileTypes: true }).some((e) => (e.isFile() && MODULE.test(e.name)) || (e.isDirectory() && e.name !== 'node_modules' && readdirSync(`${a}/${e.name}`).some((n) => MODULE.test(n))));
+    } catch {
+      return false;
+    }
+  });
+}
+
 function compiledIsFresh() {
-  if (process.env.TCV_FROM_SOURCE) return false;
+  if (process.env.TCV_FROM_SOURCE || namesProtocolFiles(process.argv.slice(3))) return false;
   let stamp;
   try {
     stamp = statSync(`${root}dist/.build-stamp`).mtimeMs;

@@ -18,7 +18,7 @@ export interface Command {
   readonly summary: string;
   /** the full `tcv <name> --help` text */
   readonly help: string;
-  /** exit code: 0 ok, 1 a verdict/run differs from what is expected, 2 usage error */
+  /** exit code (`exit-codes.ts`): 0 ok, 1 a verdict/run differs, 2 usage error, 4 inconclusive */
   run(args: string[], io: CliIO): Promise<number>;
 }
 
@@ -27,19 +27,40 @@ export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parse flags strictly; `--help` is always accepted. Throws UsageError naming the bad flag. */
+/** Parse flags strictly; `--help` is always accepted. Throws UsageError naming the bad flag.
+ * A value that begins with a dash (`--sessions -1`) is taken as the flag's value, so that the
+ * flag's own check names it, instead of Node's three-line "ambiguous argument" message. */
 export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = true) {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    const opt = a.startsWith('--') ? options[a.slice(2)] : undefined;
+    if (opt?.type === 'string' && next !== undefined && /^-\d|^-$/.test(next)) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else joined.push(a);
+  }
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\n.*$/s, '');
     throw new UsageError(msg.replace(/^Unknown option '(.*?)'.*$/s, "unknown flag '$1'"));
   }
 }
 
-/** A non-negative integer flag value, or a UsageError naming the flag. */
-export function intFlag(name: string, value: string | undefined, dflt: number): number {
+/** The largest `--timeout`, in seconds (a week): a stated bound, like `--sessions`'. */
+export const MAX_TIMEOUT_S = 604_800;
+
+/** A whole-number flag value in [min, max] (default: 0 .. 2^53 - 1, the integers a number holds
+ * exactly), or a UsageError naming the flag and the range. */
+export function intFlag(name: string, value: string | undefined, dflt: number, range: { min?: number; max?: number } = {}): number {
   if (value === undefined) return dflt;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} wants a whole number, got '${value}'`);
-  return Number(value);
+  const min = range.min ?? 0;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const bounds = `from ${min} to ${max === Number.MAX_SAFE_INTEGER ? '2^53 - 1' : max}`;
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} wants a whole number ${bounds}, got '${value}'`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} wants a whole number ${bounds}, got ${value.length > 24 ? value.slice(0, 24) + '…' : value}`);
+  return n;
 }

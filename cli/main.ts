@@ -1,12 +1,14 @@
 /**
- * `tcv` entry point: dispatches to a command, turns usage errors into one line and exit 2, and
- * any other failure into one line and exit 2 — never a stack trace (set TCV_DEBUG=1 to see one).
+ * `tcv` entry point: dispatches to a command and turns every failure into its exit-code class
+ * (`exit-codes.ts`) and one line (`error-line.ts`) — never a stack trace (set TCV_DEBUG=1 to see
+ * one). Every command's `--help` ends with the exit-code table.
  * @module
  */
-import { type CliIO, UsageError } from './command.ts';
+import type { CliIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { UnknownNameError } from '../models/protocol.ts';
-import { ModelError } from '../models/validate.ts';
+import { errorLine, escapeControl } from './error-line.ts';
+import { EXIT, EXIT_TABLE } from './exit-codes.ts';
+import { OutputError, outputPrefix, processIO, reportOutputError } from './output.ts';
 
 function topHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -17,46 +19,56 @@ function topHelp(): string {
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    EXIT_TABLE,
   ].join('\n');
 }
 
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(topHelp());
-    return name === undefined ? 2 : 0;
-  }
-  const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) {
-    io.err(`tcv: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
-    return 2;
-  }
   try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.out(topHelp());
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
+      io.err(escapeControl(`tcv: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`));
+      return EXIT.usage;
+    }
+    outputPrefix(`tcv ${name}`);
     const cmd = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(cmd.help);
-      return 0;
+      io.out(`${cmd.help}\n\n${EXIT_TABLE}`);
+      return EXIT.ok;
     }
     return await cmd.run(rest, io);
   } catch (e) {
-    if (process.env['TCV_DEBUG']) io.err(String((e as Error).stack));
-    if (e instanceof UsageError || e instanceof UnknownNameError) {
-      io.err(`tcv ${name}: ${e.message}`);
-      return 2;
+    const { code, lines } = errorLine(name ?? '', e);
+    if (e instanceof OutputError) {
+      // the failing stream may be stderr itself: one attempt, straight to the process
+      if (io === processStreams) reportOutputError(e);
+      else if (e.stream !== 'stderr') tryErr(io, lines[0]!);
+      return code;
     }
-    if (e instanceof ModelError) {
-      io.err(`tcv ${name}: ${e.message}`);
-      return 2;
-    }
-    io.err(`tcv ${name}: internal error: ${(e as Error).message ?? String(e)}`);
-    return 2;
+    if (process.env['TCV_DEBUG']) tryErr(io, String((e as Error)?.stack ?? e));
+    for (const l of lines) if (!tryErr(io, l)) return EXIT.output;
+    return code;
   }
 }
 
+/** Writes one line to stderr; false when even that fails. */
+function tryErr(io: CliIO, line: string): boolean {
+  try {
+    io.err(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let processStreams: CliIO | null = null;
+
 export function defaultIO(): CliIO {
-  return {
-    out: (l) => process.stdout.write(l + '\n'),
-    err: (l) => process.stderr.write(l + '\n'),
-    isTTY: Boolean(process.stdout.isTTY),
-  };
+  return (processStreams ??= processIO());
 }

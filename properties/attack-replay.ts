@@ -17,7 +17,7 @@ import type { Protocol } from '../models/protocol.ts';
 import { applyVariant } from '../models/protocol.ts';
 import { type Term, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
-import { evaluate, freshValue } from '../impl/runtime/evaluate.ts';
+import { EvalFailure, evaluate, freshValue } from '../impl/runtime/evaluate.ts';
 import { checkClaims } from '../impl/runtime/claims-check.ts';
 import { decode, DecodeError, encode } from '../impl/wire/codec.ts';
 import { type Value, constV, hex, valueEquals } from '../impl/wire/value.ts';
@@ -44,6 +44,17 @@ export interface ReplayResult {
   readonly reproduced: boolean;
   readonly detail: string;
   readonly steps: readonly ReplayStep[];
+}
+
+/** The attacker cannot build a term (yet): an expected outcome of a replay step, unlike a defect
+ * of the runtime or the replay, which must surface as itself and never read as "the attack did
+ * not reproduce". */
+class CannotCompute extends Error {}
+
+/** What a replay may meet without a defect: a term the attacker cannot build, or a primitive
+ * failing on the values given (a wrong key, a malformed point). */
+function expectedFailure(e: unknown): boolean {
+  return e instanceof CannotCompute || e instanceof EvalFailure;
 }
 
 class AttackerKnowledge {
@@ -78,8 +89,9 @@ class AttackerKnowledge {
           this.observe(m, dec);
           progress = true;
           break;
-        } catch {
-          /* not (yet) openable */
+        } catch (e) {
+          if (!expectedFailure(e)) throw e;
+          // not (yet) openable
         }
       }
     }
@@ -115,7 +127,7 @@ class AttackerKnowledge {
       let x: Value;
       if (at > 0) x = this.run.longTerm.get(t.name.slice(0, at), t.name.slice(at + 1));
       else if (t.name.startsWith('x:')) x = this.ownValue(t.sort);
-      else throw new Error(`the attacker does not know ${show(t)}`);
+      else throw new CannotCompute(`the attacker does not know ${show(t)}`);
       this.known.set(show(t), x);
       return x;
     }
@@ -160,12 +172,13 @@ class AttackerKnowledge {
           let acc: Value = known;
           for (const f of rest) acc = evaluate({ t: 'app', f: 'exp', args: [v('b'), v('x')] }, { b: acc, x: this.value(f) }, this.run.deps);
           return acc;
-        } catch {
+        } catch (e) {
+          if (!expectedFailure(e)) throw e;
           continue;
         }
       }
     }
-    throw new Error(`the attacker cannot compute ${show(t)}`);
+    throw new CannotCompute(`the attacker cannot compute ${show(t)}`);
   }
 }
 
@@ -179,7 +192,7 @@ const ONE = Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0));
 /** The private key behind a public key term `pk(sk)` (to open `aenc` with a known `sk`). */
 function privateOf(pub: Term): Term {
   if (pub.t === 'app' && pub.f === 'pk') return pub.args[0]!;
-  throw new Error('not a pk(...) term');
+  throw new CannotCompute('not a pk(...) term');
 }
 
 function subsets<T>(xs: readonly T[], k: number): T[][] {
@@ -241,6 +254,7 @@ export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, se
         run.deliver(env.id, inst);
       }
     } catch (e) {
+      if (!expectedFailure(e)) throw e;
       return { run, steps, failure: `step ${k + 1} (${inst} ${s.transition}): ${(e as Error).message}`, attacker, names };
     }
     const out = run.network.observed.slice(before).filter((e) => e.origin === 'party' && e.from === role && e.session === Number(inst.split('#')[1]));
@@ -276,6 +290,7 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
     try {
       derived = replay.attacker.value(generic(claim.data, f.goal?.s ?? f.state.s));
     } catch (e) {
+      if (!expectedFailure(e)) throw e;
       return { yes: false, detail: (e as Error).message };
     }
     return valueEquals(derived, concrete.data)
@@ -285,6 +300,23 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
   // judged as the explorer judges: the attacker's agent's instances are not honest
   const c = checkClaims(protocol, replay.run.claims, replay.run.network.observed, { attacker: ATTACKER }).find((x) => x.id === prop.id)!;
   return { yes: c.verdict === 'violated', detail: c.detail };
+}
+
+/** What replaying a finding with real crypto shows: on the variant it was found on, and the
+ * same schedule on the correct protocol (where the violation must not happen). */
+export interface ReplayOutcome {
+  readonly variant: { readonly reproduced: boolean; readonly detail: string };
+  readonly correct: { readonly reproduced: boolean; readonly detail: string };
+}
+
+/** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
+export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
+  const { protocol } = applyVariant(p, variantId);
+  const on = (proto: Protocol) => {
+    const v = violated(proto, found, replayFinding(proto, scen, found, seed));
+    return { reproduced: v.yes, detail: v.detail };
+  };
+  return { variant: on(protocol), correct: on(p) };
 }
 
 /**
@@ -299,7 +331,8 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   const r = explore(p, variantId, { sessions, timeoutMs: opts.timeoutMs ?? 60_000, ...(focus ? { properties: focus } : {}) });
   const wanted = opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
   const first = wanted ? r.verdicts.get(wanted)?.finding : undefined;
-  if (!wanted || !first) return { found: false as const, verdicts: r.verdicts, bound: r.bound };
+  // `cut`: the search stopped at a budget, so "no attack" is inconclusive, not a result
+  if (!wanted || !first) return { found: false as const, verdicts: r.verdicts, bound: r.bound, cut: r.stats.cut };
   // the steps the attack uses, as `tcv verify` shows them
   const found = minimise(r.scenario, first).finding;
   const seed = opts.seed ?? 1;
@@ -319,6 +352,7 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   return {
     found: true as const,
     bound: r.bound,
+    scenario: r.scenario,
     finding: found,
     variantRun: result(p, onVariant, v1, variantId),
     correctRun: result(p, onCorrect, v2, null),

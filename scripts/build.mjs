@@ -1,4 +1,4 @@
-// `npm run build`: bundles the CLI and the explorer's pool worker into dist/ (CommonJS, one file
+// `npm run build`: bundles the CLI, the explorer's pool worker and the TZTCM s-core worker into dist/ (CommonJS, one file
 // each, dependencies inside), then runs a short warm-up of the CLI to write the V8 code cache
 // the bin loads with the bundle (bin/load-bundle.js). One file and a code cache instead of a
 // tree of modules: a `tcv` start resolves, reads and compiles one file, with the functions a
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 const out = process.argv[2] ?? dist;
-const OUTPUTS = ['.build-stamp', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs'];
+const OUTPUTS = ['.build-stamp', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs', 'score-worker.cjs', 'host-worker.cjs'];
 
 // dist/ is the build's own (older builds left other files there); another directory given (the
 // tests build into a temporary one) loses only what a build writes
@@ -31,6 +31,10 @@ const common = {
 };
 await build({ ...common, entryPoints: [`${root}cli/main.ts`], outfile: `${out}/tcv.cjs` });
 await build({ ...common, entryPoints: [`${root}properties/explorer/verify-worker.ts`], outfile: `${out}/verify-worker.cjs` });
+// the TZTCM's s-core worker, found beside the bundle by impl/tztcm/score/score.ts
+await build({ ...common, entryPoints: [`${root}impl/tztcm/score/score-worker.ts`], outfile: `${out}/score-worker.cjs` });
+// the active measurement's host-core thread (impl/threads/module-worker.ts finds it beside the bundle)
+await build({ ...common, entryPoints: [`${root}impl/tztcm/monitor/host-worker.ts`], outfile: `${out}/host-worker.cjs` });
 
 const warm = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, `${out}/tcv.cjs`], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (warm.status !== 0) throw new Error('the code-cache warm-up failed (see above)');

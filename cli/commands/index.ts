@@ -13,10 +13,13 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
+  { name: 'init', summary: 'write a starter protocol and its test into a directory', load: async () => (await import('./init.ts')).initCommand },
   { name: 'verify', summary: 'decide the security properties with the bounded Dolev–Yao explorer', load: async () => (await import('./verify.ts')).verifyCommand },
   { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
   { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },
   { name: 'attack', summary: 'replay a variant’s symbolic attack on the real implementation', load: async () => (await import('./attack.ts')).attackCommand },
+  { name: 'diagram', summary: 'draw the party machines as state diagrams (SVG, DOT, Stately JSON)', load: async () => (await import('./diagram.ts')).diagramCommand },
+  { name: 'report', summary: 'verify and write one self-contained HTML report with every diagram', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'export', summary: 'export protocols as Tamarin theories (and ProVerif models)', load: async () => (await import('./export.ts')).exportCommand },
   { name: 'prove', summary: 'run a local tamarin-prover on a theory and judge its summary', load: async () => (await import('./prove.ts')).proveCommand },
   { name: 'tztcm', summary: 'the TZTCM: a TPM/TCM in the TrustZone TEE (serve, boot, …)', load: async () => (await import('./tztcm.ts')).tztcmCommand },

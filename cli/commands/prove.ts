@@ -11,9 +11,12 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type Command, parseFlags, UsageError } from '../command.ts';
+
+/** The largest theory `tcv prove` reads (exported theories are tens of kilobytes). */
+const MAX_THEORY_BYTES = 64 << 20;
 
 export interface LemmaResult {
   readonly lemma: string;
@@ -87,6 +90,10 @@ warning or an error; 2 usage error or tamarin-prover not installed`,
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a .spthy file');
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file '${file}'`);
+    // a directory or a device is no theory, and a huge file would be read whole
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError(`'${file}' is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
+    if (st.size > MAX_THEORY_BYTES) throw new UsageError(`'${file}' has ${st.size} bytes; a theory over ${MAX_THEORY_BYTES >> 20} MB is refused`);
     const exe = onPath('tamarin-prover');
     if (!exe) throw new UsageError(`tamarin-prover is not on the PATH; install Tamarin (https://tamarin-prover.com) or run 'tamarin-prover --prove ${file}' where it is installed`);
     const expected = values['no-expect'] ? new Map<string, 'holds' | 'attack'>() : expectedVerdicts(readFileSync(file, 'utf8'));

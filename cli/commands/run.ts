@@ -14,7 +14,8 @@ import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--tpm swtpm [--tpm-port P]]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--svg FILE] [--mermaid FILE]
+               [--tpm swtpm [--tpm-port P]]
 
 Runs one honest execution of <protocol> (see 'tcv list') with the real crypto suite (P-256,
 SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM): every message is delivered in order, nobody
@@ -24,6 +25,9 @@ state, its claims, and the secrets each side derived.
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
   --json        the run as JSON
+  --svg FILE    also write the run as an SVG sequence diagram (lifeline per role, an arrow per
+                message with the term the sender's machine builds, claims on the lifelines)
+  --mermaid FILE  and/or as Mermaid sequenceDiagram text
   --tpm swtpm   attestation / key-exchange / provisioning: the TPM role is a real TPM 2.0
                 (swtpm, started on free loopback ports and stopped afterwards) driven by the
                 TEE's TSS bridge instead of our TPM machine; the other machines run unchanged
@@ -41,15 +45,31 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       variant: { type: 'string' },
       tpm: { type: 'string' },
       'tpm-port': { type: 'string' },
+      svg: { type: 'string' },
+      mermaid: { type: 'string' },
+      protocol: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
-    if (values.tpm !== undefined || values['tpm-port'] !== undefined) return runOnTpm(positionals[0]!, values, seed, io);
-    const { protocol } = applyVariant(protocolByName(positionals[0]!), values.variant);
+    if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
+      return runOnTpm(positionals[0]!, values, seed, io);
+    }
+    // any protocol the tools know: the design's, the classic corpus, or one from a file
+    const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+    const { protocolsFor } = await import('../protocol-files.ts');
+    const found = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
+    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+    const { protocol } = applyVariant(found[0]!, values.variant);
     assertWellFormed(protocol);
     const report = honestRun(protocol, values.variant ?? null, seed === undefined ? {} : { seed });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else printReport(report, io.out);
+    if (values.svg !== undefined || values.mermaid !== undefined) {
+      const { honestSequence } = await import('../../impl/report/honest-sequence.ts');
+      const { writeSequenceDiagrams } = await import('../diagram-files.ts');
+      for (const f of writeSequenceDiagrams(values, [honestSequence(protocol, report)])) if (!values.json) io.out(`wrote ${f}`);
+    }
     return report.ok ? 0 : 1;
   },
 };

@@ -13,7 +13,10 @@ interface Subcommand {
 }
 
 /** Subcommands register here (one line each). */
-const SUBCOMMANDS: readonly Subcommand[] = [];
+const SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'serve', summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
+  { name: 'monitor', summary: 'watch a running host: periodic measurement, attacks, interventions', load: async () => (await import('./tztcm-monitor.ts')).tztcmMonitorCommand },
+];
 
 function help(): string {
   const lines = SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`);

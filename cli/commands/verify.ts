@@ -6,8 +6,11 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { type CliIO, type Command, UsageError, intFlag, parseFlags } from '../command.ts';
+import { type CliIO, type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlags } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
+import type { Sequence } from '../../impl/report/sequence.ts';
+import type { Protocol } from '../../models/protocol.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -18,10 +21,25 @@ export interface VerifyAllOptions {
   readonly jobs?: number;
   /** also write the reports as JUnit XML to this file */
   readonly junit?: string;
+  /** replay every attack on a variant with real crypto (for the HTML report) */
+  readonly replay?: boolean;
+  /** receives the reports (tcv start writes the HTML report from them) */
+  readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** print the trace of every verdict that differs (protocols from the user's files) */
+  readonly traces?: boolean;
+  /** variants that could not be applied (their edit matches nothing): named, not verified, exit 1 */
+  readonly brokenVariants?: readonly string[];
 }
 
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
+                  [--verbose] [--svg FILE] [--mermaid FILE]
+       tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
        tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
+
+<protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
+exports protocols (default or named), or a directory of them — each protocol found is verified
+with its variants (--protocol NAME picks one). A file is validated before any search; an
+ill-formed model is refused with every problem named.
 
 Runs the bounded Dolev–Yao explorer over the protocol's party machines and decides every
 property: holds (no attack within the bound), attack (with a trace), or inconclusive (the
@@ -29,12 +47,15 @@ search was cut by a budget). Compares each verdict with the model's expectation.
 
   --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
-  --sessions N     honest sessions per role (default: 2, or a smaller bound the protocol
+  --protocol NAME  with a file or directory: the protocol of that name only
+  --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
                    E is always there). The search runs at one session first: attacks found
                    there keep that bound, the rest is decided at N
-  --timeout S      time budget per protocol/variant in seconds (default 120)
+  --timeout S      time budget per protocol/variant in seconds, for all its bounds together
+                   (default 120); the search also stops at 75% of the heap limit (memory
+                   budget): a cut search leaves its open verdicts inconclusive, with the reason
   --all            every protocol and variant of the design and of the classic corpus
   --jobs N         with --all: targets verified at once, one worker thread each (default:
                    the machine's cores; 1 runs them one after the other in this thread)
@@ -42,11 +63,21 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --junit FILE     also write the results as JUnit XML, for CI test reports: a test suite per
                    protocol or variant, a test case per property, a failure where the verdict
                    differs from the expectation (with the attack trace)
+  --verbose        show the values the attacker takes from its initial knowledge (folded)
+  --svg FILE       write the attack trace as an SVG sequence diagram (self-contained)
+  --mermaid FILE   and/or as Mermaid sequenceDiagram text (pastes into a PR or issue);
+                   traces of properties broken differently go to FILE-2, FILE-3, …
 
 An attack trace shows the steps the attack uses: steps of the path found that it does not use
-are left out (and counted), each cut checked by executing the rest again.
+are left out (and counted), each cut checked by executing the rest again. It opens with the
+violations and a summary of what the attacker did; compound values a party bound to a variable
+are written as variable.instance (sKey.TEE1) and defined once in the legend, values the
+attacker chose as E.name; 'I2 → (E)' is a message the attacker intercepted, '(E) → R1 [built
+by E]' one it made, 'R1 → I2 [forwarded unchanged]' one it passed on; ▶ marks the violating
+step. Properties broken by the same trace share one printed trace.
 
-exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error`;
+exit 0: every verdict as expected; 1: some verdict differs (listed); 2: usage error;
+4: the only differences are inconclusive verdicts (a budget cut the search; 'cut' says which)`;
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -61,6 +92,12 @@ function printTable(io: CliIO, rows: string[][]): void {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   io.out(head.map((h, i) => pad(h, w[i]!)).join('  '));
   for (const r of rows) io.out(r.map((c, i) => pad(c, w[i]!)).join('  '));
+}
+
+/** 1 when a verdict differs, 4 when the only differences are inconclusive verdicts, else 0. */
+export function verdictExit(reports: readonly VerifyReport[]): number {
+  const off = reports.flatMap((r) => r.properties.filter((x) => x.verdict !== x.expected));
+  return off.length === 0 ? EXIT.ok : off.every((x) => x.verdict === 'inconclusive') ? EXIT.inconclusive : EXIT.differs;
 }
 
 function mismatches(reports: readonly VerifyReport[]): string[] {
@@ -91,24 +128,39 @@ async function writeJunit(path: string | undefined, reports: readonly VerifyRepo
   try {
     writeFileAtomic(path, junitXml(reports));
   } catch (e) {
-    throw new UsageError(`cannot write the JUnit report to ${path}: ${(e as Error).message}`);
+    throw new UsageError(`cannot write the JUnit report to ${(e as Error).message.replace(/^cannot write /, '')}`);
   }
 }
 
+/** `--svg FILE` / `--mermaid FILE`: the (first) attack trace as a sequence diagram, written
+ * atomically; a file it cannot write is named in one line. */
+async function writeDiagrams(io: CliIO, values: { svg?: string; mermaid?: string; verbose?: boolean }, seqs: readonly Sequence[]): Promise<void> {
+  if (values.svg === undefined && values.mermaid === undefined) return;
+  io.out('');
+  if (!seqs.length) {
+    io.out('no attack trace to draw (--svg, --mermaid): every property holds or is inconclusive');
+    return;
+  }
+  const { writeSequenceDiagrams } = await import('../diagram-files.ts');
+  for (const f of writeSequenceDiagrams(values, seqs)) io.out(`wrote ${f}`);
+}
+
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
-export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise<number> {
+export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?: readonly Protocol[]): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
   const { allTargets } = await import('../../properties/explorer/verify.ts');
   const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
-  const targets = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => ({
+  const broken = new Set(opts.brokenVariants ?? []);
+  const targets = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`)).map(({ protocol, variant }) => ({
     protocol,
     variant,
-    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000 },
+    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
   const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
   live.clear();
+  opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
@@ -117,8 +169,19 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}): Promise
     io.out('');
     io.out(bad.length ? `${bad.length} verdict(s) differ from the expectation:` : `all ${reports.reduce((n, r) => n + r.properties.length, 0)} verdicts as expected`);
     for (const b of bad) io.out(`  ${b}`);
+    for (const v of broken) io.out(`  ${v}: not verified — its edit does not apply to the machines (see above)`);
+    if (opts.traces) {
+      const { textTrace } = await import('../../impl/report/text-trace.ts');
+      const { groupSequences } = await import('../../impl/report/group-traces.ts');
+      const seqs = groupSequences(reports.flatMap((r) => r.properties.flatMap((x) => (x.trace && x.verdict !== x.expected ? [x.trace.sequence] : []))));
+      for (const s of seqs) {
+        io.out('');
+        for (const l of textTrace(s, { verbose: false })) io.out(l);
+      }
+    }
   }
-  return bad.length ? 1 : 0;
+  const exit = verdictExit(reports);
+  return broken.size && exit === EXIT.ok ? EXIT.differs : exit;
 }
 
 export const verifyCommand: Command = {
@@ -135,27 +198,57 @@ export const verifyCommand: Command = {
       all: { type: 'boolean' },
       jobs: { type: 'string' },
       junit: { type: 'string' },
+      verbose: { type: 'boolean' },
+      svg: { type: 'string' },
+      mermaid: { type: 'string' },
+      protocol: { type: 'string' },
     });
     if (values.junit === '') throw new UsageError('--junit wants a file name');
-    const jobs = intFlag('jobs', values.jobs, 0);
-    if (values.jobs !== undefined && jobs < 1) throw new UsageError('--jobs wants at least 1');
-    const sessions = intFlag('sessions', values.sessions, 0);
-    if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
-    const timeout = intFlag('timeout', values.timeout, 120);
-    if (timeout < 1) throw new UsageError('--timeout wants at least 1 second');
+    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+    const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
+    const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
+    const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
       return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-    const { protocolByName } = await import('../../models/protocols/index.ts');
+    const { protocolsFor } = await import('../protocol-files.ts');
     const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
-    const { narrate } = await import('../../properties/explorer/trace.ts');
-    const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
+    const { textTrace } = await import('../../impl/report/text-trace.ts');
+    const { groupSequences } = await import('../../impl/report/group-traces.ts');
+    const chosen = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
+    const { isProtocolPath } = await import('../protocol-files.ts');
+    const fromFiles = isProtocolPath(positionals[0]!) || !ALL_PROTOCOLS.some((x) => x.name === positionals[0]);
+    const one = values.variant !== undefined || values.property !== undefined || values.svg !== undefined || values.mermaid !== undefined;
+    if (chosen.length > 1 || (fromFiles && !one)) {
+      // protocols from a file or directory: each with its variants, as --all does
+      if (one) throw new UsageError(`${positionals[0]} has ${chosen.length} protocols (${chosen.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+      // a variant whose edit matches nothing (e.g. the check it drops is already gone) is named
+      // and not verified; the rest still is
+      const { applyVariant } = await import('../../models/protocol.ts');
+      const brokenVariants: string[] = [];
+      for (const p of chosen)
+        for (const x of p.variants) {
+          try {
+            applyVariant(p, x.id);
+          } catch (e) {
+            brokenVariants.push(`${p.name} ${x.id}`);
+            io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
+          }
+        }
+      return verifyAll(io, { json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
+    }
+    const p = chosen[0]!;
+    // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
+    // no machine makes) gets no verdicts, not even `holds`
+    const { assertWellFormed } = await import('../../models/validate.ts');
+    assertWellFormed(p);
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
       const { UnknownNameError } = await import('../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
@@ -176,22 +269,24 @@ export const verifyCommand: Command = {
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));
-      return bad.length ? 1 : 0;
+      return verdictExit([r]);
     }
     io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
     io.out('');
     for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
-    for (const x of r.properties) {
-      if (!x.trace) continue;
+    // properties broken by the same trace share one printed trace
+    const seqs = groupSequences(r.properties.flatMap((x) => (x.trace ? [x.trace.sequence] : [])));
+    for (const s of seqs) {
       io.out('');
-      for (const l of narrate(x.trace)) io.out(l);
+      for (const l of textTrace(s, { verbose: values.verbose ?? false })) io.out(l);
     }
+    await writeDiagrams(io, values, seqs);
     if (bad.length) {
       io.out('');
       io.out('differs from the expectation:');
       for (const b of bad) io.out(`  ${b}`);
     }
-    return bad.length ? 1 : 0;
+    return verdictExit([r]);
   },
 };

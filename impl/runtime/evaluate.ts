@@ -1,6 +1,9 @@
 /**
  * Concrete evaluation of terms: each function symbol of models/terms.ts mapped to the crypto
- * suite. This table is the whole link between the symbolic model and real bytes.
+ * suite. This table is the whole link between the symbolic model and real bytes. The names
+ * below are the tpm2 suite's; the tcm suite (impl/crypto/tcm-sm2.ts) puts SM3 for SHA-256, SM2
+ * for ECDSA/ECDH on P-256, SM4-CFB for AES-128-CFB and SM4-GCM for AES-256-GCM (its 128-bit key
+ * the first half of the 256-bit symbolic key; the ECIES key KDFe'd at 128 bits).
  *
  *   h(m)            SHA-256(encode(m))
  *   hmac(k, m)      HMAC-SHA256(k, encode(m))
@@ -147,17 +150,18 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
         const k = ev(a[1]!);
         const m = encode(ev(a[0]!));
         const kb = leafBytes(k, 'senc key');
-        if (k.k === 'bytes' && k.cfb) return bytesV(suite.aesCfbEncrypt(kb.slice(0, 16), kb.slice(16, 32), m));
-        const nonce = suite.hmac(aesKey(kb), Buffer.concat([Buffer.from('senc-iv'), m])).slice(0, 12);
-        return bytesV(Buffer.concat([nonce, suite.aesGcmEncrypt(aesKey(kb), nonce, m)]));
+        if (k.k === 'bytes' && k.cfb) return bytesV(suite.cfbEncrypt(cfbKey(kb, suite), cfbIv(kb, suite), m));
+        const nonce = suite.hmac(symKey(kb), Buffer.concat([Buffer.from('senc-iv'), m])).slice(0, suite.aeadNonceLen);
+        return bytesV(Buffer.concat([nonce, suite.aeadEncrypt(aeadKey(kb, suite), nonce, m)]));
       }
       case 'sdec': {
         const ct = leafBytes(ev(a[0]!), 'sdec ciphertext');
         const k = ev(a[1]!);
         const kb = leafBytes(k, 'sdec key');
         let pt: Uint8Array | null;
-        if (k.k === 'bytes' && k.cfb) pt = suite.aesCfbDecrypt(kb.slice(0, 16), kb.slice(16, 32), ct);
-        else pt = ct.length < 28 ? null : suite.aesGcmDecrypt(aesKey(kb), ct.slice(0, 12), ct.slice(12));
+        const nl = suite.aeadNonceLen;
+        if (k.k === 'bytes' && k.cfb) pt = suite.cfbDecrypt(cfbKey(kb, suite), cfbIv(kb, suite), ct);
+        else pt = ct.length < nl + suite.aeadTagLen ? null : suite.aeadDecrypt(aeadKey(kb, suite), ct.slice(0, nl), ct.slice(nl));
         if (!pt) throw new EvalFailure('destructor', 'decryption failed (authentication tag)');
         return decodedPlaintext(pt);
       }
@@ -166,19 +170,19 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
         if (p.k !== 'point') throw new EvalFailure('type', `aenc needs a public key, got ${p.k}`);
         const r = suite.scalarFromSeed(deps.rng.bytes(48));
         const R = suite.basePointMul(r);
-        const key = suite.kdfe(suite.pointX(suite.pointMul(p.b, r)), 'ECIES', suite.pointX(R), suite.pointX(p.b), 256);
-        return bytesV(Buffer.concat([R, suite.aesGcmEncrypt(key, new Uint8Array(12), encode(ev(a[0]!)))]));
+        const key = suite.kdfe(suite.pointX(suite.pointMul(p.b, r)), 'ECIES', suite.pointX(R), suite.pointX(p.b), 8 * suite.aeadKeyLen);
+        return bytesV(Buffer.concat([R, suite.aeadEncrypt(key, new Uint8Array(suite.aeadNonceLen), encode(ev(a[0]!)))]));
       }
       case 'adec': {
         const ct = leafBytes(ev(a[0]!), 'adec ciphertext');
         const sk = ev(a[1]!);
         if (sk.k !== 'scalar') throw new EvalFailure('type', `adec needs a private scalar, got ${sk.k}`);
-        if (ct.length < 65 + 16) throw new EvalFailure('destructor', 'ciphertext too short');
-        const R = ct.slice(0, 65);
+        if (ct.length < suite.pointLen + suite.aeadTagLen) throw new EvalFailure('destructor', 'ciphertext too short');
+        const R = ct.slice(0, suite.pointLen);
         if (!suite.isValidPoint(R)) throw new EvalFailure('destructor', 'ciphertext carries an invalid point');
         const P = suite.publicKey(sk.b);
-        const key = suite.kdfe(suite.pointX(suite.pointMul(R, sk.b)), 'ECIES', suite.pointX(R), suite.pointX(P), 256);
-        const pt = suite.aesGcmDecrypt(key, new Uint8Array(12), ct.slice(65));
+        const key = suite.kdfe(suite.pointX(suite.pointMul(R, sk.b)), 'ECIES', suite.pointX(R), suite.pointX(P), 8 * suite.aeadKeyLen);
+        const pt = suite.aeadDecrypt(key, new Uint8Array(suite.aeadNonceLen), ct.slice(suite.pointLen));
         if (!pt) throw new EvalFailure('destructor', 'decryption failed (authentication tag)');
         return decodedPlaintext(pt);
       }
@@ -192,10 +196,17 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
   }
 }
 
-function aesKey(kb: Uint8Array): Uint8Array {
-  if (kb.length !== 32) throw new EvalFailure('type', `an AES-256 key must be 32 bytes, got ${kb.length}`);
+/** A symbolic symmetric key is 32 bytes (a 256-bit KDF output) in every suite. */
+function symKey(kb: Uint8Array): Uint8Array {
+  if (kb.length !== 32) throw new EvalFailure('type', `a symmetric key must be 32 bytes, got ${kb.length}`);
   return kb;
 }
+
+/** The AEAD key: the whole 32 bytes for AES-256-GCM, the first 16 for SM4-GCM. */
+const aeadKey = (kb: Uint8Array, suite: CryptoSuite) => symKey(kb).subarray(0, suite.aeadKeyLen);
+/** A 'CFB' key (TPM 2.0 Part 1, CFB mode parameter encryption: KDFa(…, 'CFB', …) = key ‖ IV): the key, then the IV. */
+const cfbKey = (kb: Uint8Array, suite: CryptoSuite) => kb.slice(0, suite.cfbKeyLen);
+const cfbIv = (kb: Uint8Array, suite: CryptoSuite) => kb.slice(suite.cfbKeyLen, suite.cfbKeyLen + suite.blockLen);
 
 function decodedPlaintext(pt: Uint8Array): Value {
   const v = decode(pt);

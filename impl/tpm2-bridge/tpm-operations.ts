@@ -240,7 +240,7 @@ export class TpmOperations {
     if (o.op !== 'TPM2_Unseal') return;
     const kE = bytesOf(valueOf(env, o.checks.responseKey.name, 'the TPM machine', forMessage));
     const { real, data } = this.lastUnseal!;
-    const ok = valueEquals(bytesV(tpm2P256.aesCfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    const ok = valueEquals(bytesV(tpm2P256.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
     this.fact('tss', `the machine's ${o.checks.responseKey.name} decrypts the TPM's real CFB ciphertext`, ok);
     if (!ok) throw new BridgeFailure('tss-check', forMessage, null, "the model's CFB key does not decrypt the TPM's response");
   }

@@ -7,7 +7,15 @@
 
 /** A structure in a TPM response did not parse. */
 export class TpmMarshalError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * Why, for a TPM that answers with a response code (TPM 2.0 Part 2 §6.6.3): 'short' input
+     * ended early (TPM_RC_INSUFFICIENT), 'size' a size field over its bound (TPM_RC_SIZE),
+     * 'trailing' bytes left over (TPM_RC_SIZE), 'value' anything else.
+     */
+    readonly reason: 'short' | 'size' | 'trailing' | 'value' = 'value',
+  ) {
     super(message);
     this.name = 'TpmMarshalError';
   }
@@ -24,7 +32,7 @@ export class TpmReader {
 
   private need(n: number, field: string): void {
     if (this.off + n > this.buf.length) {
-      throw new TpmMarshalError(`${this.what}: ${field} needs ${n} bytes at offset ${this.off}, ${this.remaining} left`);
+      throw new TpmMarshalError(`${this.what}: ${field} needs ${n} bytes at offset ${this.off}, ${this.remaining} left`, 'short');
     }
   }
 
@@ -59,7 +67,7 @@ export class TpmReader {
   /** TPM2B_*: UINT16 size || buffer; `max` bounds the size (e.g. a digest is at most 64). */
   tpm2b(field = 'tpm2b', max = 0xffff): Uint8Array {
     const n = this.u16(`${field}.size`);
-    if (n > max) throw new TpmMarshalError(`${this.what}: ${field}.size ${n} exceeds ${max}`);
+    if (n > max) throw new TpmMarshalError(`${this.what}: ${field}.size ${n} exceeds ${max}`, 'size');
     return this.bytes(n, field);
   }
   /** A size-prefixed structure parsed by `body`, which must consume exactly `size` bytes. */
@@ -82,7 +90,7 @@ export class TpmReader {
   /** Assert that everything was consumed (no trailing bytes). */
   end(): void {
     if (this.off !== this.buf.length) {
-      throw new TpmMarshalError(`${this.what}: ${this.buf.length - this.off} unexpected trailing bytes`);
+      throw new TpmMarshalError(`${this.what}: ${this.buf.length - this.off} unexpected trailing bytes`, 'trailing');
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * TPMT_PUBLIC (TPM 2.0 Part 2 §12.2.4) for the two object types this backend creates: ECC
- * P-256 keys (storage/decrypt keys, signing keys, external verification keys) and KEYEDHASH
- * sealed data objects; the object Name (TPM 2.0 Part 1 §16: nameAlg || H_nameAlg(TPMT_PUBLIC));
+ * TPMT_PUBLIC (TPM 2.0 Part 2 §12.2.4) for the object types this project uses: ECC P-256 keys
+ * (storage/decrypt keys, signing keys, external verification keys), KEYEDHASH sealed data and
+ * HMAC keys, RSA keys (the TZTCM engine and tpm2-tools' defaults) and SYMCIPHER keys; the object Name (TPM 2.0 Part 1 §16: nameAlg || H_nameAlg(TPMT_PUBLIC));
  * and the templates the session client uses.
  * @module
  */
@@ -51,34 +51,83 @@ export interface KeyedHashPublic extends PublicCommon {
   readonly unique: Uint8Array;
 }
 
-export type TpmPublic = EccPublic | KeyedHashPublic;
+/** TPMT_PUBLIC with type TPM_ALG_RSA: TPMS_RSA_PARMS (Part 2 §12.2.3.5) + TPM2B_PUBLIC_KEY_RSA. */
+export interface RsaPublic extends PublicCommon {
+  readonly type: 'rsa';
+  readonly symmetric: SymDef | null;
+  /** TPMT_RSA_SCHEME: RSASSA, RSAPSS, OAEP (with a hash) or RSAES (no hash, hashAlg NULL). */
+  readonly scheme: HashScheme | null;
+  readonly keyBits: number;
+  /** 0 means the default exponent 2^16 + 1 (Part 2 §12.2.3.5). */
+  readonly exponent: number;
+  /** The modulus (empty in a creation template). */
+  readonly modulus: Uint8Array;
+}
+
+/** TPMT_PUBLIC with type TPM_ALG_SYMCIPHER: TPMS_SYMCIPHER_PARMS (Part 2 §12.2.3.4). */
+export interface SymCipherPublic extends PublicCommon {
+  readonly type: 'symcipher';
+  readonly symmetric: SymDef;
+  /** TPM2B_DIGEST unique. */
+  readonly unique: Uint8Array;
+}
+
+export type TpmPublic = EccPublic | KeyedHashPublic | RsaPublic | SymCipherPublic;
+
+/** Part 2 §6.3 TPM_ALG_ID of each object type. */
+const TYPE_ALG = { ecc: TPM_ALG.ECC, keyedhash: TPM_ALG.KEYEDHASH, rsa: 0x0001, symcipher: 0x0025 } as const;
+/** RSA schemes without a hash (Part 2 §11.2.4.1: TPM_ALG_RSAES has an empty details union). */
+const RSAES = 0x0015;
+
+function writeSymDef(w: TpmWriter, s: SymDef | null): void {
+  if (s === null) w.u16(TPM_ALG.NULL);
+  else w.u16(s.algorithm).u16(s.keyBits).u16(s.mode);
+}
+
+function readSymDef(r: TpmReader): SymDef | null {
+  const algorithm = r.u16('symmetric.algorithm');
+  return algorithm === TPM_ALG.NULL ? null : { algorithm, keyBits: r.u16('symmetric.keyBits'), mode: r.u16('symmetric.mode') };
+}
 
 function writeOptScheme(w: TpmWriter, s: HashScheme | null): void {
   if (s === null) w.u16(TPM_ALG.NULL);
+  else if (s.scheme === RSAES) w.u16(s.scheme);
   else w.u16(s.scheme).u16(s.hashAlg);
 }
 
 function readOptScheme(r: TpmReader, field: string): HashScheme | null {
   const scheme = r.u16(`${field}.scheme`);
+  if (scheme === RSAES) return { scheme, hashAlg: TPM_ALG.NULL };
   return scheme === TPM_ALG.NULL ? null : { scheme, hashAlg: r.u16(`${field}.hashAlg`) };
 }
 
 /** Marshal TPMT_PUBLIC (Part 2 §12.2.4). */
 export function writePublic(w: TpmWriter, p: TpmPublic): void {
-  w.u16(p.type === 'ecc' ? TPM_ALG.ECC : TPM_ALG.KEYEDHASH).u16(p.nameAlg).u32(p.objectAttributes).tpm2b(p.authPolicy);
-  if (p.type === 'ecc') {
-    // TPMS_ECC_PARMS (Part 2 §12.2.3.6): symmetric, scheme, curveID, kdf
-    if (p.symmetric === null) w.u16(TPM_ALG.NULL);
-    else w.u16(p.symmetric.algorithm).u16(p.symmetric.keyBits).u16(p.symmetric.mode);
-    writeOptScheme(w, p.scheme);
-    w.u16(p.curveId);
-    writeOptScheme(w, p.kdf);
-    // TPMS_ECC_POINT (Part 2 §11.2.5.2)
-    w.tpm2b(p.x).tpm2b(p.y);
-  } else {
-    // TPMS_KEYEDHASH_PARMS (Part 2 §12.2.3.3); XOR schemes (with a KDF) are not used here
-    writeOptScheme(w, p.scheme);
-    w.tpm2b(p.unique);
+  w.u16(TYPE_ALG[p.type]).u16(p.nameAlg).u32(p.objectAttributes).tpm2b(p.authPolicy);
+  switch (p.type) {
+    case 'ecc':
+      // TPMS_ECC_PARMS (Part 2 §12.2.3.6): symmetric, scheme, curveID, kdf
+      writeSymDef(w, p.symmetric);
+      writeOptScheme(w, p.scheme);
+      w.u16(p.curveId);
+      writeOptScheme(w, p.kdf);
+      // TPMS_ECC_POINT (Part 2 §11.2.5.2)
+      w.tpm2b(p.x).tpm2b(p.y);
+      return;
+    case 'keyedhash':
+      // TPMS_KEYEDHASH_PARMS (Part 2 §12.2.3.3); XOR schemes (with a KDF) are not used here
+      writeOptScheme(w, p.scheme);
+      w.tpm2b(p.unique);
+      return;
+    case 'rsa':
+      writeSymDef(w, p.symmetric);
+      writeOptScheme(w, p.scheme);
+      w.u16(p.keyBits).u32(p.exponent).tpm2b(p.modulus);
+      return;
+    case 'symcipher':
+      writeSymDef(w, p.symmetric);
+      w.tpm2b(p.unique);
+      return;
   }
 }
 
@@ -89,8 +138,7 @@ export function readPublic(r: TpmReader): TpmPublic {
   const objectAttributes = r.u32('objectAttributes');
   const authPolicy = r.tpm2b('authPolicy', 64);
   if (type === TPM_ALG.ECC) {
-    const symAlg = r.u16('symmetric.algorithm');
-    const symmetric = symAlg === TPM_ALG.NULL ? null : { algorithm: symAlg, keyBits: r.u16('keyBits'), mode: r.u16('mode') };
+    const symmetric = readSymDef(r);
     const scheme = readOptScheme(r, 'scheme');
     const curveId = r.u16('curveID');
     const kdf = readOptScheme(r, 'kdf');
@@ -104,7 +152,19 @@ export function readPublic(r: TpmReader): TpmPublic {
     const scheme = schemeAlg === TPM_ALG.NULL ? null : { scheme: schemeAlg, hashAlg: r.u16('scheme.hashAlg') };
     return { type: 'keyedhash', nameAlg, objectAttributes, authPolicy, scheme, unique: r.tpm2b('unique', 64) };
   }
-  throw new TpmMarshalError(`${r.what}: public area type 0x${type.toString(16)} not supported (ECC and KEYEDHASH only)`);
+  if (type === TYPE_ALG.rsa) {
+    const symmetric = readSymDef(r);
+    const scheme = readOptScheme(r, 'scheme');
+    const keyBits = r.u16('keyBits');
+    const exponent = r.u32('exponent');
+    return { type: 'rsa', nameAlg, objectAttributes, authPolicy, symmetric, scheme, keyBits, exponent, modulus: r.tpm2b('unique.rsa', 512) };
+  }
+  if (type === TYPE_ALG.symcipher) {
+    const symmetric = readSymDef(r);
+    if (symmetric === null) throw new TpmMarshalError(`${r.what}: a SYMCIPHER object needs a symmetric algorithm`);
+    return { type: 'symcipher', nameAlg, objectAttributes, authPolicy, symmetric, unique: r.tpm2b('unique', 64) };
+  }
+  throw new TpmMarshalError(`${r.what}: public area type 0x${type.toString(16)} not supported (ECC, RSA, KEYEDHASH, SYMCIPHER)`);
 }
 
 /** The canonical TPMT_PUBLIC bytes. */

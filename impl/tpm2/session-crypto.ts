@@ -91,7 +91,7 @@ export function cfbParameterCrypt(
   const kiv = suite.kdfa(hmacKeyMaterial, 'CFB', nonceNewer, nonceOlder, 2 * AES_KEY * 8);
   const key = kiv.subarray(0, AES_KEY);
   const iv = kiv.subarray(AES_KEY, 2 * AES_KEY);
-  return direction === 'encrypt' ? suite.aesCfbEncrypt(key, iv, data) : suite.aesCfbDecrypt(key, iv, data);
+  return direction === 'encrypt' ? suite.cfbEncrypt(key, iv, data) : suite.cfbDecrypt(key, iv, data);
 }
 
 /** Part 1 §19.6.4: the TPM removes trailing zero octets from an authValue before using it. */

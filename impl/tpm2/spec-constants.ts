@@ -30,6 +30,30 @@ export const TPM_CC = Object.freeze({
   PolicyRestart: 0x00000180,
   PCR_Extend: 0x00000182,
   PolicyGetDigest: 0x00000189,
+  // the rest of what the TZTCM engine implements (impl/tztcm/engine)
+  EvictControl: 0x00000120,
+  NV_UndefineSpace: 0x00000122,
+  Clear: 0x00000126,
+  HierarchyChangeAuth: 0x00000129,
+  NV_DefineSpace: 0x0000012a,
+  NV_Write: 0x00000137,
+  DictionaryAttackLockReset: 0x00000139,
+  DictionaryAttackParameters: 0x0000013a,
+  SelfTest: 0x00000143,
+  StirRandom: 0x00000146,
+  NV_Read: 0x0000014e,
+  ObjectChangeAuth: 0x00000150,
+  Sign: 0x0000015d,
+  ContextLoad: 0x00000161,
+  ContextSave: 0x00000162,
+  PolicyAuthValue: 0x0000016b,
+  PolicyCommandCode: 0x0000016c,
+  NV_ReadPublic: 0x00000169,
+  GetCapability: 0x0000017a,
+  GetTestResult: 0x0000017c,
+  ReadClock: 0x00000181,
+  PolicyPassword: 0x0000018c,
+  TestParms: 0x0000018a,
 });
 
 /** 'TPM2_Unseal' for 0x15e; `TPM_CC_0x…` for codes this backend does not name. */
@@ -51,6 +75,14 @@ export const TPM_ALG = Object.freeze({
   ECDH: 0x0019,
   ECC: 0x0023,
   CFB: 0x0043,
+  RSA: 0x0001,
+  RSASSA: 0x0014,
+  RSAES: 0x0015,
+  RSAPSS: 0x0016,
+  OAEP: 0x0017,
+  SYMCIPHER: 0x0025,
+  SHA384: 0x000c,
+  SHA512: 0x000d,
 });
 
 /** TPM 2.0 Part 2 §6.4 TPM_ECC_CURVE. */
@@ -65,10 +97,13 @@ export const TPM_ST = Object.freeze({
   VERIFIED: 0x8022,
   AUTH_SIGNED: 0x8025,
   CREATION: 0x8021,
+  HASHCHECK: 0x8024,
+  AUTH_SECRET: 0x8023,
 });
 
 /** TPM 2.0 Part 2 §6.11 TPM_SU. */
 export const TPM_SU_CLEAR = 0x0000;
+export const TPM_SU_STATE = 0x0001;
 
 /** TPM 2.0 Part 2 §6.12 TPM_SE. */
 export const TPM_SE = Object.freeze({ HMAC: 0x00, POLICY: 0x01, TRIAL: 0x03 });

@@ -9,12 +9,11 @@
  * @module
  */
 import { check, claim, fresh, let_, recv, send } from '../steps.ts';
-import { c, hmac, sdec, senc, tup, v } from '../terms.ts';
-import { messageConstructor } from '../messages.ts';
+import { c, hmac, senc, tup } from '../terms.ts';
 import { closeBody, openBody, openedBody } from './tztcm-messages.ts';
 import { roleMachine } from '../role.ts';
-import { agent } from '../protocol.ts';
 import { Cmd, type CommandIndex, T } from './tddl.ts';
+import { openData, sealData, sskOf, St, tskOf, unwrapFek, wrapFek } from './tztcm-storage-terms.ts';
 
 /** TZTCM: execute command i of the session (from waiting for it to waiting for the next). */
 const serveCommand = (i: CommandIndex, from: string, to: string) => {
@@ -75,38 +74,16 @@ export function tztcmSession() {
   });
 }
 
-export const St = {
-  self: agent('self'),
-  app: agent('app'),
-  HUK: v('HUK', 'skey'),
-  chipId: v('chipId', 'const'),
-  Krpmb: v('Krpmb', 'digest'),
-  kTA: v('kTA', 'digest'),
-  SSK: v('SSK', 'digest'),
-  TSK: v('TSK', 'digest'),
-  FEK: v('FEK', 'nonce'),
-  FEK0: v('FEK0', 'nonce'),
-  data: v('data', 'nonce'),
-  data0: v('data0', 'nonce'),
-  encFEK: v('encFEK', 'ct'),
-  encData: v('encData', 'ct'),
-  mac: v('mac', 'digest'),
-} as const;
+export { St };
 
-/** TSK_u = hmac(SSK, uuid_u): the TA's storage key, one per UUID (seed 002 §2.2.2); M5.1 edits its input. */
-export const taStorageKey = messageConstructor<'uuid'>('TSK', (x) => hmac(St.SSK, x('uuid')));
-
-/** SSK = hmac(HUK, <chipId, 'static string'>); TSK_u = hmac(SSK, uuid_u) — seed 002 §2.2.2 */
-const deriveKeys = () => [
-  let_(St.SSK, hmac(St.HUK, tup(St.chipId, c('static string')))),
-  let_(St.TSK, taStorageKey({ uuid: St.app }), 'derive TSK'),
-];
+/** SSK and TSK_u (seed 002 §2.2.2), from the shared constructors */
+const deriveKeys = () => [let_(St.SSK, sskOf(St.HUK, St.chipId)), let_(St.TSK, tskOf(St.SSK, St.app), 'derive TSK')];
 
 /** Writer role of protocol 5: stores version 1 and then version 2 of a TA's file. */
 export function tztcmStorageWriter() {
   const { self, app, HUK, chipId, Krpmb, FEK, FEK0, data, data0, TSK } = St;
-  const file0 = tup(senc(FEK0, TSK), senc(data0, FEK0));
-  const file = tup(senc(FEK, TSK), senc(data, FEK));
+  const file0 = tup(wrapFek(FEK0, TSK), sealData(data0, FEK0));
+  const file = tup(wrapFek(FEK, TSK), sealData(data, FEK));
   return roleMachine({
     role: 'Writer',
     party: 'TZTCM',
@@ -157,8 +134,8 @@ export function tztcmStorageReader() {
           check('RPMB MAC', mac, hmac(Krpmb, tup(tup(encFEK, encData), c('2'))), 'the RPMB frame MAC under K_rpmb'),
           claim('Commit', 'rpmb', self, tup(c('2'), tup(encFEK, encData))),
           ...deriveKeys(),
-          let_(FEK, sdec(encFEK, TSK), 'decrypt FEK'),
-          let_(data, sdec(encData, FEK), 'decrypt file'),
+          let_(FEK, unwrapFek(encFEK, TSK), 'decrypt FEK'),
+          let_(data, openData(encData, FEK), 'decrypt file'),
           send('TA', 'FileData', senc(data, kTA)),
           claim('Finish', 'tztcm-storage', null, self),
         ],

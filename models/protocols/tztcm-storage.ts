@@ -5,8 +5,12 @@
  */
 import { c } from '../terms.ts';
 import { type Protocol, lt } from '../protocol.ts';
-import { editMessage } from '../messages.ts';
-import { taStorageKey, tztcmStorageReader, tztcmStorageWriter } from '../parties/tztcm.ts';
+import { editMessage, messageConstructor } from '../messages.ts';
+import { tztcmStorageReader, tztcmStorageWriter } from '../parties/tztcm.ts';
+import { St, tskOf } from '../parties/tztcm-storage-terms.ts';
+
+/** TSK_u of the machines (tskOf over their SSK), with its UUID input named for M5.1's edit. */
+const taStorageKey = messageConstructor<'uuid'>('TSK', (x) => tskOf(St.SSK, x('uuid')));
 
 const chipKeys = { HUK: lt('HUK', 'self'), chipId: lt('chipId', 'self', 'const'), Krpmb: lt('Krpmb', 'self', 'digest') };
 

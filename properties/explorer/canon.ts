@@ -57,9 +57,22 @@ export function symmetryGroups(insts: readonly Instance[]): number[][] {
   return [...by.values()].filter((g) => g.length > 1);
 }
 
-function permutations(xs: readonly number[]): number[][] {
-  if (xs.length <= 1) return [xs.slice()];
-  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+/** The orders of `xs`, lexicographic by position, lazily: a caller that takes the first `max`
+ * never builds the other n! − max (at 9 interchangeable instances that was 362 880 arrays per
+ * state, before the cap applied). */
+function* permutations(xs: readonly number[]): Generator<number[]> {
+  if (xs.length <= 1) {
+    yield xs.slice();
+    return;
+  }
+  for (let i = 0; i < xs.length; i++) for (const p of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) yield [xs[i]!, ...p];
+}
+
+function take<T>(it: Iterable<T>, max: number): T[] {
+  const out: T[] = [];
+  if (max <= 0) return out;
+  for (const x of it) if (out.push(x) >= max) break;
+  return out;
 }
 
 /**
@@ -81,8 +94,15 @@ function candidatePerms(n: number, groups: readonly number[][], sig: (k: number)
       let e = k + 1;
       while (e < sorted.length && sigs.get(sorted[e]!) === sigs.get(sorted[k]!)) e++;
       const cls = sorted.slice(k, e);
-      const orders = cls.some(started) ? permutations(cls) : [cls];
-      arrangements = arrangements.flatMap((a) => orders.map((o) => [...a, ...o]));
+      // only the first `max` arrangements can be used below (each permutation takes them in
+      // order), and they are made of the first `max` orders of each class
+      const orders = cls.some(started) ? take(permutations(cls), max) : [cls];
+      arrangements = take(
+        (function* () {
+          for (const a of arrangements) for (const o of orders) yield [...a, ...o];
+        })(),
+        max,
+      );
       k = e;
     }
     const next: number[][] = [];

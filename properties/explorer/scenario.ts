@@ -56,6 +56,22 @@ export interface Scenario {
   readonly bound: string;
 }
 
+/**
+ * The largest bound the explorer accepts. The search is exponential in the instances: two
+ * sessions per role is the default, three already take a minute on the key exchange, and at
+ * nine the state space of the smallest classic protocol does not fit in memory. Above this the
+ * bound is an error, not a search that runs out of time or memory before it starts.
+ */
+export const MAX_SESSIONS = 8;
+
+/** A bound outside what the explorer accepts (see MAX_SESSIONS). */
+export class BoundError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoundError';
+  }
+}
+
 export interface ScenarioOptions {
   readonly sessions: number;
   readonly nodes?: number;
@@ -91,11 +107,15 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
     return env;
   };
 
+  if (!Number.isSafeInteger(opts.sessions) || opts.sessions < 1 || opts.sessions > MAX_SESSIONS) throw new BoundError(`sessions per role must be a whole number from 1 to ${MAX_SESSIONS}, got ${opts.sessions}`);
   const instances: Instance[] = [];
+  const perRole = new Map<string, number>();
   const add = (role: string, agents: Record<string, string>) => {
     for (const a of Object.values(agents)) allAgents.add(a);
     const def = roles.get(role)!;
-    const n = instances.filter((i) => i.role === role).length + 1;
+    // counted, not filtered: the scenario is built before the search's deadline is checked
+    const n = (perRole.get(role) ?? 0) + 1;
+    perRole.set(role, n);
     instances.push({ id: instances.length, label: `${role}${n}`, role, agents, state: def.initial, env: setupEnv(role, agents), started: false });
   };
   for (const decl of p.roles) {

@@ -32,8 +32,8 @@
  *   general (same key up to renaming and symmetry, each constraint allowed at least the same
  *   knowledge), or allows less knowledge only where its own subtree never read a level in a way
  *   the missing knowledge could change (level relevance).
- * A search cut by the state budget, the time budget or a constraint-solving budget reports
- * `inconclusive` for every property it has not refuted.
+ * A search cut by the state budget, the time budget, the memory budget (`memory-budget.ts`) or a
+ * constraint-solving budget reports `inconclusive` for every property it has not refuted.
  * @module
  */
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
@@ -49,6 +49,7 @@ import type { TransitionSpec } from '../../models/steps.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
 import { type Subst, resolve } from './unify.ts';
+import { heapBudget } from './memory-budget.ts';
 
 
 export interface ExploreOptions {
@@ -78,6 +79,11 @@ export interface ExploreOptions {
   readonly solveBudget?: number;
   /** decide only these properties (ids); the search stops once all of them are refuted */
   readonly properties?: readonly string[];
+  /** the deadline as a `performance.now()` time, when it is shared with earlier searches (the
+   * rungs of one verification); default: `timeoutMs` from the start of this one */
+  readonly deadlineAt?: number;
+  /** the share of the heap limit the search may fill (default `HEAP_FRACTION`) */
+  readonly heapFraction?: number;
   /** called now and then during the search (about four times a second), for a progress line */
   readonly onProgress?: (states: number, ms: number) => void;
 }
@@ -132,7 +138,8 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   const { protocol } = applyVariant(p, variantId);
   const sessions = opts.sessions ?? 1;
   const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1 });
-  const deadline = t0 + (opts.timeoutMs ?? 60_000);
+  const deadline = opts.deadlineAt ?? t0 + (opts.timeoutMs ?? 60_000);
+  const memory = heapBudget(opts.heapFraction);
   const maxStates = opts.maxStates ?? 2_000_000;
   const por = opts.por ?? true;
   const ctx = newSolveContext(undefined, opts.solveBudget);
@@ -312,10 +319,14 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';
-    else if ((states & 63) === 0) {
+    else {
+      // every state: at large bounds one state can take tens of milliseconds (the state key's
+      // symmetry permutations), and a search past a shared deadline must do no work
       const now = performance.now();
       if (now > deadline) cut = `time budget (${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s) reached`;
-      else if (opts.onProgress && now - lastProgress >= 250) {
+      else if ((states & 15) === 0 && (cut = memory.exceeded())) {
+        // cut: the search stops below
+      } else if (opts.onProgress && now - lastProgress >= 250) {
         lastProgress = now;
         opts.onProgress(states, Math.round(now - t0));
       }

@@ -14,6 +14,8 @@ import type { SymState } from './execute.ts';
 import type { Scenario } from './scenario.ts';
 import type { Finding } from './search.ts';
 import { generic } from './search.ts';
+import type { Sequence } from '../../impl/report/sequence.ts';
+import { traceSequence } from './trace-sequence.ts';
 
 export interface TraceMessage {
   readonly sender: string;
@@ -44,6 +46,9 @@ export interface TraceData {
   readonly derivation: readonly string[];
   /** steps of the path the search found that the attack does not use, left out of `steps` */
   readonly omitted: number;
+  /** the same trace, readable: abbreviated terms with their legend, a summary, the arrows as
+   * they happened (`impl/report/sequence.ts`); what the text trace and the diagrams show */
+  readonly sequence: Sequence;
 }
 
 function actorName(scen: Scenario, st: SymState, i: number): string {
@@ -98,6 +103,7 @@ export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
     steps,
     derivation: f.goal ? f.goal.notes.map((d) => deductionText(d, (t) => show(generic(t, f.goal!.s)), msgOf)) : [],
     omitted,
+    sequence: traceSequence(scen, f, omitted),
   };
 }
 

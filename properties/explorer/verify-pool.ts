@@ -13,13 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import type { Protocol } from '../../models/protocol.ts';
-import type { ExploreOptions } from './search.ts';
-import { type VerifyReport, verifyProtocol } from './verify.ts';
+import { type VerifyOptions, type VerifyReport, verifyProtocol } from './verify.ts';
 
 export interface PoolTarget {
   readonly protocol: Protocol;
   readonly variant: string | undefined;
-  readonly opts: ExploreOptions;
+  readonly opts: VerifyOptions;
 }
 
 /** What a pool worker is sent, and what it answers. */
@@ -27,7 +26,7 @@ export interface PoolJob {
   readonly k: number;
   readonly protocol: string;
   readonly variant: string | undefined;
-  readonly opts: ExploreOptions;
+  readonly opts: VerifyOptions;
 }
 export type PoolAnswer = { readonly k: number; readonly report: VerifyReport } | { readonly k: number; readonly error: string };
 

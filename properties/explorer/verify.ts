@@ -10,6 +10,13 @@ import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
 import type { SymState, TraceStep } from './execute.ts';
 import type { Scenario } from './scenario.ts';
+import { type ReplayOutcome, replayOutcome } from '../attack-replay.ts';
+
+export interface VerifyOptions extends ExploreOptions {
+  /** replay every attack on a variant with real crypto (on the variant and on the correct
+   * protocol): `PropertyReport.replay` (what `tcv report` shows) */
+  readonly replay?: boolean;
+}
 
 export interface PropertyReport {
   readonly id: string;
@@ -19,6 +26,8 @@ export interface PropertyReport {
   /** the bound this verdict was decided at */
   readonly bound: string;
   readonly trace: TraceData | null;
+  /** with `VerifyOptions.replay`, an attack on a variant replayed with real crypto */
+  readonly replay?: ReplayOutcome;
 }
 
 export interface VerifyReport {
@@ -57,7 +66,7 @@ export function defaultSessions(p: Protocol): number {
  * it breaks. Each property reports the bound it was decided at. An explicit `sessions` sets the
  * top of the ladder.
  */
-export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
+export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const top = opts.sessions ?? defaultSessions(p);
   const replay = opts.sessions === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
@@ -68,6 +77,8 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
   ];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
   const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
+  // one time budget for the whole ladder: a later rung gets what the earlier ones left
+  const deadlineAt = performance.now() + (opts.timeoutMs ?? 60_000);
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
   const runs: { sessions: number; r: ExploreResult }[] = [];
   for (const [k, rung] of rungs.entries()) {
@@ -75,7 +86,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = explore(p, variantId, { ...opts, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const r = explore(p, variantId, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -86,20 +97,23 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
   // traces without the steps their attacks do not use (`minimise.ts`); properties violated on
   // the same path try the steps kept for the first one
   const kept = new Map<SymState, readonly TraceStep[]>();
-  const shortTrace = (scen: Scenario, f: Finding): TraceData => {
+  const shortTrace = (scen: Scenario, f: Finding): { trace: TraceData; replay?: ReplayOutcome } => {
     const m = minimise(scen, f, kept.get(f.state));
     kept.set(f.state, m.kept);
-    return traceData(scen, m.finding, m.omitted);
+    const trace = traceData(scen, m.finding, m.omitted);
+    return opts.replay && variantId !== undefined ? { trace, replay: replayOutcome(p, variantId, scen, m.finding) } : { trace };
   };
-  const properties = selected.map((prop) => {
+  const properties = selected.map((prop): PropertyReport => {
     const d = decided.get(prop.id)!;
+    const t = d.finding ? shortTrace(d.r.scenario, d.finding) : null;
     return {
       id: prop.id,
       kind: prop.kind,
       expected: expectedVerdict(p, prop.id, variant),
       verdict: d.verdict,
       bound: d.r.bound,
-      trace: d.finding ? shortTrace(d.r.scenario, d.finding) : null,
+      trace: t ? t.trace : null,
+      ...(t?.replay ? { replay: t.replay } : {}),
     };
   });
   const atTop = runs.find((x) => x.sessions === top)?.r;

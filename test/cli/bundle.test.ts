@@ -31,7 +31,7 @@ process.exitCode = await exports.main(process.argv.slice(1));`;
 
 test('the build writes the bundle, the worker bundle, a code cache and the stamp last', () => {
   assert.equal(build.status, 0, build.stderr);
-  assert.deepEqual(readdirSync(dist).sort(), ['.build-stamp', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs']);
+  assert.deepEqual(readdirSync(dist).sort(), ['.build-stamp', 'host-worker.cjs', 'score-worker.cjs', 'tcv.cjs', 'tcv.cjs.cache', 'verify-worker.cjs']);
 });
 
 test('the bundle runs with its code cache accepted, and decides Lowe’s attack', () => {

@@ -1,0 +1,71 @@
+/**
+ * `tcv tztcm serve`: the TZTCM as a TPM that TSS stacks and tpm2-tools reach over loopback TCP
+ * (the Microsoft simulator protocol of tpm2-tss's mssim TCTI, or swtpm's raw framing with
+ * --raw). Every command goes TDDL → protocol-4 MAC under K_uuid → GP call → s-core → engine.
+ * Runs until SIGINT or SIGTERM, then closes every connection and stops the s-core.
+ * @module
+ */
+import { statSync } from 'node:fs';
+import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
+import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
+import { startTztcmService } from '../../impl/tztcm/service.ts';
+
+const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw]
+
+The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed session
+(protocol 4) as a TCP server. Loopback only.
+
+  --port P      command port (default 2321); the platform port is P+1 (mssim)
+  --state DIR   keep the TPM's NV state in DIR (default: in memory, gone on exit)
+  --sync        the passive service: the engine on the serving thread (default: the s-core worker)
+  --raw         swtpm's raw framing on the command port instead of the simulator protocol
+
+  tpm2_startup -c -T mssim:host=127.0.0.1,port=2321
+  tpm2_getrandom -T mssim:host=127.0.0.1,port=2321 16 | xxd
+
+Stops on SIGINT / SIGTERM. Exit 1 when the port is in use, 2 on a usage error.`;
+
+export const tztcmServeCommand: Command = {
+  name: 'serve',
+  summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw protocol)',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } }, false);
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const port = intFlag('port', values.port, 2321);
+    if (port < 1 || port > (values.raw ? 65535 : 65534)) throw new UsageError(`--port must be 1..${values.raw ? 65535 : 65534} (the platform port is P+1), got ${port}`);
+    const stateDir = values.state;
+    if (stateDir !== undefined) {
+      let st;
+      try {
+        st = statSync(stateDir);
+      } catch {
+        st = undefined;
+      }
+      if (st && !st.isDirectory()) throw new UsageError(`--state ${stateDir} exists and is not a directory`);
+    }
+    const service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir });
+    let server;
+    try {
+      server = await startTpmServer({ port, raw: values.raw, transmit: (c) => service.transmit(c), onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
+    } catch (e) {
+      await service.stop();
+      if (e instanceof ListenError) {
+        io.err(`tcv tztcm serve: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+    const where = values.raw ? `127.0.0.1:${server.port} (swtpm raw framing)` : `127.0.0.1:${server.port} (mssim; platform port ${server.platformPort})`;
+    io.out(`tcv tztcm serve: listening on ${where}; ${values.sync ? 'passive service' : 's-core worker'}; state ${stateDir ?? 'in memory'}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await service.stop();
+    io.out('tcv tztcm serve: stopped');
+    return 0;
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * Start-up and testing (TPM 2.0 Part 3 §9–§10): TPM2_Startup, TPM2_Shutdown, TPM2_SelfTest,
+ * TPM2_GetTestResult. Startup(CLEAR) is a TPM Reset (Part 1 §12.2.3: PCRs zero, objects and
+ * sessions gone, a new NULL seed, resetCount + 1); Startup(STATE) after Shutdown(STATE) is a
+ * TPM Resume of the state saved then (PCRs kept, restartCount + 1). The engine's self-test is
+ * its known-answer tests having passed at construction, so SelfTest succeeds at once.
+ * @module
+ */
+import { marshal } from '../../tpm2/marshal-writer.ts';
+import { TPM_CC, TPM_SU_CLEAR, TPM_SU_STATE } from '../../tpm2/spec-constants.ts';
+import type { CommandDef } from './command-def.ts';
+import { ParamReader, badParam } from './param-reader.ts';
+import { RC, TpmRc } from './rc.ts';
+import { freshVolatileState } from './state-init.ts';
+
+const base = { handles: [], auth: [], responseHandles: 0, decrypt: false, encrypt: false } as const;
+
+export const startup: CommandDef = {
+  ...base,
+  code: TPM_CC.Startup,
+  name: 'TPM2_Startup',
+  run(tpm, { params }) {
+    if (tpm.volatile.started) throw new TpmRc(RC.INITIALIZE, 'already started');
+    const p = new ParamReader(params, 'TPM2_Startup');
+    const type = p.next((r) => r.u16('startupType'));
+    p.end();
+    if (type !== TPM_SU_CLEAR && type !== TPM_SU_STATE) throw badParam(RC.VALUE, 1, 'startupType');
+    const saved = tpm.savedState;
+    if (type === TPM_SU_STATE) {
+      // Part 3 §9.3.1: Startup(STATE) needs a preceding Shutdown(STATE)
+      if (!saved || !tpm.persistent.orderlyState) throw badParam(RC.VALUE, 1, 'no saved state to resume');
+      tpm.volatile = { ...saved, started: true, objects: new Map(), startedAt: tpm.now() };
+      tpm.persistent.restartCount++;
+    } else {
+      tpm.volatile = { ...freshVolatileState(tpm.random), started: true, startedAt: tpm.now() };
+      tpm.persistent.resetCount++;
+      tpm.persistent.restartCount = 0;
+    }
+    tpm.persistent.orderlyState = false;
+    tpm.savedState = null;
+    tpm.commitNv();
+    return {};
+  },
+};
+
+export const shutdown: CommandDef = {
+  ...base,
+  code: TPM_CC.Shutdown,
+  name: 'TPM2_Shutdown',
+  run(tpm, { params }) {
+    const p = new ParamReader(params, 'TPM2_Shutdown');
+    const type = p.next((r) => r.u16('shutdownType'));
+    p.end();
+    if (type !== TPM_SU_CLEAR && type !== TPM_SU_STATE) throw badParam(RC.VALUE, 1, 'shutdownType');
+    tpm.savedState = type === TPM_SU_STATE ? { ...tpm.volatile, sessions: new Map(tpm.volatile.sessions) } : null;
+    tpm.persistent.orderlyState = type === TPM_SU_STATE;
+    tpm.commitNv();
+    return {};
+  },
+};
+
+export const selfTest: CommandDef = {
+  ...base,
+  code: TPM_CC.SelfTest,
+  name: 'TPM2_SelfTest',
+  run(_tpm, { params }) {
+    const p = new ParamReader(params, 'TPM2_SelfTest');
+    const full = p.next((r) => r.u8('fullTest'));
+    p.end();
+    // TPMI_YES_NO (Part 2 §9.2): 0 or 1
+    if (full > 1) throw badParam(RC.VALUE, 1, 'fullTest');
+    return {};
+  },
+};
+
+export const getTestResult: CommandDef = {
+  ...base,
+  code: TPM_CC.GetTestResult,
+  name: 'TPM2_GetTestResult',
+  run(_tpm, { params }) {
+    new ParamReader(params, 'TPM2_GetTestResult').end();
+    // outData (TPM2B_MAX_BUFFER) empty, testResult TPM_RC_SUCCESS (Part 3 §10.4)
+    return { params: marshal((w) => w.tpm2b(new Uint8Array(0)).u32(RC.SUCCESS)) };
+  },
+};

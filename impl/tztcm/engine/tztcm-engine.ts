@@ -1,0 +1,146 @@
+/**
+ * The TZTCM's TPM 2.0 command engine (seed 002 §2: the TPM as a trusted application in the
+ * TEE): one command frame in, one response frame out (TPM 2.0 Part 1 §18), never an exception.
+ * The order of checks is the reference TPM's ExecuteCommand (Part 3 §5): header (tag, size,
+ * code), TPM_RC_INITIALIZE before TPM2_Startup, the command's table entry (TPM_RC_COMMAND_CODE
+ * for any command the engine does not implement), the handle area, the authorization area and
+ * its checks (authorization.ts), parameter decryption, then the handler; a handler's refusal
+ * leaves the state as it was. What must survive a restart is written to the PersistentStateStore
+ * as one image (state-image.ts) whenever it changes.
+ * @module
+ */
+import { systemRandom, type RandomSource } from '../../crypto/index.ts';
+import { TpmWriter } from '../../tpm2/marshal-writer.ts';
+import { cpHash, rpHash } from '../../tpm2/session-crypto.ts';
+import { TPM_ST } from '../../tpm2/spec-constants.ts';
+import type { PersistentStateStore, TpmEngine } from '../engine-contract.ts';
+import { checkAuthorizations, decryptParams, parseAuthArea, respond, type CheckedAuth } from './authorization.ts';
+import { COMMANDS } from './command-table.ts';
+import { EngineContext } from './engine-context.ts';
+import { resolveHandle, type Entity } from './entities.ts';
+import { RC, TpmRc } from './rc.ts';
+import { decodeStateImage, encodeStateImage } from './state-image.ts';
+import { freshPersistentState, freshVolatileState } from './state-init.ts';
+import type { PersistentState } from './state.ts';
+
+/** Part 1 §18.2 / the reference TPM's MAX_COMMAND_SIZE: larger commands are TPM_RC_COMMAND_SIZE. */
+export const MAX_COMMAND_SIZE = 4096;
+const HEADER = 10;
+
+/** The store an engine uses when none is given: the image in memory. */
+export function memoryStateStore(): PersistentStateStore & { image: Uint8Array | undefined } {
+  const s = {
+    image: undefined as Uint8Array | undefined,
+    load: () => s.image?.slice(),
+    save: (image: Uint8Array) => {
+      s.image = image.slice();
+    },
+  };
+  return s;
+}
+
+export interface TztcmEngineOptions {
+  /** where the persistent state lives (default: in memory, lost with the engine) */
+  readonly store?: PersistentStateStore;
+  /** the engine's entropy (default: the platform CSPRNG; a seeded source for tests) */
+  readonly random?: RandomSource;
+  /** milliseconds for the TPM clock (default performance.now) */
+  readonly now?: () => number;
+}
+
+function errorResponse(rc: number, tag: number = TPM_ST.NO_SESSIONS): Uint8Array {
+  return new TpmWriter().u16(tag).u32(HEADER).u32(rc >>> 0).finish();
+}
+
+export class TztcmEngine implements TpmEngine {
+  readonly tpm: EngineContext;
+
+  constructor(opts: TztcmEngineOptions = {}) {
+    const store = opts.store ?? memoryStateStore();
+    const random = opts.random ?? systemRandom();
+    let persistent: PersistentState;
+    const image = store.load();
+    if (image === undefined) {
+      persistent = freshPersistentState(random);
+      store.save(encodeStateImage(persistent));
+    } else {
+      // a store that does not hold an engine image is a configuration error, not a TPM answer
+      persistent = decodeStateImage(image);
+    }
+    this.tpm = new EngineContext(persistent, freshVolatileState(random), random, store, opts.now ?? (() => performance.now()));
+  }
+
+  execute(command: Uint8Array): Uint8Array {
+    try {
+      return this.run(command);
+    } catch (e) {
+      if (e instanceof TpmRc) return errorResponse(e.rc);
+      // an engine bug must not take the TEE down: TPM_RC_FAILURE, as a TPM in failure mode answers
+      return errorResponse(RC.FAILURE);
+    }
+  }
+
+  private run(cmd: Uint8Array): Uint8Array {
+    if (!(cmd instanceof Uint8Array) || cmd.length < HEADER) throw new TpmRc(RC.INSUFFICIENT, 'shorter than a command header');
+    if (cmd.length > MAX_COMMAND_SIZE) throw new TpmRc(RC.COMMAND_SIZE, 'larger than MAX_COMMAND_SIZE');
+    const dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.length);
+    const tag = dv.getUint16(0, false);
+    if (tag !== TPM_ST.NO_SESSIONS && tag !== TPM_ST.SESSIONS) throw new TpmRc(RC.BAD_TAG, 'tag is neither TPM_ST_NO_SESSIONS nor TPM_ST_SESSIONS');
+    const size = dv.getUint32(2, false);
+    if (size !== cmd.length) throw new TpmRc(RC.COMMAND_SIZE, `commandSize ${size} but ${cmd.length} bytes`);
+    const code = dv.getUint32(6, false);
+    const v = this.tpm.volatile;
+    if (!v.started && code !== 0x144) throw new TpmRc(RC.INITIALIZE, 'TPM2_Startup first');
+    const def = COMMANDS.get(code);
+    if (!def) throw new TpmRc(RC.COMMAND_CODE, `command 0x${code.toString(16)} is not implemented`);
+    let off = HEADER;
+    const handles: number[] = [];
+    const entities: Entity[] = [];
+    for (let i = 0; i < def.handles.length; i++) {
+      if (off + 4 > cmd.length) throw new TpmRc(RC.INSUFFICIENT, 'handle area ends early');
+      const h = dv.getUint32(off, false);
+      off += 4;
+      entities.push(resolveHandle(this.tpm, def.handles[i]!, h, i));
+      handles.push(h);
+    }
+    let checked: CheckedAuth[] = [];
+    let params: Uint8Array;
+    if (tag === TPM_ST.SESSIONS) {
+      if (off + 4 > cmd.length) throw new TpmRc(RC.AUTHSIZE, 'no authorizationSize');
+      const authSize = dv.getUint32(off, false);
+      off += 4;
+      if (authSize < 9 || authSize > cmd.length - off) throw new TpmRc(RC.AUTHSIZE, `authorizationSize ${authSize}`);
+      const entries = parseAuthArea(cmd.subarray(off, off + authSize));
+      off += authSize;
+      params = cmd.subarray(off);
+      const cp = cpHash(code, entities.map((e) => e.name), params);
+      checked = checkAuthorizations(this.tpm, def, entities, entries, cp);
+      params = decryptParams(params, checked);
+    } else {
+      if (def.auth.length > 0) throw new TpmRc(RC.AUTH_MISSING, `${def.name} needs an authorization`);
+      params = cmd.subarray(off);
+    }
+    const out = def.run(this.tpm, { code, handles, params, sessionHandles: checked.map((c) => c.entry.handle) });
+    const rspHandles = out.handles ?? [];
+    const rspParams = out.params ?? new Uint8Array(0);
+    const w = new TpmWriter();
+    if (checked.length === 0) {
+      w.u16(TPM_ST.NO_SESSIONS).u32(0).u32(0);
+      for (const h of rspHandles) w.u32(h);
+      w.bytes(rspParams);
+    } else {
+      const r = respond(this.tpm, checked, rspParams, (p) => rpHash(code, p));
+      w.u16(TPM_ST.SESSIONS).u32(0).u32(0);
+      for (const h of rspHandles) w.u32(h);
+      w.u32(r.params.length).bytes(r.params).bytes(r.area);
+    }
+    const rsp = w.finish();
+    new DataView(rsp.buffer).setUint32(2, rsp.length, false);
+    return rsp;
+  }
+}
+
+/** The engine the TZTCM service runs (impl/tztcm/engine-contract.ts). */
+export function createTztcmEngine(opts: TztcmEngineOptions = {}): TztcmEngine {
+  return new TztcmEngine(opts);
+}
