@@ -9,13 +9,24 @@ import { COMMANDS } from './commands/index.ts';
 import { errorLine, escapeControl } from './error-line.ts';
 import { EXIT, EXIT_TABLE } from './exit-codes.ts';
 import { OutputError, outputPrefix, processIO, reportOutputError } from './output.ts';
+import { closestName } from '../models/protocol.ts';
+import { readFileSync } from 'node:fs';
+
+/** The package's version (package.json beside the sources, or above the bundle in dist/). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 function topHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'tcv — TEE/TPM trusted-channel verifier and reference implementation',
     '',
-    'usage: tcv <command> [options]      tcv <command> --help',
+    'usage: tcv <command> [options]      tcv <command> --help      tcv --version',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
@@ -31,9 +42,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.out(topHelp());
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
+    if (name === '--version' || name === '-V' || name === 'version') {
+      io.out(`tcv ${packageVersion()}`);
+      return EXIT.ok;
+    }
     const entry = COMMANDS.find((c) => c.name === name);
     if (!entry) {
-      io.err(escapeControl(`tcv: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`));
+      const near = closestName(name, COMMANDS.map((c) => c.name));
+      io.err(escapeControl(`tcv: unknown command '${name}'${near ? ` — did you mean '${near}'?` : ''} (commands: ${COMMANDS.map((c) => c.name).join(', ')})`));
       return EXIT.usage;
     }
     outputPrefix(`tcv ${name}`);

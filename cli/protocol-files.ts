@@ -62,6 +62,12 @@ async function protocolsOfModule(file: string): Promise<Protocol[]> {
   return out;
 }
 
+/** The file each protocol loaded from a user's module came from (for CI locations). */
+const sourceFiles = new WeakMap<Protocol, string>();
+export function sourceFileOf(p: Protocol): string | undefined {
+  return sourceFiles.get(p);
+}
+
 export interface LoadedProtocol {
   readonly protocol: Protocol;
   /** the module it came from, relative to the working directory */
@@ -89,6 +95,7 @@ export async function loadProtocolFiles(path: string, pick?: string): Promise<Lo
       const twin = found.find((x) => x.protocol.name === p.name);
       if (twin) throw new UsageError(`${shown}: protocol '${p.name}' is also exported by ${twin.file}`);
       found.push({ protocol: p, file: shown });
+      sourceFiles.set(p, f);
     }
   }
   if (!found.length) throw new UsageError(`${path}: no module in it exports a protocol`);

@@ -135,7 +135,7 @@ export function applyVariant(p: Protocol, variantId: string | undefined): { prot
   return { protocol: { ...p, roles }, variant };
 }
 
-/** A name the user gave that does not exist; the message lists what does. */
+/** A name the user gave that does not exist; the message lists what does, and the likeliest. */
 export class UnknownNameError extends Error {
   constructor(
     readonly kind: string,
@@ -143,6 +143,36 @@ export class UnknownNameError extends Error {
     readonly known: readonly string[],
     where = '',
   ) {
-    super(`unknown ${kind} '${given}'${where ? ' ' + where : ''} (known: ${known.join(', ') || 'none'})`);
+    const near = closestName(given, known);
+    super(`unknown ${kind} '${given}'${where ? ' ' + where : ''}${near ? ` — did you mean '${near}'?` : ''} (known: ${known.join(', ') || 'none'})`);
   }
+}
+
+/** Optimal string alignment distance (Levenshtein with adjacent transpositions), case-blind. */
+function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let x = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) x = Math.min(x, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = x;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/** The known name nearest to `given`, if it is near enough to be a slip (a third of its length, at
+ * least 1) and nearer than every other (a tie, as NS9 among NS1–NS4, suggests nothing). */
+export function closestName(given: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.floor(given.length / 3)) + 1;
+  let tie = false;
+  for (const k of known) {
+    const dist = editDistance(given, k);
+    if (dist < bestD) [best, bestD, tie] = [k, dist, false];
+    else if (dist === bestD && best !== undefined) tie = true;
+  }
+  return tie ? undefined : best;
 }

@@ -42,13 +42,16 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
       json: { type: 'boolean' },
       svg: { type: 'string' },
       mermaid: { type: 'string' },
+      protocol: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
     if (!values.variant) throw new UsageError('--variant ID is required (an M id, see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-    const { protocolByName } = await import('../../models/protocols/index.ts');
+    const { protocolsFor } = await import('../protocol-files.ts');
     const { UnknownNameError } = await import('../../models/protocol.ts');
-    const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
+    const found = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
+    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+    const p = found[0]!;
     if (!p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');

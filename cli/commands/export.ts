@@ -63,7 +63,8 @@ Every theory passes the exporter's well-formedness checker before it is written.
 Run Tamarin on a theory with 'tamarin-prover --prove FILE' or 'tcv prove FILE'.
 exit 0 when everything was written; 1 when an export failed (nothing is overwritten); 2 usage error`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, variant: { type: 'string' }, tamarin: { type: 'string' }, proverif: { type: 'string' } });
+    const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, variant: { type: 'string' }, tamarin: { type: 'string' }, proverif: { type: 'string' }, protocol: { type: 'string' }
+    });
     if (!values.tamarin && !values.proverif) throw new UsageError('say where to write: --tamarin FILE (and/or --proverif FILE)');
     const want = { tamarin: values.tamarin !== undefined, proverif: values.proverif !== undefined };
     if (values.all) {
@@ -87,7 +88,10 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
       return failed ? 1 : 0;
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list), or --all');
-    const protocol = protocolByName(positionals[0]!, exportCorpus());
+    const { protocolsFor } = await import('../protocol-files.ts');
+    const found = await protocolsFor(positionals[0]!, exportCorpus(), values.protocol);
+    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
+    const protocol = found[0]!;
     if (values.variant !== undefined && !protocol.variants.some((v) => v.id === values.variant))
       throw new UsageError(`unknown variant '${values.variant}' of ${protocol.name} (known: ${protocol.variants.map((v) => v.id).join(', ') || 'none'})`);
     const out = produce({ protocol, ...(values.variant !== undefined ? { variant: values.variant } : {}) }, want, io);

@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', summary: 'list protocols, parties, properties and variants', load: async () => (await import('./list.ts')).listCommand },
   { name: 'init', summary: 'write a starter protocol and its test into a directory', load: async () => (await import('./init.ts')).initCommand },
   { name: 'verify', summary: 'decide the security properties with the bounded Dolev–Yao explorer', load: async () => (await import('./verify.ts')).verifyCommand },
+  { name: 'merge', summary: 'combine the JSON reports of verify shards into one verdict', load: async () => (await import('./merge.ts')).mergeCommand },
   { name: 'run', summary: 'run a protocol honestly with real cryptography', load: async () => (await import('./run.ts')).runCommand },
   { name: 'start', summary: 'the main job (npm start): real-crypto runs, then every verdict', load: async () => (await import('./start.ts')).startCommand },
   { name: 'attack', summary: 'replay a variant’s symbolic attack on the real implementation', load: async () => (await import('./attack.ts')).attackCommand },

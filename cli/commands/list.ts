@@ -10,7 +10,7 @@ import { expectedVerdict } from '../../models/protocol.ts';
 export const listCommand: Command = {
   name: 'list',
   summary: 'list protocols, parties, properties and variants',
-  help: `usage: tcv list [--json]
+  help: `usage: tcv list [FILE | DIR] [--json]
 
 Lists every built-in protocol: its roles (and the party playing each), its security
 properties (P ids, with their kind and the verdict the design expects) and its variants
@@ -19,8 +19,11 @@ properties (P ids, with their kind and the verdict the design expects) and its v
   --json   one JSON array instead of text`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const data = ALL_PROTOCOLS.map((p) => ({
+    if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+    // a file or directory: the protocols it exports (validated), instead of the built-in ones
+    const { loadProtocolFiles } = await import('../protocol-files.ts');
+    const corpus = positionals.length ? (await loadProtocolFiles(positionals[0]!)).map((x) => x.protocol) : ALL_PROTOCOLS;
+    const data = corpus.map((p) => ({
       name: p.name,
       title: p.title,
       source: p.source,

@@ -25,6 +25,13 @@ export interface VerifyAllOptions {
   readonly replay?: boolean;
   /** receives the reports (tcv start writes the HTML report from them) */
   readonly keep?: (reports: readonly VerifyReport[]) => void;
+  /** SARIF and GitHub outputs */
+  readonly sarif?: string;
+  readonly 'sarif-all'?: boolean;
+  /** only this shard of the targets (--shard i/n) */
+  readonly shard?: import('../shard.ts').Shard;
+  /** not on a terminal: a line per finished target on stderr (the command turns it on) */
+  readonly progress?: boolean;
   /** print the trace of every verdict that differs (protocols from the user's files) */
   readonly traces?: boolean;
   /** variants that could not be applied (their edit matches nothing): named, not verified, exit 1 */
@@ -34,7 +41,7 @@ export interface VerifyAllOptions {
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
-       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--json] [--junit FILE]
+       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
 
 <protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
 exports protocols (default or named), or a directory of them — each protocol found is verified
@@ -48,6 +55,12 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --variant ID     a variant (M id or mode) instead of the base protocol
   --property ID,…  decide only these properties (the search stops once they are refuted)
   --protocol NAME  with a file or directory: the protocol of that name only
+  --quiet          with --all, off a terminal: no line per finished target on stderr
+  --sarif FILE     SARIF 2.1.0 (GitHub code scanning): a result per verdict that differs, at
+                   the model file and line of the transition that emits the violated claim
+  --sarif-all      with --sarif: a result for every attack found too (level note when expected)
+  --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
+                   benchmark's time per target); combine the shards' --json with 'tcv merge'
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -83,11 +96,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function tableRows(r: VerifyReport): string[][] {
+export function tableRows(r: VerifyReport): string[][] {
   return r.properties.map((x) => [r.protocol, r.variant ?? '-', x.id, x.expected, x.verdict + (x.verdict === x.expected ? '' : '  ✗'), String(r.stats.states), String(r.stats.ms)]);
 }
 
-function printTable(io: CliIO, rows: string[][]): void {
+export function printTable(io: CliIO, rows: string[][]): void {
   const head = ['protocol', 'variant', 'property', 'expected', 'verdict', 'states', 'ms'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   io.out(head.map((h, i) => pad(h, w[i]!)).join('  '));
@@ -100,7 +113,7 @@ export function verdictExit(reports: readonly VerifyReport[]): number {
   return off.length === 0 ? EXIT.ok : off.every((x) => x.verdict === 'inconclusive') ? EXIT.inconclusive : EXIT.differs;
 }
 
-function mismatches(reports: readonly VerifyReport[]): string[] {
+export function mismatches(reports: readonly VerifyReport[]): string[] {
   return reports.flatMap((r) =>
     r.properties.filter((x) => x.verdict !== x.expected).map((x) => `${r.protocol}${r.variant ? ' ' + r.variant : ''} ${x.id}: expected ${x.expected}, got ${x.verdict}${x.verdict === 'inconclusive' && r.stats.cut ? ` (${r.stats.cut})` : ''}`),
   );
@@ -121,7 +134,24 @@ function liveLine(on: boolean): { show(text: string): void; clear(): void } {
 
 /** Writes the JUnit report, if asked for; a file it cannot write is named in one line. The file
  * is replaced whole or not at all. */
-async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
+/** `--sarif FILE` (`--sarif-all`: every attack too) and, under GitHub Actions, annotations and a
+ * job summary. */
+export async function writeCiOutputs(io: CliIO, values: { sarif?: string; 'sarif-all'?: boolean }, reports: readonly VerifyReport[], protocols: readonly Protocol[]): Promise<void> {
+  const { githubAnnotations, sarifLog } = await import('../ci-output.ts');
+  const { sourceFileOf } = await import('../protocol-files.ts');
+  const files = protocols.flatMap((p) => sourceFileOf(p) ?? []);
+  githubAnnotations(reports, protocols, (l) => io.err(l), files);
+  if (values.sarif === undefined) return;
+  const { packageVersion } = await import('../main.ts');
+  const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
+  try {
+    writeFileAtomic(values.sarif, JSON.stringify(sarifLog(reports, protocols, { version: packageVersion(), files, all: values['sarif-all'] ?? false }), null, 2) + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write the SARIF report to ${(e as Error).message.replace(/^cannot write /, '')}`);
+  }
+}
+
+export async function writeJunit(path: string | undefined, reports: readonly VerifyReport[]): Promise<void> {
   if (path === undefined) return;
   const { junitXml } = await import('../../properties/explorer/junit.ts');
   const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
@@ -151,17 +181,30 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   const { allTargets } = await import('../../properties/explorer/verify.ts');
   const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
   const broken = new Set(opts.brokenVariants ?? []);
-  const targets = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`)).map(({ protocol, variant }) => ({
+  let chosen = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`));
+  if (opts.shard) {
+    const { shardOf } = await import('../shard.ts');
+    chosen = shardOf(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
+  }
+  const targets = chosen.map(({ protocol, variant }) => ({
     protocol,
     variant,
     opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
-  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), (done, t) => live.show(`[${done}/${targets.length}] ${t.protocol.name}${t.variant ? ' ' + t.variant : ''} done`));
+  // on a terminal one live line; elsewhere (a CI log) one line per finished target on stderr,
+  // so the log is never silent for long and stdout keeps only the table or the JSON
+  const onDone = (done: number, t: { protocol: Protocol; variant: string | undefined }, r: VerifyReport) => {
+    const name = `${t.protocol.name}${t.variant ? ' ' + t.variant : ''}`;
+    if (io.isTTY && !opts.json) live.show(`[${done}/${targets.length}] ${name} done`);
+    else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
+  };
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone);
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
+  await writeCiOutputs(io, opts, reports, corpus ?? ALL_PROTOCOLS);
   const bad = mismatches(reports);
   if (opts.json) io.out(JSON.stringify(reports, null, 2));
   else {
@@ -202,7 +245,12 @@ export const verifyCommand: Command = {
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
+      quiet: { type: 'boolean' },
+      shard: { type: 'string' },
+      sarif: { type: 'string' },
+      'sarif-all': { type: 'boolean' },
     });
+    const ci = { ...(values.sarif !== undefined ? { sarif: values.sarif } : {}), ...(values['sarif-all'] ? { 'sarif-all': true } : {}) };
     if (values.junit === '') throw new UsageError('--junit wants a file name');
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
@@ -213,9 +261,12 @@ export const verifyCommand: Command = {
       if (values.variant) throw new UsageError('--all and --variant do not go together');
       if (values.property) throw new UsageError('--all and --property do not go together');
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
-      return verifyAll(io, { json: values.json ?? false, timeout, ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
+      const { parseShard } = await import('../shard.ts');
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
+    if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolsFor } = await import('../protocol-files.ts');
@@ -242,7 +293,7 @@ export const verifyCommand: Command = {
             io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
           }
         }
-      return verifyAll(io, { json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
     }
     const p = chosen[0]!;
     // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
@@ -252,6 +303,15 @@ export const verifyCommand: Command = {
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
       const { UnknownNameError } = await import('../../models/protocol.ts');
       throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
+    }
+    if (values.variant !== undefined) {
+      // a variant whose edit matches nothing names the problem, as a model error does
+      const { applyVariant } = await import('../../models/protocol.ts');
+      try {
+        applyVariant(p, values.variant);
+      } catch (e) {
+        throw new UsageError(`${p.name} ${values.variant}: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
@@ -266,6 +326,7 @@ export const verifyCommand: Command = {
     const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
     live.clear();
     await writeJunit(values.junit, [r]);
+    await writeCiOutputs(io, values, [r], [p]);
     const bad = mismatches([r]);
     if (values.json) {
       io.out(JSON.stringify(r, null, 2));

@@ -34,12 +34,12 @@ export type PoolAnswer = { readonly k: number; readonly report: VerifyReport } |
  * Verify every target with `jobs` workers (1: in this thread, in order). `onDone` is called as
  * each target finishes (for a progress line).
  */
-export async function verifyMany(targets: readonly PoolTarget[], jobs: number, onDone?: (done: number, t: PoolTarget) => void): Promise<VerifyReport[]> {
+export async function verifyMany(targets: readonly PoolTarget[], jobs: number, onDone?: (done: number, t: PoolTarget, r: VerifyReport) => void): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = new Array(targets.length);
   let done = 0;
   const finish = (k: number, r: VerifyReport) => {
     reports[k] = r;
-    onDone?.(++done, targets[k]!);
+    onDone?.(++done, targets[k]!, r);
   };
   // targets the workers cannot load by name run here
   const local = targets.map((t, k) => (ALL_PROTOCOLS.includes(t.protocol) ? -1 : k)).filter((k) => k >= 0);

@@ -92,3 +92,28 @@ test('through the bin, from outside the checkout: the file imports the package b
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /all 2 verdicts as expected/);
 });
+
+test('a slip in a name gets a suggestion; a tie or a far name gets none; --version answers', async () => {
+  const cmd = await tcv('verfy', 'nspk');
+  assert.match(cmd.err, /did you mean 'verify'\?/);
+  assert.match((await tcv('verify', 'nspkk')).err, /did you mean 'nspk'\?/);
+  assert.doesNotMatch((await tcv('verify', 'nspk', '--property', 'NS9')).err, /did you mean/);
+  assert.doesNotMatch((await tcv('verify', 'zzzzzz')).err, /did you mean/);
+  const v = await tcv('--version');
+  assert.equal(v.code, 0);
+  assert.match(v.out, /^tcv \d+\.\d+\.\d+$/);
+});
+
+test('list, export and attack take a protocol file too', async () => {
+  const dir = join(work, 'more');
+  await tcv('init', dir);
+  const file = join(dir, 'protocol.ts');
+  const l = await tcv('list', dir, '--json');
+  assert.equal(l.code, 0, l.err);
+  assert.deepEqual((JSON.parse(l.out) as { name: string }[]).map((x) => x.name), ['challenge-response']);
+  const e = await tcv('export', file, '--tamarin', join(dir, 'cr.spthy'), '--proverif', join(dir, 'cr.pv'));
+  assert.equal(e.code, 0, e.err);
+  assert.match(readFileSync(join(dir, 'cr.spthy'), 'utf8'), /theory challenge_response/);
+  const a = await tcv('attack', file, '--variant', 'M1', '--json');
+  assert.equal(a.code, 0, a.err + a.out);
+});

@@ -1,0 +1,65 @@
+/**
+ * `tcv merge REPORT.json…`: the `--json` reports of `tcv verify --all --shard i/n` (or of any
+ * verify runs) combined into one table, one JSON, one JUnit file and one exit code — the way a CI
+ * matrix gathers its shards. A target found in two reports is refused (shards are disjoint).
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { type Command, parseFlags, UsageError } from '../command.ts';
+import type { VerifyReport } from '../../properties/explorer/verify.ts';
+import { mismatches, printTable, tableRows, verdictExit, writeJunit } from './verify.ts';
+
+function isReport(x: unknown): x is VerifyReport {
+  const r = x as Partial<VerifyReport> | null;
+  return typeof r === 'object' && r !== null && typeof r.protocol === 'string' && Array.isArray(r.properties) && typeof r.stats === 'object';
+}
+
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: 'combine the JSON reports of verify shards into one verdict',
+  help: `usage: tcv merge REPORT.json… [--json] [--junit FILE]
+
+Reads the JSON of 'tcv verify … --json' runs (e.g. the shards of 'tcv verify --all --shard i/n'
+on several CI machines), checks that no target appears twice, and prints one table (or, with
+--json, one JSON array; with --junit FILE, one JUnit file). The exit code is that of one
+'tcv verify' over all of them.
+
+GitHub Actions, three shards:
+  strategy: { matrix: { shard: [1, 2, 3] } }
+  - run: npx tcv verify --all --shard \${{ matrix.shard }}/3 --json > verdicts-\${{ matrix.shard }}.json
+  - uses: actions/upload-artifact@v4   # then, in a job that needs all three:
+  - run: npx tcv merge verdicts-*.json --junit tcv.xml`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, junit: { type: 'string' } });
+    if (!positionals.length) throw new UsageError('name the JSON reports to merge');
+    const reports: VerifyReport[] = [];
+    const seen = new Map<string, string>();
+    for (const file of positionals) {
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not a JSON report (${(e as Error).message.split('\n')[0]})`}`);
+      }
+      const list = Array.isArray(data) ? data : [data];
+      if (!list.every(isReport)) throw new UsageError(`${file}: not the JSON of 'tcv verify --json'`);
+      for (const r of list) {
+        const key = `${r.protocol}${r.variant ? ' ' + r.variant : ''}`;
+        const twice = seen.get(key);
+        if (twice) throw new UsageError(`${key} is in both ${twice} and ${file}: shards do not overlap`);
+        seen.set(key, file);
+        reports.push(r);
+      }
+    }
+    await writeJunit(values.junit, reports);
+    if (values.json) io.out(JSON.stringify(reports, null, 2));
+    else {
+      printTable(io, reports.flatMap(tableRows));
+      const bad = mismatches(reports);
+      io.out('');
+      io.out(bad.length ? `${bad.length} verdict(s) differ from the expectation:` : `all ${reports.reduce((n, r) => n + r.properties.length, 0)} verdicts as expected (${reports.length} targets from ${positionals.length} report(s))`);
+      for (const b of bad) io.out(`  ${b}`);
+    }
+    return verdictExit(reports);
+  },
+};
