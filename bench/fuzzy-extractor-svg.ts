@@ -64,7 +64,7 @@ export function failureSvg(curve: readonly CurvePoint[], mc: readonly McPoint[],
     }
   }
   const ly = T + 14;
-  out.push(`<line x1="${L + 14}" y1="${ly}" x2="${L + 40}" y2="${ly}" stroke="#1f5fbf" stroke-width="2"/><text x="${L + 46}" y="${ly + 4}">analytic P(Bin(511, p₇) &gt; 26)</text>`);
+  out.push(`<line x1="${L + 14}" y1="${ly}" x2="${L + 40}" y2="${ly}" stroke="#1f5fbf" stroke-width="2"/><text x="${L + 46}" y="${ly + 4}">analytic P(Bin(511, p₇) &gt; 28)</text>`);
   out.push(`<circle cx="${L + 27}" cy="${ly + 18}" r="4" fill="#e08000"/><text x="${L + 46}" y="${ly + 22}">Monte Carlo (95 % interval); ▼ no failure seen: 3/N bound</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -51,8 +51,22 @@ async function protocolPart(p: Protocol): Promise<ReportProtocol> {
   };
 }
 
-/** The report's data from the explorer's reports (in catalog order) and the catalog. */
-export async function buildReport(reports: readonly VerifyReport[], catalog: readonly Protocol[], made: string): Promise<ReportData> {
+/** The protocols' parts of the report (machines, honest runs): they need no verdict, so
+ * `tcv start` draws them while the explorer's workers search. Yields to the event loop between
+ * diagrams (the worker pool keeps being served). */
+export async function protocolParts(catalog: readonly Protocol[], names?: readonly string[]): Promise<ReportProtocol[]> {
+  const out: ReportProtocol[] = [];
+  for (const p of catalog) {
+    if (names && !names.includes(p.name)) continue;
+    out.push(await protocolPart(p));
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
+/** The report's data from the explorer's reports (in catalog order) and the protocols' parts
+ * (drawn here unless given). */
+export async function buildReport(reports: readonly VerifyReport[], catalog: readonly Protocol[], made: string, parts?: readonly ReportProtocol[]): Promise<ReportData> {
   const attacks: ReportAttack[] = [];
   const targets: ReportTarget[] = reports.map((r) => {
     const groups = groupSequences(r.properties.flatMap((x) => (x.trace ? [x.trace.sequence] : [])));
@@ -83,18 +97,15 @@ export async function buildReport(reports: readonly VerifyReport[], catalog: rea
     };
   });
   const names = [...new Set(reports.map((r) => r.protocol))];
-  const protocols: ReportProtocol[] = [];
-  for (const n of names) {
-    const p = catalog.find((x) => x.name === n);
-    if (p) protocols.push(await protocolPart(p));
-  }
+  const drawn = parts ?? (await protocolParts(catalog, names));
+  const protocols = names.flatMap((n) => drawn.filter((x) => x.name === n));
   return { title: 'tcv report: TEE–TPM trusted channels, verified and drawn', made, targets, attacks, protocols };
 }
 
 /** Write the report as `DIR/index.html` (atomically); returns the path. A directory that cannot
  * be written is a usage error naming it. */
-export async function writeReport(dir: string, reports: readonly VerifyReport[], catalog: readonly Protocol[], made: string): Promise<string> {
-  const html = htmlReport(await buildReport(reports, catalog, made));
+export async function writeReport(dir: string, reports: readonly VerifyReport[], catalog: readonly Protocol[], made: string, parts?: readonly ReportProtocol[]): Promise<string> {
+  const html = htmlReport(await buildReport(reports, catalog, made, parts));
   const path = join(dir, 'index.html');
   writeOrSay(path, html, 'HTML report');
   return path;

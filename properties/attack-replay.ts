@@ -17,6 +17,7 @@ import type { Protocol } from '../models/protocol.ts';
 import { applyVariant } from '../models/protocol.ts';
 import { type Term, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
+import type { CryptoSuite } from '../impl/crypto/index.ts';
 import { EvalFailure, evaluate, freshValue } from '../impl/runtime/evaluate.ts';
 import { checkClaims } from '../impl/runtime/claims-check.ts';
 import { decode, DecodeError, encode } from '../impl/wire/codec.ts';
@@ -40,6 +41,8 @@ export interface ReplayResult {
   readonly protocol: string;
   readonly variant: string | null;
   readonly property: string;
+  /** the crypto suite of the concrete run */
+  readonly suite: string;
   /** did the predicted violation happen on the real implementation */
   readonly reproduced: boolean;
   readonly detail: string;
@@ -216,9 +219,9 @@ function instanceSpecs(scen: Scenario): { specs: InstanceSpec[]; names: Map<numb
 }
 
 /** Play the finding's steps on `protocol` (the variant it was found on, or the correct one). */
-export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, seed: number): { run: ProtocolRun; steps: ReplayStep[]; failure: string | null; attacker: AttackerKnowledge; names: Map<number, string> } {
+export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, seed: number, suite?: CryptoSuite): { run: ProtocolRun; steps: ReplayStep[]; failure: string | null; attacker: AttackerKnowledge; names: Map<number, string> } {
   const { specs, names } = instanceSpecs(scen);
-  const run = new ProtocolRun(protocol, { seed, instances: specs });
+  const run = new ProtocolRun(protocol, { seed, instances: specs, ...(suite ? { suite } : {}) });
   const attacker = new AttackerKnowledge(run);
   const st = f.state;
   const steps: ReplayStep[] = [];
@@ -307,16 +310,21 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
 export interface ReplayOutcome {
   readonly variant: { readonly reproduced: boolean; readonly detail: string };
   readonly correct: { readonly reproduced: boolean; readonly detail: string };
+  /** wall time of both replays */
+  readonly ms: number;
 }
 
 /** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
 export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
+  const t0 = performance.now();
   const { protocol } = applyVariant(p, variantId);
   const on = (proto: Protocol) => {
     const v = violated(proto, found, replayFinding(proto, scen, found, seed));
     return { reproduced: v.yes, detail: v.detail };
   };
-  return { variant: on(protocol), correct: on(p) };
+  const variant = on(protocol);
+  const correct = on(p);
+  return { variant, correct, ms: Math.round((performance.now() - t0) * 10) / 10 };
 }
 
 /**
@@ -324,7 +332,7 @@ export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, fo
  * explorer, replay it on the real implementation, and replay the same schedule against the
  * correct protocol, where it must not produce the violation.
  */
-export function replayAttack(p: Protocol, variantId: string, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number } = {}) {
+export function replayAttack(p: Protocol, variantId: string, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number; suite?: CryptoSuite } = {}) {
   const variant = p.variants.find((x) => x.id === variantId);
   const sessions = opts.sessions ?? variant?.sessions ?? 1;
   const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
@@ -337,14 +345,15 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
   const found = minimise(r.scenario, first).finding;
   const seed = opts.seed ?? 1;
   const { protocol } = applyVariant(p, variantId);
-  const onVariant = replayFinding(protocol, r.scenario, found, seed);
+  const onVariant = replayFinding(protocol, r.scenario, found, seed, opts.suite);
   const v1 = violated(protocol, found, onVariant);
-  const onCorrect = replayFinding(p, r.scenario, found, seed);
+  const onCorrect = replayFinding(p, r.scenario, found, seed, opts.suite);
   const v2 = violated(p, found, onCorrect);
   const result = (proto: Protocol, rep: typeof onVariant, v: typeof v1, variant: string | null): ReplayResult => ({
     protocol: proto.name,
     variant,
     property: wanted,
+    suite: rep.run.deps.suite.name,
     reproduced: v.yes,
     detail: v.detail,
     steps: rep.steps,

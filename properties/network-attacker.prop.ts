@@ -16,14 +16,15 @@ import type { Protocol } from '../models/protocol.ts';
 import { ProtocolRun } from '../impl/runtime/session.ts';
 import { checkClaims } from '../impl/runtime/claims-check.ts';
 import { type TimedAction, attackProgram, runProgram } from './network-attacker.ts';
+import { SUITE_IDS, SUITES, type SuiteId } from '../impl/crypto/index.ts';
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 1000);
 const SEED = Number(process.env['FC_SEED'] ?? 20261123);
 const SESSIONS = 2;
 
-/** Violations of the protocol's properties in one attacked run (a vacuous verdict is fine). */
-function violations(p: Protocol, program: readonly TimedAction[], seed: number, skipChecks: string[] = []): string[] {
-  const run = new ProtocolRun(p, { seed, sessions: SESSIONS, skipChecks });
+/** Violations of the protocol's properties in one attacked run ('no claim in this run' is fine). */
+function violations(p: Protocol, program: readonly TimedAction[], seed: number, suite: SuiteId, skipChecks: string[] = []): string[] {
+  const run = new ProtocolRun(p, { seed, sessions: SESSIONS, skipChecks, suite: SUITES[suite] });
   run.start();
   runProgram(run, program, SESSIONS);
   run.stop();
@@ -34,10 +35,10 @@ function violations(p: Protocol, program: readonly TimedAction[], seed: number, 
 
 const program = attackProgram;
 
-test(`no forbidden claim under an active network attacker (${RUNS} runs over all protocols)`, () => {
+test(`no forbidden claim under an active network attacker (${RUNS} runs over all protocols and both crypto suites)`, () => {
   fc.assert(
-    fc.property(fc.nat(PROTOCOLS.length - 1), program, fc.nat(), (pi, prog, seed) => {
-      assert.deepEqual(violations(PROTOCOLS[pi]!, prog, seed), []);
+    fc.property(fc.nat(PROTOCOLS.length - 1), fc.constantFrom(...SUITE_IDS), program, fc.nat(), (pi, suite, prog, seed) => {
+      assert.deepEqual(violations(PROTOCOLS[pi]!, prog, seed, suite), []);
     }),
     { seed: SEED, numRuns: RUNS },
   );
@@ -51,11 +52,11 @@ const weakened: [string, string][] = [
   ['attestation', 'report'],
   ['provisioning', 'Unseal response HMAC'],
 ];
-for (const [name, check] of weakened) {
-  test(`catches the weakened ${name} that skips the '${check}' check`, () => {
+for (const suite of SUITE_IDS) for (const [name, check] of weakened) {
+  test(`catches the weakened ${name} that skips the '${check}' check (${suite} suite)`, () => {
     const p = protocolByName(name);
     const r = fc.check(
-      fc.property(program, fc.nat(), (prog, seed) => violations(p, prog, seed, [check]).length === 0),
+      fc.property(program, fc.nat(), (prog, seed) => violations(p, prog, seed, suite, [check]).length === 0),
       { seed: SEED, numRuns: RUNS * 3 },
     );
     assert.ok(r.failed, `no violation found in ${r.numRuns} attacked runs`);

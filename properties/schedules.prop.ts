@@ -12,15 +12,16 @@ import { PROTOCOLS } from '../models/protocols/index.ts';
 import { ProtocolRun } from '../impl/runtime/session.ts';
 import { checkClaims } from '../impl/runtime/claims-check.ts';
 import { valueEquals } from '../impl/wire/value.ts';
+import { SUITE_IDS, SUITES } from '../impl/crypto/index.ts';
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 1000);
 const SEED = Number(process.env['FC_SEED'] ?? 20261123);
 
-test(`any delivery order of concurrent honest sessions completes with equal keys (${RUNS} runs)`, () => {
+test(`any delivery order of concurrent honest sessions completes with equal keys (${RUNS} runs, both crypto suites)`, () => {
   fc.assert(
-    fc.property(fc.nat(PROTOCOLS.length - 1), fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(), { maxLength: 60 }), fc.nat(), (pi, sessions, order, seed) => {
+    fc.property(fc.nat(PROTOCOLS.length - 1), fc.constantFrom(...SUITE_IDS), fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(), { maxLength: 60 }), fc.nat(), (pi, suite, sessions, order, seed) => {
       const p = PROTOCOLS[pi]!;
-      const run = new ProtocolRun(p, { seed, sessions });
+      const run = new ProtocolRun(p, { seed, sessions, suite: SUITES[suite] });
       run.start();
       let i = 0;
       for (let guard = 0; guard < 500 && run.network.pending().length; guard++) {

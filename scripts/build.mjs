@@ -29,7 +29,9 @@ const common = {
   define: { 'import.meta.url': '__tcv_module_url' },
   banner: { js: "var __tcv_module_url = require('node:url').pathToFileURL(__filename).href;" },
 };
-await build({ ...common, entryPoints: [`${root}cli/main.ts`], outfile: `${out}/tcv.cjs` });
+// Graphviz (WebAssembly, 1.2 MB) stays in node_modules: loaded only by the commands that draw
+// state diagrams, never read by a start that does not
+await build({ ...common, entryPoints: [`${root}cli/main.ts`], outfile: `${out}/tcv.cjs`, external: ['@viz-js/viz'] });
 await build({ ...common, entryPoints: [`${root}properties/explorer/verify-worker.ts`], outfile: `${out}/verify-worker.cjs` });
 // the TZTCM's s-core worker, found beside the bundle by impl/tztcm/score/score.ts
 await build({ ...common, entryPoints: [`${root}impl/tztcm/score/score-worker.ts`], outfile: `${out}/score-worker.cjs` });

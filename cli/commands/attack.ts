@@ -6,11 +6,12 @@
  */
 import { type Command, MAX_TIMEOUT_S, intFlag, parseFlags, UsageError } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
+import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
 
 export const attackCommand: Command = {
   name: 'attack',
   summary: 'replay a variant’s symbolic attack on the real implementation',
-  help: `usage: tcv attack <protocol> --variant ID [--property P] [--sessions N] [--timeout S] [--seed N] [--json]
+  help: `usage: tcv attack <protocol> --variant ID [--property P] [--sessions N] [--timeout S] [--seed N] [--suite ID] [--json]
                   [--svg FILE] [--mermaid FILE]
 
 Finds the attack on a known-bad variant (M id) with the Dolev–Yao explorer, then plays it on
@@ -25,6 +26,7 @@ violation must not happen.
   --sessions N    the explorer's bound, 1 to 8 (default: the variant's own)
   --timeout S     the explorer's time budget in seconds (default 60; memory: 75% of the heap)
   --seed N        randomness of the concrete run (default 1)
+  ${SUITE_HELP.replace('--suite ID    ', '--suite ID      ')}
   --json          the result as JSON
   --svg FILE      also write the attack trace, with the outcome of the replay, as an SVG
                   sequence diagram (see tcv verify --help for the notation)
@@ -39,6 +41,7 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
       sessions: { type: 'string' },
       timeout: { type: 'string' },
       seed: { type: 'string' },
+      suite: { type: 'string' },
       json: { type: 'boolean' },
       svg: { type: 'string' },
       mermaid: { type: 'string' },
@@ -58,8 +61,9 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1, { min: 1, max: MAX_SESSIONS });
     const timeout = intFlag('timeout', values.timeout, 60, { min: 1, max: MAX_TIMEOUT_S });
     const seed = intFlag('seed', values.seed, 1);
+    const suite = suiteFlag(values.suite);
     const { replayAttack } = await import('../../properties/attack-replay.ts');
-    const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed, timeoutMs: timeout * 1000 });
+    const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed, suite, timeoutMs: timeout * 1000 });
     if (!r.found) {
       // a search cut by a budget proves nothing: inconclusive (exit 4), not "no attack" (exit 1)
       if (values.json) io.out(JSON.stringify({ protocol: p.name, variant: values.variant, found: false, inconclusive: r.cut !== null, ...(r.cut ? { cut: r.cut } : {}), bound: r.bound }, null, 2));
@@ -86,7 +90,7 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     }
     io.out(`${p.name} ${values.variant}: attack on ${r.variantRun.property} (explorer bound: ${r.bound})`);
     io.out('');
-    io.out('Concrete replay on the variant (real crypto):');
+    io.out(`Concrete replay on the variant (real crypto, suite ${suite.name}):`);
     for (const s of r.variantRun.steps) {
       const rcv = s.received ? ` ← ${s.received.label} ${s.received.bytes} B${s.received.forged ? ' (made by the attacker)' : ''} ${s.received.hex.slice(0, 48)}…` : ' ← START';
       io.out(`  ${String(s.n).padStart(2)}. ${s.instance} ${s.transition}${rcv}`);

@@ -14,6 +14,7 @@ import { type ExportTarget, exportCorpus, targetsOf } from '../../proofs-export/
 import { writeFileAtomic } from '../../proofs-export/atomic-write.ts';
 import { exportTamarin, theoryName } from '../../proofs-export/tamarin/theory.ts';
 import { theoryProblems } from '../../proofs-export/tamarin/check-theory.ts';
+import { modelProblems } from '../../proofs-export/proverif/check.ts';
 import { ExportError } from '../../proofs-export/tamarin/term.ts';
 import { exportProverif } from '../../proofs-export/proverif/model.ts';
 
@@ -35,7 +36,14 @@ function produce(t: ExportTarget, want: { tamarin: boolean; proverif: boolean },
       return null;
     }
     const lemmas = e.theory.items.filter((i) => i.k === 'lemma').length;
-    return { ...(want.tamarin ? { tamarin: e.text } : {}), ...(want.proverif ? { proverif: exportProverif(t.protocol, t.variant).text } : {}), lemmas };
+    const pv = want.proverif ? exportProverif(t.protocol, t.variant) : undefined;
+    const pvProblems = pv ? modelProblems(pv.decls) : [];
+    if (pvProblems.length) {
+      io.err(`tcv export: the ProVerif model of ${label} is not well formed (an exporter defect):`);
+      for (const p of pvProblems) io.err(`  - ${p}`);
+      return null;
+    }
+    return { ...(want.tamarin ? { tamarin: e.text } : {}), ...(pv ? { proverif: pv.text } : {}), lemmas };
   } catch (err) {
     if (!(err instanceof ExportError)) throw err;
     io.err(`tcv export: ${label} cannot be exported: ${err.message}`);

@@ -22,6 +22,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'diagram', summary: 'draw the party machines as state diagrams (SVG, DOT, Stately JSON)', load: async () => (await import('./diagram.ts')).diagramCommand },
   { name: 'report', summary: 'verify and write one self-contained HTML report with every diagram', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'export', summary: 'export protocols as Tamarin theories (and ProVerif models)', load: async () => (await import('./export.ts')).exportCommand },
-  { name: 'prove', summary: 'run a local tamarin-prover on a theory and judge its summary', load: async () => (await import('./prove.ts')).proveCommand },
+  { name: 'prove', summary: 'run a local Tamarin or ProVerif on exported files and compare with the expectations', load: async () => (await import('./prove.ts')).proveCommand },
   { name: 'tztcm', summary: 'the TZTCM: a TPM/TCM in the TrustZone TEE (serve, boot, …)', load: async () => (await import('./tztcm.ts')).tztcmCommand },
 ];

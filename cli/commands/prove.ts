@@ -1,56 +1,33 @@
 /**
- * `tcv prove FILE`: runs a locally installed `tamarin-prover --prove --quit-on-warning FILE`
- * and judges its summary. Tamarin's own exit code is 0 even when a lemma is falsified, so a
- * script cannot rely on it; this command reads the "summary of summaries" instead.
+ * `tcv prove FILE... | --all DIR`: runs a locally installed Tamarin (`.spthy`) or ProVerif
+ * (`.pv`) on exported files and compares every verdict with what the models expect (the
+ * `expected` comments `tcv export` writes from `expected` / `breaks`, the explorer's
+ * expectations), in one table.
  *
- * A theory exported by `tcv export` states each lemma's expected verdict (`// expected: holds`
- * or `attack` above the lemma). A falsified lemma is a failure unless its expected verdict is
- * `attack` (a known-bad variant, or P2.4 in the salted mode); a lemma expected to be falsified
- * that is verified is a failure too; `analysis incomplete` is a failure (inconclusive).
- * `--no-expect` ignores the expectations: any falsified lemma fails.
+ * Tamarin is run once per lemma (`--prove=NAME`), so that each lemma gets its own line as it
+ * is decided and its own time budget; its exit code is 0 even when a lemma is falsified, so
+ * the verdict is read from the summary. ProVerif is run once per file; its `RESULT` lines come
+ * one per query, in order, and each is printed as it comes. `--timeout` bounds a file,
+ * `--lemma-timeout` a lemma (ProVerif: the wait for the next RESULT). The prover runs in its
+ * own process group, stopped on a timeout and when tcv is stopped (prover-process.ts).
  * @module
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { type Command, parseFlags, UsageError } from '../command.ts';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
-/** The largest theory `tcv prove` reads (exported theories are tens of kilobytes). */
+import { delimiter, join } from 'node:path';
+import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
+import { type Goal, type GoalResult, type Verdict, asExpected, parseProverifResults, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
+import { runProver } from './prover-process.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export { parseTamarinSummary } from '../../proofs-export/prover-output.ts';
+
+/** The largest theory or model `tcv prove` reads (exported ones are tens of kilobytes). */
 const MAX_THEORY_BYTES = 64 << 20;
 
-export interface LemmaResult {
-  readonly lemma: string;
-  readonly trace: 'all-traces' | 'exists-trace';
-  readonly verdict: 'verified' | 'falsified' | 'incomplete';
-  readonly detail: string;
-}
-
-/** The lemma lines of Tamarin's summary ("name (all-traces): verified (12 steps)"). */
-export function parseTamarinSummary(text: string): LemmaResult[] {
-  const at = text.lastIndexOf('summary of summaries');
-  const body = at < 0 ? text : text.slice(at);
-  const out: LemmaResult[] = [];
-  for (const line of body.split('\n')) {
-    const m = /^\s*([A-Za-z0-9_]+) \((all-traces|exists-trace)\): (verified|falsified|analysis incomplete)(.*)$/.exec(line);
-    if (m) out.push({ lemma: m[1]!, trace: m[2] as LemmaResult['trace'], verdict: m[3] === 'analysis incomplete' ? 'incomplete' : (m[3] as 'verified' | 'falsified'), detail: m[4]!.trim() });
-  }
-  return out;
-}
-
-/** Expected verdicts stated in an exported theory: the `// expected:` comment above a lemma. */
+/** Expected verdicts stated in an exported theory, by lemma (executability: holds). */
 export function expectedVerdicts(spthy: string): Map<string, 'holds' | 'attack'> {
-  const out = new Map<string, 'holds' | 'attack'>();
-  let pending: 'holds' | 'attack' | null = null;
-  for (const line of spthy.split('\n')) {
-    const e = /^\/\/ expected: (holds|attack)\b/.exec(line);
-    if (e) pending = e[1] as 'holds' | 'attack';
-    const l = /^lemma ([A-Za-z0-9_]+)/.exec(line);
-    if (l) {
-      if (pending) out.set(l[1]!, pending);
-      pending = null;
-    }
-  }
-  return out;
+  return new Map(tamarinGoals(spthy).map((g) => [g.name, g.expected === 'attack' ? 'attack' : 'holds']));
 }
 
 /** The first executable `name` on the PATH, or null. */
@@ -68,63 +45,185 @@ export function onPath(name: string, path = process.env['PATH'] ?? ''): string |
   return null;
 }
 
+interface Row extends GoalResult {
+  readonly file: string;
+  readonly expected: Goal['expected'];
+  readonly seconds: number;
+  readonly ok: boolean;
+}
+
+interface Budget {
+  readonly fileMs: number;
+  readonly lemmaMs: number;
+  readonly noExpect: boolean;
+}
+
+const fmt = (s: number) => `${s.toFixed(1)} s`;
+
+function row(file: string, g: Goal, r: { verdict: Verdict; detail: string }, seconds: number, b: Budget): Row {
+  const expected = b.noExpect && g.expected === 'attack' ? 'holds' : g.expected;
+  return { file, name: g.name, expected, verdict: r.verdict, detail: r.detail, seconds, ok: asExpected(expected, r.verdict) };
+}
+
+function line(r: Row): string {
+  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.verdict.padEnd(16)} expected ${r.expected.padEnd(9)} ${fmt(r.seconds).padStart(8)}  ${r.detail}`.trimEnd();
+}
+
+async function proveTamarin(exe: string, file: string, b: Budget, io: CliIO): Promise<{ rows: Row[]; interrupted: boolean }> {
+  const goals = tamarinGoals(readFileSync(file, 'utf8'));
+  const rows: Row[] = [];
+  const start = Date.now();
+  for (const g of goals) {
+    const left = b.fileMs - (Date.now() - start);
+    if (left <= 0) {
+      rows.push(row(file, g, { verdict: 'timeout', detail: 'the file budget (--timeout) was spent before this lemma' }, 0, b));
+      io.out(line(rows.at(-1)!));
+      continue;
+    }
+    // not --quit-on-warning: on a busy machine Tamarin 1.9's message-derivation checks time out
+    // (5 s) and that warning would stop every run; a failed wellformedness check is read instead
+    const run = await runProver(exe, [`--prove=${g.name}`, file], { timeoutMs: Math.min(left, b.lemmaMs) });
+    if (run.stopped === 'signal') return { rows, interrupted: true };
+    const got = parseTamarinSummary(run.output).find((x) => x.lemma === g.name);
+    let r: { verdict: Verdict; detail: string };
+    if (run.stopped) r = { verdict: 'timeout', detail: `stopped after ${fmt(run.seconds)}` };
+    else if (wellformednessFailures(run.output).length) r = { verdict: 'error', detail: `Tamarin: wellformedness check failed: ${wellformednessFailures(run.output).join('; ').slice(0, 200)}` };
+    else if (got) r = { verdict: got.verdict, detail: `${got.detail}${/Derivation checks timed out/.test(run.output) ? ' (derivation checks timed out)' : ''}` };
+    else r = { verdict: 'error', detail: lastLines(run.output, run.code) };
+    rows.push(row(file, g, r, run.seconds, b));
+    io.out(line(rows.at(-1)!));
+  }
+  return { rows, interrupted: false };
+}
+
+async function proveProverif(exe: string, file: string, b: Budget, io: CliIO): Promise<{ rows: Row[]; interrupted: boolean }> {
+  const goals = proverifGoals(readFileSync(file, 'utf8'));
+  const rows: Row[] = [];
+  let last = Date.now();
+  const run = await runProver(exe, [file], {
+    timeoutMs: b.fileMs,
+    idleMs: b.lemmaMs,
+    progress: /^RESULT /,
+    onLine: (l) => {
+      const answers = parseProverifResults(l);
+      const g = goals[rows.length];
+      if (answers.length === 0 || !g) return;
+      const now = Date.now();
+      rows.push(row(file, g, { verdict: proverifVerdict(g, answers[0]!), detail: '' }, (now - last) / 1000, b));
+      last = now;
+      io.out(line(rows.at(-1)!));
+    },
+  });
+  if (run.stopped === 'signal') return { rows, interrupted: true };
+  const syntax = /^(?:File .*\n)?Error: .*$/m.exec(run.output);
+  for (const g of goals.slice(rows.length)) {
+    const r: { verdict: Verdict; detail: string } = run.stopped
+      ? { verdict: 'timeout', detail: run.stopped === 'idle' ? `no RESULT for ${fmt(b.lemmaMs / 1000)} (--lemma-timeout)` : `stopped after ${fmt(run.seconds)} (--timeout)` }
+      : { verdict: 'error', detail: syntax ? syntax[0].replace(/\n/g, ' ') : lastLines(run.output, run.code) };
+    rows.push(row(file, g, r, 0, b));
+    io.out(line(rows.at(-1)!));
+  }
+  return { rows, interrupted: false };
+}
+
+/** The failed wellformedness checks Tamarin lists (its `WARNING: the following wellformedness
+ * checks failed!` block), less "Derivation checks timed out": that one says only that the
+ * machine was too busy for the 5 s budget of an optional check, not that the theory is wrong. */
+export function wellformednessFailures(output: string): string[] {
+  const at = output.indexOf('the following wellformedness checks failed!');
+  if (at < 0) return [];
+  const block = output.slice(at, output.indexOf('*/', at) < 0 ? undefined : output.indexOf('*/', at)).split('\n').slice(1);
+  return block
+    .map((l) => l.trim())
+    .filter((l) => l && !/^=+$/.test(l) && l !== 'Derivation Checks' && !/^Derivation checks timed out\.|^Use --derivcheck-timeout|^Set to 0 to deactivate/.test(l));
+}
+
+function lastLines(output: string, code: number | null): string {
+  const tail = output.trim().split('\n').slice(-3).join(' | ');
+  return `no verdict (exit ${code ?? 'by signal'}): ${tail || 'no output'}`.slice(0, 300);
+}
+
+/** The files to prove: those named, or every .spthy / .pv in the directory of --all. */
+function filesOf(positionals: string[], all: string | undefined): string[] {
+  if (all !== undefined) {
+    if (positionals.length) throw new UsageError(`--all takes a directory and no file ('${positionals[0]}')`);
+    if (!existsSync(all) || !statSync(all).isDirectory()) throw new UsageError(`--all wants a directory, '${all}' is not one`);
+    const files = readdirSync(all).filter((f) => /\.(spthy|pv)$/.test(f)).sort().map((f) => join(all, f));
+    if (!files.length) throw new UsageError(`no .spthy or .pv file in '${all}'`);
+    return files;
+  }
+  if (!positionals.length) throw new UsageError('name a .spthy or .pv file, or --all DIR');
+  for (const f of positionals) {
+    if (!existsSync(f)) throw new UsageError(`no such file '${f}'`);
+    // a directory or a device is no theory, and a huge file would be read whole
+    const st = statSync(f);
+    if (!st.isFile()) throw new UsageError(`'${f}' is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
+    if (st.size > MAX_THEORY_BYTES) throw new UsageError(`'${f}' has ${st.size} bytes; a theory over ${MAX_THEORY_BYTES >> 20} MB is refused`);
+    if (!/\.(spthy|pv)$/.test(f)) throw new UsageError(`'${f}' is neither a .spthy nor a .pv file`);
+  }
+  return positionals;
+}
+
 export const proveCommand: Command = {
   name: 'prove',
-  summary: 'run a local tamarin-prover on a theory and judge its summary',
-  help: `usage: tcv prove FILE [--no-expect]
+  summary: 'run a local Tamarin or ProVerif on exported files and compare with the expectations',
+  help: `usage: tcv prove FILE... [--timeout S] [--lemma-timeout S] [--no-expect]
+       tcv prove --all DIR    every .spthy and .pv file of an export directory
 
-Runs 'tamarin-prover --prove --quit-on-warning FILE' (tamarin-prover must be on the PATH;
-it is not installable from this project's package registries) and reads the summary of
-every lemma. Tamarin exits 0 even when a lemma is falsified; this command does not.
+Runs tamarin-prover on a .spthy file (one run per lemma: --prove=NAME; a failed
+wellformedness check fails the lemma)
+and proverif on a .pv file, prints a line per lemma or query as it is decided, then one
+table comparing every verdict with what the models expect (the 'expected' comments that
+'tcv export' writes). Neither prover is installable from this project's package registries;
+they must be on the PATH.
 
-A theory written by 'tcv export' states each lemma's expected verdict: a falsified lemma
-whose expected verdict is 'attack' (a known-bad variant) is as expected.
+  --timeout S        seconds for one file (default 600)
+  --lemma-timeout S  seconds for one lemma; ProVerif: for the next RESULT (default 300)
+  --no-expect        ignore the stated expectations: any falsified lemma fails
 
-  --no-expect   ignore the stated expectations: any falsified lemma fails
+The prover runs in its own process group and is stopped with everything it started on a
+timeout and when tcv is stopped (Ctrl-C, SIGTERM).
 
-exit 0 when every lemma has its expected verdict; 1 when one differs (falsified, or
-verified where an attack is expected, or analysis incomplete) or Tamarin reports a
-warning or an error; 2 usage error or tamarin-prover not installed`,
+exit 0 when every verdict is as expected; 1 when one differs (falsified where it should hold,
+verified where an attack is expected, incomplete, cannot be proved, timed out, no verdict);
+2 usage error or a prover not on the PATH; 130/143 when stopped by a signal`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { 'no-expect': { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a .spthy file');
-    const file = positionals[0]!;
-    if (!existsSync(file)) throw new UsageError(`no such file '${file}'`);
-    // a directory or a device is no theory, and a huge file would be read whole
-    const st = statSync(file);
-    if (!st.isFile()) throw new UsageError(`'${file}' is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
-    if (st.size > MAX_THEORY_BYTES) throw new UsageError(`'${file}' has ${st.size} bytes; a theory over ${MAX_THEORY_BYTES >> 20} MB is refused`);
-    const exe = onPath('tamarin-prover');
-    if (!exe) throw new UsageError(`tamarin-prover is not on the PATH; install Tamarin (https://tamarin-prover.com) or run 'tamarin-prover --prove ${file}' where it is installed`);
-    const expected = values['no-expect'] ? new Map<string, 'holds' | 'attack'>() : expectedVerdicts(readFileSync(file, 'utf8'));
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(exe, ['--prove', '--quit-on-warning', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let so = '';
-      let se = '';
-      child.stdout.on('data', (d: Buffer) => (so += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (se += d.toString()));
-      child.on('error', reject);
-      child.on('close', (c) => resolve({ code: c ?? 1, stdout: so, stderr: se }));
-    });
-    const results = parseTamarinSummary(`${stdout}\n${stderr}`);
-    if (results.length === 0) {
-      io.err(`tcv prove: tamarin-prover gave no lemma summary (exit ${code}); its last output:`);
-      for (const l of (stderr || stdout).trim().split('\n').slice(-15)) io.err(`  ${l}`);
-      return 1;
+    const { values, positionals } = parseFlags(args, { 'no-expect': { type: 'boolean' }, timeout: { type: 'string' }, 'lemma-timeout': { type: 'string' }, all: { type: 'string' } });
+    const b: Budget = { fileMs: intFlag('timeout', values.timeout, 600) * 1000, lemmaMs: intFlag('lemma-timeout', values['lemma-timeout'], 300) * 1000, noExpect: values['no-expect'] === true };
+    if (b.fileMs <= 0 || b.lemmaMs <= 0) throw new UsageError('--timeout and --lemma-timeout want at least 1 second');
+    const files = filesOf(positionals, values.all);
+    const need = new Set(files.map((f) => (f.endsWith('.pv') ? 'proverif' : 'tamarin-prover')));
+    const exes = new Map<string, string>();
+    for (const n of need) {
+      const exe = onPath(n);
+      if (!exe) throw new UsageError(`${n} is not on the PATH; build it from its public sources (docs/export.md) or run it where it is installed`);
+      exes.set(n, exe);
     }
-    let bad = 0;
-    for (const r of results) {
-      const want = expected.get(r.lemma) ?? 'holds';
-      const wantVerdict = r.trace === 'exists-trace' ? 'verified' : want === 'holds' ? 'verified' : 'falsified';
-      const ok = r.verdict === wantVerdict;
-      if (!ok) bad++;
-      io.out(`${ok ? 'ok  ' : 'FAIL'} ${r.lemma.padEnd(36)} ${r.verdict.padEnd(10)} ${expected.has(r.lemma) ? `(expected ${want})` : ''} ${r.detail}`.trimEnd());
+    const rows: Row[] = [];
+    for (const file of files) {
+      io.out(`${file}:`);
+      const pv = file.endsWith('.pv');
+      const r = pv ? await proveProverif(exes.get('proverif')!, file, b, io) : await proveTamarin(exes.get('tamarin-prover')!, file, b, io);
+      rows.push(...r.rows);
+      if (r.interrupted) {
+        io.err('tcv prove: stopped; the prover and what it started were stopped too');
+        return process.exitCode === 143 ? 143 : 130;
+      }
     }
-    if (code !== 0) {
-      io.err(`tcv prove: tamarin-prover exited with ${code}`);
-      return 1;
+    if (files.length > 1) {
+      io.out('');
+      io.out(`${'file'.padEnd(28)} ${'lemma / query'.padEnd(34)} ${'expected'.padEnd(9)} ${'verdict'.padEnd(16)} ${'time'.padStart(8)}`);
+      for (const r of rows) io.out(`${r.file.replace(/^.*\//, '').padEnd(28)} ${r.name.padEnd(34)} ${r.expected.padEnd(9)} ${r.verdict.padEnd(16)} ${fmt(r.seconds).padStart(8)}${r.ok ? '' : '  DIFFERS'}`);
     }
-    io.out(bad ? `${bad} of ${results.length} lemmas differ from what is expected` : `all ${results.length} lemmas as expected`);
-    return bad ? 1 : 0;
+    const bad = rows.filter((r) => !r.ok);
+    io.out(bad.length ? `${bad.length} of ${rows.length} lemmas and queries differ from what is expected` : `all ${rows.length} lemmas and queries as expected`);
+    // a budget that stopped the prover decides nothing: inconclusive (exit 4), unless a verdict
+    // that came back differs (exit 1)
+    if (bad.length && bad.every((r) => r.verdict === 'timeout')) {
+      const prover = bad[0]!.file.endsWith('.pv') ? 'proverif' : 'tamarin-prover';
+      io.err(`tcv prove: ${prover} stopped after ${Math.round(bad[0]!.seconds)} s (--timeout): inconclusive`);
+      return EXIT.inconclusive;
+    }
+    return bad.length ? EXIT.differs : EXIT.ok;
   },
 };

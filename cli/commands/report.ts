@@ -6,7 +6,7 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { type Command, UsageError, intFlag, parseFlags } from '../command.ts';
+import { type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlags } from '../command.ts';
 
 /** Where `tcv report` and `tcv start` write the report unless told otherwise. */
 export const DEFAULT_REPORT_DIR = 'out/report';
@@ -25,12 +25,13 @@ honest run with real crypto, linked both ways.
                   variant (protocol:base for the protocol alone); default: every protocol and
                   variant of the design and of the classic corpus
   --out DIR       where to write index.html (default ${DEFAULT_REPORT_DIR})
-  --sessions N    honest sessions per role (default: as tcv verify)
+  --sessions N    honest sessions per role, 1 to 8 (default: as tcv verify)
   --timeout S     time budget per protocol/variant in seconds (default 120)
   --jobs N        targets verified at once, one worker thread each (default: the cores)
 
 exit 0: every verdict as expected (the report is written either way); 1: some verdict differs;
-2: usage error (unknown protocol or variant, a directory that cannot be written)`;
+2: usage error (unknown protocol or variant, a directory that cannot be written);
+4: the only differences are inconclusive verdicts (a budget cut the search)`;
 
 export const reportCommand: Command = {
   name: 'report',
@@ -44,12 +45,10 @@ export const reportCommand: Command = {
       jobs: { type: 'string' },
     });
     if (values.out === '') throw new UsageError('--out wants a directory');
-    const sessions = intFlag('sessions', values.sessions, 0);
-    if (values.sessions !== undefined && sessions < 1) throw new UsageError('--sessions wants at least 1');
-    const timeout = intFlag('timeout', values.timeout, 120);
-    if (timeout < 1) throw new UsageError('--timeout wants at least 1 second');
-    const jobs = intFlag('jobs', values.jobs, 0);
-    if (values.jobs !== undefined && jobs < 1) throw new UsageError('--jobs wants at least 1');
+    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+    const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
+    const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
+    const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolByName } = await import('../../models/protocols/index.ts');
     const { UnknownNameError } = await import('../../models/protocol.ts');
@@ -74,6 +73,7 @@ export const reportCommand: Command = {
     const differ = reports.reduce((n, r) => n + r.properties.filter((x) => x.verdict !== x.expected).length, 0);
     io.out(`verified ${reports.length} target(s) in ${((t1 - t0) / 1000).toFixed(1)} s; report written in ${((performance.now() - t1) / 1000).toFixed(2)} s`);
     io.out(`report: ${path}${differ ? ` (${differ} verdict(s) differ from the expectation)` : ''}`);
-    return differ ? 1 : 0;
+    const { verdictExit } = await import('./verify.ts');
+    return verdictExit(reports);
   },
 };

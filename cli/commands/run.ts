@@ -1,5 +1,5 @@
 /**
- * `tcv run <protocol> [--variant ID] [--seed N] [--json]`: one honest execution with real
+ * `tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json]`: one honest execution with real
  * cryptography, printed as a message sequence with each party's final state and claims.
  * @module
  */
@@ -10,20 +10,24 @@ import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
 import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
+import { interruptible, signalExit } from '../child-process.ts';
+import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--json] [--svg FILE] [--mermaid FILE]
-               [--tpm swtpm [--tpm-port P]]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
+               [--tpm swtpm [--tpm-port P] | --tpm tztcm]
 
-Runs one honest execution of <protocol> (see 'tcv list') with the real crypto suite (P-256,
-SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM): every message is delivered in order, nobody
+Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
+tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
+SM3, SM4-CFB/GCM, see docs/tcm-suite.md): every message is delivered in order, nobody
 interferes. Prints the message sequence (sender → receiver, label, bytes), each party's final
 state, its claims, and the secrets each side derived.
 
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
+  ${SUITE_HELP}
   --json        the run as JSON
   --svg FILE    also write the run as an SVG sequence diagram (lifeline per role, an arrow per
                 message with the term the sender's machine builds, claims on the lifelines)
@@ -32,7 +36,12 @@ state, its claims, and the secrets each side derived.
                 (swtpm, started on free loopback ports and stopped afterwards) driven by the
                 TEE's TSS bridge instead of our TPM machine; the other machines run unchanged
                 (see docs/real-tpm.md)
-  --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P
+  --tpm-port P  with --tpm swtpm: use the swtpm already serving on 127.0.0.1:P. The run first
+                flushes every transient object and session that TPM holds (left by a run
+                whose connection was cut), and on failure or SIGINT/SIGTERM flushes what it
+                loaded before it exits (130/143 after a signal); see docs/fail-closed.md
+  --tpm tztcm   the same, with the TZTCM's own TPM 2.0 command engine (seed 002) in place of
+                swtpm (see docs/tztcm-engine.md)
 
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
@@ -43,6 +52,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       json: { type: 'boolean' },
       seed: { type: 'string' },
       variant: { type: 'string' },
+      suite: { type: 'string' },
       tpm: { type: 'string' },
       'tpm-port': { type: 'string' },
       svg: { type: 'string' },
@@ -51,8 +61,11 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
+    const suite = suiteFlag(values.suite);
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
-      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm swtpm runs');
+      if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
+      // swtpm's TPM (and the TZTCM's, in this mode) runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
+      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
       return runOnTpm(positionals[0]!, values, seed, io);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
@@ -62,7 +75,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
     const { protocol } = applyVariant(found[0]!, values.variant);
     assertWellFormed(protocol);
-    const report = honestRun(protocol, values.variant ?? null, seed === undefined ? {} : { seed });
+    const report = honestRun(protocol, values.variant ?? null, { suite, ...(seed === undefined ? {} : { seed }) });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else printReport(report, io.out);
     if (values.svg !== undefined || values.mermaid !== undefined) {
@@ -75,22 +88,30 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
 };
 
 async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
-  if (values.tpm !== 'swtpm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm', got '${values.tpm}'`);
-  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm swtpm runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
-  if (values.variant !== undefined) throw new UsageError('--variant cannot be combined with --tpm swtpm');
+  if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
+  const backend = values.tpm;
+  if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
+  if (!(TPM_PROTOCOLS as readonly string[]).includes(name)) throw new UsageError(`--tpm ${backend} runs ${TPM_PROTOCOLS.join(', ')}, not '${name}'`);
+  if (values.variant !== undefined) throw new UsageError(`--variant cannot be combined with --tpm ${backend}`);
   const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
   if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
   const protocol = protocolByName(name);
   assertWellFormed(protocol);
   let report: TpmRunReport;
+  let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
-    report = await runWithSwtpm(protocol, { ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }) });
+    // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
       return 2;
     }
     throw e;
+  }
+  if (stoppedBy) {
+    io.err(`tcv run: interrupted by ${stoppedBy}; the run's clean-up ran (what it loaded in the TPM flushed, the connection closed)`);
+    return signalExit(stoppedBy);
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else {
@@ -106,14 +127,14 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
       if (a.certify) io.out(`      certify: extraData ${a.certify.extraData.slice(0, 16)}…, certified Name ${a.certify.certifiedName.slice(0, 16)}…`);
       if (a.quote) io.out(`      quote:   extraData ${a.quote.extraData.slice(0, 16)}…, pcrDigest ${a.quote.pcrDigest.slice(0, 16)}…, quoted state ${a.quote.quoteState.slice(0, 16)}…`);
     }
-    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? "the TEE's stored S equals the secret sealed in swtpm" : 'NO — the TEE did not store the sealed secret'}`);
+    if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? `the TEE's stored S equals the secret sealed in ${backend === 'tztcm' ? 'the TZTCM' : 'swtpm'}` : 'NO — the TEE did not store the sealed secret'}`);
     if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);
   }
   return report.ok ? 0 : 1;
 }
 
 export function printReport(r: RunReport, out: (l: string) => void): void {
-  out(`${r.protocol}${r.variant ? ` (${r.variant})` : ''} — honest run${r.seed !== null ? `, seed ${r.seed}` : ''}, ${r.ms.toFixed(1)} ms`);
+  out(`${r.protocol}${r.variant ? ` (${r.variant})` : ''} — honest run, suite ${r.suite}${r.seed !== null ? `, seed ${r.seed}` : ''}, ${r.ms.toFixed(1)} ms`);
   out('');
   const w = Math.max(...r.messages.map((m) => `${m.from} → ${m.to}`.length));
   for (const m of r.messages) {

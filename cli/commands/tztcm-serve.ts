@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
-import { startTztcmService } from '../../impl/tztcm/service.ts';
+import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
 
 const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw]
 
@@ -30,7 +30,7 @@ export const tztcmServeCommand: Command = {
   summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw protocol)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } }, false);
+    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const port = intFlag('port', values.port, 2321);
     if (port < 1 || port > (values.raw ? 65535 : 65534)) throw new UsageError(`--port must be 1..${values.raw ? 65535 : 65534} (the platform port is P+1), got ${port}`);
@@ -45,9 +45,10 @@ export const tztcmServeCommand: Command = {
       if (st && !st.isDirectory()) throw new UsageError(`--state ${stateDir} exists and is not a directory`);
     }
     const service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir });
+    const transmit = rebootingTransmit(service, (why) => io.err(`tcv tztcm serve: ${why}; restarting the s-core`));
     let server;
     try {
-      server = await startTpmServer({ port, raw: values.raw, transmit: (c) => service.transmit(c), onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
+      server = await startTpmServer({ port, raw: values.raw, transmit, onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
     } catch (e) {
       await service.stop();
       if (e instanceof ListenError) {

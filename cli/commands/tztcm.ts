@@ -14,8 +14,9 @@ interface Subcommand {
 
 /** Subcommands register here (one line each). */
 const SUBCOMMANDS: readonly Subcommand[] = [
-  { name: 'serve', summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
+  { name: 'serve', summary: '[--port P] [--state DIR] [--sync] [--raw]: the TZTCM as a TPM on loopback (mssim / swtpm raw)', load: async () => (await import('./tztcm-serve.ts')).tztcmServeCommand },
   { name: 'monitor', summary: 'watch a running host: periodic measurement, attacks, interventions', load: async () => (await import('./tztcm-monitor.ts')).tztcmMonitorCommand },
+  { name: 'boot', summary: 'boot the device: verified chain, K_rpmb from a noisy PUF read, RPMB counter', load: async () => (await import('./tztcm-boot.ts')).tztcmBootCommand },
 ];
 
 function help(): string {

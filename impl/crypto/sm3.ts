@@ -7,12 +7,15 @@
  * @module
  */
 import { HashMD } from '@noble/hashes/_md.js';
-import { clean, createHasher, rotl } from '@noble/hashes/utils.js';
+import { clean, createHasher } from '@noble/hashes/utils.js';
 
 /** GB/T 32905-2016 §4.1: IV = 7380166f 4914b2b9 172442d7 da8a0600 a96f30bc 163138aa e38dee4d b0fb0e4e. */
 const SM3_IV = /* @__PURE__ */ Uint32Array.from([
   0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e,
 ]);
+
+/** 32-bit left rotation, kept a signed 32-bit integer (V8 small integers; noble's rotl returns unsigned). */
+const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
 /** §4.2 constants T_j, pre-rotated: T_j <<< (j mod 32) as used in SS1 (§5.3.3). */
 const SM3_TJ = /* @__PURE__ */ Uint32Array.from({ length: 64 }, (_, j) => rotl(j < 16 ? 0x79cc4519 : 0x7a879d8a, j % 32));
@@ -39,7 +42,8 @@ export class _SM3 extends HashMD<_SM3> {
   constructor() {
     // §5.2 padding: 64-byte blocks, 32-byte digest, 8-byte big-endian bit length
     super(64, 32, 8, false);
-    this.set(...(Array.from(SM3_IV) as [number, number, number, number, number, number, number, number]));
+    const iv = SM3_IV;
+    this.set(iv[0]!, iv[1]!, iv[2]!, iv[3]!, iv[4]!, iv[5]!, iv[6]!, iv[7]!);
   }
 
   protected get(): [number, number, number, number, number, number, number, number] {

@@ -9,7 +9,8 @@
  * (`sm4-modes.ts`) call them. Inputs are checked there.
  * @module
  */
-import { rotl } from '@noble/hashes/utils.js';
+/** 32-bit left rotation, kept a signed 32-bit integer (V8 small integers). */
+const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
 /** GB/T 32907-2016 §6.2 (a) S-box, row-major as printed in Table 1. */
 // prettier-ignore
@@ -55,7 +56,7 @@ const L = (b: number) => b ^ rotl(b, 2) ^ rotl(b, 10) ^ rotl(b, 18) ^ rotl(b, 24
 const L_KEY = (b: number) => b ^ rotl(b, 13) ^ rotl(b, 23);
 
 /** T0[x] = L(S(x) ≪ 24); T(a) = T0[a₀] ⊕ (T0[a₁] ⋙ 8) ⊕ (T0[a₂] ⋙ 16) ⊕ (T0[a₃] ⋙ 24). */
-const T0 = /* @__PURE__ */ Uint32Array.from({ length: 256 }, (_, x) => L(SBOX[x]! << 24) >>> 0);
+const T0 = /* @__PURE__ */ Int32Array.from({ length: 256 }, (_, x) => L(SBOX[x]! << 24));
 
 function roundT(a: number): number {
   return T0[a >>> 24]! ^ rotl(T0[(a >>> 16) & 0xff]!, 24) ^ rotl(T0[(a >>> 8) & 0xff]!, 16) ^ rotl(T0[a & 0xff]!, 8);

@@ -63,7 +63,7 @@ function stepName(s: Step): string {
     case 'check':
     case 'match':
     case 'let':
-      return `${s.op} ${s.label}`;
+      return s.label.startsWith(`${s.op} `) ? s.label : `${s.op} ${s.label}`;
     case 'fresh':
       return `fresh ${s.v.name}`;
     case 'claim':

@@ -3,13 +3,14 @@
  * WebAssembly (`@viz-js/viz`, runs in Node, no browser, no native binary). Chosen over elkjs:
  * Graphviz's `dot` layout draws spline edges with their labels placed clear of the nodes and
  * writes the SVG itself, where elkjs only computes coordinates (the SVG, the edge routing
- * around labels and the arrowheads would be ours to write); `@viz-js/viz` is one 1.6 MB
- * dependency-free file (elkjs's bundle is of the same order). Its output is made
+ * around labels and the arrowheads would be ours to write); `@viz-js/viz` is one 1.2 MB
+ * dependency-free file, its CommonJS build (elkjs's bundle is of the same order). Its output is made
  * self-contained and themed here: the XML prolog and comments dropped, the report's style
  * sheet (light and dark, `prefers-color-scheme`) and a background added; the `class`
  * attributes the DOT sets choose the colours.
  * @module
  */
+import { createRequire } from 'node:module';
 import { FONT_FAMILY, scopeCss } from './svg-theme.ts';
 
 /** The light and dark styles of a Graphviz SVG (its sizes stay Graphviz's own). */
@@ -41,9 +42,11 @@ text{fill:#e6edf3}
 type Viz = { renderString(src: string, opts: { format: string }): string };
 let viz: Promise<Viz> | null = null;
 
-/** Graphviz, loaded once per process (its WebAssembly compiles in about 0.2 s). */
+/** Graphviz, loaded once per process (its WebAssembly compiles in about 0.2 s). Through
+ * `require` (its CommonJS build): the bundled CLI runs in a `vm.Script`, which has no dynamic
+ * `import()`, and the build leaves this package out of the bundle. */
 export function graphviz(): Promise<Viz> {
-  viz ??= import('@viz-js/viz').then((m) => m.instance() as Promise<Viz>);
+  viz ??= (createRequire(import.meta.url)('@viz-js/viz') as { instance(): Promise<Viz> }).instance();
   return viz;
 }
 

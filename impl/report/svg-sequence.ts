@@ -110,9 +110,9 @@ export function svgSequence(s: Sequence, opts: SvgOptions = {}): string {
         const w = Math.max(...ls.map((l) => l.length)) * CHAR_W + 14;
         const h = ls.length * LINE_H + 8;
         y += 4;
-        body.push(`<rect x="${(lx + 8).toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" rx="4" class="${e.violating ? 'claim bad' : 'claim'}"/>`);
+        body.push(`<g class="boxed"><rect x="${(lx + 8).toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" rx="4" class="${e.violating ? 'claim bad' : 'claim'}"/>`);
+        body.push(textLines(lx + 15, y + 16, ls, e.violating ? 'bad' : '') + '</g>');
         body.push(`<path d="M${lx - 5},${y + h / 2} l5,-5 l5,5 l-5,5 z" class="${e.violating ? 'ah bad' : 'ah'}"/>`);
-        body.push(textLines(lx + 15, y + 16, ls, e.violating ? 'bad' : ''));
         maxX = Math.max(maxX, lx + 8 + w);
         y += h + 6;
         break;
@@ -126,8 +126,8 @@ export function svgSequence(s: Sequence, opts: SvgOptions = {}): string {
         const ls = wrapText(`${e.step}. ${e.label}${note}: ${e.term}`, Math.max(MSG_CHARS, (span - 16) / CHAR_W));
         const w = Math.max(...ls.map((l) => l.length)) * CHAR_W + 8;
         y += 6;
-        body.push(`<rect x="${(left + 4).toFixed(1)}" y="${(y - 2).toFixed(1)}" width="${w.toFixed(1)}" height="${ls.length * LINE_H + 4}" class="lbg"/>`);
-        body.push(textLines(left + 8, y + 11, ls, e.violating ? 'bad' : ''));
+        body.push(`<g class="boxed"><rect x="${(left + 4).toFixed(1)}" y="${(y - 2).toFixed(1)}" width="${w.toFixed(1)}" height="${ls.length * LINE_H + 4}" class="lbg"/>`);
+        body.push(textLines(left + 8, y + 11, ls, e.violating ? 'bad' : '') + '</g>');
         maxX = Math.max(maxX, left + 4 + w);
         y += ls.length * LINE_H + 6;
         const cls = `msg ${e.how}${e.violating ? ' bad' : ''}`;
@@ -170,9 +170,9 @@ export function svgSequence(s: Sequence, opts: SvgOptions = {}): string {
     const w = Math.max(...s.legend.map((e) => e.name.length));
     const lines = s.legend.flatMap((e) => wrapText(`${e.name.padEnd(w)} = ${e.term}`, chars).map((l, i) => (i ? ' '.repeat(w + 3) + l : l)));
     const bw = Math.max(...lines.map((l) => l.length), 6) * CHAR_W + 20;
-    foot.push(`<rect x="${M}" y="${y}" width="${bw.toFixed(1)}" height="${(lines.length + 1) * LINE_H + 12}" rx="4" class="box"/>`);
+    foot.push(`<g class="boxed"><rect x="${M}" y="${y}" width="${bw.toFixed(1)}" height="${(lines.length + 1) * LINE_H + 12}" rx="4" class="box"/>`);
     foot.push(`<text x="${M + 10}" y="${y + 16}" style="font-weight:bold">legend</text>`);
-    foot.push(textLines(M + 10, y + 16 + LINE_H, lines));
+    foot.push(textLines(M + 10, y + 16 + LINE_H, lines) + '</g>');
     maxX = Math.max(maxX, M + bw);
     y += (lines.length + 1) * LINE_H + 12;
   }

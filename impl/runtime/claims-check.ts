@@ -45,7 +45,7 @@ export function concretePolicy(observed: readonly Envelope[], opts: { readonly a
     self: (c) => c.agent,
     agentOf: (peer) => (peer && peer.k === 'const' ? peer.s : null),
     equal: valueEquals,
-    honest: (c) => opts.attacker === undefined || !c.agents.includes(opts.attacker),
+    honest: (c) => opts.attacker === undefined || !(c.agents ?? [c.agent]).includes(opts.attacker),
     leaked: (c) => {
       for (const [env, hay] of messages()) for (const leaf of leaves(c.data)) if (containsBytes(hay, leaf)) return `the bytes of ${c.tag} (claimed by ${c.instance}) appear in message #${env.id} (${env.label})`;
       return null;

@@ -14,6 +14,8 @@ export interface RunReport {
   readonly protocol: string;
   readonly variant: string | null;
   readonly seed: number | null;
+  /** the crypto suite the run computed with ('tpm2-p256', 'tcm-sm2') */
+  readonly suite: string;
   readonly ms: number;
   readonly messages: readonly { id: number; from: string; to: string; label: string; size: number; hex: string; status: string }[];
   readonly parties: readonly { role: string; party: string; agent: string; state: string; failure: unknown; stored: Record<string, string> }[];
@@ -77,5 +79,5 @@ export function runReport(run: ProtocolRun, variant: string | null, seed: number
   });
   const checks = checkClaims(protocol, run.claims, run.network.observed);
   const ok = parties.every((p) => p.state === 'done') && checks.every((c) => c.ok);
-  return { protocol: protocol.name, variant, seed, ms, messages, parties, claims, secrets, checks, ok };
+  return { protocol: protocol.name, variant, seed, suite: run.deps.suite.name, ms, messages, parties, claims, secrets, checks, ok };
 }

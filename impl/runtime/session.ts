@@ -57,8 +57,9 @@ export interface ClaimEvent extends ClaimRecord {
   readonly session: number;
   readonly role: string;
   readonly agent: string;
-  /** every agent the instance names (itself included): it is honest iff all of them are */
-  readonly agents: readonly string[];
+  /** every agent the instance names (itself included): it is honest iff all of them are
+   * (absent: just `agent`) */
+  readonly agents?: readonly string[];
   readonly data: Value;
   readonly peer: Value | null;
 }

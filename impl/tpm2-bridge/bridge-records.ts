@@ -8,6 +8,7 @@ import { TpmResponseAuthError } from '../tpm2/command-executor.ts';
 import { TpmMarshalError } from '../tpm2/marshal-reader.ts';
 import { TpmError } from '../tpm2/response-codes.ts';
 import { TpmTransportError } from '../tpm2/transport.ts';
+import { TssRefusal } from '../tpm2/tss-refusal.ts';
 
 /** A check done by the bridge or by the TPM, for the report. */
 export interface BridgeFact {
@@ -39,7 +40,7 @@ export interface AttestationRecord {
 /** The run failed in the bridge: a TPM error code, a response HMAC that did not verify, a TSS check. */
 export class BridgeFailure extends Error {
   constructor(
-    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport',
+    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport' | 'interrupted',
     /** TPM2_Unseal, or the message label for a TSS check */
     readonly command: string,
     /** the TPM response code name (TPM_RC_POLICY_FAIL) for kind 'tpm-rc' */
@@ -60,7 +61,8 @@ export function asBridgeFailure(e: unknown): BridgeFailure {
   if (e instanceof TpmTransportError) return new BridgeFailure('transport', 'transport', null, e.message);
   if (e instanceof TpmMarshalError) return new BridgeFailure('tss-check', 'TPM response', null, e.message);
   if (e instanceof EvalFailure) return new BridgeFailure('tss-check', 'message', null, e.message);
-  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce)
-  if (e instanceof RangeError) return new BridgeFailure('tss-check', 'message', null, e.message);
+  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce); any
+  // other RangeError is a defect and is not reported as a check
+  if (e instanceof TssRefusal) return new BridgeFailure('tss-check', 'message', null, e.message);
   throw e;
 }

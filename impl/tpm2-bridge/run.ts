@@ -18,7 +18,8 @@ import { type RealTpmBinding, realTpmRole } from '../../models/real-tpm.ts';
 import { type RunReport, runReport } from '../runtime/report.ts';
 import type { PartyEndpoint } from '../runtime/endpoint.ts';
 import { ProtocolRun } from '../runtime/session.ts';
-import { openSwtpmBackend, type SwtpmBackend } from '../tpm2/swtpm-backend.ts';
+import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
+import { openTztcmBackend } from '../tztcm/backend.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { hex, valueEquals } from '../wire/value.ts';
@@ -30,7 +31,14 @@ import { TssEndpoint } from './tss-endpoint.ts';
 /** The built-in protocols a real TPM can play a role of (from the models' bindings). */
 export const TPM_PROTOCOLS: readonly string[] = PROTOCOLS.filter((p) => realTpmRole(p.roles)).map((p) => p.name);
 
+/** Which TPM 2.0 plays the TPM role: swtpm (libtpms) or the TZTCM's own engine (impl/tztcm). */
+export type TpmBackendName = 'swtpm' | 'tztcm';
+
 export interface TpmRunOptions {
+  /** default 'swtpm' */
+  readonly backend?: TpmBackendName;
+  /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
+  readonly signal?: AbortSignal;
   /** connect to a running swtpm on this server port; otherwise start a private one */
   readonly port?: number;
   readonly seed?: number;
@@ -69,30 +77,35 @@ function bindingOf(protocol: Protocol): { role: string; binding: RealTpmBinding 
   return { role: decl.role, binding: decl.realTpm };
 }
 
+/** `runOnRealTpm` with swtpm (or, with `backend: 'tztcm'`, the TZTCM's engine) opened for it. */
 export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {}): Promise<TpmRunReport> {
   bindingOf(protocol);
   const t0 = performance.now();
-  let backend: SwtpmBackend | null = null;
+  const tztcm = opts.backend === 'tztcm';
+  const device = tztcm ? 'tztcm' : 'swtpm';
+  const party = tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : undefined;
+  let backend: { readonly client: TpmSessionClient; close(): Promise<void> } | null = null;
   try {
-    backend = await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
+    backend = tztcm ? await openTztcmBackend() : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
   } catch (e) {
     const failure = asBridgeFailure(e);
     return report(protocol, null, unavailable(protocol, failure), failure, backendName(opts), opts, performance.now() - t0);
   }
   try {
-    return await runOnRealTpm(protocol, backend.client.transport, { ...opts, device: 'swtpm', backendName: backendName(opts) }, t0);
+    return await runOnRealTpm(protocol, backend.client.transport, { ...opts, device, ...(party ? { party } : {}), backendName: backendName(opts) }, t0);
   } finally {
     await backend.close();
   }
 }
 
-const backendName = (opts: TpmRunOptions) => (opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`);
+const backendName = (opts: TpmRunOptions) =>
+  opts.backend === 'tztcm' ? 'tztcm (TPM 2.0 engine, in-process)' : opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`;
 
 /** A run with the TPM role played by the TPM behind `transport`. */
 export async function runOnRealTpm(
   protocol: Protocol,
   transport: TpmTransport,
-  opts: TpmRunOptions & { readonly device: string; readonly backendName: string },
+  opts: TpmRunOptions & { readonly device: string; readonly party?: string; readonly backendName: string },
   t0 = performance.now(),
 ): Promise<TpmRunReport> {
   const { role, binding } = bindingOf(protocol);
@@ -101,6 +114,8 @@ export async function runOnRealTpm(
     transport,
     binding,
     device: opts.device,
+    ...(opts.party ? { party: opts.party } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}),
     ...(opts.rewriteToTpm ? { rewriteIncoming: opts.rewriteToTpm } : {}),
   });
@@ -177,7 +192,7 @@ function report(protocol: Protocol, endpoint: TssEndpoint | null, run: ProtocolR
     checks.push({ id: `${prop.commit}-${ev.kind}`, kind: `checked by the ${prop.commit} machine`, ok, detail: ok ? what : `not accepted${verifier?.failure ? `: ${verifier.failure.message} [${verifier.failure.label}]` : ''}` });
   }
   checks.push(...base.checks);
-  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the ${binding.caller}'s stored S equals the secret sealed in the TPM` });
+  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the ${binding.caller}'s stored S equals the secret sealed in ${endpoint?.device ?? 'the TPM'}` });
   const sessionEstablished = commands.some((c) => c.command === 'TPM2_GetRandom' && c.responseHmacVerified === true);
   const ok = fail === null && states.every((s) => s.state === 'done') && checks.every((c) => c.ok) && (responseHmacsVerified ?? true) && (binding.sealed ? secret?.equal === true : true);
   return {

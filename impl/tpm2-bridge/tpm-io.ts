@@ -9,6 +9,7 @@
  * - a transport that records every frame and lets tests tamper with commands and responses.
  * @module
  */
+import { TssRefusal } from '../tpm2/tss-refusal.ts';
 import { systemRandom, type RandomSource } from '../crypto/index.ts';
 import { TpmAuthSession } from '../tpm2/auth-session.ts';
 import type { TpmCommandExecutor } from '../tpm2/command-executor.ts';
@@ -31,7 +32,7 @@ export class ScriptedRandom implements RandomSource {
   bytes(n: number): Uint8Array {
     const b = this.queue.shift();
     if (!b) return this.fallback.bytes(n);
-    if (b.length !== n) throw new RangeError(`scripted random value has ${b.length} bytes, ${n} requested`);
+    if (b.length !== n) throw new TssRefusal(`scripted random value has ${b.length} bytes, ${n} requested`);
     return b;
   }
 }
@@ -74,8 +75,8 @@ export async function startSessionWithSalt(
   ephemeral: Uint8Array,
   nonceCaller: Uint8Array,
 ): Promise<{ handle: number; nonceTPM: Uint8Array }> {
-  if (ephemeral.length !== 65 || ephemeral[0] !== 4) throw new RangeError('E must be an uncompressed P-256 point');
-  if (nonceCaller.length < 16 || nonceCaller.length > SHA256_SIZE) throw new RangeError('nonceCaller must be 16..32 bytes (Part 3 §11.1)');
+  if (ephemeral.length !== 65 || ephemeral[0] !== 4) throw new TssRefusal('E must be an uncompressed P-256 point');
+  if (nonceCaller.length < 16 || nonceCaller.length > SHA256_SIZE) throw new TssRefusal('nonceCaller must be 16..32 bytes (Part 3 §11.1)');
   const encryptedSalt = marshal((w) => w.tpm2b(ephemeral.subarray(1, 33)).tpm2b(ephemeral.subarray(33, 65)));
   const res = await x.run({
     code: TPM_CC.StartAuthSession,

@@ -31,8 +31,13 @@ import type { RealTpmValues } from './real-setup.ts';
 export interface TssEndpointOptions {
   readonly transport: TpmTransport;
   readonly binding: RealTpmBinding;
-  /** the device's name in reports ('swtpm', 'TZTCM') */
+  /** the device's name in reports ('swtpm', 'tztcm') */
   readonly device: string;
+  /** who plays the role, for the report (default: `<device> (real TPM 2.0, via the caller's TSS bridge)`) */
+  readonly party?: string;
+  /** ends the run (SIGINT/SIGTERM): the endpoint fails 'interrupted' as soon as it aborts (the
+   * TPM command in flight finishes on the transport; the clean-up's flushes queue behind it) */
+  readonly signal?: AbortSignal;
   /** TEST ONLY: runs before the TPM commands for a message (e.g. PCR_Extend before Unseal) */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
   /** TEST ONLY: rewrite a protocol message to the TPM (a network attacker before the TSS) */
@@ -60,8 +65,12 @@ export class TssEndpoint implements PartyEndpoint {
 
   constructor(private readonly o: TssEndpointOptions) {
     this.ops = new TpmOperations(o.transport, o.binding);
-    this.party = `${o.device} (real TPM 2.0, via the ${o.binding.caller}'s TSS bridge)`;
+    this.party = o.party ?? `${o.device} (real TPM 2.0, via the ${o.binding.caller}'s TSS bridge)`;
     this.shownAs = `TPM (${o.device} via TSS)`;
+  }
+
+  get device(): string {
+    return this.o.device;
   }
 
   /** The run failed in the bridge (or before it: opening the TPM). */
@@ -125,7 +134,7 @@ export class TssEndpoint implements PartyEndpoint {
   /** A failure of the TPM, the transport or the TSS ends this endpoint (and is thrown on, typed). */
   private async guard<T>(f: () => Promise<T>): Promise<T> {
     try {
-      return await f();
+      return await interruptible(f(), this.o.signal);
     } catch (e) {
       this.failure = asBridgeFailure(e);
       throw this.failure;
@@ -179,4 +188,25 @@ export class TssEndpoint implements PartyEndpoint {
     }
     this.ops.afterTransition(op, local.context.env as Record<string, Value>, forMessage);
   }
+}
+
+/** `p`, or a BridgeFailure 'interrupted' as soon as `signal` aborts. */
+function interruptible<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  const stop = () => new BridgeFailure('interrupted', 'signal', null, `the run was interrupted (${String(signal.reason ?? 'abort')})`);
+  if (signal.aborted) return Promise.reject(stop());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stop());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

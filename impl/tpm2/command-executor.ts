@@ -10,6 +10,7 @@
  *   Part 1 §21.1) before the first parameter is decrypted; the session's nonceTPM rolls.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { systemRandom, type RandomSource } from '../crypto/index.ts';
 import type { Authorization, TpmAuthSession } from './auth-session.ts';
 import { TpmMarshalError, TpmReader } from './marshal-reader.ts';
@@ -123,15 +124,15 @@ export class TpmCommandExecutor {
     const handles = spec.handles ?? [];
     const uses = spec.sessions ?? [];
     const authHandles = spec.authHandles ?? 0;
-    if (uses.length < authHandles) throw new RangeError(`${what}: ${authHandles} handles need authorization, ${uses.length} sessions given`);
+    if (uses.length < authHandles) throw new TssRefusal(`${what}: ${authHandles} handles need authorization, ${uses.length} sessions given`);
 
     const prepared: PreparedSession[] = uses.map((use, i) => {
       const a = use.auth;
       if (a.kind !== 'password') {
-        if (!a.open) throw new RangeError(`${what}: session 0x${a.handle.toString(16)} is closed`);
-        if ((use.encrypt || use.decrypt) && !a.cfb) throw new RangeError(`${what}: session has no symmetric algorithm for parameter encryption`);
+        if (!a.open) throw new TssRefusal(`${what}: session 0x${a.handle.toString(16)} is closed`);
+        if ((use.encrypt || use.decrypt) && !a.cfb) throw new TssRefusal(`${what}: session has no symmetric algorithm for parameter encryption`);
       } else if (use.encrypt || use.decrypt) {
-        throw new RangeError(`${what}: a password session cannot encrypt parameters (Part 1 §19.8.4)`);
+        throw new TssRefusal(`${what}: a password session cannot encrypt parameters (Part 1 §19.8.4)`);
       }
       const attributes =
         (use.continueSession === false ? 0 : TPMA_SESSION.continueSession) |

@@ -4,6 +4,7 @@
  * TPM_HT_PCR = 0x00) and are authorized with an empty password.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { PASSWORD } from './auth-session.ts';
 import type { TpmCommandExecutor } from './command-executor.ts';
 import { TpmReader } from './marshal-reader.ts';
@@ -32,7 +33,7 @@ export async function startup(x: TpmCommandExecutor): Promise<boolean> {
 
 /** TPM2_PCR_Extend of the SHA-256 bank of `pcr` with a 32-byte digest. */
 export async function pcrExtend(x: TpmCommandExecutor, pcr: number, digest: Uint8Array): Promise<void> {
-  if (digest.length !== SHA256_SIZE) throw new RangeError(`pcrExtend: expected a 32-byte SHA-256 digest, got ${digest.length}`);
+  if (digest.length !== SHA256_SIZE) throw new TssRefusal(`pcrExtend: expected a 32-byte SHA-256 digest, got ${digest.length}`);
   await x.run({
     code: TPM_CC.PCR_Extend,
     handles: [handleEntity(pcr)],

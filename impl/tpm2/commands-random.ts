@@ -5,6 +5,7 @@
  * "session confirmation" the key-exchange design asks for before the TEE signs PolicySigned.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import type { TpmAuthSession } from './auth-session.ts';
 import type { TpmCommandExecutor } from './command-executor.ts';
 import { TpmReader } from './marshal-reader.ts';
@@ -20,7 +21,7 @@ export interface RandomResult {
 }
 
 export async function getRandom(x: TpmCommandExecutor, count: number, session?: TpmAuthSession): Promise<RandomResult> {
-  if (!Number.isInteger(count) || count < 1 || count > 32) throw new RangeError(`getRandom: count ${count} not in [1, 32]`);
+  if (!Number.isInteger(count) || count < 1 || count > 32) throw new TssRefusal(`getRandom: count ${count} not in [1, 32]`);
   const res = await x.run({
     code: TPM_CC.GetRandom,
     ...(session ? { sessions: [{ auth: session, encrypt: true }] } : {}),

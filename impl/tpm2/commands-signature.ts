@@ -7,6 +7,7 @@
  * TPM_RC_SIGNATURE (a TpmError).
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import type { TpmCommandExecutor } from './command-executor.ts';
 import { TpmMarshalError, TpmReader } from './marshal-reader.ts';
 import { marshal } from './marshal-writer.ts';
@@ -23,7 +24,7 @@ export interface VerifiedTicket {
 
 /** TPM2_VerifySignature of the ECDSA signature `rs` (r || s) over the SHA-256 `digest` with `key`. */
 export async function verifySignature(x: TpmCommandExecutor, key: TpmEntity, digest: Uint8Array, rs: Uint8Array): Promise<VerifiedTicket> {
-  if (digest.length !== SHA256_SIZE) throw new RangeError(`verifySignature: expected a 32-byte SHA-256 digest, got ${digest.length}`);
+  if (digest.length !== SHA256_SIZE) throw new TssRefusal(`verifySignature: expected a 32-byte SHA-256 digest, got ${digest.length}`);
   const res = await x.run({
     code: TPM_CC.VerifySignature,
     handles: [key], // keyHandle needs no authorization (Part 3 §20.1.2)

@@ -28,6 +28,8 @@ export type { CreatedObject, LoadedObject, SensitiveCreate } from './commands-ob
 export type { AttestationResult } from './commands-attest.ts';
 export type { PcrReadResult } from './commands-pcr.ts';
 export type { RandomResult } from './commands-random.ts';
+export { getAlgorithms, getEccCurves, TPM_CAP, type AlgProperty } from './commands-capability.ts';
+export { loadSm2VerifyKey, sm2Point, sm2Sign, sm2SigningKeyTemplate, sm2VerifyInTpm } from './commands-sm2.ts';
 export type { VerifiedTicket } from './commands-signature.ts';
 export type { PolicySignedOptions, PolicySignedResult } from './commands-session.ts';
 export { parseAttest, verifyAttestation, type AttestCheck, type TpmAttest } from './attest.ts';

@@ -12,9 +12,10 @@ export class TpmMarshalError extends Error {
     /**
      * Why, for a TPM that answers with a response code (TPM 2.0 Part 2 §6.6.3): 'short' input
      * ended early (TPM_RC_INSUFFICIENT), 'size' a size field over its bound (TPM_RC_SIZE),
-     * 'trailing' bytes left over (TPM_RC_SIZE), 'value' anything else.
+     * 'trailing' bytes left over (TPM_RC_SIZE), 'hash' an algorithm that is not a hash
+     * (TPM_RC_HASH), 'value' anything else.
      */
-    readonly reason: 'short' | 'size' | 'trailing' | 'value' = 'value',
+    readonly reason: 'short' | 'size' | 'trailing' | 'hash' | 'value' = 'value',
   ) {
     super(message);
     this.name = 'TpmMarshalError';

@@ -4,6 +4,7 @@
  * structure such as TPM2B_PUBLIC is a UINT16 size followed by the marshalled structure).
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 
 export class TpmWriter {
   private buf = new Uint8Array(256);
@@ -18,7 +19,7 @@ export class TpmWriter {
 
   private uint(v: number, bytes: number, what: string): this {
     const max = 2 ** (8 * bytes);
-    if (!Number.isInteger(v) || v < 0 || v >= max) throw new RangeError(`${what}: ${v} is not a UINT${8 * bytes}`);
+    if (!Number.isInteger(v) || v < 0 || v >= max) throw new TssRefusal(`${what}: ${v} is not a UINT${8 * bytes}`);
     this.room(bytes);
     for (let i = bytes - 1; i >= 0; i--) {
       this.buf[this.len + i] = v & 0xff;
@@ -39,7 +40,7 @@ export class TpmWriter {
   }
   /** INT32 (two's complement), e.g. PolicySigned's expiration. */
   i32(v: number): this {
-    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new RangeError(`i32: ${v} out of range`);
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new TssRefusal(`i32: ${v} out of range`);
     return this.uint(v >>> 0, 4, 'i32');
   }
   bytes(b: Uint8Array): this {
@@ -50,7 +51,7 @@ export class TpmWriter {
   }
   /** TPM2B_*: UINT16 size || buffer. */
   tpm2b(b: Uint8Array): this {
-    if (b.length > 0xffff) throw new RangeError(`tpm2b: ${b.length} bytes do not fit a UINT16 size`);
+    if (b.length > 0xffff) throw new TssRefusal(`tpm2b: ${b.length} bytes do not fit a UINT16 size`);
     return this.u16(b.length).bytes(b);
   }
   /** A size-prefixed structure (TPM2B_PUBLIC, TPM2B_SENSITIVE_CREATE, …): UINT16 size || body. */

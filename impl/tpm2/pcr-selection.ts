@@ -4,6 +4,7 @@
  * TPML_DIGEST (§10.9.2) and TPML_DIGEST_VALUES (§10.9.4) for PCR_Read/PCR_Extend.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
 import type { TpmWriter } from './marshal-writer.ts';
 
@@ -22,7 +23,7 @@ export function writePcrSelection(w: TpmWriter, sel: PcrSelection): void {
   for (const bank of sel) {
     const bitmap = new Uint8Array(SIZEOF_SELECT);
     for (const pcr of bank.pcrs) {
-      if (!Number.isInteger(pcr) || pcr < 0 || pcr >= SIZEOF_SELECT * 8) throw new RangeError(`PCR index ${pcr} out of range`);
+      if (!Number.isInteger(pcr) || pcr < 0 || pcr >= SIZEOF_SELECT * 8) throw new TssRefusal(`PCR index ${pcr} out of range`);
       bitmap[pcr >> 3] = (bitmap[pcr >> 3] as number) | (1 << (pcr & 7));
     }
     w.u16(bank.hashAlg).u8(SIZEOF_SELECT).bytes(bitmap);
@@ -62,4 +63,18 @@ export function readDigestList(r: TpmReader): Uint8Array[] {
 export function writeDigestValues(w: TpmWriter, digests: readonly { hashAlg: number; digest: Uint8Array }[]): void {
   w.u32(digests.length);
   for (const d of digests) w.u16(d.hashAlg).bytes(d.digest);
+}
+
+/** TPML_DIGEST_VALUES read back (Part 2 §10.9.4); `digestSize` gives each algorithm's size (undefined: unknown). */
+export function readDigestValues(r: TpmReader, digestSize: (alg: number) => number | undefined): { hashAlg: number; digest: Uint8Array }[] {
+  const count = r.u32('TPML_DIGEST_VALUES.count');
+  if (count > 16) throw new TpmMarshalError(`${r.what}: TPML_DIGEST_VALUES.count ${count} is implausible`, 'size');
+  const out: { hashAlg: number; digest: Uint8Array }[] = [];
+  for (let i = 0; i < count; i++) {
+    const hashAlg = r.u16('TPMT_HA.hashAlg');
+    const n = digestSize(hashAlg);
+    if (n === undefined) throw new TpmMarshalError(`${r.what}: TPMT_HA.hashAlg 0x${hashAlg.toString(16)} is not a hash`, 'hash');
+    out.push({ hashAlg, digest: r.bytes(n, 'TPMT_HA.digest') });
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  * and the templates the session client uses.
  * @module
  */
+import { TssRefusal } from './tss-refusal.ts';
 import { tpm2P256 } from '../crypto/index.ts';
 import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
 import { marshal, type TpmWriter } from './marshal-writer.ts';
@@ -174,13 +175,13 @@ export function publicBytes(p: TpmPublic): Uint8Array {
 
 /** Object Name, TPM 2.0 Part 1 §16: nameAlg (UINT16) || H_nameAlg(TPMT_PUBLIC). SHA-256 only. */
 export function objectName(p: TpmPublic): Uint8Array {
-  if (p.nameAlg !== TPM_ALG.SHA256) throw new RangeError(`objectName: nameAlg 0x${p.nameAlg.toString(16)} not supported`);
+  if (p.nameAlg !== TPM_ALG.SHA256) throw new TssRefusal(`objectName: nameAlg 0x${p.nameAlg.toString(16)} not supported`);
   return marshal((w) => w.u16(p.nameAlg).bytes(tpm2P256.hash(publicBytes(p))));
 }
 
 /** Left-pad a big-endian coordinate to 32 bytes (a TPM may drop leading zero octets). */
 function coord(c: Uint8Array, what: string): Uint8Array {
-  if (c.length > SHA256_SIZE) throw new RangeError(`${what}: ${c.length} bytes is too long for P-256`);
+  if (c.length > SHA256_SIZE) throw new TssRefusal(`${what}: ${c.length} bytes is too long for P-256`);
   const out = new Uint8Array(SHA256_SIZE);
   out.set(c, SHA256_SIZE - c.length);
   return out;
@@ -188,12 +189,12 @@ function coord(c: Uint8Array, what: string): Uint8Array {
 
 /** The ECC key as an uncompressed SEC1 point 0x04||X||Y, checked to be on P-256. */
 export function eccPoint(p: TpmPublic): Uint8Array {
-  if (p.type !== 'ecc' || p.curveId !== TPM_ECC_NIST_P256) throw new RangeError('eccPoint: not an ECC NIST P-256 public area');
+  if (p.type !== 'ecc' || p.curveId !== TPM_ECC_NIST_P256) throw new TssRefusal('eccPoint: not an ECC NIST P-256 public area');
   const pt = new Uint8Array(65);
   pt[0] = 0x04;
   pt.set(coord(p.x, 'x'), 1);
   pt.set(coord(p.y, 'y'), 33);
-  if (!tpm2P256.isValidPoint(pt)) throw new RangeError('eccPoint: the TPM returned a point that is not on P-256');
+  if (!tpm2P256.isValidPoint(pt)) throw new TssRefusal('eccPoint: the TPM returned a point that is not on P-256');
   return pt;
 }
 
@@ -260,7 +261,7 @@ export function sealedDataTemplate(authPolicy: Uint8Array, opts: { userWithAuth?
  * so policy computation and loading must both use this one template.
  */
 export function externalVerifyKeyPublic(point: Uint8Array): EccPublic {
-  if (!tpm2P256.isValidPoint(point) || point.length !== 65) throw new RangeError('externalVerifyKeyPublic: expected an uncompressed P-256 point');
+  if (!tpm2P256.isValidPoint(point) || point.length !== 65) throw new TssRefusal('externalVerifyKeyPublic: expected an uncompressed P-256 point');
   return {
     type: 'ecc',
     nameAlg: TPM_ALG.SHA256,

@@ -43,16 +43,17 @@ export const TPM_CC = Object.freeze({
   StirRandom: 0x00000146,
   NV_Read: 0x0000014e,
   ObjectChangeAuth: 0x00000150,
-  Sign: 0x0000015d,
   ContextLoad: 0x00000161,
   ContextSave: 0x00000162,
   PolicyAuthValue: 0x0000016b,
   PolicyCommandCode: 0x0000016c,
   NV_ReadPublic: 0x00000169,
+  Sign: 0x0000015d,
   GetCapability: 0x0000017a,
   GetTestResult: 0x0000017c,
   ReadClock: 0x00000181,
   PolicyPassword: 0x0000018c,
+  Hash: 0x0000017d,
   TestParms: 0x0000018a,
 });
 
@@ -71,8 +72,11 @@ export const TPM_ALG = Object.freeze({
   XOR: 0x000a,
   SHA256: 0x000b,
   NULL: 0x0010,
+  SM3_256: 0x0012,
+  SM4: 0x0013,
   ECDSA: 0x0018,
   ECDH: 0x0019,
+  SM2: 0x001b,
   ECC: 0x0023,
   CFB: 0x0043,
   RSA: 0x0001,
@@ -87,6 +91,8 @@ export const TPM_ALG = Object.freeze({
 
 /** TPM 2.0 Part 2 §6.4 TPM_ECC_CURVE. */
 export const TPM_ECC_NIST_P256 = 0x0003;
+/** TPM 2.0 Part 2 §6.4 TPM_ECC_SM2_P256: the SM2 recommended curve (GB/T 32918.5). */
+export const TPM_ECC_SM2_P256 = 0x0020;
 
 /** TPM 2.0 Part 2 §6.9 TPM_ST. */
 export const TPM_ST = Object.freeze({
@@ -95,9 +101,9 @@ export const TPM_ST = Object.freeze({
   ATTEST_CERTIFY: 0x8017,
   ATTEST_QUOTE: 0x8018,
   VERIFIED: 0x8022,
+  HASHCHECK: 0x8024,
   AUTH_SIGNED: 0x8025,
   CREATION: 0x8021,
-  HASHCHECK: 0x8024,
   AUTH_SECRET: 0x8023,
 });
 

@@ -7,6 +7,13 @@
  * `not-need-init,startup-clear` makes swtpm power on and run TPM2_Startup(CLEAR) itself. Every
  * started process is registered so a process exit or SIGINT/SIGTERM/SIGHUP of Node still kills
  * it and removes its state directory; `stop()` is idempotent and bounded in time.
+ *
+ * Nothing of that runs when Node is killed outright (SIGKILL, the OOM killer), so swtpm runs
+ * under a parent-death watch: a small `sh` that starts it, holds the read end of a pipe whose
+ * only write end is Node's, and on that pipe's end of file (Node is gone, however it died)
+ * terminates swtpm and removes the state directory. (swtpm's own `--terminate` ends it when its
+ * client connection closes, which the readiness probes below would trigger, and leaves the
+ * state directory.)
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -109,11 +116,31 @@ function installExitHooks(): void {
   }
 }
 
+/**
+ * The parent-death watch swtpm runs under (`sh -c WATCH tcv-swtpm-watch swtpm args…`): fd 3 is
+ * the pipe from Node; swtpm gets neither it nor stdin; its pid is the first line on stdout; the
+ * watch's exit status is swtpm's, and it removes the state directory however swtpm ended.
+ */
+const PARENT_DEATH_WATCH = [
+  'exec 3<&0 </dev/null',
+  '"$@" 3<&- >/dev/null &',
+  'p=$!',
+  'echo "$p"',
+  '{ read -r _ <&3; kill "$p" 2>/dev/null; } &',
+  'w=$!',
+  'wait "$p"; rc=$?',
+  'kill "$w" 2>/dev/null',
+  'rm -rf "$TCV_SWTPM_STATE"',
+  'exit "$rc"',
+].join('\n');
+
 export class SwtpmProcess {
   private exited: Promise<void>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private stderr = '';
   private stopped = false;
+  /** swtpm's own pid, as the watch reports it (the child process is the watch) */
+  swtpmPid: number | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -127,19 +154,37 @@ export class SwtpmProcess {
         resolve();
       });
     });
+    let first = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      if (this.swtpmPid !== undefined) return;
+      first += d;
+      const m = /^(\d+)\n/.exec(first);
+      if (m) this.swtpmPid = Number(m[1]);
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       if (this.stderr.length < 8192) this.stderr += d;
     });
     // neither the child nor its pipe keeps Node alive; the exit hook cleans up instead
     child.unref();
-    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) (pipe as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
   readonly host = '127.0.0.1';
 
+  /** swtpm's pid (not the watch's) */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.swtpmPid;
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      if (this.swtpmPid !== undefined) process.kill(this.swtpmPid, signal);
+      else this.child.kill(signal);
+    } catch {
+      // already gone
+    }
   }
 
   /** True until the process has exited. */
@@ -180,7 +225,7 @@ export class SwtpmProcess {
     ];
     let child: ChildProcess;
     try {
-      child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn('/bin/sh', ['-c', PARENT_DEATH_WATCH, 'tcv-swtpm-watch', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TCV_SWTPM_STATE: stateDir } });
     } catch (e) {
       rmSync(stateDir, { recursive: true, force: true });
       throw new SwtpmStartError(`cannot spawn ${binary}: ${(e as Error).message}`);
@@ -194,7 +239,7 @@ export class SwtpmProcess {
         const err = await Promise.race([spawnError, sleep(0).then(() => null)]);
         if (err) throw new SwtpmStartError(`cannot run ${binary}: ${err.message}`);
         if (!proc.running) throw new SwtpmStartError(`swtpm exited during startup (${proc.describeExit()})`);
-        if ((await canConnect(ctrlPort)) && (await canConnect(serverPort))) return proc;
+        if (proc.swtpmPid !== undefined && (await canConnect(ctrlPort)) && (await canConnect(serverPort))) return proc;
         if (Date.now() > deadline) throw new SwtpmStartError(`swtpm not accepting connections on 127.0.0.1:${serverPort} within ${timeoutMs} ms`);
         await sleep(20);
       }
@@ -218,7 +263,7 @@ export class SwtpmProcess {
 
   /** Send a signal without waiting (fault tests: kill swtpm mid-run). */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.running) this.child.kill(signal);
+    if (this.running) this.signal(signal);
   }
 
   /** Resolves when the process has exited. */
@@ -232,8 +277,11 @@ export class SwtpmProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; then remove the state directory. Idempotent. */
   async stop(graceMs = 2000): Promise<void> {
     if (this.running) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      this.signal('SIGTERM');
+      const timer = setTimeout(() => {
+        this.signal('SIGKILL');
+        this.child.kill('SIGKILL');
+      }, graceMs);
       await this.waitExit();
       clearTimeout(timer);
     }
@@ -242,7 +290,10 @@ export class SwtpmProcess {
 
   /** Synchronous last-resort cleanup for process exit. */
   killSync(): void {
-    if (this.running) this.child.kill('SIGKILL');
+    if (this.running) {
+      this.signal('SIGKILL');
+      this.child.kill('SIGKILL');
+    }
     this.removeState();
   }
 

@@ -12,6 +12,7 @@
 import { systemRandom, tpm2P256 } from '../crypto/index.ts';
 import type { EvalDeps } from '../runtime/evaluate.ts';
 import { TeecContext } from './gp/client.ts';
+import { TEEC, TeecError } from './gp/teec.ts';
 import type { EngineSpec } from './score/engine-spec.ts';
 import { startPassive } from './score/passive.ts';
 import { startSCore } from './score/score.ts';
@@ -85,5 +86,30 @@ export async function startTztcmService(o: TztcmServiceOptions = {}): Promise<Tz
       await run.tddl.close().catch(() => undefined);
       await run.tee.stop();
     },
+  };
+}
+
+/**
+ * `transmit` for a server that must outlive its s-core: a command that meets a dead s-core
+ * (TEEC_ERROR_TARGET_DEAD) still fails, and the service is rebooted once (a new worker, paired
+ * again, the NV image as stored) before the failure is returned, so the next command finds a TPM
+ * after _TPM_Init — it wants TPM2_Startup, as after any reset. Concurrent failures share one
+ * reboot.
+ */
+export function rebootingTransmit(service: TztcmService, onReboot: (why: string) => void = () => undefined): (command: Uint8Array) => Promise<Uint8Array> {
+  let rebooting: Promise<void> | null = null;
+  return async (command) => {
+    try {
+      return await service.transmit(command);
+    } catch (e) {
+      if (e instanceof TeecError && e.code === TEEC.ERROR_TARGET_DEAD && !service.alive) {
+        if (!rebooting) {
+          onReboot(e.message);
+          rebooting = service.restart().finally(() => (rebooting = null));
+        }
+        await rebooting;
+      }
+      throw e;
+    }
   };
 }

@@ -25,10 +25,16 @@ export type PvStep =
   | { readonly k: 'if'; readonly l: PvTerm; readonly r: PvTerm }
   | { readonly k: 'event'; readonly name: string; readonly args: readonly PvTerm[] }
   | { readonly k: 'call'; readonly name: string; readonly args: readonly PvTerm[] }
-  | { readonly k: 'comment'; readonly text: string };
+  | { readonly k: 'comment'; readonly text: string }
+  /** `phase n;` — what follows runs after the switch to phase n (manual §4.1.2) */
+  | { readonly k: 'phase'; readonly n: number }
+  /** `if on = b1 then (…) else if on = b2 then (…)`: one branch runs; it ends the sequence */
+  | { readonly k: 'choice'; readonly on: PvTerm; readonly branches: readonly { readonly on: PvTerm; readonly steps: readonly PvStep[] }[] };
 
 export type PvDecl =
   | { readonly k: 'comment'; readonly lines: readonly string[] }
+  /** `set name = value.` — a ProVerif setting (manual §6.6) */
+  | { readonly k: 'set'; readonly name: string; readonly value: string }
   | { readonly k: 'free'; readonly name: string; readonly type: string }
   | { readonly k: 'const'; readonly name: string }
   | { readonly k: 'fun'; readonly name: string; readonly arity: number; readonly result: string; readonly private: boolean }
@@ -91,14 +97,28 @@ function printStep(s: PvStep): string {
       return `${s.name}(${s.args.map(printPvTerm).join(', ')})`;
     case 'comment':
       return `(* ${s.text} *)`;
+    case 'phase':
+      return `phase ${s.n};`;
+    case 'choice':
+      return ''; // printed by printSteps, over several lines
   }
 }
 
 /** Steps one per line; a sequence not ending in a call ends in `0`. */
 export function printSteps(steps: readonly PvStep[], indent: string): string {
-  const lines = steps.map((s) => indent + printStep(s));
+  const lines: string[] = [];
+  for (const s of steps) {
+    if (s.k !== 'choice') {
+      lines.push(indent + printStep(s));
+      continue;
+    }
+    s.branches.forEach((b, i) => {
+      lines.push(`${indent}${i ? 'else ' : ''}if ${printPvTerm(s.on)} = ${printPvTerm(b.on)} then`);
+      lines.push(`${indent}(`, printSteps(b.steps, `${indent}  `), `${indent})`);
+    });
+  }
   const last = [...steps].reverse().find((s) => s.k !== 'comment');
-  if (!last || last.k !== 'call') lines.push(`${indent}0`);
+  if (!last || (last.k !== 'call' && last.k !== 'choice')) lines.push(`${indent}0`);
   return lines.join('\n');
 }
 
@@ -110,6 +130,8 @@ export function printPvDecl(d: PvDecl): string {
   switch (d.k) {
     case 'comment':
       return d.lines.map((l) => `(* ${l} *)`).join('\n');
+    case 'set':
+      return `set ${d.name} = ${d.value}.`;
     case 'free':
       return `free ${d.name}: ${d.type}.`;
     case 'const':

@@ -16,9 +16,10 @@
  * @module
  */
 import { type Protocol, type PropertyDecl, expectedVerdict, parseLt } from '../../models/protocol.ts';
-import type { Step } from '../../models/steps.ts';
+import type { Step, TransitionSpec } from '../../models/steps.ts';
 import type { Term } from '../../models/terms.ts';
 import { type RoleWalk, walkProtocol } from '../walk.ts';
+import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
 import { VarNames, ident } from '../tamarin/names.ts';
 import { ExportError } from '../tamarin/term.ts';
@@ -58,10 +59,12 @@ class Names {
 export interface ProverifExport {
   readonly text: string;
   readonly queries: number;
+  /** the tree `text` prints (check.ts reads it) */
+  readonly decls: readonly PvDecl[];
 }
 
 export function exportProverif(p: Protocol, variantId?: string): ProverifExport {
-  const walk = walkProtocol(p, variantId);
+  const walk = tagWalk(walkProtocol(p, variantId));
   const protocol = walk.protocol;
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const names = new Names();
@@ -137,25 +140,47 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
       checks.push({ k: 'if', l: pvar(tmp), r: term(p, (n) => lookup(n), w) });
       return { k: 'bind', name: tmp };
     };
-    const visited = new Set<string>();
-    for (let s: string | undefined = rw.def.initial; s !== undefined; ) {
-      if (visited.has(s)) throw new ExportError(`${where}: the machine loops back to '${s}'; a ProVerif role process here is straight-line`);
-      visited.add(s);
-      const out = rw.transitions.filter((t) => t.from === s);
-      if (out.length > 1) throw new ExportError(`${where}: state '${s}' has ${out.length} outgoing transitions (${out.map((t) => t.label).join(', ')}); a ProVerif role process here is straight-line`);
-      const t = out[0];
-      if (!t) break;
+    const transition = (t: TransitionSpec, path: ReadonlySet<string>): PvStep[] => {
       const w = `${where} ${t.label}`;
-      body.push({ k: 'comment', text: `${t.label}: ${t.from} -> ${t.to}` });
-      for (const st of t.steps) body.push(...stepOf(st, w));
-      s = t.to;
+      const steps: PvStep[] = [{ k: 'comment', text: `${t.label}: ${t.from} -> ${t.to}` }];
+      // a transition is atomic in the machines (and one rule in Tamarin); in ProVerif a process
+      // may stop after any output, so a claim after a send (the TTP's Running after it sends
+      // tokTEE) could be skipped. The sends go last: a failing later check then stops them too,
+      // exactly as it stops the whole transition in the model.
+      for (const st of t.steps) if (st.op !== 'send') steps.push(...stepOf(st, w));
+      for (const st of t.steps) if (st.op === 'send') steps.push(...stepOf(st, w));
+      return [...steps, ...fromState(t.to, path)];
+    };
+    /** the process from a state: its one transition, or a choice between its transitions */
+    function fromState(s: string, path: ReadonlySet<string>): PvStep[] {
+      if (path.has(s)) throw new ExportError(`${where}: the machine loops back to '${s}'; a ProVerif role process here has no loops (replication starts whole roles only)`);
+      const outs = rw.transitions.filter((t) => t.from === s);
+      const here = new Set([...path, s]);
+      if (outs.length <= 1) return outs[0] ? transition(outs[0], here) : [];
+      // a state with several transitions: the network picks one (the explorer tries each, the
+      // runtime takes the one the message fits): the attacker names it, then that branch runs
+      // alone, with its own bindings (ProVerif manual §3.1.4, if-then-else)
+      const sel = `sel_${ident(s)}`;
+      const branches = outs.map((t) => {
+        const saved = new Map(bound);
+        const steps = transition(t, here);
+        bound.clear();
+        saved.forEach((x, k) => bound.set(k, x));
+        return { on: names.constant('b', t.label), steps };
+      });
+      return [{ k: 'in', pattern: { k: 'bind', name: sel } }, { k: 'choice', on: pvar(sel), branches }];
     }
+    body.push(...fromState(rw.def.initial, new Set()));
     function stepOf(st: Step, w: string): PvStep[] {
       const look = (n: string) => lookup(n);
       switch (st.op) {
         case 'recv': {
           const checks: PvStep[] = [];
           const pat = pattern(st.pattern, checks, w);
+          if (pat.k === 'eq') {
+            const tmp = `m${++temp}_${ident(role)}`;
+            return [{ k: 'in', pattern: { k: 'bind', name: tmp } }, { k: 'if', l: pvar(tmp), r: pat.t }, ...checks];
+          }
           return [{ k: 'in', pattern: pat }, ...checks];
         }
         case 'fresh': {
@@ -172,7 +197,11 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
         case 'match': {
           const value = term(st.t, look, w);
           const checks: PvStep[] = [];
-          return [{ k: 'let', pattern: pattern(st.pattern, checks, w), t: value }, ...checks];
+          const pat = pattern(st.pattern, checks, w);
+          // ProVerif's grammar has no `let =M = N in` (manual §3.1.4: a pattern `=M` only inside
+          // a tuple or a function pattern): a match against a bound value is a comparison
+          if (pat.k === 'eq') return [{ k: 'if', l: value, r: pat.t }, ...checks];
+          return [{ k: 'let', pattern: pat, t: value }, ...checks];
         }
         case 'check':
           return [{ k: 'if', l: term(st.left, look, w), r: term(st.right, look, w) }];
@@ -185,8 +214,10 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
           const tag = names.constant('t', st.tag);
           if (st.event === 'Finish') return [ev('Finish', [names.constant('r', role), tag, data])];
           const peer = st.peer ? term(st.peer, look, w) : names.constant('c', 'none');
-          const out: PvStep[] = [ev(st.event, [names.constant('r', role), tag, lookup('self'), peer, data])];
-          if (st.event !== 'Running') for (const a of rw.agents) out.push(ev('HonestAt', [tag, data, lookup(a.name)]));
+          // the honesty events come first: a correspondence `==>` sees only events executed
+          // before the premise's (ProVerif manual §4.3.1), so HonestAt after the claim was invisible
+          const out: PvStep[] = st.event === 'Running' ? [] : rw.agents.map((a) => ev('HonestAt', [tag, data, lookup(a.name)]));
+          out.push(ev(st.event, [names.constant('r', role), tag, lookup('self'), peer, data]));
           return out;
         }
       }
@@ -209,22 +240,32 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
     for (const f of facts) (f.k === 'attacker' ? [f.t] : f.args).forEach(go);
     return out;
   };
-  const excuse = (tag: PvTerm, x: PvTerm): PvFact[][] => (reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }]] : []);
+  // the compromises that forward secrecy moves after the sessions (phase 1, event RevealLate)
+  const lateReveals = new Set(protocol.properties.flatMap((q) => (q.kind === 'forward-secrecy' ? (q.compromiseAfter ?? []) : [])));
+  /** the honest-agent excuses: a reveal of an agent the claim's role deals with; a late one
+   * (phase 1) too unless the query is forward secrecy */
+  const excuse = (tag: PvTerm, x: PvTerm, late = lateReveals.size > 0): PvFact[][] => [
+    ...(reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
+    ...(late ? [[{ k: 'event', name: 'RevealLate', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
+  ];
   const queries: PvDecl[] = [];
   for (const prop of protocol.properties) {
     const expected = expectedVerdict(p, prop.id, variant);
     const head = [`${prop.id} (${prop.kind}, tag '${prop.tag}'): ${prop.statement}`, `expected: ${expected} (ProVerif: ${expected === 'holds' ? 'true' : 'false'})`];
     const tag = names.constant('t', prop.tag);
     if (prop.kind === 'forward-secrecy') {
-      queries.push({ k: 'comment', lines: [...head.slice(0, 1), 'not exported to ProVerif: forward secrecy needs compromises ordered after the claim; see the Tamarin lemma'] });
-      continue;
+      // forward secrecy through a phase (ProVerif manual §4.1.2, "phase"): the compromises
+      // listed in compromiseAfter also happen in phase 1, after every session of phase 0, with
+      // no Reveal event; only a Reveal (phase 0, any time) excuses, so a secret the attacker
+      // learns from a late compromise falsifies the query, as the Tamarin lemma has it
+      head.push(`forward secrecy: the compromises ${(prop.compromiseAfter ?? []).join(', ')} also happen in phase 1, after the sessions, and excuse nothing`);
     }
-    if (prop.kind === 'secrecy') {
+    if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') {
       queries.push({
         k: 'query',
         comments: head,
-        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x')).flat()]),
-        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x')) },
+        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0).flat()]),
+        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0) },
       });
       continue;
     }
@@ -259,6 +300,10 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   for (const d of protocol.longTerm) {
     lts.add(d.name);
     const value = papp(`lt_${ident(d.name)}`, pvar('A'));
+    if (d.reveal && lateReveals.has(d.reveal)) {
+      events.set('RevealLate', 2);
+      branches.push({ replicated: true, body: [{ k: 'phase', n: 1 }, { k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'event', name: 'RevealLate', args: [names.constant('e', d.reveal), pvar('A')] }, { k: 'out', t: value }] });
+    }
     if (d.reveal) {
       events.set('Reveal', 2);
       branches.push({ replicated: true, body: [{ k: 'in', pattern: { k: 'bind', name: 'A' } }, { k: 'event', name: 'Reveal', args: [names.constant('e', d.reveal), pvar('A')] }, { k: 'out', t: value }] });
@@ -279,6 +324,10 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
 
   const decls: PvDecl[] = [
     { k: 'comment', lines: [`${p.title} — ${p.source}`, ...(variant ? [`variant ${variant.id}: ${variant.title}`] : []), 'Generated by `tcv export` from the protocol machines (models/); do not edit: edit the model.', 'ProVerif 2.05: proverif FILE.pv'] },
+    // without it ProVerif 2.05 leaves reachable events of nspk "cannot be proved": the
+    // selection function's loop-avoiding nounif declarations stop the resolution on
+    // attacker(aenc(...)) hypotheses it cannot rebuild a trace from (manual §6.7.2)
+    { k: 'set', name: 'nounifIgnoreAFewTimes', value: 'auto' },
     { k: 'free', name: 'c', type: 'channel' },
   ];
   if (funcs.has('exp')) names.constant('c', 'g');
@@ -298,7 +347,7 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   }
   for (const [n, a] of events) decls.push({ k: 'event', name: n, arity: a });
   decls.push(...queries, ...roleDecls, { k: 'process', branches });
-  return { text: printPv(decls), queries: queries.filter((q) => q.k === 'query').length };
+  return { text: printPv(decls), queries: queries.filter((q) => q.k === 'query').length, decls };
 }
 
 function subApps(t: Term): Extract<Term, { t: 'app' }>[] {

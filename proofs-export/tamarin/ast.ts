@@ -6,6 +6,8 @@
  * @module
  */
 
+import { constIdent } from './names.ts';
+
 /** Tamarin variable sorts: `~x` fresh, `$x` public, `x` message. */
 export type TSort = 'fresh' | 'pub' | 'msg';
 
@@ -63,6 +65,8 @@ export interface TLemma {
   readonly comments: readonly string[];
   readonly trace: 'all-traces' | 'exists-trace';
   readonly formula: Formula;
+  /** `[sources]`: a typing lemma Tamarin proves first and uses in precomputation (manual §"Sources lemmas") */
+  readonly sources?: boolean;
 }
 
 export interface TRestriction {
@@ -100,7 +104,8 @@ export interface Theory {
 // ---------------------------------------------------------------- small constructors
 
 export const tvar = (name: string, sort: TSort = 'msg'): TTerm => ({ k: 'var', name, sort });
-export const tconst = (name: string): TTerm => ({ k: 'const', name });
+/** A public constant; its spelling made one Tamarin's lexer accepts (names.ts `constIdent`). */
+export const tconst = (name: string): TTerm => ({ k: 'const', name: constIdent(name) });
 export const tapp = (f: string, ...args: TTerm[]): TTerm => ({ k: 'app', f, args });
 export const fact = (name: string, ...args: TTerm[]): TFact => ({ name, persistent: false, args });
 export const pfact = (name: string, ...args: TTerm[]): TFact => ({ name, persistent: true, args });

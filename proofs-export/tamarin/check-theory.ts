@@ -7,12 +7,13 @@
  * - every action a lemma or restriction mentions is an action of some rule;
  * - names are unique (rules; lemmas and restrictions), no declared function redeclares a
  *   builtin or reserved name, every applied symbol is declared with its arity;
- * - public constants: no quote or newline inside, and no two that differ only in case.
+ * - public constants: letters, digits and `_` only (Tamarin 1.7's lexer; 1.9 is laxer), in
+ *   rules and in formulas, and no two that differ only in case.
  * `tcv export` and the tests run it on every export; an empty list means well formed.
  * @module
  */
 import { type TFact, type Theory, subterms } from './ast.ts';
-import { BUILTIN_FUNCTIONS, IDENT_RE, RESERVED_WORDS } from './names.ts';
+import { BUILTIN_FUNCTIONS, CONST_RE, IDENT_RE, RESERVED_WORDS } from './names.ts';
 import { constantsOf, ruleApplications, ruleProblems } from './check-rules.ts';
 import { formulaFacts, formulaProblems } from './check-formulas.ts';
 
@@ -25,6 +26,7 @@ export function theoryProblems(t: Theory): string[] {
   const formulas = t.items.flatMap((i) =>
     i.k === 'lemma' ? [{ kind: 'lemma', name: i.lemma.name, f: i.lemma.formula }] : i.k === 'restriction' ? [{ kind: 'restriction', name: i.restriction.name, f: i.restriction.formula }] : [],
   );
+  const sourcesLemmas = new Set(t.items.flatMap((i) => (i.k === 'lemma' && i.lemma.sources ? [i.lemma.name] : [])));
   for (const r of rules) out.push(...ruleProblems(r));
   for (const x of formulas) {
     if (!IDENT_RE.test(x.name)) out.push(`${x.kind} name '${x.name}' is not an identifier`);
@@ -58,8 +60,10 @@ export function theoryProblems(t: Theory): string[] {
   const actions = new Set(rules.flatMap((r) => r.actions.map((f) => `${f.name}/${f.args.length}`)));
   for (const x of formulas)
     for (const f of formulaFacts(x.f))
-      if (f.name !== 'K' && !actions.has(`${f.name}/${f.args.length}`)) out.push(`${x.kind} ${x.name}: action ${f.name}/${f.args.length} is not an action of any rule`);
-      else if (f.name === 'K' && f.args.length !== 1) out.push(`${x.kind} ${x.name}: K takes one argument`);
+      if (f.name !== 'K' && f.name !== 'KU' && !actions.has(`${f.name}/${f.args.length}`)) out.push(`${x.kind} ${x.name}: action ${f.name}/${f.args.length} is not an action of any rule`);
+      else if ((f.name === 'K' || f.name === 'KU') && f.args.length !== 1) out.push(`${x.kind} ${x.name}: ${f.name} takes one argument`);
+      // KU (the attacker's construction knowledge) belongs in sources lemmas only
+      else if (f.name === 'KU' && !(x.kind === 'lemma' && sourcesLemmas.has(x.name))) out.push(`${x.kind} ${x.name}: KU stands only in a [sources] lemma`);
 
   // signature: declared functions do not redeclare; every application is declared
   const declared = new Map<string, number>();
@@ -86,11 +90,15 @@ export function theoryProblems(t: Theory): string[] {
     for (const f of [...r.lhs, ...r.actions, ...r.rhs])
       for (const a of f.args)
         for (const c of constantsOf(a)) {
-          if (/['\n]/.test(c) || c.length === 0) out.push(`rule ${r.name}: public constant ${JSON.stringify(c)} cannot be written in Tamarin`);
+          if (!CONST_RE.test(c)) out.push(`rule ${r.name}: public constant ${JSON.stringify(c)} is not letters, digits and _ (Tamarin 1.7's lexer rejects it)`);
           const s = consts.get(c.toLowerCase()) ?? new Set<string>();
           s.add(c);
           consts.set(c.toLowerCase(), s);
         }
+  for (const x of formulas)
+    for (const f of formulaFacts(x.f))
+      for (const a of f.args)
+        for (const c of constantsOf(a)) if (!CONST_RE.test(c)) out.push(`${x.kind} ${x.name}: public constant ${JSON.stringify(c)} is not letters, digits and _ (Tamarin 1.7's lexer rejects it)`);
   for (const s of consts.values()) if (s.size > 1) out.push(`public constants differ only in capitalization: ${[...s].map((c) => `'${c}'`).join(', ')}`);
   return out;
 }

@@ -25,11 +25,11 @@ export function revealEvents(p: Protocol): string[] {
 }
 
 /** `Ex A #r. Reveal(event, A) @ #r & Honest(A) @ #i [& #r < #i]` — one compromise excuse. */
-function revealed(event: string | null, before: boolean): Formula {
+function revealed(event: string | null, before: boolean, claim = 'i'): Formula {
   const vars = event === null ? [mv('kind'), mv('A'), tv('r')] : [mv('A'), tv('r')];
   const kind = event === null ? v('kind') : tconst(event);
-  const body = [at(fact('Reveal', kind, v('A')), 'r'), at(fact('Honest', v('A')), 'i')];
-  return ex(vars, and(...body, ...(before ? [{ k: 'before' as const, a: 'r', b: 'i' }] : [])));
+  const body = [at(fact('Reveal', kind, v('A')), 'r'), at(fact('Honest', v('A')), claim)];
+  return ex(vars, and(...body, ...(before ? [{ k: 'before' as const, a: 'r', b: claim }] : [])));
 }
 
 function claimAt(event: string, role: string | null, tag: string, actor: string, peer: string, data: string, time: string): Formula {
@@ -76,7 +76,12 @@ function agreement(p: Protocol, prop: PropertyDecl, commit: string, running: str
         and(
           claimAt('Running', running, prop.tag, 'a2', 'b2', 'd', 'j'),
           { k: 'before', a: 'j', b: 'i' },
-          not(ex([mv('a3'), mv('b3'), tv('i2')], and(claimAt('Commit', commit, prop.tag, 'a3', 'b3', 'd', 'i2'), not({ k: 'same', a: 'i2', b: 'i' })))),
+          // no other Commit on these data by an honest agent: the judge matches each honest
+          // Commit to its own Running (impl/runtime/claims-check.ts) and never judges a
+          // compromised agent's claims. Counting those (the manual's form, whose data name both
+          // agents) made P4.2 false: a TDDL agent whose Kuuid is revealed "commits" on the
+          // honest session's public <sid, '1', rsp1> with MACs the attacker computes
+          not(ex([mv('a3'), mv('b3'), tv('i2')], and(claimAt('Commit', commit, prop.tag, 'a3', 'b3', 'd', 'i2'), not({ k: 'same', a: 'i2', b: 'i' }), ...(honest.length ? [not(revealed(null, false, 'i2'))] : [])))),
         ),
       );
       break;

@@ -51,6 +51,17 @@ export function factIdent(s: string): string {
 
 export const IDENT_RE = /^[A-Za-z0-9][A-Za-z0-9_]*$/;
 
+/** What Tamarin 1.7's lexer accepts between the quotes of a public constant: letters, digits
+ * and `_` (1.7.1 rejects `'tag_tee-key'`, `'GetTime-rsp'`, `'static string'`; 1.9 accepts
+ * them, so only the older parser catches it). */
+export const CONST_RE = /^[A-Za-z0-9_]+$/;
+
+/** A model constant (or claim tag) as a Tamarin constant: every other character becomes `_`.
+ * Two model constants that meet in one spelling are an export error (theory.ts). */
+export function constIdent(s: string): string {
+  return s.length === 0 ? '_' : s.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
 /**
  * One theory's variable names. `name(key, hint)` returns the same Tamarin name for the same
  * key every time; a new key whose lower-case spelling is taken, or that is reserved, gets the

@@ -193,11 +193,53 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
   const next = walk.liveAt.get(t.to)!.map((x) => substituteT(lookup(x.name), subst));
   noteStateSorts(ctx, `${role}/${t.to}`, next, where);
   const sub = (f: TFact): TFact => ({ ...f, args: f.args.map((a) => substituteT(a, subst)) });
+  const inFacts = ins.map(sub);
+  const outFacts = outs.map(sub);
   return {
     name: uniqueRuleName(ctx, `${role}_${t.from}_to_${t.to}`),
     comments: [`${t.label}: ${t.from} --${t.trigger}--> ${t.to}`, ...notes],
-    lhs: [stateFact(role, t.from, live.map((x) => lookup(x.name))), ...ins.map(sub), ...frs],
-    actions: actions.map(sub),
-    rhs: [stateFact(role, t.to, next), ...outs.map(sub)],
+    lhs: [stateFact(role, t.from, live.map((x) => lookup(x.name))), ...inFacts, ...frs],
+    actions: [...actions.map(sub), ...sourceActions(inFacts, outFacts, received)],
+    rhs: [stateFact(role, t.to, next), ...outFacts],
   };
+}
+
+const isEncryption = (t: TTerm): t is TTerm & { k: 'app' } => t.k === 'app' && (t.f === 'aenc' || t.f === 'senc');
+
+/** Message variables in the plaintext of an encryption, not under a nested one. */
+function plaintextVars(t: TTerm, acc: string[] = []): string[] {
+  if (t.k === 'var' && t.sort === 'msg' && !acc.includes(t.name)) acc.push(t.name);
+  else if (t.k === 'tuple') t.items.forEach((x) => plaintextVars(x, acc));
+  else if (t.k === 'app' && !isEncryption(t)) t.args.forEach((x) => plaintextVars(x, acc));
+  return acc;
+}
+
+function encryptions(t: TTerm, acc: TTerm[] = []): TTerm[] {
+  if (isEncryption(t)) acc.push(t);
+  if (t.k === 'app') t.args.forEach((x) => encryptions(x, acc));
+  else if (t.k === 'tuple' || t.k === 'mult') t.items.forEach((x) => encryptions(x, acc));
+  else if (t.k === 'exp') [t.base, t.exponent].forEach((x) => encryptions(x, acc));
+  return acc;
+}
+
+/**
+ * The actions the generated sources lemma reads (theory.ts, `sourcesLemma`): `RecvEnc(x, c)`
+ * for each message variable `x` this rule learns from the plaintext of a received encryption
+ * `c` (what Tamarin cannot trace back: a "partial deconstruction"), and `SentEnc(e)` for each
+ * encryption `e` the rule sends. The lemma then says: `x` was known to the attacker before, or
+ * `c` is an encryption an honest rule sent (manual §"Sources lemmas", the NSPK3 example).
+ */
+function sourceActions(ins: readonly TFact[], outs: readonly TFact[], received: ReadonlySet<string>): TFact[] {
+  const out: TFact[] = [];
+  const seen = new Set<string>();
+  const add = (f: TFact) => {
+    const k = `${f.name}(${f.args.map(printTerm).join(',')})`;
+    if (!seen.has(k)) out.push(f);
+    seen.add(k);
+  };
+  for (const f of ins)
+    for (const c of encryptions(f.args[0]!))
+      for (const x of plaintextVars((c as { args: readonly TTerm[] }).args[0]!)) if (received.has(x)) add(fact('RecvEnc', tvar(x, 'msg'), c));
+  for (const f of outs) for (const e of encryptions(f.args[0]!)) add(fact('SentEnc', e));
+  return out;
 }

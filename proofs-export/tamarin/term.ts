@@ -12,7 +12,7 @@
  * @module
  */
 import type { Term } from '../../models/terms.ts';
-import type { TSort, TTerm } from './ast.ts';
+import { type TSort, type TTerm, tconst } from './ast.ts';
 import { printTerm } from './print.ts';
 
 /** A term Tamarin cannot express, named. */
@@ -24,7 +24,7 @@ export function spthyTerm(t: Term, lookup: (name: string) => TTerm, where: strin
     case 'var':
       return lookup(t.name);
     case 'const':
-      return { k: 'const', name: t.name };
+      return tconst(t.name);
     case 'name':
       throw new ExportError(`${where}: a name (~${t.name}) inside a machine; only interpreters create names`);
     case 'app': {

@@ -7,9 +7,12 @@
  */
 import type { Protocol } from '../../models/protocol.ts';
 import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
-import { walkProtocol } from '../walk.ts';
-import { type TFunction, type TItem, type TRule, type TTerm, type Theory, all, at, fact, imp, mv, tv, tvar, subterms } from './ast.ts';
-import { BUILTIN_FUNCTIONS, VarNames, ident } from './names.ts';
+import { type ProtocolWalk, stepTerms, walkProtocol } from '../walk.ts';
+import { tagWalk } from '../typing-tags.ts';
+import type { Term } from '../../models/terms.ts';
+import { type TFunction, type TItem, type TLemma, type TRule, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
+import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
+import { ExportError } from './term.ts';
 import { type ExportContext, transitionRule } from './rules.ts';
 import { setupRules, startRule } from './setup.ts';
 import { executabilityLemma, propertyLemma } from './lemmas.ts';
@@ -44,6 +47,54 @@ function signature(rules: readonly TRule[]): { builtins: string[]; functions: TF
   };
 }
 
+/** Model constants and claim tags that would meet in one Tamarin spelling (`constIdent`). */
+function constantClashes(w: ProtocolWalk): string[] {
+  const seen = new Map<string, string>();
+  const out: string[] = [];
+  const note = (raw: string) => {
+    const k = constIdent(raw);
+    const prev = seen.get(k);
+    if (prev === undefined) seen.set(k, raw);
+    else if (prev !== raw) out.push(`'${prev}' and '${raw}' are both '${k}' in Tamarin`);
+  };
+  const visit = (t: Term) => {
+    if (t.t === 'const') note(t.name);
+    if (t.t === 'app') t.args.forEach(visit);
+  };
+  for (const r of w.roles) {
+    note(r.decl.role);
+    for (const t of r.transitions)
+      for (const s of t.steps) {
+        stepTerms(s).forEach(visit);
+        if (s.op === 'claim') note(`tag_${s.tag}`);
+        if (s.op === 'store') note(s.slot);
+      }
+    Object.values(r.decl.knows).forEach(visit);
+  }
+  for (const l of w.protocol.longTerm) [l.name, ...(l.reveal ? [l.reveal] : [])].forEach(note);
+  return out;
+}
+
+/** The generated sources lemma (rules.ts `sourceActions`): a value a role learns from the
+ * plaintext of a received encryption was known to the attacker before, or the encryption is
+ * one an honest rule sent. Tamarin proves it first, by induction, and uses it to resolve the
+ * partial deconstructions that otherwise keep nspk, nsl and nssk from terminating (manual
+ * §"Sources lemmas"; Tamarin's own NSPK3 example has the same shape, written by hand). */
+function sourcesLemma(): TLemma {
+  const x = tvar('x');
+  const c = tvar('c');
+  return {
+    name: 'received_plaintexts',
+    comments: ['sources (typing) lemma, generated: every value learnt from a received encryption was known to the attacker before, or the encryption was sent by an honest rule', 'expected: holds (Tamarin: verified; proved first, by induction, and used for the others)'],
+    trace: 'all-traces',
+    sources: true,
+    formula: all(
+      [mv('x'), mv('c'), tv('i')],
+      imp(at(fact('RecvEnc', x, c), 'i'), or(ex([tv('j')], and(at(fact('KU', x), 'j'), { k: 'before', a: 'j', b: 'i' })), ex([tv('j')], and(at(fact('SentEnc', c), 'j'), { k: 'before', a: 'j', b: 'i' })))),
+    ),
+  };
+}
+
 export interface TamarinExport {
   readonly theory: Theory;
   readonly text: string;
@@ -52,8 +103,10 @@ export interface TamarinExport {
 /** Export `p` (with `variantId` applied) as a Tamarin theory. Throws `ModelError` for a model
  * that is not well formed and `ExportError` for something Tamarin cannot express. */
 export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
-  const walk = walkProtocol(p, variantId);
+  const walk = tagWalk(walkProtocol(p, variantId));
   const protocol = walk.protocol;
+  const clashes = constantClashes(walk);
+  if (clashes.length) throw new ExportError(`${p.name}: constants that Tamarin's lexer cannot tell apart: ${clashes.join('; ')}`);
   const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const ctx: ExportContext = { protocol, names: new VarNames(['tid', 'A', 'kind', 'role', 'actor', 'peer']), stateSorts: new Map(), ruleNames: new Set() };
   const items: TItem[] = [];
@@ -92,6 +145,7 @@ export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
     });
   }
   items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.'] } });
+  if (rules.some((r) => r.actions.some((a) => a.name === 'RecvEnc'))) items.push({ k: 'lemma', lemma: sourcesLemma() });
   for (const prop of protocol.properties) items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
   const finishes: { role: string; tag: string }[] = [];
   for (const r of rules)

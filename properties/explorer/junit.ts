@@ -3,10 +3,11 @@
  * show test results (GitLab, Jenkins, GitHub test reporters): one test suite per protocol or
  * variant, one test case per property. A property whose verdict differs from the model's
  * expectation is a failure (of type `holds`, `attack` or `inconclusive`: the verdict), with the
- * narrated attack trace when there is one; an expected attack keeps its trace as output.
+ * readable attack trace when there is one (as tcv verify prints it: `impl/report/text-trace.ts`);
+ * an expected attack keeps its trace as output.
  * @module
  */
-import { narrate } from './trace.ts';
+import { textTrace } from '../../impl/report/text-trace.ts';
 import type { VerifyReport } from './verify.ts';
 
 /** Text as XML character data: markup characters escaped, and characters XML 1.0 does not
@@ -40,7 +41,7 @@ function suite(r: VerifyReport): string[] {
   const classname = `tcv.${r.protocol}${r.variant ? '.' + r.variant : ''}`;
   for (const x of r.properties) {
     const head = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(`${x.id} ${x.kind}: expected ${x.expected}`)}">`;
-    const trace = x.trace ? narrate(x.trace).join('\n') : '';
+    const trace = x.trace ? textTrace(x.trace.sequence).join('\n') : '';
     if (x.verdict !== x.expected) {
       const why = `expected ${x.expected}, verdict ${x.verdict} (bound: ${x.bound}${x.verdict === 'inconclusive' && r.stats.cut ? `; ${r.stats.cut}` : ''})`;
       out.push(head, `      <failure type="${x.verdict}" message="${xmlAttr(why)}">${xmlText(trace || why)}</failure>`, '    </testcase>');

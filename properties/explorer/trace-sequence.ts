@@ -103,6 +103,7 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
         forwards++;
       } else {
         const used = new Set<string>();
+        const said = new Set<string>();
         // the fresh values of other instances in the message, and where the attacker saw them first
         for (const nm of namesOf(term)) {
           if (nm.endsWith(`.${me}`)) continue;
@@ -115,7 +116,10 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
           if (d.how === 'compose' && show(g(d.term)) === key) continue;
           const noise = d.how === 'known' && !origin.has(d.from!) && !(d.keys && d.keys.length);
           if (d.from !== undefined && origin.has(d.from)) used.add(origin.get(d.from)!);
-          events.push({ kind: 'deduction', step: n, text: deductionText(d, ab, g, msgOf), noise });
+          const text = deductionText(d, ab, g, msgOf);
+          if (said.has(text)) continue; // the solver may note one deduction twice
+          said.add(text);
+          events.push({ kind: 'deduction', step: n, text, noise });
         }
         const replay = earlier && delivered.has(key);
         if (replay) events.push({ kind: 'deduction', step: n, text: `replays ${earlier.from}'s ${earlier.label} of step ${earlier.step}`, noise: false });
@@ -150,7 +154,7 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
   for (const e of events) if (e.kind === 'message' && e.how === 'intercepted') phrases.push({ step: e.step, text: `intercepts ${e.from}'s ${e.label} (step ${e.step})` });
   if (!phrases.some((p) => /^(builds|replays|compromises)/.test(p.text))) phrases.push({ step: -1, text: `forwards every message unchanged (${forwards})` });
   phrases.sort((a, b) => a.step - b.step);
-  const derivation = f.goal ? f.goal.notes.map((d) => deductionText(d, ab, (t) => generic(t, f.goal!.s), msgOf)) : [];
+  const derivation = f.goal ? [...new Set(f.goal.notes.map((d) => deductionText(d, ab, (t) => generic(t, f.goal!.s), msgOf)))] : [];
   const summary = `The attacker ${phrases.map((p) => p.text).join('; ')}.`;
   return {
     title: `attack on ${f.prop.id} (${f.prop.kind})`,

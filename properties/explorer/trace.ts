@@ -1,8 +1,9 @@
 /**
  * Attack traces as data (JSON: each step's sender, receiver and term, the claims, and the
- * attacker's deductions) and as a narrated message sequence for the terminal, in the spirit of
- * Verifpal's narrated traces. Terms are shown with `show()` after the attacker's open choices
- * are fixed to values of its own (`~x:…`).
+ * attacker's deductions), with the same trace as readable sequence data (`sequence`, made by
+ * `trace-sequence.ts`; printed by `impl/report/text-trace.ts`, drawn by the SVG and Mermaid
+ * renderers). Terms here are shown in full with `show()` after the attacker's open choices are
+ * fixed to values of its own (`~x:…`).
  *
  * The finding given is usually `minimise`d first (`minimise.ts`): the steps the attack does not
  * use are left out, and `omitted` counts them.
@@ -105,28 +106,4 @@ export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
     omitted,
     sequence: traceSequence(scen, f, omitted),
   };
-}
-
-/** A readable message sequence. */
-export function narrate(t: TraceData): string[] {
-  const out = [`attack on ${t.property}: ${t.violation}`, `  at ${t.claim}`];
-  for (const s of t.steps) {
-    if (s.actor === 'attacker') {
-      out.push(`  ${String(s.n).padStart(2)}. attacker triggers ${s.transition}: ${s.deductions.join('; ')}`);
-      continue;
-    }
-    out.push(`  ${String(s.n).padStart(2)}. ${s.actor} — ${s.transition}`);
-    if (s.received) {
-      for (const d of s.deductions) out.push(`        attacker ${d}`);
-      out.push(`        receives ${s.received.label}: ${s.received.term}`);
-    }
-    for (const c of s.claims) out.push(`        claims ${c}`);
-    for (const m of s.sent) out.push(`        sends ${m.label} → ${m.receiver.replace(/^network \(for (.*)\)$/, '$1')}: ${m.term}`);
-  }
-  if (t.derivation.length) {
-    out.push('  the attacker then:');
-    for (const d of t.derivation) out.push(`        ${d}`);
-  }
-  if (t.omitted) out.push(`  (${t.omitted} step${t.omitted === 1 ? '' : 's'} of the path found that the attack does not use left out)`);
-  return out;
 }

@@ -14,8 +14,8 @@ import type { Scenario } from './scenario.ts';
 import { type ReplayOutcome, replayOutcome } from '../attack-replay.ts';
 
 export interface VerifyOptions extends ExploreOptions {
-  /** replay every attack on a variant with real crypto (on the variant and on the correct
-   * protocol): `PropertyReport.replay` (what `tcv report` shows) */
+  /** replay the attacks on a variant with real crypto (on the variant and on the correct
+   * protocol): `PropertyReport.replay` (what `tcv report` shows), once per distinct trace */
   readonly replay?: boolean;
 }
 
@@ -92,11 +92,16 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
   // traces without the steps their attacks do not use (`minimise.ts`); properties violated on
   // the same path try the steps kept for the first one
   const kept = new Map<SymState, readonly TraceStep[]>();
+  // a trace several properties share (one printed trace) is replayed once, for the first
+  const replayed = new Set<string>();
   const shortTrace = (scen: Scenario, f: Finding): { trace: TraceData; replay?: ReplayOutcome } => {
     const m = minimise(scen, f, kept.get(f.state));
     kept.set(f.state, m.kept);
     const trace = traceData(scen, m.finding, m.omitted);
-    return opts.replay && variantId !== undefined ? { trace, replay: replayOutcome(p, variantId, scen, m.finding) } : { trace };
+    const shape = JSON.stringify(trace.steps);
+    if (!opts.replay || variantId === undefined || replayed.has(shape)) return { trace };
+    replayed.add(shape);
+    return { trace, replay: replayOutcome(p, variantId, scen, m.finding) };
   };
   const properties = selected.map((prop): PropertyReport => {
     const d = decided.get(prop.id)!;

@@ -47,10 +47,28 @@ test('control characters from arguments are escaped in error lines', async () =>
 test('every command --help ends with the exit-code table', async () => {
   const top = await tcv('--help');
   assert.match(top.out, /4: inconclusive/);
-  for (const n of ['run', 'verify', 'attack', 'export', 'prove', 'list', 'start', 'tztcm']) {
+  const names = [...top.out.matchAll(/^ {2}(\S+) {2}/gm)].map((m) => m[1]!);
+  assert.ok(names.length >= 8, names.join(' '));
+  for (const n of names) {
     const r = await tcv(n, '--help');
     assert.equal(r.code, 0, n);
     for (const k of ['0: as expected', '1: a verdict', '2: usage error', '3: internal error', '4: inconclusive', '5: the output could not be written']) assert.ok(r.out.includes(k), `${n} --help: ${k}`);
+  }
+});
+
+test('verify validates the model first, as run and export do (issue 22 row 4): no verdicts for an ill-formed one', async () => {
+  const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+  const nspk = ALL_PROTOCOLS.find((p) => p.name === 'nspk')!;
+  // a property naming a claim no machine makes: it used to get a verdict all the same (holds)
+  const props = nspk.properties as unknown as object[];
+  props.push({ ...nspk.properties[0]!, id: 'NSX', tag: 'no-such-claim' });
+  try {
+    const r = await tcv('verify', 'nspk', '--property', 'NSX');
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^tcv verify: the model is not well formed:\n {2}- .*no-such-claim/);
+    assert.equal(r.out, '');
+  } finally {
+    props.pop();
   }
 });
 
@@ -103,4 +121,14 @@ test('a reader that hangs up (EPIPE): one line on stderr, exit 5', async () => {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 5, err);
   assert.equal(err.trim(), 'tcv list: cannot write to stdout: EPIPE');
+});
+
+test('an fs error with a path is a usage-class line naming it (EACCES, which root never meets, by hand)', async () => {
+  const { errorLine } = await import('../../cli/error-line.ts');
+  const e = Object.assign(new Error("EACCES: permission denied, open '/srv/x.spthy'"), { code: 'EACCES', path: '/srv/x.spthy', syscall: 'open' });
+  assert.deepEqual(errorLine('export', e), { code: 2, lines: ["tcv export: cannot write '/srv/x.spthy': permission denied (EACCES)"] });
+  const r = Object.assign(new Error('EISDIR'), { code: 'EISDIR', path: '/srv', syscall: 'read' });
+  assert.deepEqual(errorLine('prove', r), { code: 2, lines: ["tcv prove: cannot read '/srv': is a directory (EISDIR)"] });
+  // without a path it is no I/O problem of the caller's: a defect
+  assert.equal(errorLine('x', Object.assign(new Error('boom'), { code: 'EACCES' })).code, 3);
 });

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../../proofs-export/atomic-write.ts';
@@ -70,7 +70,10 @@ test('export and prove: I/O problems are usage errors naming the path (ENOTDIR, 
     [['export', '--all', '--tamarin', join(dir, 'file')], /cannot write '.*file\/.*\.spthy': a part of the path is not a directory \(ENOTDIR\)$/],
     [['export', 'nspk', '--tamarin', join(dir, 'a'.repeat(300))], /cannot write '.*': name too long \(ENAMETOOLONG\)$/],
     [['prove', dir], /is not a regular file \(a directory\)$/],
+    [['prove', join(dir, 'huge.spthy')], /has 68157440 bytes; a theory over 64 MB is refused$/],
   ];
+  writeFileSync(join(dir, 'huge.spthy'), '');
+  truncateSync(join(dir, 'huge.spthy'), 65 << 20); // sparse: nothing is written
   for (const [args, re] of cases) {
     const r = await tcv(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);

@@ -109,7 +109,7 @@ test('tcv prove: runs tamarin-prover from the PATH, exit 0 when verdicts are as 
     fake(SUMMARY('falsified - found trace (17 steps)'));
     const ok = await tcv('prove', file);
     assert.equal(ok.code, 0, ok.out + ok.err);
-    assert.match(ok.out, /all 5 lemmas as expected/);
+    assert.match(ok.out, /all 5 lemmas and queries as expected/);
     const strict = await tcv('prove', file, '--no-expect');
     assert.equal(strict.code, 1);
     fake(SUMMARY('verified (30 steps)').replace('P2_1_secrecy (all-traces): verified (41 steps)', 'P2_1_secrecy (all-traces): falsified - found trace (9 steps)'));

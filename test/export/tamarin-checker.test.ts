@@ -108,3 +108,22 @@ test('something Tamarin cannot express gets an error naming it: a match on a com
   };
   assert.throws(() => exportTamarin(bad, 'bad'), (e: unknown) => e instanceof ExportError && /tddl\.openSession: match 'split hash'/.test(e.message));
 });
+
+test("constants outside Tamarin 1.7's lexer (letters, digits, _) are rejected, in rules and in lemmas; the exports spell them so", () => {
+  const raw = (name: string) => ({ k: 'const' as const, name }); // bypasses tconst's spelling, as the old exporter did
+  const bad: TRule = { name: 'Tagged', comments: [], lhs: [fact('In', x)], actions: [fact('Seen', raw('GetTime-rsp'))], rhs: [fact('Out', raw('static string'))] };
+  const lemma: TItem = { k: 'lemma', lemma: { name: 'seen', comments: [], trace: 'exists-trace', formula: ex([tv('i')], at(fact('Seen', raw('tag_tee-key')), 'i')) } };
+  const p = problems(theory({ rules: [bad], items: [lemma] }));
+  for (const c of ['GetTime-rsp', 'static string', 'tag_tee-key']) assert.match(p, new RegExp(`"${c}" is not letters, digits and _`));
+  assert.equal(tconst('tag_tee-key').k === 'const' && (tconst('tag_tee-key') as { name: string }).name, 'tag_tee_key');
+  for (const proto of PROTOCOLS) for (const variant of [undefined, ...proto.variants.map((vv) => vv.id)]) {
+      const code = exportTamarin(proto, variant).text.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+      for (const m of code.matchAll(/'([^'\n]*)'/g)) assert.match(m[1]!, /^[A-Za-z0-9_]+$/, `${proto.name} ${variant ?? ''}`);
+    }
+});
+
+test('KU (construction knowledge) is accepted in a [sources] lemma only', () => {
+  const ku = (sources: boolean): TItem => ({ k: 'lemma', lemma: { name: 'typing', comments: [], trace: 'all-traces', sources, formula: all([mv('s'), tv('i')], imp(at(fact('Secret', tvar('s')), 'i'), ex([tv('j')], at(fact('KU', tvar('s')), 'j')))) } });
+  assert.deepEqual(theoryProblems(theory({ items: [ku(true)] })), []);
+  assert.match(problems(theory({ items: [ku(false)] })), /KU stands only in a \[sources\] lemma/);
+});

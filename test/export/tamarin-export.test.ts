@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { exportTamarin, theoryName } from '../../proofs-export/tamarin/theory.ts';
 import { theoryProblems } from '../../proofs-export/tamarin/check-theory.ts';
 
@@ -17,7 +18,7 @@ for (const p of PROTOCOLS) {
       assert.match(text, /\nend\n$/);
       const lemmas = theory.items.flatMap((i) => (i.k === 'lemma' ? [i.lemma] : []));
       assert.deepEqual(
-        lemmas.filter((l) => l.trace === 'all-traces').map((l) => l.comments[0]!.split(' ')[0]),
+        lemmas.filter((l) => l.trace === 'all-traces' && !l.sources).map((l) => l.comments[0]!.split(' ')[0]),
         p.properties.map((x) => x.id),
       );
       assert.equal(lemmas.filter((l) => l.trace === 'exists-trace').length, 1);
@@ -42,29 +43,29 @@ const byName = (n: string) => PROTOCOLS.find((p) => p.name === n)!;
 test('M2.3: PolicySigned over a constant shows up in the export (TEE signs the constant, TPM checks it)', () => {
   const base = exportTamarin(byName('key-exchange')).text;
   const m23 = exportTamarin(byName('key-exchange'), 'M2.3').text;
-  assert.match(base, /sign\(<'policy', nT1, sh>, ~skT\)/);
-  assert.match(base, /Eq\(verify\(pol, <'policy', ~nT1, ~sh>, pkT\), true\)/);
-  assert.doesNotMatch(m23, /<'policy', ~?nT1/);
-  assert.match(m23, /sign\(<'policy', 'empty', 'empty'>, ~skT\)/);
-  assert.match(m23, /Eq\(verify\(pol, <'policy', 'empty', 'empty'>, pkT\), true\)/);
+  assert.match(base, /sign\(<'ty_\w+', 'policy', nT1, sh>, ~skT\)/);
+  assert.match(base, /Eq\(verify\(pol, <'ty_\w+', 'policy', ~nT1, ~sh>, pkT\), true\)/);
+  assert.doesNotMatch(m23, /'policy', ~?nT1/);
+  assert.match(m23, /sign\(<'ty_\w+', 'policy', 'empty', 'empty'>, ~skT\)/);
+  assert.match(m23, /Eq\(verify\(pol, <'ty_\w+', 'policy', 'empty', 'empty'>, pkT\), true\)/);
 });
 
 test('M4.1 / M4.2: the command MAC loses the counter / the session id in both roles', () => {
   const base = exportTamarin(byName('tztcm-session')).text;
-  assert.match(base, /hmac\(~Kuuid, <'cmd', sid, '1', ~cmd1>\)/);
-  assert.match(base, /hmac\(~Kuuid, <'cmd', ~sid, '1', cmd1>\)/);
+  assert.match(base, /hmac\(~Kuuid, <'ty_\w+', 'cmd', sid, '1', ~cmd1>\)/);
+  assert.match(base, /hmac\(~Kuuid, <'ty_\w+', 'cmd', ~sid, '1', cmd1>\)/);
   const m41 = exportTamarin(byName('tztcm-session'), 'M4.1').text;
-  assert.doesNotMatch(m41, /<'cmd', [^>]*'1'/);
-  assert.match(m41, /hmac\(~Kuuid, <'cmd', sid, ~cmd1>\)/);
+  assert.doesNotMatch(m41, /'cmd', [^>]*'1'/);
+  assert.match(m41, /hmac\(~Kuuid, <'ty_\w+', 'cmd', sid, ~cmd1>\)/);
   const m42 = exportTamarin(byName('tztcm-session'), 'M4.2').text;
-  assert.match(m42, /hmac\(~Kuuid, <'cmd', '1', ~cmd1>\)/);
+  assert.match(m42, /hmac\(~Kuuid, <'ty_\w+', 'cmd', '1', ~cmd1>\)/);
 });
 
 test('M3.1: the Unseal response carries S in the clear; the base encrypts it', () => {
   const base = exportTamarin(byName('provisioning')).text;
   const m31 = exportTamarin(byName('provisioning'), 'M3.1').text;
-  assert.match(base, /Out\(<senc\(~S, kdfa\(sKey, 'CFB', ~nT3, nC3\)\), ~nT3/);
-  assert.match(m31, /Out\(<~S, ~nT3, hmac\(sKey, <h\(~S\)/);
+  assert.match(base, /Out\(<senc\(<'ty_bytes', ~S>, kdfa\(sKey, 'CFB', ~nT3, nC3\)\), ~nT3/);
+  assert.match(m31, /Out\(<~S, ~nT3, hmac\(sKey, <'ty_\w+', h\(<'ty_bytes', ~S>\)/);
 });
 
 test('M2.1: the TEE no longer checks tokTPM (no Eq in its first rule)', () => {
@@ -79,4 +80,19 @@ test('the forward-secrecy lemma lets RevealQ happen only after the claim; expect
   assert.match(base, /P2\.4[^\n]*\n[^\n]*\n\/\/ expected: attack/);
   assert.match(exportTamarin(byName('key-exchange'), 'two-phase').text, /P2\.4[^\n]*\n[^\n]*\n\/\/ expected: holds/);
   assert.match(exportTamarin(byName('key-exchange'), 'M2.2').text, /P2\.3[^\n]*\n[^\n]*\n\/\/ expected: attack/);
+});
+
+test("injective agreement counts only honest agents' other Commits (Tamarin 1.9 falsified P4.2 with a revealed TDDL agent committing on the honest session's public data)", () => {
+  const text = exportTamarin(byName('tztcm-session')).text;
+  const lemma = text.slice(text.indexOf('lemma P4_2_injective_agreement'), text.indexOf('lemma P4_3'));
+  assert.match(lemma, /not \(Ex a3 b3 #i2\. Commit\('TDDL', 'tag_rsp', a3, b3, d\) @ #i2 & not \(#i2 = #i\) & not \(Ex kind A #r\. Reveal\(kind, A\) @ #r & Honest\(A\) @ #i2\)\)/);
+});
+
+test('a sources lemma is generated where a role learns a value from a received encryption (nspk: what kept Tamarin from terminating; KU only there)', () => {
+  const nspk = exportTamarin(ALL_PROTOCOLS.find((p) => p.name === 'nspk')!).text;
+  assert.match(nspk, /lemma received_plaintexts \[sources\]:\n {2}"All x c #i\.\n {6}RecvEnc\(x, c\) @ #i\n {4}==>\n {6}\(Ex #j\. KU\(x\) @ #j & #j < #i\)\n {6}\| \(Ex #j\. SentEnc\(c\) @ #j & #j < #i\)"/);
+  assert.match(nspk, /RecvEnc\(nb, aenc\(<'ty_t2_bytes_bytes', ~na, nb>, pk\(~sk\)\)\)/);
+  assert.match(nspk, /SentEnc\(aenc\(<'ty_t2_bytes_bytes', na, ~nb>, pkPeer\)\)/);
+  // no encryption received, no sources lemma
+  assert.doesNotMatch(exportTamarin(byName('tztcm-session')).text, /\[sources\]/);
 });

@@ -10,13 +10,14 @@ import fc from 'fast-check';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { ProtocolRun } from '../../impl/runtime/session.ts';
 import type { FailureCode } from '../../models/role.ts';
+import { SUITE_IDS, SUITES, type SuiteId } from '../../impl/crypto/index.ts';
 
 const CODES: readonly string[] = ['decode', 'type', 'mismatch', 'check', 'destructor', 'crypto', 'unexpected'] satisfies FailureCode[];
 const SEED = 11;
 
 /** Run honestly, flipping byte `pos` of the `index`-th message delivered to a party. */
-function tamperedRun(pi: number, index: number, pos: number, mask: number) {
-  const run = new ProtocolRun(PROTOCOLS[pi]!, { seed: SEED });
+function tamperedRun(pi: number, index: number, pos: number, mask: number, suite: SuiteId = 'tpm2') {
+  const run = new ProtocolRun(PROTOCOLS[pi]!, { seed: SEED, suite: SUITES[suite] });
   run.start();
   let n = 0;
   let flipped: { label: string; to: string } | null = null;
@@ -43,13 +44,13 @@ const deliveredCounts = PROTOCOLS.map((p) => {
   return run.network.log.filter((e) => e.kind === 'delivered').length - run.sinks.length;
 });
 
-test('a flipped byte in any delivered message ends the run in a typed failure', () => {
+test('a flipped byte in any delivered message ends the run in a typed failure (both crypto suites)', () => {
   const arb = fc
     .integer({ min: 0, max: PROTOCOLS.length - 1 })
-    .chain((pi) => fc.tuple(fc.constant(pi), fc.integer({ min: 0, max: deliveredCounts[pi]! - 1 }), fc.nat({ max: 400 }), fc.integer({ min: 1, max: 255 })));
+    .chain((pi) => fc.tuple(fc.constant(pi), fc.integer({ min: 0, max: deliveredCounts[pi]! - 1 }), fc.nat({ max: 400 }), fc.integer({ min: 1, max: 255 }), fc.constantFrom(...SUITE_IDS)));
   fc.assert(
-    fc.property(arb, ([pi, index, pos, mask]) => {
-      const { run, flipped } = tamperedRun(pi, index, pos, mask);
+    fc.property(arb, ([pi, index, pos, mask, suite]) => {
+      const { run, flipped } = tamperedRun(pi, index, pos, mask, suite);
       assert.ok(flipped, 'the message to flip was never sent');
       const states = run.partyStates();
       const failed = states.filter((s) => s.state === 'failed');

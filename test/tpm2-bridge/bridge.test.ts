@@ -1,6 +1,7 @@
 /**
- * The machines of models/ against a real TPM 2.0 (swtpm) through the TSS bridge: protocols 1–3
- * complete with every party in `done`; in protocol 1 the TTP machine accepts swtpm's Certify and
+ * The machines of models/ against a real TPM 2.0 through the TSS bridge, once per backend (swtpm
+ * and the TZTCM engine): protocols 1–3 complete with every party in `done`; in protocol 1 the
+ * TTP machine accepts the TPM's Certify and
  * Quote and refuses them for another nonce or a changed PCR state; forged TTP tokens are refused
  * by the TPM's TPM2_VerifySignature; a tampered TPM response HMAC and a PCR_Extend before Unseal
  * end the run with a typed failure (TPM 2.0 Part 1 §19.6.6; Part 3 §12.7 with the policy of
@@ -14,9 +15,7 @@ import { runWithSwtpm } from '../../impl/tpm2-bridge/run.ts';
 import { TPM_CC, liveSwtpmCount } from '../../impl/tpm2/index.ts';
 import { decode, encode } from '../../impl/wire/codec.ts';
 import type { Value } from '../../impl/wire/value.ts';
-import { commandCodeOf, flipByte, swtpmSkip } from '../tpm2/swtpm-fixture.ts';
-
-const skip = swtpmSkip;
+import { commandCodeOf, flipByte, INTEROP_BACKENDS } from '../tpm2/swtpm-fixture.ts';
 
 /** The message with one bit of the signature at `item` flipped (a forged token). */
 function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
@@ -27,9 +26,11 @@ function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
   return encode({ k: 'tuple', items });
 }
 
-describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 }, () => {
+for (const b of INTEROP_BACKENDS)
+describe(`TSS bridge: the machines of models/ against ${b.name}`, { timeout: 180_000 }, () => {
+  const skip = b.skip;
   it('key-exchange: salted session, ConfirmSession, PolicySigned; the TEE ends in done', { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('key-exchange'), { seed: 7 });
+    const r = await runWithSwtpm(protocolByName('key-exchange'), { backend: b.name, seed: 7 });
     assert.equal(r.tpm.failure, null);
     assert.equal(r.parties.find((p) => p.role === 'TEE')!.state, 'done');
     assert.ok(r.tpm.sessionEstablished);
@@ -45,7 +46,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
   });
 
   it("provisioning: Unseal with an encrypted response; the TEE's stored S is the sealed secret", { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('provisioning'));
+    const r = await runWithSwtpm(protocolByName('provisioning'), { backend: b.name });
     assert.equal(r.tpm.failure, null);
     assert.equal(r.parties.find((p) => p.role === 'TEE')!.state, 'done');
     assert.ok(r.tpm.secret?.equal, 'TEE stored S equals the sealed secret');
@@ -54,8 +55,8 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     assert.ok(r.ok);
   });
 
-  it("attestation: the TTP machine accepts swtpm's real Certify and Quote; every party ends in done", { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('attestation'), { seed: 11 });
+  it(`attestation: the TTP machine accepts ${b.name}'s real Certify and Quote; every party ends in done`, { skip }, async () => {
+    const r = await runWithSwtpm(protocolByName('attestation'), { backend: b.name, seed: 11 });
     assert.equal(r.tpm.failure, null);
     for (const p of r.parties) assert.equal(p.state, 'done', `${p.role} is in ${p.state}`);
     assert.deepEqual(
@@ -84,7 +85,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     ] as const) {
       let nB: Uint8Array | null = null;
       let at = -1;
-      const r = await runWithSwtpm(protocolByName('attestation'), {
+      const r = await runWithSwtpm(protocolByName('attestation'), { backend: b.name,
         rewriteToTpm: (label, bytes) => {
           if (label === 'ChallengeTPM') nB = ((decode(bytes) as Value & { k: 'tuple' }).items[1] as { b: Uint8Array }).b;
           return bytes;
@@ -111,7 +112,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
   });
 
   it("attestation: a quoted PCR extended after enrolment — the TTP machine refuses the quote (reference state)", { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('attestation'), {
+    const r = await runWithSwtpm(protocolByName('attestation'), { backend: b.name,
       beforeMessage: async (label, client) => {
         if (label === 'QuoteRequest') await client.pcrExtend(16, new Uint8Array(32).fill(0x5a));
       },
@@ -137,7 +138,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
       ['TokenTPM', 'tokTPM'],
       ['PeerTokenTEE', 'tokTEE'],
     ] as const) {
-      const r = await runWithSwtpm(protocolByName('attestation'), { rewriteToTpm: (l, bytes) => (l === label ? forged(bytes) : bytes) });
+      const r = await runWithSwtpm(protocolByName('attestation'), { backend: b.name, rewriteToTpm: (l, bytes) => (l === label ? forged(bytes) : bytes) });
       assert.equal(r.ok, false);
       assert.deepEqual([r.tpm.failure?.kind, r.tpm.failure?.command, r.tpm.failure?.rc], ['tpm-rc', 'TPM2_VerifySignature', 'TPM_RC_SIGNATURE']);
       assert.match(r.tpm.failure!.message, new RegExp(`check ${check} failed`));
@@ -146,9 +147,9 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     assert.equal(liveSwtpmCount(), 0);
   });
 
-  it('tcv run attestation --tpm swtpm --json: exit 0, the attestation and who checked what', { skip }, async () => {
+  it(`tcv run attestation --tpm ${b.name} --json: exit 0, the attestation and who checked what`, { skip }, async () => {
     const out: string[] = [];
-    const code = await runCommand.run(['attestation', '--tpm', 'swtpm', '--json'], { out: (l) => out.push(l), err: () => {}, isTTY: false });
+    const code = await runCommand.run(['attestation', '--tpm', b.name, '--json'], { out: (l) => out.push(l), err: () => {}, isTTY: false });
     assert.equal(code, 0);
     const j = JSON.parse(out.join('\n'));
     assert.equal(j.tpm.responseHmacsVerified, null);
@@ -160,7 +161,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
   });
 
   it('key-exchange: a forged tokTEE is refused by the TPM (TPM2_VerifySignature → TPM_RC_SIGNATURE), before PolicySigned', { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('key-exchange'), { rewriteToTpm: (label, bytes) => (label === 'PolicySigned' ? withFlippedSig(bytes, 0) : bytes) });
+    const r = await runWithSwtpm(protocolByName('key-exchange'), { backend: b.name, rewriteToTpm: (label, bytes) => (label === 'PolicySigned' ? withFlippedSig(bytes, 0) : bytes) });
     assert.equal(r.ok, false);
     assert.deepEqual([r.tpm.failure?.kind, r.tpm.failure?.command, r.tpm.failure?.rc], ['tpm-rc', 'TPM2_VerifySignature', 'TPM_RC_SIGNATURE']);
     assert.match(r.tpm.failure!.message, /check tokTEE failed/);
@@ -170,7 +171,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
   });
 
   it('a tampered real response HMAC (GetRandom) ends the run with a response-auth failure', { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('key-exchange'), {
+    const r = await runWithSwtpm(protocolByName('key-exchange'), { backend: b.name,
       rewriteResponse: (cmd, rsp) => (commandCodeOf(cmd) === TPM_CC.GetRandom ? flipByte(rsp, -1) : rsp),
     });
     assert.equal(r.ok, false);
@@ -186,7 +187,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
   // PCR 16 does not bump pcrUpdateCounter (so no TPM_RC_PCR_CHANGED, Part 3 §23.7) — see the
   // last test
   it('PCR_Extend before the policy and Unseal: TPM_RC_POLICY_FAIL, the TEE gets no secret', { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('provisioning'), {
+    const r = await runWithSwtpm(protocolByName('provisioning'), { backend: b.name,
       beforeMessage: async (label, client) => {
         if (label === 'PolicySigned') await client.pcrExtend(16, new Uint8Array(32).fill(0xab));
       },
@@ -198,8 +199,8 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     assert.equal(liveSwtpmCount(), 0);
   });
 
-  it('observed: PCR 16 extended after PolicyPCR but before Unseal is not detected by swtpm', { skip }, async () => {
-    const r = await runWithSwtpm(protocolByName('provisioning'), {
+  it(`observed: PCR 16 extended after PolicyPCR but before Unseal is not detected by ${b.name} (TPM_PT_PCR_NO_INCREMENT)`, { skip }, async () => {
+    const r = await runWithSwtpm(protocolByName('provisioning'), { backend: b.name,
       beforeMessage: async (label, client) => {
         if (label === 'Unseal') await client.pcrExtend(16, new Uint8Array(32).fill(0xab));
       },
@@ -209,9 +210,9 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     assert.ok(r.tpm.secret?.equal);
   });
 
-  it('tcv run --tpm swtpm exits 0 with --json showing the session and the delivered secret', { skip }, async () => {
+  it(`tcv run --tpm ${b.name} exits 0 with --json showing the session and the delivered secret`, { skip }, async () => {
     const out: string[] = [];
-    const code = await runCommand.run(['provisioning', '--tpm', 'swtpm', '--json'], { out: (l) => out.push(l), err: () => {}, isTTY: false });
+    const code = await runCommand.run(['provisioning', '--tpm', b.name, '--json'], { out: (l) => out.push(l), err: () => {}, isTTY: false });
     assert.equal(code, 0);
     const j = JSON.parse(out.join('\n'));
     assert.equal(j.tpm.sessionEstablished, true);
@@ -219,7 +220,7 @@ describe('TSS bridge: the machines of models/ against swtpm', { timeout: 30_000 
     assert.equal(j.tpm.secret.equal, true);
   });
 
-  it('a missing swtpm binary: exit 2 and an install hint (runs without swtpm too)', async () => {
+  it('a missing swtpm binary: exit 2 and an install hint (runs without swtpm too)', { skip: b.name !== 'swtpm' && 'swtpm only' }, async () => {
     const path = process.env.PATH;
     const err: string[] = [];
     process.env.PATH = '/nonexistent';

@@ -11,14 +11,14 @@ import {
   pcrCompositeDigest,
   verifyAttestation,
   type LoadedObject,
-  type SwtpmBackend,
-} from '../../impl/tpm2/index.ts';
-import { flipByte, openBackend, swtpmSkip, utf8 } from './swtpm-fixture.ts';
+  } from '../../impl/tpm2/index.ts';
+import { flipByte, INTEROP_BACKENDS, openBackend, utf8, type InteropTpm } from './swtpm-fixture.ts';
 
 const SEL = [{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7, 16] }];
 
-describe('Quote and Certify from swtpm verify with our code', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+for (const b of INTEROP_BACKENDS)
+describe(`Quote and Certify from ${b.name} verify with our code`, { skip: b.skip }, () => {
+  let backend: InteropTpm;
   let tpm: TpmSessionClient;
   let ak: LoadedObject;
   let q: LoadedObject;
@@ -26,7 +26,7 @@ describe('Quote and Certify from swtpm verify with our code', { skip: swtpmSkip 
   const random = seededRandom(20240601);
 
   before(async () => {
-    backend = await openBackend();
+    backend = await openBackend(b);
     tpm = backend.client;
     q = await tpm.createStorageKey();
     ak = await tpm.createAttestationKey();

@@ -19,12 +19,11 @@ import {
   TpmTransportError,
   liveSwtpmCount,
   type LoadedObject,
-  type SwtpmBackend,
   type TpmTransportErrorKind,
 } from '../../impl/tpm2/index.ts';
 import { sealedDataTemplate, signingKeyTemplate } from '../../impl/tpm2/public-area.ts';
 import { create } from '../../impl/tpm2/commands-object.ts';
-import { commandCodeOf, flipByte, InterceptingTransport, openBackend, openIntercepted, swtpmSkip, utf8 } from './swtpm-fixture.ts';
+import { commandCodeOf, flipByte, INTEROP_BACKENDS, InterceptingTransport, openBackend, openIntercepted, swtpmSkip, utf8, type InteropTpm } from './swtpm-fixture.ts';
 
 const GET_RANDOM_16 = Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 16]);
 
@@ -52,14 +51,15 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-describe('tampering between the client and swtpm', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+for (const b of INTEROP_BACKENDS)
+describe(`tampering between the client and ${b.name}`, { skip: b.skip }, () => {
+  let backend: InteropTpm;
   let wire: InterceptingTransport;
   let tpm: TpmSessionClient;
   let srk: LoadedObject;
 
   before(async () => {
-    ({ backend, wire, tpm, srk } = await openIntercepted());
+    ({ backend, wire, tpm, srk } = await openIntercepted(b));
   });
   after(async () => {
     await backend?.close();
@@ -137,10 +137,11 @@ describe('tampering between the client and swtpm', { skip: swtpmSkip }, () => {
   }
 });
 
-describe('TPM error mapping', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+for (const b of INTEROP_BACKENDS)
+describe(`TPM error mapping (${b.name})`, { skip: b.skip }, () => {
+  let backend: InteropTpm;
   before(async () => {
-    backend = await openBackend();
+    backend = await openBackend(b);
   });
   after(async () => {
     await backend?.close();

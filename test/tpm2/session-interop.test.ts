@@ -13,24 +13,24 @@ import {
   TpmError,
   TpmSessionClient,
   type LoadedObject,
-  type SwtpmBackend,
-} from '../../impl/tpm2/index.ts';
+  } from '../../impl/tpm2/index.ts';
 import { create } from '../../impl/tpm2/commands-object.ts';
 import { sealedDataTemplate } from '../../impl/tpm2/public-area.ts';
-import { commandCodeOf, contains, InterceptingTransport, openIntercepted, swtpmSkip, utf8 } from './swtpm-fixture.ts';
+import { commandCodeOf, contains, INTEROP_BACKENDS, InterceptingTransport, openIntercepted, utf8, type InteropTpm } from './swtpm-fixture.ts';
 
 const SEL = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
 const teeSk = tpm2P256.scalarFromSeed(utf8('test TEE per-boot identity key ~skT'));
 const teePk = tpm2P256.publicKey(teeSk);
 
-describe('salted sessions against swtpm', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+for (const b of INTEROP_BACKENDS)
+describe(`salted sessions against ${b.name}`, { skip: b.skip }, () => {
+  let backend: InteropTpm;
   let wire: InterceptingTransport;
   let tpm: TpmSessionClient;
   let srk: LoadedObject;
 
   before(async () => {
-    ({ backend, wire, tpm, srk } = await openIntercepted());
+    ({ backend, wire, tpm, srk } = await openIntercepted(b));
   });
   after(async () => {
     await backend?.close();

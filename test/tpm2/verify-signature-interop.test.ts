@@ -11,10 +11,10 @@ import { roleOf } from '../../models/role.ts';
 import { tpmAttestation } from '../../models/parties/tpm.ts';
 import { seededRandom, tpm2P256 } from '../../impl/crypto/index.ts';
 import { evaluate } from '../../impl/runtime/evaluate.ts';
-import { TPM_RH, TPM_ST, TpmError, type SwtpmBackend, type TpmSessionClient } from '../../impl/tpm2/index.ts';
+import { TPM_RH, TPM_ST, TpmError, type TpmSessionClient } from '../../impl/tpm2/index.ts';
 import { encode } from '../../impl/wire/codec.ts';
 import { type Value, constV } from '../../impl/wire/value.ts';
-import { flipByte, openBackend, swtpmSkip } from './swtpm-fixture.ts';
+import { flipByte, INTEROP_BACKENDS, openBackend, type InteropTpm } from './swtpm-fixture.ts';
 
 const rng = seededRandom(77);
 const deps = { suite: tpm2P256, rng };
@@ -34,11 +34,12 @@ async function refusedWith(p: Promise<unknown>, rc: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => e instanceof TpmError && e.name === rc && e.command === 'TPM2_VerifySignature');
 }
 
-describe('TPM2_VerifySignature in swtpm', { skip: swtpmSkip }, () => {
-  let backend: SwtpmBackend;
+for (const b of INTEROP_BACKENDS)
+describe(`TPM2_VerifySignature in ${b.name}`, { skip: b.skip }, () => {
+  let backend: InteropTpm;
   let tpm: TpmSessionClient;
   before(async () => {
-    backend = await openBackend();
+    backend = await openBackend(b);
     tpm = backend.client;
   });
   after(async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TeecError, TEEC } from '../../impl/tztcm/gp/teec.ts';
-import { startTztcmService } from '../../impl/tztcm/service.ts';
+import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
 import { countOf, frame } from './fixtures/counting-engine.ts';
 import { TICKER_UUID } from './fixtures/ticker-ta.ts';
 
@@ -35,7 +35,8 @@ test('async s-core: the call returns at once and the host keeps running; the pas
     await s.transmit(frame('warm'));
     const asyncTicks = await ticksDuring(() => a.transmit(frame('SLOW')));
     const syncTicks = await ticksDuring(() => s.transmit(frame('SLOW')));
-    assert.ok(asyncTicks >= 10, `the host thread ran ${asyncTicks} timer ticks during a 50 ms s-core call`);
+    // (a loose bound: on a loaded machine a 1 ms timer fires far less often than every 1 ms)
+    assert.ok(asyncTicks >= 5, `the host thread ran ${asyncTicks} timer ticks during a 200 ms s-core call`);
     assert.ok(syncTicks <= 1, `the passive call held the calling thread (${syncTicks} ticks)`);
     assert.equal(countOf(await a.transmit(frame('x'))), 3);
   } finally {
@@ -51,9 +52,10 @@ test('the s-core timer runs scheduled work with the host idle', async () => {
     const { session } = await ctx.openSession(TICKER_UUID);
     const read = async () => new DataView((await session.invokeCommand(0, new Uint8Array(0))).buffer).getUint32(0);
     const before = await read();
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 300));
     const after = await read();
-    assert.ok(after - before >= 5, `a 5 ms task ran ${after - before} times in 80 ms`);
+    // 60 periods; at least 5 runs even when the machine is loaded
+    assert.ok(after - before >= 5, `a 5 ms task ran ${after - before} times in 300 ms`);
     await ctx.finalize();
   } finally {
     await a.stop();
@@ -78,7 +80,7 @@ test('a worker that dies fails the pending call with TEEC_ERROR_TARGET_DEAD; res
 });
 
 test('an s-core that does not answer in time is ended: TEEC_ERROR_TARGET_DEAD, never a hang', async () => {
-  const a = await startTztcmService({ mode: 'async', engine, callTimeoutMs: 300 });
+  const a = await startTztcmService({ mode: 'async', engine, callTimeoutMs: 1500 });
   try {
     const t0 = performance.now();
     await assert.rejects(a.transmit(frame('SPIN')), dead);
@@ -93,4 +95,22 @@ test('an s-core that does not answer in time is ended: TEEC_ERROR_TARGET_DEAD, n
 test('an engine module that cannot be loaded is a one-line start-up error', async () => {
   await assert.rejects(startTztcmService({ mode: 'async', engine: { module: 'file:///nonexistent/engine.ts' } }), /the s-core did not start: cannot load the engine module/);
   await assert.rejects(startTztcmService({ mode: 'sync', engine: { module: engine.module, export: 'nope' } }), /has no function export 'nope'/);
+});
+
+test('rebootingTransmit (what serve uses): the command that meets the death fails, the next is served by a new s-core', async () => {
+  const a = await startTztcmService({ mode: 'async', engine });
+  const reboots: string[] = [];
+  const transmit = rebootingTransmit(a, (why) => reboots.push(why));
+  try {
+    assert.equal(countOf(await transmit(frame('one'))), 1);
+    await assert.rejects(transmit(frame('DIE!')), dead);
+    assert.equal(reboots.length, 1);
+    assert.match(reboots[0]!, /TEEC_ERROR_TARGET_DEAD/);
+    assert.equal(countOf(await transmit(frame('two'))), 1, 'a fresh s-core (memory state: the count starts again)');
+    await assert.rejects(transmit(frame('DIE!')), dead);
+    assert.equal(countOf(await transmit(frame('three'))), 1);
+    assert.equal(reboots.length, 2);
+  } finally {
+    await a.stop();
+  }
 });

@@ -22,6 +22,10 @@ import { TZTCM_CMD_TPM, TZTCM_UUID, tztcmTrustedApp } from '../../impl/tztcm/ses
 import { decode, encode } from '../../impl/wire/codec.ts';
 import { type Value, constV, tupleV } from '../../impl/wire/value.ts';
 import { countOf, createEngine, frame } from './fixtures/counting-engine.ts';
+import type { ClaimRecord } from '../../models/role.ts';
+import { checkClaims } from '../../impl/runtime/claims-check.ts';
+import type { Envelope } from '../../impl/runtime/network.ts';
+import type { ClaimEvent } from '../../impl/runtime/session.ts';
 
 /** The attacker rewrites a public field of a recorded InvokeCommand <sid, i, cmd, mac>. */
 function rewrite(payload: Uint8Array, at: number, value: Value): Uint8Array {
@@ -39,11 +43,21 @@ function rig(seed: number, variant?: string) {
   const kTddl = a.finish(b.publicKey);
   const kTztcm = b.finish(a.publicKey);
   const refused: string[] = [];
-  const core = new TeeCore([tztcmTrustedApp({ engine: createEngine(undefined), kuuid: kTztcm, deps, protocol, onRefused: (e, why) => refused.push(`${e}: ${why}`) })]);
+  // both parties' claims in the order they are made, as the runtime's claim check reads them
+  const claims: ClaimEvent[] = [];
+  const log = (role: string, c: ClaimRecord) => claims.push({ ...c, seq: claims.length, instance: `${role}#1`, session: 1, role, agent: role, data: c.data as Value, peer: c.peer as Value | null });
+  const core = new TeeCore([
+    tztcmTrustedApp({ engine: createEngine(undefined), kuuid: kTztcm, deps, protocol, onRefused: (e, why) => refused.push(`${e}: ${why}`), onClaim: (c) => log('TZTCM', c) }),
+  ]);
   const seen: GpRequest[] = [];
   const driver: TeeDriver = { call: async (req: GpRequest): Promise<GpReply> => (seen.push(req), core.handle(req)) };
-  const tddl = new TddlClient(TeecContext.initialize(driver), kTddl, deps, TZTCM_UUID, protocol);
-  return { deps, kTddl, kTztcm, core, driver, seen, refused, tddl, protocol, ctx: () => TeecContext.initialize(driver) };
+  const tddl = new TddlClient(TeecContext.initialize(driver), kTddl, deps, { protocol, onClaim: (c) => log('TDDL', c) });
+  /** models' properties P4.1-P4.3 checked on this run's claims (impl/runtime/claims-check.ts) */
+  const judged = () => {
+    const observed: Envelope[] = seen.map((q, id) => ({ id, from: 'TDDL', to: 'TZTCM', label: q.kind, bytes: q.payload, session: 1, origin: 'party' }));
+    return Object.fromEntries(checkClaims(protocol ?? tztcmSessionProtocol, claims, observed).map((c) => [c.id, c.ok ? 'ok' : c.detail]));
+  };
+  return { deps, kTddl, kTztcm, core, driver, seen, refused, tddl, protocol, judged, ctx: () => TeecContext.initialize(driver) };
 }
 
 const rejects = (p: Promise<unknown>, code: number) => assert.rejects(p, (e: unknown) => e instanceof TeecError && e.code === code);
@@ -66,6 +80,8 @@ test('honest TDDL: every command reaches the engine once, in order, two per sess
   }
   assert.deepEqual(r.tddl.stats, { sessions: 3, commands: 5, reopened: 0 });
   assert.deepEqual(r.refused, []);
+  // the protocol's own properties, judged on the claims both machines made in this run
+  assert.deepEqual(r.judged(), { 'P4.1': 'ok', 'P4.2': 'ok', 'P4.3': 'ok' });
   // every request is a machine message: OpenSession, InvokeCommand ×2, CloseSession per full session
   assert.deepEqual(r.seen.map((q) => q.kind).join(' '), 'open invoke invoke close open invoke invoke close open invoke');
   await r.tddl.close();
@@ -121,9 +137,11 @@ test('a replayed command is refused (M4.1, the MAC without the counter, accepts 
     if (variant) {
       assert.equal(reply.result, TEEC.SUCCESS, 'M4.1 executes the replayed command');
       assert.equal(countOf(reply.payload.length ? Buffer.from((field(reply.payload, 2) as { b: Uint8Array }).b) : frame('')), 2, 'the engine ran it a second time');
+      assert.match(r.judged()['P4.1']!, /TZTCM committed on cmd with no matching earlier Running by TDDL/, 'and the claim check of P4.1 names it');
     } else {
       assert.equal(reply.result, TEEC.ERROR_ACCESS_DENIED);
       assert.equal(countOf(await r.tddl.transmit(frame('two'))), 2, 'the replay did not run');
+      assert.equal(r.judged()['P4.1'], 'ok');
     }
   }
 });

@@ -8,7 +8,9 @@
  * first response parameter encrypted (§21.3) and the response HMAC over rpHash (§19.6.6).
  * @module
  */
-import { TpmReader } from '../../tpm2/marshal-reader.ts';
+import { cfb as aesCfb } from '@noble/ciphers/aes.js';
+import { tpm2P256 } from '../../crypto/index.ts';
+import { TpmMarshalError, TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { cfbParameterCrypt, concat, sessionHmac, stripTrailingZeros } from '../../tpm2/session-crypto.ts';
 import { TPMA_SESSION } from '../../tpm2/spec-constants.ts';
@@ -49,13 +51,19 @@ export function parseAuthArea(area: Uint8Array): AuthEntry[] {
     if (n > MAX_SESSIONS) throw new TpmRc(RC.AUTHSIZE, 'more than three sessions');
     try {
       const handle = r.u32('sessionHandle');
+      // TPMI_SH_AUTH_SESSION unmarshalling: a password, HMAC or policy session handle in range
+      const t = handleType(handle);
+      if (handle !== RH.PW && ((t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) || (handle & 0xffffff) >= 64)) throw new TpmRc(rcSession(RC.VALUE, n), `0x${handle.toString(16)} is not a session handle`);
       const nonceCaller = r.tpm2b('nonce', 64);
       const attributes = r.u8('sessionAttributes');
       const hmac = r.tpm2b('hmac', 64);
       out.push({ handle, nonceCaller, attributes, hmac });
     } catch (e) {
       if (e instanceof TpmRc) throw e;
-      throw new TpmRc(RC.AUTHSIZE, (e as Error).message);
+      // an entry that does not unmarshal is named by its session number (libtpms): a size over
+      // its bound is TPM_RC_SIZE, an entry cut short by the area TPM_RC_INSUFFICIENT
+      const reason = e instanceof TpmMarshalError ? e.reason : 'value';
+      throw new TpmRc(rcSession(reason === 'size' ? RC.SIZE : reason === 'short' ? RC.INSUFFICIENT : RC.AUTHSIZE, n), (e as Error).message);
     }
   }
   return out;
@@ -119,7 +127,8 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
       if (entry.attributes & (TPMA_SESSION.decrypt | TPMA_SESSION.encrypt | TPMA_SESSION.audit)) throw new TpmRc(rcSession(RC.ATTRIBUTES, n), 'password session cannot encrypt or audit');
       return { entry, index, session: null, entity: entities[index]! };
     }
-    if (t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) throw new TpmRc(rcSession(RC.HANDLE, n), `0x${entry.handle.toString(16)} is not a session handle`);
+    // TPMI_SH_AUTH_SESSION unmarshalling: TPM_RC_VALUE for a handle of another type or out of range
+    if ((t !== HT.HMAC_SESSION && t !== HT.POLICY_SESSION) || (entry.handle & 0xffffff) >= 64) throw new TpmRc(rcSession(RC.VALUE, n), `0x${entry.handle.toString(16)} is not a session handle`);
     const session = tpm.sessionAt(entry.handle);
     if (!session) throw new TpmRc(RC.REFERENCE_S0 + index, `session 0x${entry.handle.toString(16)} is not loaded`);
     if (seen.has(entry.handle)) throw new TpmRc(rcSession(RC.VALUE, n), 'the same session twice');
@@ -145,6 +154,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     if (e && e.da && tpm.persistent.da.failedTries >= tpm.persistent.da.maxTries) throw new TpmRc(RC.LOCKOUT, 'dictionary-attack lockout');
     if (e && e.handle === RH.LOCKOUT && tpm.persistent.da.lockoutAuthLocked) throw new TpmRc(RC.LOCKOUT, 'lockoutAuth is locked');
     const role = def.auth[c.index];
+    if (e && e.authAvailable === false && (s === null || s.type === 'hmac')) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'the object has no sensitive part loaded');
     if (s === null) {
       if (role === 'user' && !e!.userWithAuth) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'userWithAuth is clear: a policy is needed');
       if (role === 'admin' && e!.adminWithPolicy) throw new TpmRc(RC.AUTH_UNAVAILABLE, 'adminWithPolicy is set: a policy is needed');
@@ -153,6 +163,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     }
     if (e && s.type !== 'hmac') {
       if (s.type === 'trial') throw new TpmRc(rcSession(RC.ATTRIBUTES, n), 'a trial session cannot authorize');
+      if (s.commandCode !== null && s.commandCode !== def.code) throw new TpmRc(rcSession(RC.POLICY_CC, n), 'the policy is for another command');
       if (s.pcrCounter !== null && s.pcrCounter !== tpm.volatile.pcrUpdateCounter) throw new TpmRc(RC.PCR_CHANGED, 'PCRs changed since PolicyPCR');
       if (!equal(s.policyDigest, e.authPolicy)) throw new TpmRc(rcSession(RC.POLICY_FAIL, n), 'policyDigest differs from authPolicy');
       if (s.isPasswordNeeded) {
@@ -166,7 +177,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     const key = hmacKeyOf(s, e);
     // Part 1 §19.6.5 / reference CheckSessionHMAC: with an empty key an empty HMAC is accepted
     if (key.length === 0 && c.entry.hmac.length === 0) continue;
-    const want = key.length === 0 ? new Uint8Array(0) : sessionHmac(key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
+    const want = fullHmac(key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
     if (!equal(c.entry.hmac, want)) {
       if (e) throw authFailure(tpm, e, n);
       throw new TpmRc(rcSession(RC.BAD_AUTH, n), 'HMAC of an extra session does not verify');
@@ -183,7 +194,7 @@ export function decryptParams(params: Uint8Array, checked: readonly CheckedAuth[
   const size = ((params[0] as number) << 8) | (params[1] as number);
   if (2 + size > params.length) throw new TpmRc(RC.SIZE | 0x140, 'first parameter overruns the parameters');
   const out = params.slice();
-  out.set(cfbParameterCrypt(cryptKeyOf(c.session, c.entity), c.entry.nonceCaller, c.session.nonceTPM, params.subarray(2, 2 + size), 'decrypt'), 2);
+  out.set(cfb(c.session, cryptKeyOf(c.session, c.entity), c.entry.nonceCaller, c.session.nonceTPM, params.subarray(2, 2 + size), 'decrypt'), 2);
   return out;
 }
 
@@ -199,7 +210,7 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
   if (enc && enc.session && out.length >= 2) {
     const size = ((out[0] as number) << 8) | (out[1] as number);
     out = out.slice();
-    out.set(cfbParameterCrypt(cryptKeyOf(enc.session, enc.entity), enc.session.nonceTPM, enc.entry.nonceCaller, params.subarray(2, 2 + size), 'encrypt'), 2);
+    out.set(cfb(enc.session, cryptKeyOf(enc.session, enc.entity), enc.session.nonceTPM, enc.entry.nonceCaller, params.subarray(2, 2 + size), 'encrypt'), 2);
   }
   const rph = rp(out);
   const w = new TpmWriter();
@@ -210,7 +221,10 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
       continue;
     }
     const s = c.session;
-    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : sessionHmac(hmacKeyOf(s, c.entity), rph, s.nonceTPM, c.entry.nonceCaller, attrs);
+    const key = hmacKeyOf(s, c.entity);
+    // an empty key with an empty command HMAC (accepted above) is answered with an empty HMAC;
+    // otherwise the HMAC under the (possibly empty) key, which is what ESAPI checks
+    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : key.length === 0 && c.entry.hmac.length === 0 ? new Uint8Array(0) : fullHmac(key, rph, s.nonceTPM, c.entry.nonceCaller, attrs);
     w.tpm2b(s.nonceTPM).u8(attrs).tpm2b(hmac);
     // Part 1 §19.7.1: a policy session's assertions are used up by the authorization
     if (c.entity && s.type === 'policy') resetPolicy(s);
@@ -219,10 +233,33 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
   return { params: out, area: w.finish() };
 }
 
+/**
+ * Part 1 §21.3 CFB parameter encryption with the session's AES key size: AES-128 through the
+ * shared session-crypto.ts; AES-256 here (KDFa gives 256 key bits then the 128-bit IV).
+ */
+function cfb(s: EngineSession, key: Uint8Array, newer: Uint8Array, older: Uint8Array, data: Uint8Array, dir: 'encrypt' | 'decrypt'): Uint8Array {
+  if (data.length === 0) return data;
+  if (s.symBits === 1) {
+    // Part 1 §21.2 XOR obfuscation: data XOR KDFa(key, "XOR", nonceNewer, nonceOlder, bits)
+    const mask = tpm2P256.kdfa(key, 'XOR', newer, older, data.length * 8);
+    return data.map((b, i) => b ^ (mask[i] as number));
+  }
+  if (s.symBits !== 256) return cfbParameterCrypt(key, newer, older, data, dir);
+  const kiv = tpm2P256.kdfa(key, 'CFB', newer, older, 256 + 128);
+  const c = aesCfb(kiv.subarray(0, 32), kiv.subarray(32, 48));
+  return dir === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
+}
+
+/** Part 1 §19.6.5 HMAC(key, pHash || nonceNewer || nonceOlder || attributes), also for an empty key. */
+function fullHmac(key: Uint8Array, pHash: Uint8Array, newer: Uint8Array, older: Uint8Array, attributes: number): Uint8Array {
+  return key.length > 0 ? sessionHmac(key, pHash, newer, older, attributes) : tpm2P256.hmac(key, concat(pHash, newer, older, Uint8Array.of(attributes)));
+}
+
 /** Part 3 §23.20 PolicyRestart's effect, also applied after a policy authorization. */
 export function resetPolicy(s: EngineSession): void {
   s.policyDigest = new Uint8Array(32);
   s.isAuthValueNeeded = false;
   s.isPasswordNeeded = false;
   s.pcrCounter = null;
+  s.commandCode = null;
 }

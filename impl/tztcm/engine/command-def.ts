@@ -12,11 +12,11 @@ import type { EngineContext } from './engine-context.ts';
  * What a handle may be (Part 2 §9 interface types): 'object' TPMI_DH_OBJECT (transient or
  * persistent), 'pcr' TPMI_DH_PCR, 'hierarchy' one of `allowed` permanent handles, 'session'
  * TPMI_SH_POLICY, 'anySession' TPMI_SH_AUTH_SESSION (HMAC or policy), 'nv' TPMI_RH_NV_INDEX,
- * 'entity' TPMI_DH_ENTITY (anything authorizable), 'context' TPMI_DH_CONTEXT (FlushContext's
- * parameter form is a handle too), 'persistent' TPMI_DH_PERSISTENT.
+ * 'entity' TPMI_DH_ENTITY (anything authorizable), 'context' TPMI_DH_SAVED / TPMI_DH_CONTEXT (a
+ * transient object or a session).
  */
 export interface HandleSpec {
-  readonly kind: 'object' | 'pcr' | 'hierarchy' | 'session' | 'anySession' | 'nv' | 'entity' | 'nvOrHierarchy';
+  readonly kind: 'object' | 'pcr' | 'hierarchy' | 'session' | 'anySession' | 'nv' | 'entity' | 'nvOrHierarchy' | 'context';
   /** permanent handles this position accepts ('hierarchy', 'nvOrHierarchy', 'object' with NULL) */
   readonly allowed?: readonly number[];
   /** the handle need not refer to anything loaded (e.g. StartAuthSession's tpmKey = TPM_RH_NULL) */

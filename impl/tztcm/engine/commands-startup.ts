@@ -15,6 +15,12 @@ import { freshVolatileState } from './state-init.ts';
 
 const base = { handles: [], auth: [], responseHandles: 0, decrypt: false, encrypt: false } as const;
 
+/** TPM_SU (Part 2 §6.11): CLEAR or STATE, else TPM_RC_VALUE. */
+function su(v: number): number {
+  if (v !== TPM_SU_CLEAR && v !== TPM_SU_STATE) throw new TpmRc(RC.VALUE, 'not a TPM_SU');
+  return v;
+}
+
 export const startup: CommandDef = {
   ...base,
   code: TPM_CC.Startup,
@@ -22,9 +28,9 @@ export const startup: CommandDef = {
   run(tpm, { params }) {
     if (tpm.volatile.started) throw new TpmRc(RC.INITIALIZE, 'already started');
     const p = new ParamReader(params, 'TPM2_Startup');
-    const type = p.next((r) => r.u16('startupType'));
+    // TPM_SU is checked as it is unmarshalled (before trailing bytes are looked at)
+    const type = p.next((r) => su(r.u16('startupType')));
     p.end();
-    if (type !== TPM_SU_CLEAR && type !== TPM_SU_STATE) throw badParam(RC.VALUE, 1, 'startupType');
     const saved = tpm.savedState;
     if (type === TPM_SU_STATE) {
       // Part 3 §9.3.1: Startup(STATE) needs a preceding Shutdown(STATE)
@@ -35,6 +41,8 @@ export const startup: CommandDef = {
       tpm.volatile = { ...freshVolatileState(tpm.random), started: true, startedAt: tpm.now() };
       tpm.persistent.resetCount++;
       tpm.persistent.restartCount = 0;
+      // Part 1 §19.8.6.3: with no timed lockoutRecovery, a TPM Reset unlocks lockoutAuth
+      tpm.persistent.da.lockoutAuthLocked = false;
     }
     tpm.persistent.orderlyState = false;
     tpm.savedState = null;
@@ -49,9 +57,8 @@ export const shutdown: CommandDef = {
   name: 'TPM2_Shutdown',
   run(tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_Shutdown');
-    const type = p.next((r) => r.u16('shutdownType'));
+    const type = p.next((r) => su(r.u16('shutdownType')));
     p.end();
-    if (type !== TPM_SU_CLEAR && type !== TPM_SU_STATE) throw badParam(RC.VALUE, 1, 'shutdownType');
     tpm.savedState = type === TPM_SU_STATE ? { ...tpm.volatile, sessions: new Map(tpm.volatile.sessions) } : null;
     tpm.persistent.orderlyState = type === TPM_SU_STATE;
     tpm.commitNv();
@@ -65,10 +72,11 @@ export const selfTest: CommandDef = {
   name: 'TPM2_SelfTest',
   run(_tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_SelfTest');
-    const full = p.next((r) => r.u8('fullTest'));
-    p.end();
     // TPMI_YES_NO (Part 2 §9.2): 0 or 1
-    if (full > 1) throw badParam(RC.VALUE, 1, 'fullTest');
+    p.next((r) => {
+      if (r.u8('fullTest') > 1) throw new TpmRc(RC.VALUE, 'fullTest');
+    });
+    p.end();
     return {};
   },
 };

@@ -13,7 +13,7 @@ import type { EngineObject } from './object.ts';
 import { RC, TpmRc } from './rc.ts';
 import type { EngineSession } from './session-state.ts';
 import { encodeStateImage } from './state-image.ts';
-import { HT, MAX_LOADED_OBJECTS, handleType, type PersistentState, type VolatileState } from './state.ts';
+import { HT, MAX_LOADED_OBJECTS, MAX_LOADED_SESSIONS, handleType, type PersistentState, type VolatileState } from './state.ts';
 
 export class EngineContext {
   /** the volatile state TPM2_Shutdown(STATE) saved, for a later Startup(STATE) (Part 1 §12.2.4) */
@@ -61,18 +61,35 @@ export class EngineContext {
     return undefined;
   }
 
-  /** Load an object into a free transient slot (TPM_RC_OBJECT_MEMORY when none, Part 3 §12.2.3). */
+  /**
+   * Load an object into the lowest free transient slot, handle 0x80000000 + slot as in the
+   * reference TPM (TPM_RC_OBJECT_MEMORY when none is free, Part 3 §12.2.3).
+   */
   addObject(o: EngineObject): number {
     if (this.volatile.objects.size >= MAX_LOADED_OBJECTS) throw new TpmRc(RC.OBJECT_MEMORY, 'no free object slot');
-    let h = this.volatile.nextObjectHandle;
-    while (this.volatile.objects.has(h)) h = h >= 0x80fffffe ? 0x80000000 : h + 1;
+    let h = 0x80000000;
+    while (this.volatile.objects.has(h)) h++;
     this.volatile.objects.set(h, o);
-    this.volatile.nextObjectHandle = h >= 0x80fffffe ? 0x80000000 : h + 1;
     return h;
   }
 
+  /** A loaded session (a context-saved one is not usable until TPM2_ContextLoad). */
   sessionAt(handle: number): EngineSession | undefined {
-    return this.volatile.sessions.get(handle);
+    const s = this.volatile.sessions.get(handle);
+    return s && s.savedSequence === null ? s : undefined;
+  }
+
+  /**
+   * A handle for a new session: HMAC 0x02xxxxxx or policy 0x03xxxxxx with the lowest free slot
+   * (loaded or saved sessions share the slots, as in the reference TPM); TPM_RC_SESSION_MEMORY
+   * when all are taken (Part 3 §11.1.3).
+   */
+  newSessionHandle(policy: boolean): number {
+    if (this.volatile.sessions.size >= MAX_LOADED_SESSIONS) throw new TpmRc(RC.SESSION_MEMORY, 'no free session slot');
+    const used = new Set([...this.volatile.sessions.keys()].map((h) => h & 0xffffff));
+    let i = 0;
+    while (used.has(i)) i++;
+    return ((policy ? HT.POLICY_SESSION : HT.HMAC_SESSION) << 24) | i;
   }
 
   /** Milliseconds since TPM2_Startup: TPMS_CLOCK_INFO.clock (Part 2 §10.11.1). */

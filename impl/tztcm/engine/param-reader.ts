@@ -26,7 +26,7 @@ export class ParamReader {
     } catch (e) {
       if (e instanceof TpmRc) throw new TpmRc(e.rc & 0x40 || e.rc & 0x800 || !(e.rc & 0x80) ? e.rc : rcParam(e.rc, this.n), e.message);
       if (e instanceof TpmMarshalError) {
-        const base = e.reason === 'short' ? RC.INSUFFICIENT : e.reason === 'size' || e.reason === 'trailing' ? RC.SIZE : RC.VALUE;
+        const base = e.reason === 'short' ? RC.INSUFFICIENT : e.reason === 'size' || e.reason === 'trailing' ? RC.SIZE : e.reason === 'hash' ? RC.HASH : RC.VALUE;
         throw new TpmRc(rcParam(base, this.n), e.message);
       }
       throw e;

@@ -13,8 +13,10 @@ export interface EngineSession {
   readonly type: SessionType;
   /** SHA-256 only */
   readonly authHash: number;
-  /** AES-128-CFB was given as the session's symmetric algorithm */
+  /** AES-CFB was given as the session's symmetric algorithm */
   readonly cfb: boolean;
+  /** its key size: 128 or 256; 1 for XOR obfuscation (Part 1 §21.2); 0 without one */
+  readonly symBits: number;
   readonly sessionKey: Uint8Array;
   /** the session was started with a salt (salted sessions may be used for parameter encryption
    * of unbound entities without an authValue, Part 1 §21.1) */
@@ -29,6 +31,8 @@ export interface EngineSession {
   policyDigest: Uint8Array;
   isAuthValueNeeded: boolean;
   isPasswordNeeded: boolean;
+  /** the command PolicyCommandCode restricted the session to, else null (Part 3 §23.11) */
+  commandCode: number | null;
   /** the pcrUpdateCounter when PolicyPCR was run, else null (Part 3 §23.7) */
   pcrCounter: number | null;
   /** the context sequence it was saved under (TPM2_ContextSave), else null */

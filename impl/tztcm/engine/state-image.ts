@@ -17,12 +17,12 @@ const MAGIC = 0x545a5443; // 'TZTC'
 const VERSION = 1;
 const HIERARCHIES: readonly Hierarchy[] = ['owner', 'endorsement', 'platform', 'null'];
 
-function writeObject(w: TpmWriter, o: EngineObject): void {
+export function writeObject(w: TpmWriter, o: EngineObject): void {
   w.tpm2b(o.publicArea).tpm2b(o.name).tpm2b(o.qualifiedName).u8(HIERARCHIES.indexOf(o.hierarchy));
   w.tpm2b(o.authValue).tpm2b(o.sensitive).tpm2b(o.seedValue).u8((o.publicOnly ? 1 : 0) | (o.primary ? 2 : 0)).u32(o.persistentHandle);
 }
 
-function readObject(r: TpmReader): EngineObject {
+export function readObject(r: TpmReader): EngineObject {
   const publicArea = r.tpm2b('publicArea');
   const pub = readPublic(new TpmReader(publicArea, 'state image object'));
   const name = r.tpm2b('name');

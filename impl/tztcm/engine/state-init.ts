@@ -25,8 +25,20 @@ export function freshPersistentState(random: RandomSource): PersistentState {
   };
 }
 
+/** TPM_ALG_ID → digest size of the allocated banks. */
+export const PCR_BANKS: ReadonlyMap<number, number> = new Map([
+  [0x0004, 20],
+  [0x000b, 32],
+  [0x000c, 48],
+  [0x000d, 64],
+]);
+
+/**
+ * PCRs after a TPM Reset: zero, except the D-RTM PCRs 17–22, which start at all ones until a
+ * D-RTM event resets them (PC Client PTP §4.6 Table 4; swtpm does the same).
+ */
 export function freshPcrs(): PcrBanks {
-  return { sha1: Array.from({ length: PCR_COUNT }, () => new Uint8Array(20)), sha256: Array.from({ length: PCR_COUNT }, () => new Uint8Array(32)) };
+  return new Map([...PCR_BANKS].map(([alg, n]) => [alg, Array.from({ length: PCR_COUNT }, (_, i) => new Uint8Array(n).fill(i >= 17 && i <= 22 ? 0xff : 0))]));
 }
 
 export function freshVolatileState(random: RandomSource): VolatileState {
@@ -37,7 +49,6 @@ export function freshVolatileState(random: RandomSource): VolatileState {
     objects: new Map(),
     sessions: new Map(),
     nullSeed: random.bytes(SEED_BYTES),
-    nextObjectHandle: 0x80000000,
     nextSessionHandle: 0,
     contextCounter: 0n,
     startedAt: 0,

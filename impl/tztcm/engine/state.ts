@@ -82,11 +82,9 @@ export interface PersistentState {
   orderlyState: boolean;
 }
 
-/** PCR banks: SHA-1 and SHA-256, 24 PCRs each (PC Client PTP §4.6). */
-export interface PcrBanks {
-  readonly sha1: Uint8Array[];
-  readonly sha256: Uint8Array[];
-}
+/** PCR banks by TPM_ALG_ID: SHA-1, SHA-256, SHA-384, SHA-512 (swtpm allocates the same four),
+ * 24 PCRs each (PC Client PTP §4.6). */
+export type PcrBanks = ReadonlyMap<number, Uint8Array[]>;
 
 /** Lives until TPM2_Startup(CLEAR) / power loss. */
 export interface VolatileState {
@@ -97,7 +95,6 @@ export interface VolatileState {
   sessions: Map<number, EngineSession>;
   /** the NULL hierarchy's seed, new at every TPM Reset (Part 1 §14.5) */
   nullSeed: Uint8Array;
-  nextObjectHandle: number;
   nextSessionHandle: number;
   contextCounter: bigint;
   /** milliseconds since Startup at the last command (TPMS_TIME_INFO time) */
@@ -107,6 +104,9 @@ export interface VolatileState {
 export const PCR_COUNT = 24;
 /** Part 1 §17 / PC Client PTP: PCR 16 (debug) and 23 (application) are resettable at locality 0. */
 export const RESETTABLE_PCRS: ReadonlySet<number> = new Set([16, 23]);
+/** TPM_PT_PCR_NO_INCREMENT (Part 2 §6.13): changes to these do not bump pcrUpdateCounter (PC
+ * Client PTP: the debug and application PCRs; libtpms does the same). */
+export const NO_INCREMENT_PCRS: ReadonlySet<number> = new Set([16, 23]);
 
 /** Objects and sessions the engine holds at once (the reference TPM's MAX_LOADED_OBJECTS 3 /
  * MAX_LOADED_SESSIONS 3; swtpm has the same limits). */

@@ -17,8 +17,8 @@ import type { PersistentStateStore, TpmEngine } from '../engine-contract.ts';
 import { checkAuthorizations, decryptParams, parseAuthArea, respond, type CheckedAuth } from './authorization.ts';
 import { COMMANDS } from './command-table.ts';
 import { EngineContext } from './engine-context.ts';
-import { resolveHandle, type Entity } from './entities.ts';
-import { RC, TpmRc } from './rc.ts';
+import { afterCommand, checkHandleType, resolveHandle, type Entity } from './entities.ts';
+import { RC, TpmRc, rcHandle } from './rc.ts';
 import { decodeStateImage, encodeStateImage } from './state-image.ts';
 import { freshPersistentState, freshVolatileState } from './state-init.ts';
 import type { PersistentState } from './state.ts';
@@ -26,6 +26,8 @@ import type { PersistentState } from './state.ts';
 /** Part 1 §18.2 / the reference TPM's MAX_COMMAND_SIZE: larger commands are TPM_RC_COMMAND_SIZE. */
 export const MAX_COMMAND_SIZE = 4096;
 const HEADER = 10;
+/** Part 2 §6.9 TPM_ST values. */
+const ST_VALUES = new Set([0x00c4, 0x8000, 0x8001, 0x8002, 0x8014, 0x8015, 0x8016, 0x8017, 0x8018, 0x8019, 0x801a, 0x8021, 0x8022, 0x8023, 0x8024, 0x8025, 0x8029]);
 
 /** The store an engine uses when none is given: the image in memory. */
 export function memoryStateStore(): PersistentStateStore & { image: Uint8Array | undefined } {
@@ -85,7 +87,9 @@ export class TztcmEngine implements TpmEngine {
     if (cmd.length > MAX_COMMAND_SIZE) throw new TpmRc(RC.COMMAND_SIZE, 'larger than MAX_COMMAND_SIZE');
     const dv = new DataView(cmd.buffer, cmd.byteOffset, cmd.length);
     const tag = dv.getUint16(0, false);
-    if (tag !== TPM_ST.NO_SESSIONS && tag !== TPM_ST.SESSIONS) throw new TpmRc(RC.BAD_TAG, 'tag is neither TPM_ST_NO_SESSIONS nor TPM_ST_SESSIONS');
+    // TPMI_ST_COMMAND_TAG (Part 2 §9.1.?): a TPM_ST that is not a command tag is TPM_RC_BAD_TAG;
+    // a value that is no TPM_ST at all fails TPM_ST's own unmarshalling, TPM_RC_VALUE (libtpms)
+    if (tag !== TPM_ST.NO_SESSIONS && tag !== TPM_ST.SESSIONS) throw new TpmRc(ST_VALUES.has(tag) ? RC.BAD_TAG : RC.VALUE, 'tag is neither TPM_ST_NO_SESSIONS nor TPM_ST_SESSIONS');
     const size = dv.getUint32(2, false);
     if (size !== cmd.length) throw new TpmRc(RC.COMMAND_SIZE, `commandSize ${size} but ${cmd.length} bytes`);
     const code = dv.getUint32(6, false);
@@ -96,20 +100,26 @@ export class TztcmEngine implements TpmEngine {
     let off = HEADER;
     const handles: number[] = [];
     const entities: Entity[] = [];
+    // the reference TPM's ParseHandleBuffer unmarshals every handle first, then
+    // EntityGetLoadStatus checks each is loaded / defined
     for (let i = 0; i < def.handles.length; i++) {
-      if (off + 4 > cmd.length) throw new TpmRc(RC.INSUFFICIENT, 'handle area ends early');
+      if (off + 4 > cmd.length) throw new TpmRc(rcHandle(RC.INSUFFICIENT, i + 1), 'handle area ends early');
       const h = dv.getUint32(off, false);
       off += 4;
-      entities.push(resolveHandle(this.tpm, def.handles[i]!, h, i));
+      checkHandleType(def.handles[i]!, h, i);
       handles.push(h);
     }
+    handles.forEach((h, i) => entities.push(resolveHandle(this.tpm, def.handles[i]!, h, i)));
     let checked: CheckedAuth[] = [];
     let params: Uint8Array;
     if (tag === TPM_ST.SESSIONS) {
-      if (off + 4 > cmd.length) throw new TpmRc(RC.AUTHSIZE, 'no authorizationSize');
+      if (off + 4 > cmd.length) throw new TpmRc(RC.INSUFFICIENT, 'no authorizationSize');
       const authSize = dv.getUint32(off, false);
       off += 4;
-      if (authSize < 9 || authSize > cmd.length - off) throw new TpmRc(RC.AUTHSIZE, `authorizationSize ${authSize}`);
+      // the reference TPM: an area longer than what follows is TPM_RC_SIZE, one too short for a
+      // single TPMS_AUTH_COMMAND is TPM_RC_AUTHSIZE
+      if (authSize > cmd.length - off) throw new TpmRc(RC.SIZE, `authorizationSize ${authSize} overruns the command`);
+      if (authSize < 9) throw new TpmRc(RC.AUTHSIZE, `authorizationSize ${authSize}`);
       const entries = parseAuthArea(cmd.subarray(off, off + authSize));
       off += authSize;
       params = cmd.subarray(off);
@@ -129,7 +139,8 @@ export class TztcmEngine implements TpmEngine {
       for (const h of rspHandles) w.u32(h);
       w.bytes(rspParams);
     } else {
-      const r = respond(this.tpm, checked, rspParams, (p) => rpHash(code, p));
+      const after = checked.map((c) => (c.entity ? { ...c, entity: afterCommand(this.tpm, c.entity) } : c));
+      const r = respond(this.tpm, after, rspParams, (p) => rpHash(code, p));
       w.u16(TPM_ST.SESSIONS).u32(0).u32(0);
       for (const h of rspHandles) w.u32(h);
       w.u32(r.params.length).bytes(r.params).bytes(r.area);

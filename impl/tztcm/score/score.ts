@@ -12,17 +12,13 @@
  * whole; a new s-core is a new `startSCore`.
  * @module
  */
-import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TeeDriver } from '../gp/client.ts';
 import { type GpReply, type GpRequest, decodeReply, encodeRequest } from '../gp/operation.ts';
 import { TEEC, TEEC_ORIGIN, TeecError } from '../gp/teec.ts';
 import { MAILBOX, Mailbox } from './mailbox.ts';
 import type { SCoreBootMessage, SCoreWorkerData } from './score-worker.ts';
 import type { TeeConfig } from './tee-side.ts';
+import { newSCoreWorker } from './worker-loader.ts';
 
 /** `Atomics.waitAsync` (ES2024; in Node since 16) — typed here, the project's lib is ES2022. */
 type WaitAsync = (
@@ -46,30 +42,9 @@ export interface SCoreOptions {
   readonly callTimeoutMs?: number;
 }
 
-/** The file: URL of tsx's ESM API, from its package's export map (`import.meta.resolve` would
- * do, but the bundle is CommonJS and has no import.meta beyond the url). */
-function tsxEsmApi(): string {
-  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-}
-
-/** The s-core worker: score-worker.cjs beside the bundle (scripts/build.mjs), or score-worker.ts
- * beside the sources. A worker running the sources gets tsx by registering its loader before
- * importing the worker module (an `--import tsx` in a worker's execArgv does not take effect on
- * Node 20). */
-function newWorker(workerData: SCoreWorkerData): Worker {
-  const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith('.ts')) return new Worker(new URL('./score-worker.cjs', import.meta.url), { workerData });
-  const file = new URL('./score-worker.ts', import.meta.url).href;
-  const api = tsxEsmApi();
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
 export async function startSCore(cfg: TeeConfig, opts: SCoreOptions = {}): Promise<SCore> {
   const box = new Mailbox();
-  const worker = newWorker({ ...cfg, sab: box.sab });
+  const worker = await newSCoreWorker({ ...cfg, sab: box.sab });
   let dead: string | null = null;
   let pending: { reject: (e: Error) => void } | null = null;
   const die = (why: string) => {

@@ -46,6 +46,9 @@ export class RoleDriver {
     private readonly deps: EvalDeps,
     /** variables whose `fresh` value the outside world supplies (see the module comment) */
     private readonly supplied: ReadonlySet<string> = new Set(),
+    /** told of each claim as the party makes it (a log across parties, for the runtime's
+     * claim check of models' properties) */
+    private readonly onClaim?: (c: ClaimRecord) => void,
   ) {
     const def = roleOf(machine);
     this.transitions = def.transitions;
@@ -119,6 +122,7 @@ export class RoleDriver {
     this.env = r.env;
     this.stored = r.stored;
     this.claims.push(...r.claims);
+    for (const c of r.claims) this.onClaim?.(c);
     return { ok: true as const, outbox: r.outbox, claims: r.claims };
   }
 

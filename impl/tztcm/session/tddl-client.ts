@@ -14,6 +14,7 @@
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
 import type { Protocol } from '../../../models/protocol.ts';
+import type { ClaimRecord } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { type Value, bytesV } from '../../wire/value.ts';
 import type { TeecContext, TeecSession } from '../gp/client.ts';
@@ -28,6 +29,15 @@ const RESPONSE_TO = new Map(COMMANDS.map((x) => [x.cmd.name, x.rsp.name]));
 interface Open {
   readonly driver: RoleDriver;
   readonly session: TeecSession;
+}
+
+export interface TddlOptions {
+  /** the TZTCM TA's UUID (default TZTCM_UUID) */
+  readonly uuid?: string;
+  /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
+  readonly protocol?: Protocol;
+  /** told of each claim the TDDL role makes (with the TDDL's session number) */
+  readonly onClaim?: (c: ClaimRecord, session: number) => void;
 }
 
 export interface TddlStats {
@@ -45,10 +55,11 @@ export class TddlClient {
     private readonly ctx: TeecContext,
     private readonly kuuid: Uint8Array,
     private readonly deps: EvalDeps,
-    private readonly uuid: string = TZTCM_UUID,
-    /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
-    private readonly protocol?: Protocol,
-  ) {}
+    private readonly opts: TddlOptions = {},
+  ) {
+    this.uuid = opts.uuid ?? TZTCM_UUID;
+  }
+  private readonly uuid: string;
 
   /** One TPM command through protocol 4; commands are serialised (a TPM takes one at a time,
    * TPM 2.0 Part 1 §18.1). Rejects with a TeecError when the TZTCM cannot be reached or its
@@ -98,8 +109,10 @@ export class TddlClient {
   }
 
   private async openSession(): Promise<Open> {
-    const { machine, env } = sessionParty('TDDL', this.kuuid, this.uuid, this.deps, this.protocol);
-    const driver = new RoleDriver(machine, env, this.deps, new Set(RESPONSE_TO.keys()));
+    const { machine, env } = sessionParty('TDDL', this.kuuid, this.uuid, this.deps, this.opts.protocol);
+    const n = this.stats.sessions + 1;
+    const on = this.opts.onClaim;
+    const driver = new RoleDriver(machine, env, this.deps, new Set(RESPONSE_TO.keys()), on && ((c) => on(c, n)));
     const start = driver.deliver(null);
     if (!start.ok) throw new TeecError(TEEC.ERROR_GENERIC, TEEC_ORIGIN.API, start.failure.message);
     const { session, payload } = await this.ctx.openSession(this.uuid, start.outbox[0]!.bytes);

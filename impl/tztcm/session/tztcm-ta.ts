@@ -12,6 +12,7 @@
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
 import type { Protocol } from '../../../models/protocol.ts';
+import type { ClaimRecord } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { bytesV } from '../../wire/value.ts';
 import type { TpmEngine } from '../engine-contract.ts';
@@ -39,6 +40,8 @@ export interface TztcmTaOptions {
   readonly onRefused?: (entry: 'open' | 'invoke' | 'close', why: string) => void;
   /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
   readonly protocol?: Protocol;
+  /** told of each claim the TZTCM role makes (with the TA's session number) */
+  readonly onClaim?: (c: ClaimRecord, session: number) => void;
 }
 
 export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
@@ -47,11 +50,13 @@ export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
     o.onRefused?.(entry, why);
     return { result: TEEC.ERROR_ACCESS_DENIED, payload: NONE };
   };
+  let sessions = 0;
   return {
     uuid,
     openSession(payload) {
       const { machine, env } = sessionParty('TZTCM', o.kuuid, uuid, o.deps, o.protocol);
-      const driver = new RoleDriver(machine, env, o.deps, new Set(RESPONSE_OF.keys()));
+      const n = ++sessions;
+      const driver = new RoleDriver(machine, env, o.deps, new Set(RESPONSE_OF.keys()), o.onClaim && ((c) => o.onClaim!(c, n)));
       const r = driver.deliver({ from: 'TDDL', label: 'OpenSession', bytes: payload });
       if (!r.ok) return refused('open', r.failure.message);
       return { result: TEEC.SUCCESS, payload: r.outbox[0]!.bytes, session: session(driver) };

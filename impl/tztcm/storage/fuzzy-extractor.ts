@@ -4,8 +4,8 @@
  * factory; KeyS = BCH⁻¹(DataKA ⊕ PUF') at every boot.
  *
  * The helper data is public (seed 002 §2.2.1: "DataKA needs no special protection"). It reveals
- * at most length − k = 3577 − 295 = 3282 bits about the PUF read, so with full-entropy PUF bits
- * 295 ≥ 256 bits of entropy remain for KeyS; biased cells shrink that margin (no entropy
+ * at most length − k = 3577 − 277 = 3300 bits about the PUF read, so with full-entropy PUF bits
+ * 277 ≥ 256 bits of entropy remain for KeyS; biased cells shrink that margin (no entropy
  * accounting for bias is done here — docs/tztcm-storage.md).
  * @module
  */

@@ -18,6 +18,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import type { RandomSource } from '../../crypto/index.ts';
 import { bitsToBytes, bytesToBits, feCode, feGenerate, feRebuild } from './fuzzy-extractor.ts';
+import { FE_PARAMS } from './fec/fe-parameters.ts';
 import { deriveHelperKey, deriveRpmbKey } from './storage-keys.ts';
 
 const MAGIC = new TextEncoder().encode('TZDK');
@@ -27,12 +28,12 @@ export const HELPER_FILE = 'dataka.bin';
 
 export type GruRebuild = { readonly ok: true; readonly kRpmb: Uint8Array; readonly corrected: number } | { readonly ok: false; readonly reason: string };
 
+/** 'TZDK' | format | m | t | r | PUF bits (u16): the code the helper data was made for */
+const HEADER = 10;
 function header(bits: number): Uint8Array {
-  const h = new Uint8Array(MAGIC.length + 3);
+  const h = new Uint8Array(HEADER);
   h.set(MAGIC, 0);
-  h[4] = FORMAT;
-  h[5] = bits >> 8;
-  h[6] = bits & 0xff;
+  h.set([FORMAT, FE_PARAMS.m, FE_PARAMS.t, FE_PARAMS.r, bits >> 8, bits & 0xff], 4);
   return h;
 }
 
@@ -60,11 +61,15 @@ export function gruGenerate(pufBits: Uint8Array, chipId: Uint8Array, rng: Random
 export function gruRebuild(helperFile: Uint8Array | undefined, pufBits: Uint8Array, chipId: Uint8Array): GruRebuild {
   if (helperFile === undefined) return { ok: false, reason: `helper data (${HELPER_FILE}) is missing` };
   const n = feCode().length;
-  const size = MAGIC.length + 3 + Math.ceil(n / 8) + 32;
+  const size = HEADER + Math.ceil(n / 8) + 32;
   if (helperFile.length !== size) return { ok: false, reason: `helper data (${HELPER_FILE}) is ${helperFile.length} bytes, expected ${size} (truncated or altered)` };
   const head = helperFile.subarray(0, size - 32);
-  if (!head.subarray(0, 7).every((b, i) => b === header(n)[i])) return { ok: false, reason: `helper data (${HELPER_FILE}) has a wrong header (not DataKA format ${FORMAT} for ${n} PUF bits)` };
-  const r = feRebuild(bytesToBits(head.subarray(7), n), pufBits);
+  const want = header(n);
+  if (!MAGIC.every((b, i) => head[i] === b) || head[4] !== FORMAT) return { ok: false, reason: `helper data (${HELPER_FILE}) is not DataKA format ${FORMAT}` };
+  if (!want.every((b, i) => head[i] === b)) {
+    return { ok: false, reason: `helper data (${HELPER_FILE}) was made for rep(${head[7]}) x BCH(2^${head[5]}-1, t=${head[6]}) over ${(head[8]! << 8) | head[9]!} PUF bits; this GRU uses rep(${FE_PARAMS.r}) x BCH(2^${FE_PARAMS.m}-1, t=${FE_PARAMS.t}) over ${n}` };
+  }
+  const r = feRebuild(bytesToBits(head.subarray(HEADER), n), pufBits);
   if (!r.ok) return { ok: false, reason: `helper data (${HELPER_FILE}) does not decode with this chip's PUF — altered, or another chip's (${r.reason})` };
   try {
     const tag = hmac(sha256, deriveHelperKey(r.keyS, chipId), head);

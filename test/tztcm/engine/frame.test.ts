@@ -40,7 +40,8 @@ describe('TZTCM engine: frames, Startup, GetRandom', () => {
     const e = createTztcmEngine({ random: seededRandom(3) });
     e.execute(startupClear);
     assert.equal(name(e.execute(frame(0x1ff))), 'TPM_RC_COMMAND_CODE');
-    assert.equal(rcOf(e.execute(frame(0x17b, Uint8Array.of(0, 8), 0x00c1))), 0x1e); // TPM_RC_BAD_TAG
+    assert.equal(rcOf(e.execute(frame(0x17b, Uint8Array.of(0, 8), 0x00c4))), 0x1e); // TPM_RC_BAD_TAG: a TPM_ST, not a command tag
+    assert.equal(rcOf(e.execute(frame(0x17b, Uint8Array.of(0, 8), 0x00c1))), 0x84); // no TPM_ST at all: TPM_RC_VALUE (libtpms)
     const lying = frame(0x17b, Uint8Array.of(0, 8));
     new DataView(lying.buffer).setUint32(2, 0xffffffff, false);
     assert.equal(name(e.execute(lying)), 'TPM_RC_COMMAND_SIZE');

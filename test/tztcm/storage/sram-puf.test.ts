@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SramPuf, Xoshiro128 } from '../../../impl/tztcm/storage/puf/sram-puf.ts';
+import { enrolmentRead, SramPuf, Xoshiro128 } from '../../../impl/tztcm/storage/puf/sram-puf.ts';
 
 const hd = (a: Uint8Array, b: Uint8Array) => a.reduce((s, x, i) => s + (x ^ b[i]!), 0);
 
@@ -56,6 +56,22 @@ describe('SRAM PUF', () => {
     assert.ok(ro.isBurnt);
     assert.equal(hd(ro.read(), new Uint8Array(cells)), 0);
     assert.ok(hd(ro.read(), puf.reference) / cells > 0.45);
+  });
+
+  it('enrolment by the majority of 31 reads: later reads differ from it at about the nominal BER; one read as enrolment doubles it', () => {
+    const puf = new SramPuf('chip-A', { cells, ber: 0.15 });
+    const enrolled = enrolmentRead(puf, new Xoshiro128('enrol'));
+    const single = puf.powerUp(new Xoshiro128('single')).read();
+    let vsMajority = 0;
+    let vsSingle = 0;
+    for (let boot = 0; boot < 5; boot++) {
+      const r = puf.powerUp(new Xoshiro128(100 + boot)).read();
+      vsMajority += hd(r, enrolled) / cells / 5;
+      vsSingle += hd(r, single) / cells / 5;
+    }
+    assert.ok(vsMajority > 0.14 && vsMajority < 0.16, `vs majority enrolment: ${vsMajority}`);
+    assert.ok(vsSingle > 0.19, `vs a single-read enrolment: ${vsSingle}`);
+    assert.throws(() => enrolmentRead(puf, new Xoshiro128(1), 4), /odd/);
   });
 
   it('refuses a profile it cannot realise', () => {

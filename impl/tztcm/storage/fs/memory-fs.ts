@@ -34,6 +34,8 @@ export class MemoryFs implements StorageFs {
   /** a log of the operations (for reports: what each crash point interrupted) */
   readonly log: string[] = [];
   private dead = false;
+  /** TEST ONLY: a disk that acknowledges fsync without making anything durable (the writers' ordering then fails) */
+  ignoreFsync = false;
 
   constructor(public crashAt = Infinity) {}
 
@@ -63,7 +65,7 @@ export class MemoryFs implements StorageFs {
     this.op(`fsync ${name}`);
     const n = this.names.get(name);
     if (!n) throw new Error(`fsync: no file '${name}'`);
-    n.durable = n.data.slice();
+    if (!this.ignoreFsync) n.durable = n.data.slice();
   }
   rename(from: string, to: string): void {
     checkName(to);

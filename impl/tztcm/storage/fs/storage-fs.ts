@@ -9,7 +9,7 @@
  * directory is synced (fsync of the directory, cf. the Linux fsync(2) NOTES).
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, statSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StorageFs {
@@ -42,7 +42,10 @@ export function atomicReplace(fs: StorageFs, name: string, data: Uint8Array): vo
 
 /** The real file system: one directory. */
 export function nodeFs(dir: string): StorageFs {
-  mkdirSync(dir, { recursive: true });
+  // not `recursive: true`: its retry loop never ends under /proc (Node 20), and a state directory's
+  // parent is expected to exist
+  if (!existsSync(dir)) mkdirSync(dir);
+  else if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
   const p = (n: string) => {
     checkName(n);
     return join(dir, n);

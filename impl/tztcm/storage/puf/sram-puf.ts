@@ -126,6 +126,26 @@ export class SramPuf {
 }
 
 /**
+ * Enrolment (the factory's read for GRU generate): the per-cell majority of `reads` power-ups
+ * (odd). One noisy read as enrolment would double the error rate every later boot sees — two
+ * independent noisy reads differ in 2e(1 − e) of a cell's power-ups, about 20 % at a nominal 15 %
+ * with this noise model — while the majority of many reads is the reference pattern except for
+ * the cells that are close to a coin anyway, so later reads differ from it at about the nominal
+ * BER (the helper-data literature enrols the same way, e.g. Bösch et al., CHES 2008 §2).
+ */
+export function enrolmentRead(puf: SramPuf, noise: Xoshiro128, reads = 31, conditions: PufConditions = {}): Uint8Array {
+  if (!Number.isInteger(reads) || reads < 1 || reads % 2 === 0) throw new RangeError(`enrolment needs an odd number of reads, got ${reads}`);
+  const ones = new Uint16Array(puf.reference.length);
+  for (let r = 0; r < reads; r++) {
+    const ro = puf.powerUp(noise, conditions);
+    const bits = ro.read();
+    ro.burn();
+    for (let i = 0; i < bits.length; i++) ones[i]! += bits[i]!;
+  }
+  return Uint8Array.from(ones, (n) => (2 * n > reads ? 1 : 0));
+}
+
+/**
  * The SRAM contents after power-up. "Burn after reading" (seed 002 §2.2.1; §3.1: the BootROM
  * destroys the PUF object before the secure OS runs): `burn()` overwrites the cells, and every
  * later read returns the overwritten contents (all zero), which carry nothing of the fingerprint.

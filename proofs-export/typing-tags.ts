@@ -1,0 +1,97 @@
+/**
+ * Type tags for the untyped provers. The runtime decodes every received value with its kind
+ * (impl/wire: bytes, constant, scalar, point, signature, n-tuple) and a receive pattern checks
+ * each variable's kind (impl/runtime/match.ts), so a plaintext of one shape is never accepted
+ * where another is expected: NSPK's message 1 `aenc(<na, I>, pk(R))` (bytes, constant) is
+ * not message 2 `aenc(<na, nb>, pk(I))` (bytes, bytes) for a reflected initiator. Tamarin and
+ * ProVerif are untyped and do accept it (ProVerif 2.05 falsified NS4 on exactly that trace;
+ * Tamarin with --auto-sources too).
+ *
+ * The exports therefore carry the runtime's typing as a tag: the plaintext `p` of every
+ * encryption, signature, MAC and hash (`aenc`/`senc`/`sign` argument 1, `hmac` argument 2,
+ * `h`, and the message a `verify` checks) becomes `<'ty_<kinds of p>', p…>`, the kinds
+ * written in prefix form (`t2_bytes_const` for a pair of bytes and a constant), and a
+ * decryption's pattern gets the same tag. Sender and receiver compute the tag from the sorts
+ * of their own variables, so they agree exactly when the runtime would accept; the attacker
+ * may still build any tagged plaintext it can encrypt (tags are public constants). This is
+ * the field-typing of Heather, Lowe and Schneider ("How to prevent type flaw attacks on
+ * security protocols", CSFW 2000), read off the model's sorts rather than added to it.
+ * @module
+ */
+import type { Sort, Term } from '../models/terms.ts';
+import type { Step, TransitionSpec } from '../models/steps.ts';
+import type { ProtocolWalk, RoleWalk } from './walk.ts';
+
+/** The runtime's kind of a value of each sort (impl/runtime/match.ts ACCEPTS); `any` for msg. */
+const SORT_KIND: Record<Sort, string> = { msg: 'any', nonce: 'bytes', digest: 'bytes', ct: 'bytes', const: 'const', agent: 'const', bool: 'const', skey: 'scalar', point: 'point', sig: 'sig' };
+const APP_KIND: Record<string, string> = { h: 'bytes', hmac: 'bytes', kdfa: 'bytes', kdfe: 'bytes', senc: 'bytes', aenc: 'bytes', pk: 'point', exp: 'point', sign: 'sig', mult: 'scalar', true: 'const', verify: 'const', sdec: 'any', adec: 'any' };
+
+/** The kinds of a term in prefix form: `t<n>` then the n items for a tuple. */
+export function kindSignature(t: Term): string {
+  switch (t.t) {
+    case 'var':
+    case 'name':
+      return SORT_KIND[t.sort];
+    case 'const':
+      return t.name === 'g' ? 'point' : 'const';
+    case 'app':
+      if (t.f === 'tuple') return t.args.length === 1 ? kindSignature(t.args[0]!) : [`t${t.args.length}`, ...t.args.map(kindSignature)].join('_');
+      return APP_KIND[t.f] ?? 'any';
+  }
+}
+
+/** The tagged form of a plaintext: `<'ty_…', items…>` (a tuple's items follow the tag). */
+export function tagged(p: Term): Term {
+  const tag: Term = { t: 'const', name: `ty_${kindSignature(p)}` };
+  const items = p.t === 'app' && p.f === 'tuple' && p.args.length > 1 ? p.args : [p];
+  return { t: 'app', f: 'tuple', args: [tag, ...items] };
+}
+
+/** Which argument of a symbol is a plaintext. */
+const PLAINTEXT: Readonly<Record<string, number>> = { aenc: 0, senc: 0, sign: 0, hmac: 1, h: 0, verify: 1 };
+
+/** Tag every plaintext inside a term. */
+export function tagTerm(t: Term): Term {
+  if (t.t !== 'app') return t;
+  const args = t.args.map(tagTerm);
+  const i = PLAINTEXT[t.f];
+  if (i !== undefined && args[i]) args[i] = tagged(args[i]!);
+  return { t: 'app', f: t.f, args };
+}
+
+const isDecryption = (t: Term) => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
+
+function tagStep(s: Step): Step {
+  switch (s.op) {
+    case 'recv':
+      return { ...s, pattern: tagTerm(s.pattern) };
+    case 'let':
+      // the value of a decryption is the tagged plaintext: bind `x` from it by its sort
+      if (isDecryption(s.t) && s.v.sort !== 'msg') return { op: 'match', pattern: tagged(s.v), t: tagTerm(s.t), label: s.label };
+      return { ...s, t: tagTerm(s.t) };
+    case 'match':
+      return { ...s, pattern: isDecryption(s.t) ? tagged(tagTerm(s.pattern)) : tagTerm(s.pattern), t: tagTerm(s.t) };
+    case 'check':
+      return { ...s, left: tagTerm(s.left), right: tagTerm(s.right) };
+    case 'send':
+      return { ...s, t: tagTerm(s.t) };
+    case 'store':
+      return { ...s, t: tagTerm(s.t) };
+    case 'claim':
+      // claim data that hold messages (an RPMB block) must be the messages as sent
+      return { ...s, data: tagTerm(s.data), peer: s.peer && tagTerm(s.peer) };
+    default:
+      return s;
+  }
+}
+
+function tagRole(r: RoleWalk): RoleWalk {
+  const knows = Object.fromEntries(Object.entries(r.decl.knows).map(([k, t]) => [k, tagTerm(t)]));
+  const transitions: TransitionSpec[] = r.transitions.map((t) => ({ ...t, steps: t.steps.map(tagStep) }));
+  return { ...r, decl: { ...r.decl, knows }, transitions };
+}
+
+/** The walk with every plaintext tagged by its kinds (both exporters read this). */
+export function tagWalk(w: ProtocolWalk): ProtocolWalk {
+  return { ...w, roles: w.roles.map(tagRole) };
+}

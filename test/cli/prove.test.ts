@@ -1,0 +1,155 @@
+/**
+ * `tcv prove` with fake provers on the PATH (the real ones are not in CI): per-lemma lines,
+ * ProVerif RESULT lines matched to the queries in order, one table over a directory, the
+ * per-lemma timeout stopping the prover's whole process group, usage errors.
+ * @module
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tcv } from './harness.ts';
+import { parseProverifResults, proverifGoals, tamarinGoals } from '../../proofs-export/prover-output.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tcv-prove-'));
+
+/** A fake tamarin-prover: for --prove=NAME, a summary line for NAME ('falsified' if NAME is in
+ * $FAKE_FALSIFY, exists-trace for 'executable'). */
+const FAKE_TAMARIN = `#!/bin/sh
+name=\${1#--prove=}
+verdict="verified (3 steps)"
+case " $FAKE_FALSIFY " in *" $name "*) verdict="falsified - found trace (7 steps)";; esac
+kind=all-traces
+[ "$name" = executable ] && kind=exists-trace
+echo "summary of summaries:"
+echo "  $name ($kind): $verdict"
+`;
+/** A fake proverif: one RESULT per query line of the file; executability queries (Finish) false,
+ * the others true, except the query numbered $FAKE_CBP, which cannot be proved. */
+const FAKE_PROVERIF = `#!/bin/sh
+n=0
+grep '^query ' "$1" | while read -r q; do
+  n=$((n+1))
+  if [ "$n" = "$FAKE_CBP" ]; then echo "RESULT q$n cannot be proved."
+  elif echo "$q" | grep -q Finish; then echo "RESULT not event(Finish) is false."
+  else echo "RESULT q$n is true."; echo "RESULT (even q$n is true.)"; fi
+done
+`;
+
+function withFakes(scripts: Record<string, string>) {
+  const dir = tmp();
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const [name, text] of Object.entries(scripts)) {
+    writeFileSync(join(bin, name), text);
+    chmodSync(join(bin, name), 0o755);
+  }
+  return { dir, bin };
+}
+
+async function withPath<T>(bin: string, env: Record<string, string>, f: () => Promise<T>): Promise<T> {
+  const old = { ...process.env };
+  process.env['PATH'] = `${bin}:${old['PATH']}`;
+  Object.assign(process.env, env);
+  try {
+    return await f();
+  } finally {
+    for (const k of Object.keys(env)) delete process.env[k];
+    process.env['PATH'] = old['PATH'];
+  }
+}
+
+test('goals: lemmas with their expectations, ProVerif queries named by P id and direction, RESULT lines without the (even …) companions', async () => {
+  const dir = tmp();
+  assert.equal((await tcv('export', 'tztcm-session', '--variant', 'M4.1', '--tamarin', join(dir, 'm.spthy'), '--proverif', join(dir, 'm.pv'))).code, 0);
+  const t = tamarinGoals(readFileSync(join(dir, 'm.spthy'), 'utf8'));
+  assert.deepEqual(t.map((g) => `${g.name}:${g.expected}`), ['P4_1_injective_agreement:attack', 'P4_2_injective_agreement:holds', 'P4_3_secrecy:holds', 'executable:reachable']);
+  const p = proverifGoals(readFileSync(join(dir, 'm.pv'), 'utf8'));
+  assert.deepEqual(p.map((g) => `${g.name}:${g.expected}`), ['P4.1 TZTCM->TDDL:attack', 'P4.2 TDDL->TZTCM:holds', 'P4.3:holds', 'executable TDDL:reachable', 'executable TZTCM:reachable']);
+  assert.deepEqual(parseProverifResults('RESULT a is true.\nRESULT (even a is true.)\nRESULT b is false.\nRESULT c cannot be proved.\nnoise'), ['true', 'false', 'cannot-be-proved']);
+});
+
+test('tcv prove --all DIR: a line per lemma and query, one table, exit 0 when all as expected and 1 when one differs', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN, proverif: FAKE_PROVERIF });
+  const out = join(dir, 'out');
+  assert.equal((await tcv('export', 'tztcm-session', '--tamarin', join(out, 's.spthy'), '--proverif', join(out, 's.pv'))).code, 0);
+  const ok = await withPath(bin, {}, () => tcv('prove', '--all', out));
+  assert.equal(ok.code, 0, ok.out + ok.err);
+  assert.match(ok.out, /^ok {3}P4_2_injective_agreement +verified +expected holds/m);
+  assert.match(ok.out, /^ok {3}P4\.2 TDDL->TZTCM +verified +expected holds/m);
+  assert.match(ok.out, /^ok {3}executable TZTCM +verified +expected reachable/m);
+  assert.match(ok.out, /^file +lemma \/ query +expected +verdict +time$/m);
+  assert.match(ok.out, /all 9 lemmas and queries as expected/);
+  const bad = await withPath(bin, { FAKE_FALSIFY: 'P4_2_injective_agreement', FAKE_CBP: '3' }, () => tcv('prove', '--all', out));
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /^FAIL P4_2_injective_agreement +falsified/m);
+  assert.match(bad.out, /^FAIL P4\.3 +cannot-be-proved/m);
+  assert.match(bad.out, /s\.spthy +P4_2_injective_agreement +holds +falsified .*DIFFERS/);
+  assert.match(bad.out, /2 of 9 lemmas and queries differ/);
+});
+
+test('tcv prove --lemma-timeout: a prover that hangs is stopped with what it started; every lemma reported, exit 4 (inconclusive)', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': `#!/bin/sh\nsleep 300 &\necho $! >> "$FAKE_PIDS"\nsleep 300\n` });
+  const file = join(dir, 'h.spthy');
+  writeFileSync(file, 'theory h\nbegin\n// expected: holds\nlemma a:\n  "All x #i. A(x) @ #i ==> F"\n// expected: attack\nlemma b:\n  "All x #i. A(x) @ #i ==> F"\nend\n');
+  const pids = join(dir, 'pids');
+  const t0 = Date.now();
+  const r = await withPath(bin, { FAKE_PIDS: pids }, () => tcv('prove', file, '--lemma-timeout', '1', '--timeout', '30'));
+  assert.ok(Date.now() - t0 < 15000, 'stopped on time');
+  assert.equal(r.code, 4, 'timeouts only: inconclusive, not a differing verdict');
+  assert.match(r.out, /^FAIL a +timeout/m);
+  assert.match(r.out, /^FAIL b +timeout/m);
+  await new Promise((res) => setTimeout(res, 300));
+  const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+  assert.equal(started.length, 2);
+  // gone, or a zombie waiting for a PID 1 that does not reap (containers): not running
+  const running = (pid: number) => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  for (const pid of started) assert.ok(!running(pid), `the prover's child ${pid} still runs`);
+});
+
+test('tcv prove: usage errors are one line, exit 2', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'x.txt'), 'not a theory');
+  for (const [args, msg] of [
+    [['prove'], /name a \.spthy or \.pv file/],
+    [['prove', join(dir, 'x.txt')], /neither a \.spthy nor a \.pv/],
+    [['prove', join(dir, 'none.pv')], /no such file/],
+    [['prove', '--all', join(dir, 'nodir')], /wants a directory/],
+    [['prove', '--all', join(dir, 'x.txt')], /wants a directory/],
+    [['prove', '--all', tmp()], /no \.spthy or \.pv file/],
+    [['prove', '--all', dir, '--timeout', 'soon'], /--timeout wants a whole number/],
+  ] as const) {
+    const r = await tcv(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}`);
+    assert.match(r.err, msg);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  }
+  const pv = join(dir, 'a.pv');
+  writeFileSync(pv, 'query x: bitstring; attacker(x).\n');
+  const old = process.env['PATH'];
+  process.env['PATH'] = dir;
+  try {
+    const r = await tcv('prove', pv);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /proverif is not on the PATH/);
+  } finally {
+    process.env['PATH'] = old;
+  }
+  assert.ok(existsSync(pv));
+});
+
+test("tcv prove: a failed wellformedness check fails the lemma; Tamarin 1.9's 'Derivation checks timed out' (a busy machine) does not", async () => {
+  const block = (body: string) => `/*\nWARNING: the following wellformedness checks failed!\n\n${body}\n*/\nsummary of summaries:\n  $name (all-traces): verified (3 steps)`;
+  const script = (body: string) => `#!/bin/sh\nname=\${1#--prove=}\ncat <<EOF\n${block(body)}\nEOF\n`;
+  const file = join(tmp(), 'w.spthy');
+  writeFileSync(file, 'theory w\nbegin\n// expected: holds\nlemma a:\n  "All x #i. A(x) @ #i ==> F"\nend\n');
+  const slow = withFakes({ 'tamarin-prover': script('Derivation Checks\n=================\n\n  Derivation checks timed out.\n  Use --derivcheck-timeout=INT to configure timeout.\n  Set to 0 to deactivate for no timeout.') });
+  const ok = await withPath(slow.bin, {}, () => tcv('prove', file));
+  assert.equal(ok.code, 0, ok.out);
+  assert.match(ok.out, /^ok {3}a +verified .*derivation checks timed out/m);
+  const bad = withFakes({ 'tamarin-prover': script('Fact usage\n==========\n  rule R: Foo used with arities 1 and 2') });
+  const r = await withPath(bad.bin, {}, () => tcv('prove', file));
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^FAIL a +error .*wellformedness check failed: Fact usage; rule R: Foo used with arities 1 and 2/m);
+});

@@ -1,0 +1,47 @@
+/**
+ * `--suite` on the commands that compute with real crypto: the tcm suite's key-exchange run
+ * shows equal TEE/TPM session keys (other bytes than the tpm2 run with the same seed), an attack
+ * replays on it, and a wrong suite name or `--suite tcm --tpm swtpm` is a one-line usage error.
+ * @module
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tcv } from './harness.ts';
+
+test('tcv run key-exchange --suite tcm --json: equal TEE and TPM session keys, computed with SM2/SM3/SM4', async () => {
+  const r = await tcv('run', 'key-exchange', '--suite', 'tcm', '--json', '--seed', '1');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.suite, 'tcm-sm2');
+  assert.equal(j.ok, true);
+  const skey = j.secrets.find((s: { tag: string }) => s.tag === 'skey');
+  assert.deepEqual(skey.values.map((v: { role: string }) => v.role).sort(), ['TEE', 'TPM']);
+  assert.equal(skey.values[0].hex, skey.values[1].hex);
+  const p = JSON.parse((await tcv('run', 'key-exchange', '--json', '--seed', '1')).out);
+  assert.equal(p.suite, 'tpm2-p256');
+  assert.notEqual(p.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex, skey.values[0].hex);
+});
+
+test('tcv attack --suite tcm: the symbolic attack reproduces on the tcm suite, not on the correct protocol', async () => {
+  const r = await tcv('attack', 'provisioning', '--variant', 'M3.2', '--suite', 'tcm', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.reproduced, true);
+  assert.equal(j.variant.suite, 'tcm-sm2');
+  assert.equal(j.correct.reproduced, false);
+});
+
+test('a wrong --suite, or --suite tcm with --tpm swtpm, is a one-line usage error', async () => {
+  const cases: [string[], RegExp][] = [
+    [['run', 'key-exchange', '--suite', 'sm9'], /--suite takes tpm2 or tcm, got 'sm9'/],
+    [['run', 'key-exchange', '--suite', 'tcm', '--tpm', 'swtpm'], /--suite tcm cannot be combined with --tpm swtpm/],
+    [['attack', 'provisioning', '--variant', 'M3.2', '--suite', 'x'], /--suite takes tpm2 or tcm/],
+    [['start', '--suite', 'aes'], /--suite takes tpm2 or tcm, got 'aes'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await tcv(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, re);
+    assert.equal(r.err.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.err}`);
+  }
+});
