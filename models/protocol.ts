@@ -13,6 +13,7 @@
  * @module
  */
 import type { AnyStateMachine } from 'xstate';
+import type { RealTpmBinding } from './real-tpm.ts';
 import { type Sort, type Term, type Var, v } from './terms.ts';
 
 export type PropertyKind =
@@ -45,6 +46,8 @@ export interface RoleDecl {
   readonly knows: Readonly<Record<string, Term>>;
   /** does it start on its own (a START event), or wait for a message */
   readonly initiator: boolean;
+  /** a role a real TPM 2.0 can play: the TPM command behind each transition (models/real-tpm.ts) */
+  readonly realTpm?: RealTpmBinding;
 }
 
 export interface PropertyDecl {

@@ -10,7 +10,7 @@
  * @module
  */
 import { type AnyStateMachine, setup } from 'xstate';
-import type { TransitionSpec, Trigger } from './steps.ts';
+import type { ClaimEvent, TransitionSpec, Trigger } from './steps.ts';
 import type { Var } from './terms.ts';
 
 /** Why a party stopped in `failed`. `code` is a stable, typed reason. */
@@ -33,11 +33,13 @@ export interface OutMessage {
   readonly label: string;
   readonly value: unknown;
 }
-export interface ClaimRecord {
-  readonly event: string;
+/** A claim a role instance made, its values of type `V` (terms for the explorer, concrete values
+ * for the runtime). */
+export interface ClaimRecord<V = unknown> {
+  readonly event: ClaimEvent;
   readonly tag: string;
-  readonly peer: unknown;
-  readonly data: unknown;
+  readonly peer: V | null;
+  readonly data: V;
 }
 /** A role instance's context. Values are whatever the interpreter uses (bytes, terms). */
 export interface RoleContext {

@@ -5,6 +5,7 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { ALL_PROTOCOLS } from '../models/catalog.ts';
+import { allTargets } from '../models/target.ts';
 
 export interface ExportTarget {
   readonly protocol: Protocol;
@@ -16,7 +17,7 @@ export function exportCorpus(): readonly Protocol[] {
   return ALL_PROTOCOLS;
 }
 
-/** Each protocol, then each of its variants. */
+/** Each protocol, then each of its variants (the models' one target list, models/target.ts). */
 export function targetsOf(protocols: readonly Protocol[]): ExportTarget[] {
-  return protocols.flatMap((p) => [{ protocol: p }, ...p.variants.map((v) => ({ protocol: p, variant: v.id }))]);
+  return allTargets(protocols).map(({ protocol, variant }) => (variant === undefined ? { protocol } : { protocol, variant }));
 }

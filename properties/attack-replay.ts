@@ -24,7 +24,7 @@ import { decode, DecodeError, encode } from '../impl/wire/codec.ts';
 import { type Value, constV, hex, valueEquals } from '../impl/wire/value.ts';
 import { explore, generic } from './explorer/search.ts';
 import type { Finding } from './explorer/search.ts';
-import type { Scenario } from './explorer/scenario.ts';
+import { ATTACKER, type Scenario } from './explorer/scenario.ts';
 import { minimise } from './explorer/minimise.ts';
 
 export interface ReplayStep {
@@ -300,8 +300,9 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
       ? { yes: true, detail: `the attacker computed ${prop.tag} = ${hex(encode(derived)).slice(0, 32)}…, the value ${concrete.instance} claimed secret` }
       : { yes: false, detail: `the attacker's value of ${prop.tag} differs from the claimed one` };
   }
-  const c = checkClaims(protocol, replay.run.claims, replay.run.network.observed).find((x) => x.id === prop.id)!;
-  return c.ok || c.detail.startsWith('no ') ? { yes: false, detail: c.detail } : { yes: true, detail: c.detail };
+  // judged as the explorer judges: the attacker's agent's instances are not honest
+  const c = checkClaims(protocol, replay.run.claims, replay.run.network.observed, { attacker: ATTACKER }).find((x) => x.id === prop.id)!;
+  return { yes: c.verdict === 'violated', detail: c.detail };
 }
 
 /** What replaying a finding with real crypto shows: on the variant it was found on, and the

@@ -29,7 +29,7 @@ function violations(p: Protocol, program: readonly TimedAction[], seed: number, 
   runProgram(run, program, SESSIONS);
   run.stop();
   return checkClaims(p, run.claims, run.network.observed)
-    .filter((c) => !c.ok && !c.detail.startsWith('no '))
+    .filter((c) => c.verdict === 'violated')
     .map((c) => `${c.id}: ${c.detail}`);
 }
 

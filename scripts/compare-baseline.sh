@@ -4,6 +4,7 @@
 # (and every variant's run) compares them with those in $BASE (scripts/compare-verdicts.mjs). Record the baseline with
 # OUT=$BASE first:   OUT=/tmp/arch-baseline sh scripts/compare-baseline.sh record
 set -e
+export TCV_FROM_SOURCE=1
 VARIANTS="attestation:M1.1 attestation:M1.2 attestation:M1.3 key-exchange:M2.1 key-exchange:M2.2 key-exchange:M2.3 key-exchange:two-phase provisioning:M3.1 provisioning:M3.2 tztcm-session:M4.1 tztcm-session:M4.2 tztcm-storage:M5.1"
 BASE=${BASE:-/tmp/arch-baseline}
 OUT=${OUT:-/tmp/arch-after}

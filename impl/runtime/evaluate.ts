@@ -13,13 +13,11 @@
  *                   points (two-phase), Z is the concatenation of their x-coordinates
  *   pk(sk), 'g'^x   sk·G;  P^x: x·P (ECDH, P-256)
  *   sign(m, sk)     ECDSA-P256-SHA256(sk, encode(m)) (RFC 6979)
- *   verify(s, m, p) the constant true if the signature verifies, otherwise a failed value.
- *                   A TPM's attestation signature (a sig carrying TPMS_ATTEST bytes, from a real
- *                   TPM via impl/tpm2-bridge) verifies m = <'certify'|'quote', subject, nonce>
- *                   when the TPM's structure states it (impl/tpm2/attested-statement.ts): ECDSA
- *                   over SHA-256(TPMS_ATTEST), magic, type, extraData = nonce, certified Name =
- *                   Name(Q) / SHA-256(TPMS_QUOTE_INFO) = pcr. Under a key marked `restricted`
- *                   (an enrolled TPM attestation key) only such signatures verify
+ *   verify(s, m, p) the constant true if the signature verifies, otherwise a failed value. A
+ *                   verifier given in EvalDeps decides first (a real TPM's TPM2_VerifySignature;
+ *                   a TPM attestation signature, impl/tpm2-bridge/attestation-verifier.ts); the
+ *                   two forms only such a verifier can judge (a sig with TPMS_ATTEST bytes, a
+ *                   key marked `restricted`, impl/wire/value.ts) never verify here otherwise
  *   senc(m, k)      AES-128-CFB with a 'CFB' key; otherwise AES-256-GCM with a synthetic nonce
  *                   HMAC(k, 'senc-iv' || m)[0..12] (SIV style, cf. RFC 5297): nonce || ct || tag.
  *                   Deterministic, like the symbolic senc, so re-evaluating a term gives the same
@@ -32,7 +30,6 @@ import { type CryptoSuite, CryptoError, type RandomSource } from '../crypto/inde
 import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, tupleV } from '../wire/value.ts';
 import type { FailureCode } from '../../models/role.ts';
-import { checkAttestedStatement } from '../tpm2/attested-statement.ts';
 
 /** Evaluation failed: the step that evaluated the term fails with this code. */
 export class EvalFailure extends Error {
@@ -53,8 +50,9 @@ export interface EvalDeps {
    * TPM chose, or a key it derived inside (impl/tpm2-bridge); undefined: compute as usual */
   readonly override?: (variable: string) => Value | undefined;
   /** signature verdicts decided outside the interpreter — a real TPM's TPM2_VerifySignature over
-   * SHA-256(message) (impl/tpm2-bridge); undefined: verify with the suite */
-  readonly verifier?: (sig: Value, message: Uint8Array, pk: Value) => boolean | undefined;
+   * SHA-256(encode(message)), a TPM attestation's statement (impl/tpm2-bridge); undefined:
+   * verify with the suite */
+  readonly verifier?: (sig: Extract<Value, { k: 'sig' }>, message: Value, pk: Extract<Value, { k: 'point' }>) => boolean | undefined;
 }
 
 const FAILED_VERIFY: Value = constV('verify-failed');
@@ -140,14 +138,13 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
         const s = ev(a[0]!);
         const p = ev(a[2]!);
         if (s.k !== 'sig' || p.k !== 'point') return FAILED_VERIFY;
-        if (s.attest) return verifyAttested(s.b, s.attest, ev(a[1]!), p.b) ? TRUE_V : FAILED_VERIFY;
-        // a restricted signing key signs TPM-generated structures, or digests of data that does not
-        // start with TPM_GENERATED_VALUE: only the attestation form states anything under it
-        if (p.restricted) return FAILED_VERIFY;
-        const m = encode(ev(a[1]!));
+        const m = ev(a[1]!);
         const decided = deps.verifier?.(s, m, p);
         if (decided !== undefined) return decided ? TRUE_V : FAILED_VERIFY;
-        return suite.verify(s.b, m, p.b) ? TRUE_V : FAILED_VERIFY;
+        // a TPM attestation signature, or any signature under a restricted signing key (which
+        // signs TPM-generated structures only): only a TPM attestation verifier states anything
+        if (s.attest || p.restricted) return FAILED_VERIFY;
+        return suite.verify(s.b, encode(m), p.b) ? TRUE_V : FAILED_VERIFY;
       }
       case 'senc': {
         const k = ev(a[1]!);
@@ -197,15 +194,6 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
     if (e instanceof CryptoError) throw new EvalFailure('crypto', `${t.f}: ${e.message}`);
     throw e;
   }
-}
-
-/** A TPM attestation signature against the model statement m = <'certify'|'quote', subject, nonce>. */
-function verifyAttested(rs: Uint8Array, attest: Uint8Array, m: Value, signer: Uint8Array): boolean {
-  if (m.k !== 'tuple' || m.items.length !== 3) return false;
-  const [tag, subject, nonce] = m.items as [Value, Value, Value];
-  if (tag.k !== 'const' || (tag.s !== 'certify' && tag.s !== 'quote') || nonce.k !== 'bytes') return false;
-  if (tag.s === 'certify' ? subject.k !== 'point' : subject.k !== 'bytes') return false;
-  return checkAttestedStatement(rs, attest, signer, { type: tag.s, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }).ok;
 }
 
 /** A symbolic symmetric key is 32 bytes (a 256-bit KDF output) in every suite. */

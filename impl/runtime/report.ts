@@ -26,11 +26,11 @@ export interface RunReport {
   readonly ok: boolean;
 }
 
-/** One party's end state in a run report. */
-export function partyReport(protocol: Protocol, s: ReturnType<ProtocolRun['partyStates']>[number]): RunReport['parties'][number] {
+/** One party's end state in a run report (`party`: who played it, by default the role's party). */
+export function partyReport(protocol: Protocol, s: ReturnType<ProtocolRun['partyStates']>[number], party?: string): RunReport['parties'][number] {
   return {
     role: s.role,
-    party: roleOf(protocol.roles.find((r) => r.role === s.role)!.machine).party,
+    party: party ?? roleOf(protocol.roles.find((r) => r.role === s.role)!.machine).party,
     agent: s.agent,
     state: s.state,
     failure: s.failure,
@@ -45,18 +45,28 @@ export function honestRun(protocol: Protocol, variant: string | null, opts: RunO
   run.runHonest();
   const ms = performance.now() - t0;
   run.stop();
+  return runReport(run, variant, opts.seed ?? null, ms);
+}
+
+/**
+ * The report of a run that has ended, local actors and endpoints alike: an endpoint's role is
+ * shown as the endpoint says (`shownAs`, `party`); every claim is judged from the one claim log.
+ */
+export function runReport(run: ProtocolRun, variant: string | null, seed: number | null, ms: number): RunReport {
+  const protocol = run.protocol;
+  const shown = (role: string) => run.endpointOf(role)?.shownAs ?? role;
   const delivered = new Set(run.network.log.filter((e) => e.kind === 'delivered').map((e) => e.env.id));
   const sinks = new Set(run.sinks.map((e) => e.id));
   const messages = run.network.observed.map((e) => ({
     id: e.id,
-    from: e.from,
-    to: e.to,
+    from: shown(e.from),
+    to: shown(e.to),
     label: e.label,
     size: e.bytes.length,
     hex: hex(e.bytes),
     status: sinks.has(e.id) ? 'stored outside the protocol' : delivered.has(e.id) ? 'delivered' : 'pending',
   }));
-  const parties = run.partyStates().map((s) => partyReport(protocol, s));
+  const parties = run.partyStates().map((s) => partyReport(protocol, s, run.endpointOf(s.role)?.party));
   const claims = run.claims.map((c) => ({ seq: c.seq, role: c.role, agent: c.agent, event: c.event, tag: c.tag, data: valueToJson(c.data), show: showValue(c.data) }));
   const tags = [...new Set(run.claims.filter((c) => c.event === 'Secret').map((c) => c.tag))];
   const secrets = tags.map((tag) => {
@@ -69,5 +79,5 @@ export function honestRun(protocol: Protocol, variant: string | null, opts: RunO
   });
   const checks = checkClaims(protocol, run.claims, run.network.observed);
   const ok = parties.every((p) => p.state === 'done') && checks.every((c) => c.ok);
-  return { protocol: protocol.name, variant, seed: opts.seed ?? null, suite: run.deps.suite.name, ms, messages, parties, claims, secrets, checks, ok };
+  return { protocol: protocol.name, variant, seed, suite: run.deps.suite.name, ms, messages, parties, claims, secrets, checks, ok };
 }

@@ -1,23 +1,21 @@
 /**
- * A concrete run of a protocol: each role instance is an XState actor of the role's machine,
- * given real-crypto implementations with `machine.provide(...)`, connected by a `Network` whose
- * deliveries the caller controls. `runHonest()` is the scheduler that simply delivers in order.
- *
- * The guard `accepts(spec)` executes the whole transition (decode, match, checks, crypto) and
- * caches the result for that event; the `step` action commits it with `assign`, and `reject`
- * records the typed failure. Nothing of the protocol is written here: it is all in `spec`.
+ * A concrete run of a protocol: each role instance is a local actor of the role's machine
+ * (local-role.ts) or a party endpoint backed by something real (endpoint.ts: a TPM through its
+ * TSS), connected by a `Network` whose deliveries the caller controls. One scheduler for both:
+ * `runHonest()` delivers in order (`runHonestAsync()` when an endpoint is in the run); one claim
+ * log: every instance's claims in the order they are made.
  * @module
  */
-import { type AnyActorRef, assign, createActor } from 'xstate';
 import type { Protocol } from '../../models/protocol.ts';
 import { recvOf } from '../../models/steps.ts';
 import { roleOf } from '../../models/role.ts';
-import type { ClaimRecord, Failure, RoleContext, RoleEvent } from '../../models/role.ts';
-import type { TransitionSpec } from '../../models/steps.ts';
+import type { ClaimRecord, Failure, RoleContext } from '../../models/role.ts';
 import { type CryptoSuite, type RandomSource, seededRandom, systemRandom, tpm2P256 } from '../crypto/index.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
-import { type Delivered, type StepResult, type WireMessage, executeTransition } from './execute.ts';
+import type { WireMessage } from './execute.ts';
+import type { EndpointFailure, PartyEndpoint } from './endpoint.ts';
+import { LocalRole } from './local-role.ts';
 import { type Envelope, Network } from './network.ts';
 import { LongTermStore, agentsOf, initialEnv } from './setup.ts';
 
@@ -38,6 +36,11 @@ export interface RunOptions {
   /** per role: values of long-term references supplied from outside the store (see
    * `initialEnv`) — e.g. a real TPM's keys and reference PCR state (impl/tpm2-bridge) */
   readonly given?: Readonly<Record<string, Readonly<Record<string, Value>>>>;
+  /** per role: the endpoint that plays its (one) instance instead of a local actor */
+  readonly endpoints?: Readonly<Record<string, PartyEndpoint>>;
+  /** signature verdicts for every local party before the suite's (EvalDeps.verifier) — e.g. a
+   * TPM attestation verifier when a real TPM is in the run */
+  readonly verifier?: EvalDeps['verifier'];
 }
 
 export interface InstanceSpec {
@@ -54,6 +57,9 @@ export interface ClaimEvent extends ClaimRecord {
   readonly session: number;
   readonly role: string;
   readonly agent: string;
+  /** every agent the instance names (itself included): it is honest iff all of them are
+   * (absent: just `agent`) */
+  readonly agents?: readonly string[];
   readonly data: Value;
   readonly peer: Value | null;
 }
@@ -65,7 +71,7 @@ export interface PartyState {
   readonly agent: string;
   readonly state: string;
   readonly done: boolean;
-  readonly failure: Failure | null;
+  readonly failure: Failure | EndpointFailure | null;
   readonly stored: Readonly<Record<string, Value>>;
 }
 
@@ -81,9 +87,21 @@ interface Party {
   readonly session: number;
   readonly role: string;
   readonly agent: string;
-  readonly actor: AnyActorRef;
+  /** exactly one of the two */
+  readonly local: LocalRole | null;
+  readonly endpoint: PartyEndpoint | null;
+  readonly agents: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, Value>>;
   seenOut: number;
   seenClaims: number;
+}
+
+/** What the run reads of a party, local or endpoint alike. */
+function view(p: Party): { state: string; active: boolean; outbox: readonly WireMessage[]; claims: readonly ClaimRecord[]; stored: Readonly<Record<string, Value>>; failure: Failure | EndpointFailure | null } {
+  if (p.endpoint) return p.endpoint.snapshot();
+  const l = p.local!;
+  const ctx: RoleContext = l.context;
+  return { state: l.state, active: l.active, outbox: ctx.outbox as WireMessage[], claims: ctx.claims, stored: ctx.stored as Record<string, Value>, failure: ctx.failure };
 }
 
 export class ProtocolRun {
@@ -96,7 +114,6 @@ export class ProtocolRun {
   deps: EvalDeps;
   readonly longTerm: LongTermStore;
   private seq = 0;
-  private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
   /** per role: state → labels of the messages it waits for there (read from the machine) */
   private readonly waitsFor = new Map<string, Map<string, Set<string>>>();
 
@@ -110,7 +127,7 @@ export class ProtocolRun {
     const deployment = opts.deployment ?? protocol.deployment;
     const sessions = opts.sessions ?? 1;
     if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
-    const machines = new Map(protocol.roles.map((decl) => [decl.role, this.concreteMachine(decl.machine)]));
+    if (opts.verifier) this.deps = { ...this.deps, verifier: opts.verifier };
     for (const decl of protocol.roles) {
       const m = new Map<string, Set<string>>();
       for (const t of roleOf(decl.machine).transitions) {
@@ -126,48 +143,19 @@ export class ProtocolRun {
       if (!decl) throw new Error(`no role '${spec.role}' in ${protocol.name}`);
       const agents = { ...agentsOf(decl, deployment), ...spec.agents };
       const env = initialEnv(decl, agents, this.longTerm, this.deps, opts.given?.[decl.role]);
-      const actor = createActor(machines.get(decl.role)!, { input: { env } });
-      actor.start();
+      const endpoint = opts.endpoints?.[decl.role] ?? null;
+      if (endpoint && [...this.parties.values()].some((p) => p.endpoint === endpoint)) throw new Error(`the endpoint of ${decl.role} plays one instance only`);
+      const local = endpoint ? null : new LocalRole(decl, env, () => this.deps);
       const instance = `${decl.role}#${spec.session}`;
       if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
-      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, actor, seenOut: 0, seenClaims: 0 });
+      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, seenOut: 0, seenClaims: 0 });
     }
-  }
-
-  /** The role's machine with the real-crypto implementations of its guard and actions. */
-  private concreteMachine(abstract: Protocol['roles'][number]['machine']) {
-    return abstract.provide({
-        guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => this.result(spec, context, event).ok },
-        actions: {
-          step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-            const r = this.result(spec, context, event);
-            if (!r.ok) return {};
-            return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
-          }),
-          reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-            const r = this.result(spec, context, event);
-            return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
-          }),
-        },
-      } as never);
-  }
-
-  private result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
-    let m = this.results.get(event);
-    if (!m) this.results.set(event, (m = new Map()));
-    let r = m.get(spec);
-    if (!r) {
-      const msg: Delivered | null = event.type === 'MSG' ? { from: event.from, label: event.label, bytes: event.bytes } : null;
-      r = executeTransition(spec, ctx, msg, this.deps);
-      m.set(spec, r);
-    }
-    return r;
   }
 
   /** Collect what a party produced in its last step: messages onto the network, claims into the log. */
   private collect(p: Party): void {
-    const ctx = p.actor.getSnapshot().context as RoleContext;
-    for (const out of ctx.outbox.slice(p.seenOut) as WireMessage[]) {
+    const ctx = view(p);
+    for (const out of ctx.outbox.slice(p.seenOut)) {
       const env = this.network.post(p.role, out.to, out.label, out.bytes, 'party', p.session);
       if (!this.protocol.roles.some((r) => r.role === out.to)) {
         // addressed outside the protocol's roles (host storage, a TA): observed, never delivered
@@ -177,7 +165,7 @@ export class ProtocolRun {
     }
     p.seenOut = ctx.outbox.length;
     for (const c of ctx.claims.slice(p.seenClaims)) {
-      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, data: c.data as Value, peer: c.peer as Value | null });
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: [...new Set(Object.values(p.agents))], data: c.data as Value, peer: c.peer as Value | null });
     }
     p.seenClaims = ctx.claims.length;
   }
@@ -187,16 +175,46 @@ export class ProtocolRun {
     for (const p of this.parties.values()) {
       if (session !== undefined && p.session !== session) continue;
       if (!this.protocol.roles.find((r) => r.role === p.role)!.initiator) continue;
-      p.actor.send({ type: 'START' });
+      this.local(p).send({ type: 'START' });
       this.collect(p);
     }
+  }
+
+  /** Begin every endpoint (in creation order), then START every initiator, endpoints included. */
+  async startAsync(): Promise<void> {
+    for (const p of this.parties.values()) {
+      if (!p.endpoint) continue;
+      const decl = this.protocol.roles.find((r) => r.role === p.role)!;
+      await p.endpoint.begin({
+        protocol: this.protocol,
+        decl,
+        deps: this.deps,
+        longTerm: this.longTerm,
+        agents: p.agents,
+        env: p.env,
+        environmentOf: (role) => this.environmentOf(`${role}#${p.session}`),
+      });
+      this.collect(p);
+    }
+    for (const p of this.parties.values()) {
+      if (!this.protocol.roles.find((r) => r.role === p.role)!.initiator) continue;
+      if (p.endpoint) await p.endpoint.start();
+      else p.local!.send({ type: 'START' });
+      this.collect(p);
+    }
+  }
+
+  /** The local actor of an instance (the synchronous paths; an endpoint needs the async ones). */
+  private local(p: Party): LocalRole {
+    if (!p.local) throw new Error(`${p.instance} is played by an endpoint (${p.endpoint!.party}): use the async scheduler`);
+    return p.local;
   }
 
   /** Send START to one instance (a replayed trace starts instances when the trace does). */
   startInstance(instance: string): void {
     const p = this.parties.get(instance);
     if (!p) throw new Error(`no instance ${instance}`);
-    p.actor.send({ type: 'START' });
+    this.local(p).send({ type: 'START' });
     this.collect(p);
   }
 
@@ -205,7 +223,13 @@ export class ProtocolRun {
   environmentOf(instance: string): Readonly<Record<string, Value>> {
     const p = this.parties.get(instance);
     if (!p) throw new Error(`no instance ${instance}`);
-    return (p.actor.getSnapshot().context as RoleContext).env as Record<string, Value>;
+    if (!p.local) throw new Error(`${instance} is an endpoint: its environment is its own`);
+    return p.local.context.env as Record<string, Value>;
+  }
+
+  /** The endpoint playing `role`'s instance, if one does. */
+  endpointOf(role: string): PartyEndpoint | undefined {
+    return [...this.parties.values()].find((p) => p.role === role && p.endpoint)?.endpoint ?? undefined;
   }
 
   /** Role instances, in creation order (`TEE#1`, `TPM#1`, `TEE#2`, …). */
@@ -216,21 +240,43 @@ export class ProtocolRun {
   /** Deliver pending message `id` to an instance of its receiver role: by default the one of the
    * sender's session; an attacker may route it to any instance of that role. */
   deliver(id: number, toInstance?: string): void {
+    const p = this.receiver(id, toInstance);
+    if (!p) return;
     const env = this.network.take(id);
-    const target = toInstance ?? `${env.to}#${env.session}`;
-    const p = this.parties.get(target);
+    if (!this.stillActive(p, env)) return;
+    this.local(p).send({ type: 'MSG', from: env.from, label: env.label, bytes: env.bytes });
+    this.collect(p);
+  }
+
+  /** `deliver` to a local actor or an endpoint (whose answer may take a while). */
+  async deliverAsync(id: number, toInstance?: string): Promise<void> {
+    const p = this.receiver(id, toInstance);
+    if (!p) return;
+    const env = this.network.take(id);
+    if (!this.stillActive(p, env)) return;
+    if (p.endpoint) await p.endpoint.handle({ from: env.from, label: env.label, bytes: env.bytes });
+    else p.local!.send({ type: 'MSG', from: env.from, label: env.label, bytes: env.bytes });
+    this.collect(p);
+  }
+
+  /** The instance message `id` goes to; null (and the message taken to the sinks) if none. */
+  private receiver(id: number, toInstance?: string): Party | null {
+    const env = this.network.pending().find((e) => e.id === id);
+    if (!env) return (this.network.take(id), null); // take() names the missing message
+    const p = this.parties.get(toInstance ?? `${env.to}#${env.session}`);
     if (!p || p.role !== env.to) {
       if (toInstance && p) throw new Error(`message #${id} is for ${env.to}, not ${toInstance}`);
-      this.sinks.push(env);
-      return;
+      this.sinks.push(this.network.take(id));
+      return null;
     }
-    const snap = p.actor.getSnapshot();
-    if (snap.status !== 'active') {
-      this.undeliverable.push({ id, to: env.to, reason: `${env.to} has already stopped (${String(snap.value)})` });
-      return;
-    }
-    p.actor.send({ type: 'MSG', from: env.from, label: env.label, bytes: env.bytes });
-    this.collect(p);
+    return p;
+  }
+
+  private stillActive(p: Party, env: Envelope): boolean {
+    const v = view(p);
+    if (v.active) return true;
+    this.undeliverable.push({ id: env.id, to: env.to, reason: `${env.to} has already stopped (${v.state})` });
+    return false;
   }
 
   /** Is the receiving instance (by default: of the sender's session) waiting for this message's
@@ -239,8 +285,8 @@ export class ProtocolRun {
   acceptsNow(env: Envelope, toInstance?: string): boolean {
     const p = this.parties.get(toInstance ?? `${env.to}#${env.session}`);
     if (!p) return true; // a sink
-    const snap = p.actor.getSnapshot();
-    return snap.status === 'active' && (this.waitsFor.get(p.role)?.get(String(snap.value))?.has(env.label) ?? false);
+    if (p.endpoint) return p.endpoint.snapshot().active && p.endpoint.waitsFor(env.label);
+    return p.local!.active && (this.waitsFor.get(p.role)?.get(p.local!.state)?.has(env.label) ?? false);
   }
 
   /** Pending messages their receivers can take now. */
@@ -258,16 +304,23 @@ export class ProtocolRun {
     }
   }
 
+  /** `runHonest` for a run with endpoints. */
+  async runHonestAsync(maxSteps = 1000): Promise<void> {
+    for (let i = 0; i < maxSteps; i++) {
+      const next = this.deliverable()[0] ?? this.network.pending()[0];
+      if (!next) return;
+      await this.deliverAsync(next.id);
+    }
+  }
+
   partyStates(): PartyState[] {
     return [...this.parties.values()].map((p) => {
-      const snap = p.actor.getSnapshot();
-      const ctx = snap.context as RoleContext;
-      const state = String(snap.value);
-      return { instance: p.instance, session: p.session, role: p.role, agent: p.agent, state, done: state === 'done', failure: ctx.failure, stored: ctx.stored as Record<string, Value> };
+      const v = view(p);
+      return { instance: p.instance, session: p.session, role: p.role, agent: p.agent, state: v.state, done: v.state === 'done', failure: v.failure, stored: v.stored };
     });
   }
 
   stop(): void {
-    for (const p of this.parties.values()) p.actor.stop();
+    for (const p of this.parties.values()) p.local?.stop();
   }
 }

@@ -11,11 +11,13 @@
  *     selection as the TPM reported it at set-up (impl/tpm2/attested-statement.ts);
  *   - `q`, `skAK` themselves: a placeholder — held inside the TPM, never evaluated.
  *
+ * The long-term names (`q`, `skAK`, `pcr` in protocols 1–3) are the binding's (models/real-tpm.ts).
  * The rewritten terms name values `Q@tpm` / `AK@tpm`, handed in through `initialEnv`'s `given`.
  * @module
  */
 import { G, type Term, mapTerm } from '../../models/terms.ts';
 import { type Protocol, lt, parseLt } from '../../models/protocol.ts';
+import type { RealTpmBinding } from '../../models/real-tpm.ts';
 import { type Value, bytesV, constV } from '../wire/value.ts';
 
 /** What the real TPM decided at set-up. */
@@ -45,22 +47,23 @@ function publicOf(u: Term, name: string): boolean {
  * The protocol with every role's `knows` rewritten to the real TPM's values, and per role the
  * values to give `initialEnv` (ProtocolRun's `given`).
  */
-export function withRealTpm(protocol: Protocol, real: RealTpmValues): { protocol: Protocol; given: Record<string, Record<string, Value>> } {
+export function withRealTpm(protocol: Protocol, real: RealTpmValues, binding: RealTpmBinding): { protocol: Protocol; given: Record<string, Record<string, Value>> } {
+  const { storageKey, attestationKey, pcrReference } = binding.longTerm;
   const given: Record<string, Record<string, Value>> = {};
   const roles = protocol.roles.map((decl) => {
     const g: Record<string, Value> = {};
     const rewrite = (u: Term): Term => {
-      if (publicOf(u, 'q')) {
+      if (publicOf(u, storageKey)) {
         g[Qreal.name] = { k: 'point', b: real.Q };
         return Qreal;
       }
-      if (real.ak && publicOf(u, 'skAK')) {
+      if (real.ak && attestationKey && publicOf(u, attestationKey)) {
         g[AKreal.name] = { k: 'point', b: real.ak, restricted: true };
         return AKreal;
       }
       const ref = u.t === 'var' ? parseLt(u) : null;
-      if (ref && (ref.name === 'q' || (real.ak && ref.name === 'skAK'))) g[(u as { name: string }).name] = HELD_BY_TPM;
-      if (ref && real.pcrReference && ref.name === 'pcr') g[(u as { name: string }).name] = bytesV(real.pcrReference);
+      if (ref && (ref.name === storageKey || (real.ak && ref.name === attestationKey))) g[(u as { name: string }).name] = HELD_BY_TPM;
+      if (ref && real.pcrReference && ref.name === pcrReference) g[(u as { name: string }).name] = bytesV(real.pcrReference);
       return u;
     };
     const knows = Object.fromEntries(Object.entries(decl.knows).map(([k, t]) => [k, mapTerm(t, rewrite)]));

@@ -1,32 +1,35 @@
 /**
- * `tcv run attestation|key-exchange|provisioning --tpm swtpm`: the other parties' machines of
- * models/ (TTP and TEE for protocol 1, the TEE for protocols 2/3) run unchanged in a
- * ProtocolRun; the TPM role instance is never started and its messages go to the TSS bridge,
- * which drives a real swtpm (TPM 2.0 Part 1 §19 sessions, Part 3 commands) and executes the TPM
- * machine. The run's long-term set-up is the real TPM's (its Q, its AK, the reference PCR state:
- * real-setup.ts). The report has the shape of an honest run's plus a `tpm` section: the real
- * commands sent, which checks the TPM did and which the TSS did, whether every TPM response
- * HMAC verified (protocols 2/3), the sealed secret (protocol 3) and the attestation (protocol 1).
+ * `tcv run <protocol> --tpm swtpm`: the protocol's role that a real TPM can play (the role with a
+ * `realTpm` binding, models/real-tpm.ts) is a TSS endpoint (tss-endpoint.ts) in an otherwise
+ * ordinary ProtocolRun — the other parties' machines of models/ run unchanged as local actors,
+ * the run's one scheduler delivers to both, its one claim log and report builder serve both. The
+ * run's long-term set-up is the real TPM's (its Q, its AK, the reference PCR state:
+ * real-setup.ts). The report is an honest run's plus a `tpm` section: the real commands sent,
+ * which checks the TPM did and which the TSS did, whether every TPM response HMAC verified (a
+ * session protocol), the sealed secret and the attestation.
+ *
+ * `runOnRealTpm` takes any TpmTransport (swtpm, the TZTCM's engine, a hardware TPM);
+ * `runWithSwtpm` opens swtpm for it.
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
-import { checkClaims } from '../runtime/claims-check.ts';
-import { EvalFailure } from '../runtime/evaluate.ts';
-import { type RunReport, partyReport } from '../runtime/report.ts';
-import { type ClaimEvent, ProtocolRun } from '../runtime/session.ts';
+import { PROTOCOLS } from '../../models/protocols/index.ts';
+import { type RealTpmBinding, realTpmRole } from '../../models/real-tpm.ts';
+import { type RunReport, runReport } from '../runtime/report.ts';
+import type { PartyEndpoint } from '../runtime/endpoint.ts';
+import { ProtocolRun } from '../runtime/session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { openTztcmBackend } from '../tztcm/backend.ts';
-import { TpmError } from '../tpm2/response-codes.ts';
-import { TpmResponseAuthError } from '../tpm2/command-executor.ts';
-import { TpmMarshalError } from '../tpm2/marshal-reader.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
-import { TpmTransportError } from '../tpm2/transport.ts';
-import { TssRefusal } from '../tpm2/tss-refusal.ts';
-import { hex, showValue, valueEquals, valueToJson, type Value } from '../wire/value.ts';
-import { type AttestationRecord, type BridgeFact, BridgeFailure, type BridgeMode, type TpmCommandRecord, TssBridge } from './bridge.ts';
+import type { TpmTransport } from '../tpm2/transport.ts';
+import { hex, valueEquals } from '../wire/value.ts';
+import { type AttestationRecord, type BridgeFact, BridgeFailure, asBridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
+import { tpmAttestationVerifier } from './attestation-verifier.ts';
 import { withRealTpm } from './real-setup.ts';
+import { TssEndpoint } from './tss-endpoint.ts';
 
-export const TPM_PROTOCOLS: readonly BridgeMode[] = ['attestation', 'key-exchange', 'provisioning'];
+/** The built-in protocols a real TPM can play a role of (from the models' bindings). */
+export const TPM_PROTOCOLS: readonly string[] = PROTOCOLS.filter((p) => realTpmRole(p.roles)).map((p) => p.name);
 
 /** Which TPM 2.0 plays the TPM role: swtpm (libtpms) or the TZTCM's own engine (impl/tztcm). */
 export type TpmBackendName = 'swtpm' | 'tztcm';
@@ -34,13 +37,13 @@ export type TpmBackendName = 'swtpm' | 'tztcm';
 export interface TpmRunOptions {
   /** default 'swtpm' */
   readonly backend?: TpmBackendName;
+  /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
+  readonly signal?: AbortSignal;
   /** connect to a running swtpm on this server port; otherwise start a private one */
   readonly port?: number;
   readonly seed?: number;
   readonly responseTimeoutMs?: number;
-  /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
-  readonly signal?: AbortSignal;
-  /** TEST ONLY: see BridgeOptions.beforeMessage */
+  /** TEST ONLY: runs before the TPM commands for a message (e.g. PCR_Extend before Unseal) */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
   readonly rewriteResponse?: (cmd: Uint8Array, rsp: Uint8Array) => Uint8Array;
@@ -55,10 +58,10 @@ export interface TpmRunSection {
   readonly sessionEstablished: boolean;
   readonly commands: readonly TpmCommandRecord[];
   /** every TPM command sent in the session came back with a response HMAC that verified;
-   * null for protocol 1 (no session) */
+   * null for a protocol without a session (protocol 1) */
   readonly responseHmacsVerified: boolean | null;
   readonly facts: readonly BridgeFact[];
-  /** protocol 3: the secret sealed in the TPM and the one the TEE stored */
+  /** a sealed secret (protocol 3): the one sealed in the TPM and the one the caller stored */
   readonly secret: { readonly sealed: string; readonly teeStored: string | null; readonly equal: boolean } | null;
   /** protocol 1: the TPM's keys, the TTP's reference and the evidence the TPM signed */
   readonly attestation: AttestationRecord | null;
@@ -67,196 +70,135 @@ export interface TpmRunSection {
 
 export type TpmRunReport = RunReport & { readonly tpm: TpmRunSection };
 
-function asFailure(e: unknown): BridgeFailure {
-  if (e instanceof BridgeFailure) return e;
-  if (e instanceof TpmError) return new BridgeFailure('tpm-rc', e.command, e.name, e.message);
-  if (e instanceof TpmResponseAuthError) return new BridgeFailure('response-auth', e.command, null, e.message);
-  if (e instanceof TpmTransportError) return new BridgeFailure('transport', 'transport', null, e.message);
-  if (e instanceof TpmMarshalError) return new BridgeFailure('tss-check', 'TPM response', null, e.message);
-  if (e instanceof EvalFailure) return new BridgeFailure('tss-check', 'message', null, e.message);
-  // the TSS refusing a value before sending it to the TPM (a malformed point or nonce); any
-  // other RangeError is a defect and is not reported as a check
-  if (e instanceof TssRefusal) return new BridgeFailure('tss-check', 'message', null, e.message);
-  throw e;
+/** The TPM of `protocol` as the binding of the role a real TPM can play; a usage error otherwise. */
+function bindingOf(protocol: Protocol): { role: string; binding: RealTpmBinding } {
+  const decl = realTpmRole(protocol.roles);
+  if (!decl) throw new Error(`--tpm runs ${TPM_PROTOCOLS.join(', ')}, not ${protocol.name}`);
+  return { role: decl.role, binding: decl.realTpm };
 }
 
-/** `p`, or a BridgeFailure 'interrupted' as soon as `signal` aborts (the TPM command in flight
- * finishes on the transport; the clean-up's flushes queue behind it). */
-function interruptible<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  const stop = () => new BridgeFailure('interrupted', 'signal', null, `the run was interrupted (${String(signal.reason ?? 'abort')})`);
-  if (signal.aborted) return Promise.reject(stop());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(stop());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
+/** `runOnRealTpm` with swtpm (or, with `backend: 'tztcm'`, the TZTCM's engine) opened for it. */
 export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {}): Promise<TpmRunReport> {
-  const mode = TPM_PROTOCOLS.find((p) => p === protocol.name);
-  if (!mode) throw new Error(`--tpm ${opts.backend ?? 'swtpm'} runs ${TPM_PROTOCOLS.join(', ')}, not ${protocol.name}`);
+  bindingOf(protocol);
   const t0 = performance.now();
-  const runOpts = opts.seed === undefined ? {} : { seed: opts.seed };
-  let run: ProtocolRun | null = null;
+  const tztcm = opts.backend === 'tztcm';
+  const device = tztcm ? 'tztcm' : 'swtpm';
+  const party = tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : undefined;
   let backend: { readonly client: TpmSessionClient; close(): Promise<void> } | null = null;
-  let bridge: TssBridge | null = null;
-  let failure: BridgeFailure | null = null;
   try {
-    backend =
-      opts.backend === 'tztcm'
-        ? await openTztcmBackend()
-        : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
-    bridge = new TssBridge({ transport: backend.client.transport, mode, ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}) });
-    if (opts.rewriteResponse) bridge.recording.rewriteResponse = opts.rewriteResponse;
-    if (opts.rewriteCommand) bridge.recording.rewriteCommand = opts.rewriteCommand;
-    const real = await interruptible(bridge.prepare(), opts.signal);
-    const onTpm = withRealTpm(protocol, real);
-    const r = (run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given }));
-    const first = await interruptible(bridge.begin({
-      deps: r.deps,
-      longTerm: r.longTerm,
-      tpmRole: onTpm.protocol.roles.find((d) => d.role === 'TPM')!,
-      deployment: onTpm.protocol.deployment,
-      given: onTpm.given['TPM'] ?? {},
-      teeEnv: () => r.environmentOf('TEE#1'),
-      claimsSoFar: () => r.claims.length,
-    }), opts.signal);
-    if (first) r.network.post('TPM', first.to, first.label, first.bytes, 'party', 1);
-    for (const d of onTpm.protocol.roles) if (d.initiator && d.role !== 'TPM') r.startInstance(`${d.role}#1`);
-    for (let i = 0; i < 100; i++) {
-      const next = r.network.pending()[0];
-      if (!next) break;
-      if (next.to !== 'TPM') {
-        r.deliver(next.id);
-        continue;
-      }
-      r.network.take(next.id);
-      const bytes = opts.rewriteToTpm ? opts.rewriteToTpm(next.label, next.bytes) : next.bytes;
-      const reply = await interruptible(bridge.handle(next.from, next.label, bytes), opts.signal);
-      if (reply) r.network.post('TPM', reply.to, reply.label, reply.bytes, 'party', 1);
-    }
+    backend = tztcm ? await openTztcmBackend() : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
   } catch (e) {
-    failure = asFailure(e);
+    const failure = asBridgeFailure(e);
+    return report(protocol, null, unavailable(protocol, failure), failure, backendName(opts), opts, performance.now() - t0);
+  }
+  try {
+    return await runOnRealTpm(protocol, backend.client.transport, { ...opts, device, ...(party ? { party } : {}), backendName: backendName(opts) }, t0);
+  } finally {
+    await backend.close();
+  }
+}
+
+const backendName = (opts: TpmRunOptions) =>
+  opts.backend === 'tztcm' ? 'tztcm (TPM 2.0 engine, in-process)' : opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`;
+
+/** A run with the TPM role played by the TPM behind `transport`. */
+export async function runOnRealTpm(
+  protocol: Protocol,
+  transport: TpmTransport,
+  opts: TpmRunOptions & { readonly device: string; readonly party?: string; readonly backendName: string },
+  t0 = performance.now(),
+): Promise<TpmRunReport> {
+  const { role, binding } = bindingOf(protocol);
+  const runOpts = opts.seed === undefined ? {} : { seed: opts.seed };
+  const endpoint = new TssEndpoint({
+    transport,
+    binding,
+    device: opts.device,
+    ...(opts.party ? { party: opts.party } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}),
+    ...(opts.rewriteToTpm ? { rewriteIncoming: opts.rewriteToTpm } : {}),
+  });
+  if (opts.rewriteResponse) endpoint.ops.recording.rewriteResponse = opts.rewriteResponse;
+  if (opts.rewriteCommand) endpoint.ops.recording.rewriteCommand = opts.rewriteCommand;
+  let run: ProtocolRun | null = null;
+  try {
+    const real = await endpoint.prepare();
+    const onTpm = withRealTpm(protocol, real, binding);
+    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifier });
+    await run.startAsync();
+    await run.runHonestAsync(100);
+  } catch (e) {
+    if (!(e instanceof BridgeFailure)) throw e;
   } finally {
     try {
-      if (bridge && !(failure?.kind === 'transport')) await bridge.cleanUp();
+      await endpoint.cleanUp();
     } finally {
-      await backend?.close();
       run?.stop();
     }
   }
   // the run never started (no TPM to set up from): an empty run of the same shape for the report
-  const shown = run ?? new ProtocolRun(protocol, runOpts);
+  const shown = run ?? new ProtocolRun(protocol, { ...runOpts, endpoints: { [role]: endpoint } });
   if (!run) shown.stop();
-  return report(protocol, mode, shown, bridge, failure, opts, performance.now() - t0);
+  return report(protocol, endpoint, shown, endpoint.bridgeFailure, opts.backendName, opts, performance.now() - t0);
 }
 
-/** The run's claims and the TPM machine's, in the order they were made. */
-function mergedClaims(run: ProtocolRun, bridge: TssBridge | null, tpmAgent: string, backendLabel: string): ClaimEvent[] {
-  const out: ClaimEvent[] = [];
-  const tpm = bridge?.claims ?? [];
-  let j = 0;
-  const pushTpm = (upTo: number) => {
-    for (; j < tpm.length && tpm[j]!.after <= upTo; j++) {
-      const c = tpm[j]!.claim;
-      out.push({ ...c, seq: out.length, instance: `TPM (${backendLabel})`, session: 1, role: 'TPM', agent: tpmAgent, data: c.data as Value, peer: c.peer as Value | null });
-    }
+/** The report's run when the TPM could not even be opened: every role idle, the TPM failed. */
+function unavailable(protocol: Protocol, failure: BridgeFailure): ProtocolRun {
+  const { role } = bindingOf(protocol);
+  const stub: PartyEndpoint = {
+    party: "swtpm (real TPM 2.0, via the TEE's TSS bridge)",
+    shownAs: 'TPM (swtpm via TSS)',
+    begin: async () => {},
+    start: async () => {},
+    handle: async () => {},
+    waitsFor: () => false,
+    snapshot: () => ({ state: 'failed', active: false, outbox: [], claims: [], stored: {}, failure: { label: failure.command, code: failure.rc ?? failure.kind, message: failure.message } }),
   };
-  run.claims.forEach((c, i) => {
-    pushTpm(i);
-    out.push({ ...c, seq: out.length });
-  });
-  pushTpm(Infinity);
-  return out;
+  const run = new ProtocolRun(protocol, { endpoints: { [role]: stub } });
+  run.stop();
+  return run;
 }
 
-function report(protocol: Protocol, mode: BridgeMode, run: ProtocolRun, bridge: TssBridge | null, failure: BridgeFailure | null, opts: TpmRunOptions, ms: number): TpmRunReport {
-  const delivered = new Set(run.network.log.filter((e) => e.kind === 'delivered').map((e) => e.env.id));
-  const tztcm = opts.backend === 'tztcm';
-  const swtpm = tztcm ? 'TPM (tztcm via TSS)' : 'TPM (swtpm via TSS)';
-  const messages = run.network.observed.map((e) => ({
-    id: e.id,
-    from: e.from === 'TPM' ? swtpm : e.from,
-    to: e.to === 'TPM' ? swtpm : e.to,
-    label: e.label,
-    size: e.bytes.length,
-    hex: hex(e.bytes),
-    status: delivered.has(e.id) ? 'delivered' : 'pending',
-  }));
-  const states = run.partyStates().filter((s) => s.role !== 'TPM');
-  const tee = states.find((s) => s.role === 'TEE')!;
-  const teeStored = tee.stored['tee-secure-storage'] ?? null;
-  const sealed = bridge?.sealedSecret ?? null;
+function report(protocol: Protocol, endpoint: TssEndpoint | null, run: ProtocolRun, failure: BridgeFailure | null, backend: string, opts: TpmRunOptions, ms: number): TpmRunReport {
+  const { role, binding } = bindingOf(protocol);
+  const base = runReport(run, null, opts.seed ?? null, ms);
+  const ops = endpoint?.ops;
+  const states = run.partyStates();
+  const caller = states.find((s) => s.role === binding.caller);
+  const stored = binding.sealed ? (caller?.stored[binding.sealed.callerSlot] ?? null) : null;
+  const sealed = ops?.sealedSecret ?? null;
   const secret = sealed
-    ? { sealed: hex(sealed), teeStored: teeStored && teeStored.k === 'bytes' ? hex(teeStored.b) : null, equal: !!teeStored && valueEquals(teeStored, { k: 'bytes', b: sealed }) }
+    ? { sealed: hex(sealed), teeStored: stored && stored.k === 'bytes' ? hex(stored.b) : null, equal: !!stored && valueEquals(stored, { k: 'bytes', b: sealed }) }
     : null;
-  const commands = bridge?.commands ?? [];
-  const sessionProtocol = mode !== 'attestation';
+  const commands = ops?.commands ?? [];
+  const sessionProtocol = Object.values(binding.transitions).some((o) => o.op === 'TPM2_StartAuthSession');
   const inSession = commands.filter((c) => c.responseHmacVerified !== null);
   const responseHmacsVerified = sessionProtocol ? failure === null && inSession.length > 0 && inSession.every((c) => c.responseHmacVerified === true) : null;
   const fail = failure ? { kind: failure.kind, command: failure.command, rc: failure.rc, message: failure.message } : null;
-  const tpmAgent = protocol.deployment['TPM']!;
-  const tpmState = fail ? 'failed' : (bridge?.machineState ?? 'not started');
-  const parties = [
-    ...states.map((s) => partyReport(protocol, s)),
-    { role: 'TPM', party: tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : "swtpm (real TPM 2.0, via the TEE's TSS bridge)", agent: tpmAgent, state: tpmState, failure: fail ? { label: fail.command, code: fail.rc ?? fail.kind, message: fail.message } : null, stored: {} },
-  ];
-  const all = mergedClaims(run, bridge, tpmAgent, tztcm ? 'tztcm' : 'swtpm');
-  const claims = all.map((c) => ({ seq: c.seq, role: c.role, agent: c.agent, event: c.event, tag: c.tag, data: valueToJson(c.data), show: showValue(c.data) }));
-  const secrets = [...new Set(all.filter((c) => c.event === 'Secret').map((c) => c.tag))].map((tag) => {
-    const cs = all.filter((c) => c.event === 'Secret' && c.tag === tag);
-    return {
-      tag,
-      values: cs.map((c) => ({ role: c.role, hex: c.data.k === 'tuple' || c.data.k === 'const' ? showValue(c.data, true) : hex(c.data.b) })),
-      equal: cs.every((c) => valueEquals(c.data, cs[0]!.data)),
-    };
-  });
-  const facts = bridge?.facts ?? [];
-  const checks = facts.map((f, i) => ({ id: `${f.by.toUpperCase()}${i + 1}`, kind: f.by === 'tpm' ? 'checked by the TPM' : 'checked by the TSS', ok: f.ok, detail: f.what }));
-  if (mode === 'attestation') {
-    // the TTP machine (a remote verifier, our crypto) checked the TPM's TPMS_ATTEST signatures
-    const ttp = states.find((s) => s.role === 'TTP');
-    for (const [kind, what] of [
-      ['certify', "ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type certify, extraData = nB, certified Name = Name of Q"],
-      ['quote', 'ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type quote, extraData = nB, SHA-256(TPMS_QUOTE_INFO) = the reference pcr'],
-    ] as const) {
-      const ok = all.some((c) => c.role === 'TTP' && c.event === 'Commit' && c.tag === 'tpm-evidence' && c.data.k === 'tuple' && c.data.items[0]?.k === 'const' && c.data.items[0].s === kind);
-      checks.push({ id: `TTP-${kind}`, kind: 'checked by the TTP machine', ok, detail: ok ? what : `not accepted${ttp?.failure ? `: ${ttp.failure.message} [${ttp.failure.label}]` : ''}` });
-    }
+  const facts = ops?.facts ?? [];
+  const checks: RunReport['checks'][number][] = facts.map((f, i) => ({ id: `${f.by.toUpperCase()}${i + 1}`, kind: f.by === 'tpm' ? 'checked by the TPM' : 'checked by the TSS', ok: f.ok, detail: f.what }));
+  // the verifier's machine (a remote verifier, our crypto) accepted the TPM's TPMS_ATTEST
+  // signatures: a Commit by the property's committing role on the evidence the TPM claimed
+  for (const ev of endpoint?.evidence ?? []) {
+    const prop = protocol.properties.find((p) => p.tag === ev.claim.tag && p.running === role);
+    if (!prop?.commit) continue;
+    const verifier = states.find((s) => s.role === prop.commit);
+    const ok = run.claims.some((c) => c.role === prop.commit && c.event === 'Commit' && c.tag === ev.claim.tag && valueEquals(c.data, ev.claim.data as never));
+    const what =
+      ev.kind === 'certify'
+        ? `ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type certify, extraData = ${ev.nonce}, certified Name = Name of Q`
+        : `ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type quote, extraData = ${ev.nonce}, SHA-256(TPMS_QUOTE_INFO) = the reference ${binding.longTerm.pcrReference ?? 'PCR state'}`;
+    checks.push({ id: `${prop.commit}-${ev.kind}`, kind: `checked by the ${prop.commit} machine`, ok, detail: ok ? what : `not accepted${verifier?.failure ? `: ${verifier.failure.message} [${verifier.failure.label}]` : ''}` });
   }
-  checks.push(...checkClaims(protocol, all, run.network.observed));
-  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the TEE's stored S equals the secret sealed in ${tztcm ? 'the TZTCM' : 'swtpm'}` });
+  checks.push(...base.checks);
+  if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the ${binding.caller}'s stored S equals the secret sealed in ${endpoint?.device ?? 'the TPM'}` });
   const sessionEstablished = commands.some((c) => c.command === 'TPM2_GetRandom' && c.responseHmacVerified === true);
-  const ok =
-    fail === null &&
-    states.every((s) => s.state === 'done') &&
-    tpmState === 'done' &&
-    checks.every((c) => c.ok) &&
-    (responseHmacsVerified ?? true) &&
-    (mode === 'provisioning' ? secret?.equal === true : true);
-  const backendName = tztcm ? 'tztcm (TPM 2.0 engine, in-process)' : opts.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${opts.port}`;
+  const ok = fail === null && states.every((s) => s.state === 'done') && checks.every((c) => c.ok) && (responseHmacsVerified ?? true) && (binding.sealed ? secret?.equal === true : true);
   return {
-    protocol: protocol.name,
-    variant: null,
-    seed: opts.seed ?? null,
-    suite: run.deps.suite.name,
-    ms,
-    messages,
-    parties,
-    claims,
-    secrets,
+    ...base,
     checks,
     ok,
-    tpm: { backend: backendName, sessionEstablished, commands, responseHmacsVerified, facts, secret, attestation: bridge?.attestation ?? null, failure: fail },
+    tpm: { backend, sessionEstablished, commands, responseHmacsVerified, facts, secret, attestation: ops?.attestation ?? null, failure: fail },
   };
 }

@@ -10,6 +10,7 @@
  */
 import { type Step, check, claim, fresh, recv, send } from '../steps.ts';
 import { c, hmac, tup, v } from '../terms.ts';
+import { closeBody, commandBody, openBody, openedBody, responseBody } from './tztcm-messages.ts';
 import { roleMachine } from '../role.ts';
 import { agent } from '../protocol.ts';
 
@@ -33,9 +34,9 @@ export const Cmd = (i: CommandIndex) => ({
   macCmd: v(`macCmd${i}`, 'digest'),
   macRsp: v(`macRsp${i}`, 'digest'),
   /** `hmac(K_uuid, <'cmd', sid, i, cmd>)` — the command MAC, one definition for both sides */
-  cmdMac: hmac(T.K, tup(c('cmd'), T.sid, c(i), v(`cmd${i}`, 'nonce'))),
+  cmdMac: hmac(T.K, commandBody({ sid: T.sid, index: c(i), cmd: v(`cmd${i}`, 'nonce') })),
   /** `hmac(K_uuid, <'rsp', sid, i, rsp, nD>)` — the response MAC */
-  rspMac: hmac(T.K, tup(c('rsp'), T.sid, c(i), v(`rsp${i}`, 'nonce'), T.nD)),
+  rspMac: hmac(T.K, responseBody({ sid: T.sid, index: c(i), rsp: v(`rsp${i}`, 'nonce'), nonce: T.nD })),
 });
 
 /** TDDL: send command i of the session. */
@@ -68,7 +69,7 @@ export function tddlSession() {
         from: 'start',
         to: 'waitOpened',
         trigger: 'START',
-        steps: [fresh(nD), send('TZTCM', 'OpenSession', tup(c('open'), uuid, nD, hmac(K, tup(c('open'), uuid, nD))))],
+        steps: [fresh(nD), send('TZTCM', 'OpenSession', tup(c('open'), uuid, nD, hmac(K, openBody({ uuid, nonce: nD }))))],
       },
       {
         label: 'tddl.invoke1',
@@ -77,7 +78,7 @@ export function tddlSession() {
         trigger: 'MSG',
         steps: [
           recv('TZTCM', 'Opened', tup(sid, nZ, macOpened)),
-          check('open MAC', macOpened, hmac(K, tup(c('opened'), sid, nD, nZ)), 'the session-open MAC under K_uuid'),
+          check('open MAC', macOpened, hmac(K, openedBody({ sid, nonce: nD, nonceTZ: nZ })), 'the session-open MAC under K_uuid'),
           ...invoke('1'),
         ],
       },
@@ -90,7 +91,7 @@ export function tddlSession() {
         steps: [
           ...acceptResponse('2'),
           claim('Secret', 'Kuuid', self, K),
-          send('TZTCM', 'CloseSession', tup(c('close'), sid, hmac(K, tup(c('close'), sid, c('2'))))),
+          send('TZTCM', 'CloseSession', tup(c('close'), sid, hmac(K, closeBody({ sid, count: c('2') })))),
           claim('Finish', 'tztcm-session', null, self),
         ],
       },

@@ -12,10 +12,11 @@
  * @module
  */
 import { type Step, check, claim, fresh, let_, recv, send, store } from '../steps.ts';
-import { G, TRUE, c, exp, h, hmac, kdfa, kdfe, pk, sdec, sign, tup, v, verify } from '../terms.ts';
+import { G, TRUE, c, exp, kdfa, kdfe, pk, sdec, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import type { KeyExchangeOptions } from './tpm.ts';
-import { K } from './vocabulary.ts';
+import { SESSION, commandMac, policyStatement, responseMac, teeChallenge, teeReport, teeToken, tpmToken } from './messages.ts';
+import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 
 /** TEE role of protocol 1 (subsystem attestation). */
 export function teeAttestation() {
@@ -32,10 +33,10 @@ export function teeAttestation() {
         to: 'waitToken',
         trigger: 'MSG',
         steps: [
-          recv('TTP', 'ChallengeTEE', tup(c('chal_tee'), nA)),
+          recv('TTP', 'ChallengeTEE', teeChallenge({ nonce: nA })),
           fresh(skT), // the per-boot identity key ~skT
           let_(pkT, pk(skT)),
-          let_(report, sign(tup(c('report'), mTEE, h(tup(nA, pkT))), skHW)),
+          let_(report, sign(teeReport({ measurement: mTEE, nonce: nA, key: pkT }), skHW)),
           claim('Running', 'tee-key', ttp, tup(self, pkT)),
           send('TTP', 'Report', tup(report, pkT)),
         ],
@@ -47,7 +48,7 @@ export function teeAttestation() {
         trigger: 'MSG',
         steps: [
           recv('TTP', 'TokenTEE', tokTEE),
-          check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token for pk(skT) and this node'),
+          check('tokTEE', verify(tokTEE, teeToken({ id: idTEE, node: self, key: pkT }), pkTTP), TRUE, 'the TTP token for pk(skT) and this node'),
         ],
       },
       {
@@ -57,7 +58,7 @@ export function teeAttestation() {
         trigger: 'MSG',
         steps: [
           recv('TPM', 'PeerTokenTPM', tup(tokTPM, idTPM, Q)),
-          check('tokTPM', verify(tokTPM, tup(c('tok_tpm'), idTPM, self, Q), pkTTP), TRUE, 'the TTP token of the TPM for this node'),
+          check('tokTPM', verify(tokTPM, tpmToken({ id: idTPM, node: self, key: Q }), pkTTP), TRUE, 'the TTP token of the TPM for this node'),
           claim('Commit', 'tok-tpm', self, tup(self, Q)),
           send('TPM', 'PeerTokenTEE', tup(tokTEE, idTEE, pkT)),
           claim('Finish', 'attestation', null, self),
@@ -86,7 +87,7 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'PublicKeyQ', tup(tokTPM, idTPM, Q)),
-        check('tokTPM', verify(tokTPM, tup(c('tok_tpm'), idTPM, self, Q), pkTTP), TRUE, 'the TTP token of the TPM for this node'),
+        check('tokTPM', verify(tokTPM, tpmToken({ id: idTPM, node: self, key: Q }), pkTTP), TRUE, 'the TTP token of the TPM for this node'),
         fresh(e),
         fresh(nC),
         let_(E, exp(G, e)),
@@ -107,8 +108,8 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
         let_(sKey, kdfa(seed, 'ATH', nT, nC)),
         fresh(nC1),
         claim('Running', 'session', self, tup(E, nC, nT)),
-        claim('Running', 'cmd', self, tup(c('GetTime'), nC1, nT)),
-        send('TPM', 'ConfirmSession', tup(c('GetTime'), nC1, hmac(sKey, tup(h(c('GetTime')), nC1, nT)))),
+        claim('Running', 'cmd', self, tup(SESSION.confirm.command, nC1, nT)),
+        send('TPM', 'ConfirmSession', tup(SESSION.confirm.command, nC1, commandMac({ key: sKey, cp: SESSION.confirm.command, nonceCaller: nC1, nonceTPM: nT }))),
       ],
     },
     {
@@ -118,13 +119,13 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'ConfirmResponse', tup(nT1, mac1)),
-        check('response HMAC', mac1, hmac(sKey, tup(h(c('GetTime-rsp')), nT1, nC1)), 'the response HMAC under the session key'),
-        claim('Commit', 'cmd', null, tup(c('GetTime-rsp'), nT1, nC1)),
+        check('response HMAC', mac1, responseMac({ key: sKey, rp: SESSION.confirm.response, nonceTPM: nT1, nonceCaller: nC1 }), 'the response HMAC under the session key'),
+        claim('Commit', 'cmd', null, tup(SESSION.confirm.response, nT1, nC1)),
         claim('Commit', 'session', self, tup(E, nC, nT)),
         claim('Secret', 'skey', self, sKey),
         fresh(nC2),
-        let_(pol, sign(tup(c('policy'), nT1, sh), skT)),
-        send('TPM', 'PolicySigned', tup(tokTEE, idTEE, pk(skT), pol, nC2, hmac(sKey, tup(h(tup(c('PolicySigned'), pol)), nC2, nT1)))),
+        let_(pol, sign(policyStatement({ nonce: nT1, handle: sh }), skT)),
+        send('TPM', 'PolicySigned', tup(tokTEE, idTEE, pk(skT), pol, nC2, commandMac({ key: sKey, cp: tup(SESSION.policySigned.command, pol), nonceCaller: nC2, nonceTPM: nT1 }))),
       ],
     },
     {
@@ -134,7 +135,7 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'PolicySignedResponse', tup(nT2, mac2)),
-        check('response HMAC', mac2, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)), 'the response HMAC under the session key'),
+        check('response HMAC', mac2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }), 'the response HMAC under the session key'),
         ...(opts.unseal ? unsealRequest() : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
@@ -152,7 +153,7 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
 /** Protocol 3, TEE side: the Unseal command in the session. */
 function unsealRequest(): Step[] {
   const { sKey, nC3, nT2 } = K;
-  return [fresh(nC3), send('TPM', 'Unseal', tup(c('Unseal'), nC3, hmac(sKey, tup(h(c('Unseal')), nC3, nT2))))];
+  return [fresh(nC3), send('TPM', 'Unseal', tup(SESSION.unseal.command, nC3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT2 })))];
 }
 
 /** Protocol 3, TEE side: check the response HMAC, decrypt, store in secure storage. */
@@ -166,9 +167,9 @@ function unsealReceive() {
     trigger: 'MSG' as const,
     steps: [
       recv('TPM', 'UnsealResponse', tup(ct, nT3, mac3)),
-      check('Unseal response HMAC', mac3, hmac(sKey, tup(h(ct), nT3, nC3)), 'the response HMAC under the session key'),
+      check('Unseal response HMAC', mac3, responseMac({ key: sKey, rp: ct, nonceTPM: nT3, nonceCaller: nC3 }), 'the response HMAC under the session key'),
       let_(S, sdec(ct, kdfa(sKey, 'CFB', nT3, nC3)), 'decrypt'),
-      store('tee-secure-storage', S),
+      store(TEE_SECURE_STORAGE, S),
       claim('Commit', 'secret', self, tup(S, nC3, nT3)),
       claim('Secret', 'S', self, S),
       claim('Finish', 'provisioning', null, self),

@@ -8,9 +8,11 @@
  * @module
  */
 import { type Step, check, claim, fresh, let_, recv, send } from '../steps.ts';
-import { G, TRUE, c, exp, h, hmac, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
+import { G, TRUE, c, exp, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
-import { K } from './vocabulary.ts';
+import type { RealTpmBinding } from '../real-tpm.ts';
+import { SESSION, certifyStatement, commandMac, policyStatement, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
+import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
 export function tpmAttestation() {
@@ -27,10 +29,10 @@ export function tpmAttestation() {
         to: 'waitQuoteRequest',
         trigger: 'MSG',
         steps: [
-          recv('TTP', 'ChallengeTPM', tup(c('chal_tpm'), nB)),
+          recv('TTP', 'ChallengeTPM', tpmChallenge({ nonce: nB })),
           let_(Q, exp(G, q)),
           // TPM2_Certify(keyQ, qualifyingData = nB)
-          let_(cert, sign(tup(c('certify'), Q, nB), skAK)),
+          let_(cert, sign(certifyStatement({ key: Q, nonce: nB }), skAK)),
           claim('Running', 'tpm-evidence', K.ttp, tup(c('certify'), nB, Q)),
           send('TTP', 'Certify', tup(cert, Q)),
         ],
@@ -41,9 +43,9 @@ export function tpmAttestation() {
         to: 'waitToken',
         trigger: 'MSG',
         steps: [
-          recv('TTP', 'QuoteRequest', tup(c('quote_req'), nB)),
+          recv('TTP', 'QuoteRequest', quoteRequest({ nonce: nB })),
           // TPM2_Quote(PCRs, qualifyingData = nB)
-          let_(quote, sign(tup(c('quote'), pcr, nB), skAK)),
+          let_(quote, sign(quoteStatement({ pcr, nonce: nB }), skAK)),
           claim('Running', 'tpm-evidence', K.ttp, tup(c('quote'), nB, pcr)),
           send('TTP', 'Quote', quote),
         ],
@@ -55,7 +57,7 @@ export function tpmAttestation() {
         trigger: 'MSG',
         steps: [
           recv('TTP', 'TokenTPM', tokTPM),
-          check('tokTPM', verify(tokTPM, tup(c('tok_tpm'), idTPM, self, Q), pkTTP), TRUE, 'the TTP token for Q and this node'),
+          check('tokTPM', verify(tokTPM, tpmToken({ id: idTPM, node: self, key: Q }), pkTTP), TRUE, 'the TTP token for Q and this node'),
           send('TEE', 'PeerTokenTPM', tup(tokTPM, idTPM, Q)),
         ],
       },
@@ -67,13 +69,52 @@ export function tpmAttestation() {
         steps: [
           recv('TEE', 'PeerTokenTEE', tup(tokTEE, idTEE, pkT)),
           // TPM2_VerifySignature of the TEE token under pk(skTTP); the node must be this node
-          check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
+          check('tokTEE', verify(tokTEE, teeToken({ id: idTEE, node: self, key: pkT }), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
           claim('Commit', 'tok-tee', self, tup(self, pkT)),
           claim('Finish', 'attestation', null, self),
         ],
       },
     ],
   });
+}
+
+/** Protocol 1 on a real TPM: TPM2_Certify and TPM2_Quote with qualifyingData = nB (Part 3 §18.2,
+ * §18.4); the token checks are the TPM's TPM2_VerifySignature. */
+export function tpmAttestationOnRealTpm(): RealTpmBinding {
+  return {
+    caller: 'TEE',
+    longTerm: { storageKey: 'q', attestationKey: 'skAK', pcrReference: 'pcr' },
+    transitions: {
+      'tpm.certify': { op: 'TPM2_Certify', reads: { qualifyingData: K.nB }, decides: { certifiedKey: K.Q, signature: K.cert } },
+      'tpm.quote': { op: 'TPM2_Quote', reads: { qualifyingData: K.nB }, decides: { signature: K.quote } },
+      'tpm.receiveToken': { op: 'none' },
+      'tpm.checkPeerToken': { op: 'none' },
+    },
+  };
+}
+
+/** Protocols 2 and 3 on a real TPM: the salted session (Part 3 §11.1), confirmed by a command in
+ * it, PolicySigned (§23.3) and, with `unseal`, TPM2_Unseal of the secret sealed under the policy. */
+export function tpmKeyExchangeOnRealTpm(opts: KeyExchangeOptions = {}): RealTpmBinding {
+  return {
+    caller: 'TEE',
+    longTerm: { storageKey: 'q' },
+    ...(opts.unseal ? { sealed: { authKey: K.skT, callerSlot: TEE_SECURE_STORAGE } } : {}),
+    transitions: {
+      'tpm.publishKey': { op: 'PublicKey', decides: { key: K.Q } },
+      'tpm.startAuthSession': {
+        op: 'TPM2_StartAuthSession',
+        reads: { encryptedSalt: K.E, nonceCaller: K.nC },
+        decides: { nonceTPM: K.nT, sessionHandle: K.sh },
+        inside: [K.Z, K.seed, K.sKey],
+      },
+      'tpm.confirmSession': { op: 'TPM2_GetRandom', reads: { nonceCaller: K.nC1 }, caller: { sessionKey: K.sKey }, adopts: { sessionKey: K.sKey }, decides: { nonceTPM: K.nT1 } },
+      'tpm.policySigned': { op: 'TPM2_PolicySigned', reads: { authKey: K.pkT }, caller: { signingKey: K.skT }, decides: { nonceTPM: K.nT2 } },
+      ...(opts.unseal
+        ? { 'tpm.unseal': { op: 'TPM2_Unseal' as const, reads: { nonceCaller: K.nC3 }, decides: { nonceTPM: K.nT3 }, adopts: { secret: K.S }, checks: { responseKey: K.kE } } }
+        : {}),
+    },
+  };
 }
 
 export interface KeyExchangeOptions {
@@ -133,13 +174,13 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
       to: 'waitPolicySigned',
       trigger: 'MSG' as const,
       steps: [
-        recv('TEE', 'ConfirmSession', tup(c('GetTime'), nC1, mac1)),
+        recv('TEE', 'ConfirmSession', tup(SESSION.confirm.command, nC1, mac1)),
         // command HMAC: hmac(sessionKey, cpHash || nonceCaller || nonceTPM) — Part 1 §19.6.5
-        check('command HMAC', mac1, hmac(sKey, tup(h(c('GetTime')), nC1, nT)), 'the command HMAC under the session key'),
+        check('command HMAC', mac1, commandMac({ key: sKey, cp: SESSION.confirm.command, nonceCaller: nC1, nonceTPM: nT }), 'the command HMAC under the session key'),
         fresh(nT1),
         claim('Running', 'session', null, tup(E, nC, nT)),
-        claim('Running', 'cmd', null, tup(c('GetTime-rsp'), nT1, nC1)),
-        send('TEE', 'ConfirmResponse', tup(nT1, hmac(sKey, tup(h(c('GetTime-rsp')), nT1, nC1)))),
+        claim('Running', 'cmd', null, tup(SESSION.confirm.response, nT1, nC1)),
+        send('TEE', 'ConfirmResponse', tup(nT1, responseMac({ key: sKey, rp: SESSION.confirm.response, nonceTPM: nT1, nonceCaller: nC1 }))),
       ],
     },
     {
@@ -149,17 +190,17 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
       trigger: 'MSG' as const,
       steps: [
         recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac2)),
-        check('command HMAC', mac2, hmac(sKey, tup(h(tup(c('PolicySigned'), pol)), nC2, nT1)), 'the command HMAC under the session key'),
+        check('command HMAC', mac2, commandMac({ key: sKey, cp: tup(SESSION.policySigned.command, pol), nonceCaller: nC2, nonceTPM: nT1 }), 'the command HMAC under the session key'),
         // TPM2_VerifySignature: the TEE token, issued by the TTP for this node
-        check('tokTEE', verify(tokTEE, tup(c('tok_tee'), idTEE, self, pkT), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
+        check('tokTEE', verify(tokTEE, teeToken({ id: idTEE, node: self, key: pkT }), pkTTP), TRUE, 'the TTP token of the TEE for this node'),
         // TPM2_PolicySigned: the TEE's signature over this session's newest nonceTPM
-        check('policy signature', verify(pol, tup(c('policy'), nT1, sh), pkT), TRUE, 'PolicySigned over this session nonce'),
+        check('policy signature', verify(pol, policyStatement({ nonce: nT1, handle: sh }), pkT), TRUE, 'PolicySigned over this session nonce'),
         claim('Commit', 'session', self, tup(E, nC, nT)),
         // only now does the TPM know whose session this is: the first command came from this TEE
-        claim('Commit', 'cmd', self, tup(c('GetTime'), nC1, nT)),
+        claim('Commit', 'cmd', self, tup(SESSION.confirm.command, nC1, nT)),
         claim('Secret', 'skey', self, sKey),
         fresh(nT2),
-        send('TEE', 'PolicySignedResponse', tup(nT2, hmac(sKey, tup(h(c('PolicySigned-rsp')), nT2, nC2)))),
+        send('TEE', 'PolicySignedResponse', tup(nT2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }))),
         ...(opts.unseal ? [] : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
@@ -184,8 +225,8 @@ function unsealTransition() {
     to: 'done',
     trigger: 'MSG' as const,
     steps: [
-      recv('TEE', 'Unseal', tup(c('Unseal'), nC3, mac3)),
-      check('command HMAC', mac3, hmac(sKey, tup(h(c('Unseal')), nC3, nT2)), 'the command HMAC under the session key'),
+      recv('TEE', 'Unseal', tup(SESSION.unseal.command, nC3, mac3)),
+      check('command HMAC', mac3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT2 }), 'the command HMAC under the session key'),
       // the sealed object's policy: PolicySigned by a TTP-tokened TEE (the state we are in) and PolicyPCR
       check('PolicyPCR', pcr, pcrPolicy, 'the PCR value the sealed object is bound to'),
       fresh(nT3),
@@ -193,7 +234,7 @@ function unsealTransition() {
       let_(kE, kdfa(sKey, 'CFB', nT3, nC3)),
       let_(ct, senc(S, kE)),
       claim('Running', 'secret', self, tup(S, nC3, nT3)),
-      send('TEE', 'UnsealResponse', tup(ct, nT3, hmac(sKey, tup(h(ct), nT3, nC3)))),
+      send('TEE', 'UnsealResponse', tup(ct, nT3, responseMac({ key: sKey, rp: ct, nonceTPM: nT3, nonceCaller: nC3 }))),
       claim('Finish', 'provisioning', null, self),
     ],
   };

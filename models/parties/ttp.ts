@@ -5,8 +5,9 @@
  * @module
  */
 import { check, claim, fresh, let_, recv, send } from '../steps.ts';
-import { TRUE, c, h, sign, tup, verify } from '../terms.ts';
+import { TRUE, c, sign, tup, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
+import { certifyStatement, quoteRequest, quoteStatement, teeChallenge, teeReport, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K } from './vocabulary.ts';
 
 /** TTP role of protocol 1 (subsystem mutual attestation). */
@@ -24,7 +25,7 @@ export function ttpAttestation() {
         from: 'start',
         to: 'waitReport',
         trigger: 'START',
-        steps: [fresh(nA), send('TEE', 'ChallengeTEE', tup(c('chal_tee'), nA))],
+        steps: [fresh(nA), send('TEE', 'ChallengeTEE', teeChallenge({ nonce: nA }))],
       },
       {
         label: 'ttp.issueTEE',
@@ -35,13 +36,13 @@ export function ttpAttestation() {
           recv('TEE', 'Report', tup(report, pkT)),
           // the report is signed by the vendor-rooted key, carries a reference measurement and
           // binds this challenge to the reported key
-          check('report', verify(report, tup(c('report'), mTEE, h(tup(nA, pkT))), pkHW), TRUE, 'the TEE report under pk(skHW) with the reference measurement'),
+          check('report', verify(report, teeReport({ measurement: mTEE, nonce: nA, key: pkT }), pkHW), TRUE, 'the TEE report under pk(skHW) with the reference measurement'),
           claim('Commit', 'tee-key', node, tup(node, pkT)),
-          let_(tokTEE, sign(tup(c('tok_tee'), idTEE, node, pkT), skTTP)),
+          let_(tokTEE, sign(teeToken({ id: idTEE, node, key: pkT }), skTTP)),
           send('TEE', 'TokenTEE', tokTEE),
           claim('Running', 'tok-tee', node, tup(node, pkT)),
           fresh(nB),
-          send('TPM', 'ChallengeTPM', tup(c('chal_tpm'), nB)),
+          send('TPM', 'ChallengeTPM', tpmChallenge({ nonce: nB })),
         ],
       },
       {
@@ -51,9 +52,9 @@ export function ttpAttestation() {
         trigger: 'MSG',
         steps: [
           recv('TPM', 'Certify', tup(cert, Q)),
-          check('certify', verify(cert, tup(c('certify'), Q, nB), pkAK), TRUE, 'TPM2_Certify of Q under the enrolled pk(skAK) with nB'),
+          check('certify', verify(cert, certifyStatement({ key: Q, nonce: nB }), pkAK), TRUE, 'TPM2_Certify of Q under the enrolled pk(skAK) with nB'),
           claim('Commit', 'tpm-evidence', node, tup(c('certify'), nB, Q)),
-          send('TPM', 'QuoteRequest', tup(c('quote_req'), nB)),
+          send('TPM', 'QuoteRequest', quoteRequest({ nonce: nB })),
         ],
       },
       {
@@ -63,9 +64,9 @@ export function ttpAttestation() {
         trigger: 'MSG',
         steps: [
           recv('TPM', 'Quote', quote),
-          check('quote', verify(quote, tup(c('quote'), pcr, nB), pkAK), TRUE, 'TPM2_Quote of the reference PCR under pk(skAK) with nB'),
+          check('quote', verify(quote, quoteStatement({ pcr, nonce: nB }), pkAK), TRUE, 'TPM2_Quote of the reference PCR under pk(skAK) with nB'),
           claim('Commit', 'tpm-evidence', node, tup(c('quote'), nB, pcr)),
-          let_(tokTPM, sign(tup(c('tok_tpm'), idTPM, node, Q), skTTP)),
+          let_(tokTPM, sign(tpmToken({ id: idTPM, node, key: Q }), skTTP)),
           claim('Running', 'tok-tpm', node, tup(node, Q)),
           send('TPM', 'TokenTPM', tokTPM),
           claim('Finish', 'attestation', null, self),

@@ -10,6 +10,7 @@
  */
 import { check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { c, hmac, senc, tup } from '../terms.ts';
+import { closeBody, openBody, openedBody } from './tztcm-messages.ts';
 import { roleMachine } from '../role.ts';
 import { Cmd, type CommandIndex, T } from './tddl.ts';
 import { openData, sealData, sskOf, St, tskOf, unwrapFek, wrapFek } from './tztcm-storage-terms.ts';
@@ -49,10 +50,10 @@ export function tztcmSession() {
         trigger: 'MSG',
         steps: [
           recv('TDDL', 'OpenSession', tup(c('open'), uuid, nD, macOpen)),
-          check('open MAC', macOpen, hmac(K, tup(c('open'), uuid, nD)), 'the OpenSession MAC under K_uuid of this UUID'),
+          check('open MAC', macOpen, hmac(K, openBody({ uuid, nonce: nD })), 'the OpenSession MAC under K_uuid of this UUID'),
           fresh(sid),
           fresh(nZ),
-          send('TDDL', 'Opened', tup(sid, nZ, hmac(K, tup(c('opened'), sid, nD, nZ)))),
+          send('TDDL', 'Opened', tup(sid, nZ, hmac(K, openedBody({ sid, nonce: nD, nonceTZ: nZ })))),
         ],
       },
       serveCommand('1', 'waitCommand1', 'waitCommand2'),
@@ -64,7 +65,7 @@ export function tztcmSession() {
         trigger: 'MSG',
         steps: [
           recv('TDDL', 'CloseSession', tup(c('close'), sid, macClose)),
-          check('close MAC', macClose, hmac(K, tup(c('close'), sid, c('2'))), 'the CloseSession MAC under K_uuid'),
+          check('close MAC', macClose, hmac(K, closeBody({ sid, count: c('2') })), 'the CloseSession MAC under K_uuid'),
           claim('Secret', 'Kuuid', self, K),
           claim('Finish', 'tztcm-session', null, self),
         ],

@@ -58,3 +58,6 @@ export const K = {
   kE: v('kE', 'digest'),
   ct: v('ct', 'ct'),
 } as const;
+
+/** The TEE's secure-storage slot the provisioned secret S is stored in (protocol 3). */
+export const TEE_SECURE_STORAGE = 'tee-secure-storage';

@@ -2,20 +2,16 @@
  * Protocol 1 — subsystem mutual attestation (seed 000, first protocol; design §Protocol 1).
  * @module
  */
-import { c, type Term, pk, tup } from '../terms.ts';
+import { pk } from '../terms.ts';
 import { type Protocol, lt } from '../protocol.ts';
-import { both, rewriteTerms } from '../edits.ts';
+import { both } from '../edits.ts';
+import { editMessage } from '../messages.ts';
+import { quoteStatement, teeReport, teeToken, tpmToken } from '../parties/messages.ts';
 import { ttpAttestation } from '../parties/ttp.ts';
 import { teeAttestation } from '../parties/tee.ts';
-import { tpmAttestation } from '../parties/tpm.ts';
+import { tpmAttestation, tpmAttestationOnRealTpm } from '../parties/tpm.ts';
 
 const pkTTP = pk(lt('skTTP', 'ttp'));
-
-/** Remove the `node` field (third element) from tuples tagged `tag`. */
-const dropNode = (tag: string) => (t: Term) =>
-  t.t === 'app' && t.f === 'tuple' && t.args.length === 4 && t.args[0]!.t === 'const' && t.args[0]!.name === tag
-    ? tup(t.args[0]!, t.args[1]!, t.args[3]!)
-    : t;
 
 export const attestation: Protocol = {
   name: 'attestation',
@@ -49,6 +45,7 @@ export const attestation: Protocol = {
       machine: tpmAttestation(),
       agents: { self: 'TPM', ttp: 'TTP' },
       initiator: false,
+      realTpm: tpmAttestationOnRealTpm(),
       knows: { q: lt('q', 'self'), skAK: lt('skAK', 'self'), pcr: lt('pcr', 'self', 'digest'), idTPM: lt('idTPM', 'self', 'const'), pkTTP },
     },
   ],
@@ -104,23 +101,19 @@ export const attestation: Protocol = {
       // the stale quote of one TTP session is replayed into a second one
       sessions: 2,
       breaks: ['P1.1'],
-      edit: rewriteTerms(['TPM', 'TTP'], (t) =>
-        t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'quote' && t.args.length === 3 ? tup(c('quote'), t.args[1]!) : t,
-      ),
+      edit: editMessage(['TPM', 'TTP'], quoteStatement, { omit: ['nonce'] }),
     },
     {
       id: 'M1.2',
       title: 'report does not bind pk(~skT): the attacker’s key gets a TEE token',
       breaks: ['P1.2'],
-      edit: rewriteTerms(['TEE', 'TTP'], (t) =>
-        t.t === 'app' && t.f === 'h' && t.args[0]?.t === 'app' && t.args[0].f === 'tuple' && t.args[0].args.length === 2 ? { ...t, args: [t.args[0].args[0]!] } : t,
-      ),
+      edit: editMessage(['TEE', 'TTP'], teeReport, { omit: ['key'] }),
     },
     {
       id: 'M1.3',
       title: 'tokens without node: the TEE of node A accepts the TPM of node B',
       breaks: ['P1.3', 'P1.4'],
-      edit: both(rewriteTerms(['TTP', 'TEE', 'TPM'], dropNode('tok_tpm')), rewriteTerms(['TTP', 'TEE', 'TPM'], dropNode('tok_tee'))),
+      edit: both(editMessage(['TTP', 'TEE', 'TPM'], tpmToken, { omit: ['node'] }), editMessage(['TTP', 'TEE', 'TPM'], teeToken, { omit: ['node'] })),
     },
   ],
 };

@@ -3,17 +3,20 @@
  * protocol; design §Protocol 2).
  * @module
  */
-import { type Term, G, c, exp, h, pk, sign, tup } from '../terms.ts';
+import { type Term, G, c, exp, h, pk, sign } from '../terms.ts';
 import { type LongTermDecl, type Protocol, type PropertyDecl, type RoleDecl, type VariantDecl, lt } from '../protocol.ts';
-import { dropCheck, replaceSteps, rewriteTerms } from '../edits.ts';
+import { dropCheck, replaceSteps } from '../edits.ts';
+import { editMessage } from '../messages.ts';
+import { policyStatement, teeToken, tpmToken } from '../parties/messages.ts';
 import { teeKeyExchange } from '../parties/tee.ts';
-import { type KeyExchangeOptions, tpmKeyExchange } from '../parties/tpm.ts';
+import { type KeyExchangeOptions, tpmKeyExchange, tpmKeyExchangeOnRealTpm } from '../parties/tpm.ts';
 import { let_ } from '../steps.ts';
 import { K } from '../parties/vocabulary.ts';
 
 const pkTTP = pk(lt('skTTP', 'ttp'));
-const tokTEE = sign(tup(c('tok_tee'), lt('idTEE', 'self', 'const'), K.self, pk(lt('skT', 'self'))), lt('skTTP', 'ttp'));
-const tokTPM = (self: Term) => sign(tup(c('tok_tpm'), lt('idTPM', 'self', 'const'), self, exp(G, lt('q', 'self'))), lt('skTTP', 'ttp'));
+// the tokens the attestation (protocol 1) left behind, as the TTP issued them
+const tokTEE = sign(teeToken({ id: lt('idTEE', 'self', 'const'), node: K.self, key: pk(lt('skT', 'self')) }), lt('skTTP', 'ttp'));
+const tokTPM = (self: Term) => sign(tpmToken({ id: lt('idTPM', 'self', 'const'), node: self, key: exp(G, lt('q', 'self')) }), lt('skTTP', 'ttp'));
 
 /** The TEE and TPM roles of protocols 2 and 3, with the set-up the attestation left behind. */
 export function keyExchangeRoles(opts: KeyExchangeOptions): RoleDecl[] {
@@ -30,6 +33,8 @@ export function keyExchangeRoles(opts: KeyExchangeOptions): RoleDecl[] {
       machine: tpmKeyExchange(opts),
       agents: { self: 'TPM', ttp: 'TTP' },
       initiator: true,
+      // the salted mode only: the TSS bridge has no TPM2_EC_Ephemeral / TPM2_ZGen_2Phase yet
+      ...(opts.mode === 'two-phase' ? {} : { realTpm: tpmKeyExchangeOnRealTpm(opts) }),
       knows: {
         q: lt('q', 'self'),
         tokTPM: tokTPM(K.self),
@@ -91,10 +96,8 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
     // the TEE signature from one session is replayed into the attacker's own second session
     sessions: 2,
     breaks: ['P2.1', 'P2.2', 'P2.3'],
-    edit: rewriteTerms(['TEE', 'TPM'], (t) =>
-      // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session
-      t.t === 'app' && t.f === 'tuple' && t.args[0]?.t === 'const' && t.args[0].name === 'policy' && t.args.length === 3 ? tup(c('policy'), c('empty'), c('empty')) : t,
-    ),
+    // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session
+    edit: editMessage(['TEE', 'TPM'], policyStatement, { set: { nonce: c('empty'), handle: c('empty') } }),
   },
   {
     id: 'two-phase',

@@ -2,17 +2,11 @@
  * Protocol 4 — UUID-keyed TDDL–TZTCM session (seed 002 §2.3, Fig. 5; design §Protocol 4).
  * @module
  */
-import { type Term, tup } from '../terms.ts';
 import { type Protocol, lt } from '../protocol.ts';
-import { rewriteTerms } from '../edits.ts';
+import { editMessage } from '../messages.ts';
+import { commandBody } from '../parties/tztcm-messages.ts';
 import { tddlSession } from '../parties/tddl.ts';
 import { tztcmSession } from '../parties/tztcm.ts';
-
-/** Rewrite the command MAC body `<'cmd', sid, i, cmd>` by keeping the listed positions. */
-const cmdMacKeeping = (keep: number[]) => (t: Term) =>
-  t.t === 'app' && t.f === 'tuple' && t.args.length === 4 && t.args[0]?.t === 'const' && t.args[0].name === 'cmd'
-    ? tup(...keep.map((i) => t.args[i]!))
-    : t;
 
 const setup = { Kuuid: lt('Kuuid', 'self', 'digest'), uuid: lt('uuid', 'self', 'const') };
 
@@ -50,14 +44,14 @@ export const tztcmSessionProtocol: Protocol = {
     { id: 'P4.3', kind: 'secrecy', statement: 'K_uuid stays secret.', tag: 'Kuuid' },
   ],
   variants: [
-    { id: 'M4.1', title: 'command MAC without the counter i: command replay', breaks: ['P4.1'], edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 1, 3])) },
+    { id: 'M4.1', title: 'command MAC without the counter i: command replay', breaks: ['P4.1'], edit: editMessage(['TDDL', 'TZTCM'], commandBody, { omit: ['index'] }) },
     {
       id: 'M4.2',
       title: 'command MAC without sid: splicing across sessions',
       // a command of one session is spliced into another
       sessions: 2,
       breaks: ['P4.1'],
-      edit: rewriteTerms(['TDDL', 'TZTCM'], cmdMacKeeping([0, 2, 3])),
+      edit: editMessage(['TDDL', 'TZTCM'], commandBody, { omit: ['sid'] }),
     },
   ],
 };

@@ -3,10 +3,14 @@
  * (seed 002 §2.2.2, Fig. 4; design §Protocol 5).
  * @module
  */
-import { c, hmac } from '../terms.ts';
+import { c } from '../terms.ts';
 import { type Protocol, lt } from '../protocol.ts';
-import { rewriteTerms } from '../edits.ts';
+import { editMessage, messageConstructor } from '../messages.ts';
 import { tztcmStorageReader, tztcmStorageWriter } from '../parties/tztcm.ts';
+import { St, tskOf } from '../parties/tztcm-storage-terms.ts';
+
+/** TSK_u of the machines (tskOf over their SSK), with its UUID input named for M5.1's edit. */
+const taStorageKey = messageConstructor<'uuid'>('TSK', (x) => tskOf(St.SSK, x('uuid')));
 
 const chipKeys = { HUK: lt('HUK', 'self'), chipId: lt('chipId', 'self', 'const'), Krpmb: lt('Krpmb', 'self', 'digest') };
 
@@ -54,9 +58,7 @@ export const tztcmStorage: Protocol = {
       id: 'M5.1',
       title: "TSK derived without the UUID: TA u' reads u's files",
       breaks: ['P5.1'],
-      edit: rewriteTerms(['Writer', 'Reader'], (t) =>
-        t.t === 'app' && t.f === 'hmac' && t.args[0]?.t === 'var' && t.args[0].name === 'SSK' ? hmac(t.args[0], c('tsk')) : t,
-      ),
+      edit: editMessage(['Writer', 'Reader'], taStorageKey, { set: { uuid: c('tsk') } }),
     },
   ],
 };

@@ -4,6 +4,7 @@
  * attack trace as data. This is the JSON `tcv verify --json` prints.
  * @module
  */
+import { DEFAULT_SESSIONS, allTargets, defaultSessions } from '../../models/target.ts';
 import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
 import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
@@ -48,14 +49,8 @@ export interface VerifyProgress {
   readonly ms: number;
 }
 
-/** Default bound: two honest sessions per role (plus the attacker's own agent), unless the
- * protocol declares a smaller one (`Protocol.bound`). See `scenario.ts` and the README section. */
-export const DEFAULT_SESSIONS = 2;
-
-/** The bound a protocol is verified at unless the user says otherwise. */
-export function defaultSessions(p: Protocol): number {
-  return p.bound?.sessions ?? DEFAULT_SESSIONS;
-}
+// the default bound and the target list are the models' (models/target.ts), one of each
+export { DEFAULT_SESSIONS, allTargets, defaultSessions };
 
 /**
  * Verify a protocol or variant at its bound. The search runs as a ladder: first at one session
@@ -138,7 +133,3 @@ export function asExpected(r: VerifyReport): boolean {
   return r.properties.every((x) => x.verdict === x.expected);
 }
 
-/** Every (protocol, variant) pair of a corpus: the base protocol, then each variant. */
-export function allTargets(corpus: readonly Protocol[]): { protocol: Protocol; variant: string | undefined }[] {
-  return corpus.flatMap((p) => [{ protocol: p, variant: undefined }, ...p.variants.map((v) => ({ protocol: p, variant: v.id as string | undefined }))]);
-}

@@ -12,7 +12,7 @@ import { ProtocolRun } from '../../impl/runtime/session.ts';
 import type { FailureCode } from '../../models/role.ts';
 import { SUITE_IDS, SUITES, type SuiteId } from '../../impl/crypto/index.ts';
 
-const CODES: FailureCode[] = ['decode', 'type', 'mismatch', 'check', 'destructor', 'crypto', 'unexpected'];
+const CODES: readonly string[] = ['decode', 'type', 'mismatch', 'check', 'destructor', 'crypto', 'unexpected'] satisfies FailureCode[];
 const SEED = 11;
 
 /** Run honestly, flipping byte `pos` of the `index`-th message delivered to a party. */

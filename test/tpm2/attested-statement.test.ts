@@ -1,6 +1,7 @@
 /**
  * The attestation-signature value form without a TPM: a TPMS_ATTEST built here and signed with
- * our ECDSA stands in for a TPM's. The evaluator's verify accepts it for exactly the statement it
+ * our ECDSA stands in for a TPM's. The evaluator's verify, given the TPM attestation verifier
+ * (EvalDeps.verifier, impl/tpm2-bridge/attestation-verifier.ts), accepts it for exactly the statement it
  * makes (type, extraData = nonce, certified Name = Name(Q) / SHA-256(TPMS_QUOTE_INFO) = pcr) and
  * nothing else; under a key marked `restricted` (an enrolled AK) only such signatures verify;
  * the wire form round-trips and an empty TPMS_ATTEST is refused.
@@ -11,12 +12,13 @@ import { c, tup, v, verify } from '../../models/terms.ts';
 import { seededRandom, tpm2P256 } from '../../impl/crypto/index.ts';
 import { evaluate, TRUE_V, type EvalDeps } from '../../impl/runtime/evaluate.ts';
 import { certifiedKeyName, quoteStateDigest } from '../../impl/tpm2/attested-statement.ts';
+import { tpmAttestationVerifier } from '../../impl/tpm2-bridge/attestation-verifier.ts';
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_ST, marshal, pcrCompositeDigest, type PcrSelection } from '../../impl/tpm2/index.ts';
 import { decode, DecodeError, encode } from '../../impl/wire/codec.ts';
 import { type Value, bytesV, valueEquals } from '../../impl/wire/value.ts';
 
 const rng = seededRandom(61);
-const deps: EvalDeps = { suite: tpm2P256, rng };
+const deps: EvalDeps = { suite: tpm2P256, rng, verifier: tpmAttestationVerifier };
 const sk = tpm2P256.scalarFromSeed(rng.bytes(48));
 const akPoint = tpm2P256.publicKey(sk);
 const Q = tpm2P256.publicKey(tpm2P256.scalarFromSeed(rng.bytes(48)));
@@ -82,6 +84,15 @@ describe('attestation signatures (TPMS_ATTEST + ECDSA) in the evaluator', () => 
     const plain: Value = { k: 'sig', b: tpm2P256.sign(sk, encode({ k: 'tuple', items: [{ k: 'const', s: 'certify' }, Qv, bytesV(nB)] })) };
     assert.ok(!verifies(plain, 'certify', Qv, nB), 'restricted AK: our encoding signed by the AK key is refused');
     assert.ok(verifies(plain, 'certify', Qv, nB, { k: 'point', b: akPoint }), 'the model semantics of sign/verify are unchanged');
+  });
+
+  it('without the attestation verifier the evaluator refuses both TPM forms (it knows no TPM)', () => {
+    const bare: EvalDeps = { suite: tpm2P256, rng };
+    const plain: Value = { k: 'sig', b: tpm2P256.sign(sk, encode({ k: 'tuple', items: [{ k: 'const', s: 'certify' }, Qv, bytesV(nB)] })) };
+    const run = (sig: Value, key: Value) => valueEquals(evaluate(verify(s, tup(c('certify'), subj, n), pk), { s: sig, pk: key, x: Qv, n: bytesV(nB) }, bare), TRUE_V);
+    assert.ok(!run(asig(attest('certify', nB)), { k: 'point', b: akPoint, restricted: true }));
+    assert.ok(!run(plain, { k: 'point', b: akPoint, restricted: true }));
+    assert.ok(run(plain, { k: 'point', b: akPoint }));
   });
 
   it('the wire form carries the TPMS_ATTEST; decoding is strict', () => {

@@ -1,0 +1,103 @@
+/**
+ * A role instance run locally: an XState actor of the role's machine, given real-crypto
+ * implementations with `machine.provide(...)`. The guard `accepts(spec)` executes the whole
+ * transition (decode, match, checks, crypto) and caches the result for that event; the `step`
+ * action commits it with `assign`, and `reject` records the typed failure. Nothing of the
+ * protocol is written here: it is all in `spec`.
+ *
+ * An event may carry what something real decided for its transition (`EventOverlay`: values for
+ * the transition's `fresh`/`let` variables, signature verdicts, environment values replaced
+ * before it runs) — the way a party endpoint backed by a real TPM hands the TPM's decisions to
+ * the role's own transitions (impl/tpm2-bridge).
+ * @module
+ */
+import { type AnyActorRef, assign, createActor } from 'xstate';
+import type { RoleDecl } from '../../models/protocol.ts';
+import type { RoleContext, RoleEvent } from '../../models/role.ts';
+import type { TransitionSpec } from '../../models/steps.ts';
+import type { Value } from '../wire/value.ts';
+import type { EvalDeps } from './evaluate.ts';
+import { type Delivered, type StepResult, executeTransition } from './execute.ts';
+
+/** What a real party decided for the transition an event triggers. */
+export interface EventOverlay {
+  /** environment values replaced before the transition runs */
+  readonly patches?: Readonly<Record<string, Value>>;
+  readonly override?: EvalDeps['override'];
+  /** consulted before the run's own verifier */
+  readonly verifier?: EvalDeps['verifier'];
+}
+
+export class LocalRole {
+  readonly actor: AnyActorRef;
+  private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
+  private readonly overlays = new WeakMap<object, EventOverlay>();
+
+  constructor(
+    decl: RoleDecl,
+    env: Readonly<Record<string, Value>>,
+    private readonly deps: () => EvalDeps,
+  ) {
+    this.actor = createActor(this.concreteMachine(decl.machine), { input: { env } });
+    this.actor.start();
+  }
+
+  /** Send an event, with what a real party decided for it. */
+  send(event: RoleEvent, overlay?: EventOverlay): void {
+    if (overlay) this.overlays.set(event, overlay);
+    this.actor.send(event);
+  }
+
+  get context(): RoleContext {
+    return this.actor.getSnapshot().context as RoleContext;
+  }
+
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  get active(): boolean {
+    return this.actor.getSnapshot().status === 'active';
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  /** The role's machine with the real-crypto implementations of its guard and actions. */
+  private concreteMachine(abstract: RoleDecl['machine']) {
+    return abstract.provide({
+      guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => this.result(spec, context, event).ok },
+      actions: {
+        step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+          const r = this.result(spec, context, event);
+          if (!r.ok) return {};
+          return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
+        }),
+        reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+          const r = this.result(spec, context, event);
+          return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
+        }),
+      },
+    } as never);
+  }
+
+  private result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
+    let m = this.results.get(event);
+    if (!m) this.results.set(event, (m = new Map()));
+    let r = m.get(spec);
+    if (!r) {
+      const msg: Delivered | null = event.type === 'MSG' ? { from: event.from, label: event.label, bytes: event.bytes } : null;
+      const o = this.overlays.get(event);
+      const deps = this.deps();
+      if (!o) r = executeTransition(spec, ctx, msg, deps);
+      else {
+        const verifier: EvalDeps['verifier'] = (sig, m, pk) => o.verifier?.(sig, m, pk) ?? deps.verifier?.(sig, m, pk);
+        const withO: EvalDeps = { ...deps, ...(o.override ? { override: o.override } : {}), verifier };
+        r = executeTransition(spec, { ...ctx, env: { ...ctx.env, ...o.patches } }, msg, withO);
+      }
+      m.set(spec, r);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * The real TPM 2.0 commands behind each operation of models/real-tpm.ts, over any TpmTransport
+ * (swtpm, the TZTCM's engine, a hardware TPM). Each operation reads the machine variables its
+ * binding names and returns what the TPM decided, by the binding's variable names — no protocol
+ * variable is named here. What the TPM computes with its private key (Z, the salt, the session
+ * key) is not visible to the TSS: the binding marks it `inside`, and the TSS adopts the session
+ * key its caller derived (the TPM accepting HMACs keyed with it proves the two agree).
+ *
+ * Trust boundary: the TSS sits INSIDE its caller (the TEE), so it reads the caller's values the
+ * binding names (its session key, to compute the real command HMACs; its signing key, to sign the
+ * real PolicySigned aHash). Everything the real TPM checks is checked by the TPM (Part 1 §19
+ * HMACs, Part 3 §11.1 salt, §23.3 PolicySigned, §23.7 PolicyPCR, §12.7 Unseal, §18.2/§18.4
+ * Certify/Quote).
+ * @module
+ */
+import type { RealTpmBinding, Tpm2Operation } from '../../models/real-tpm.ts';
+import { tpm2P256, type RandomSource } from '../crypto/index.ts';
+import { quoteStateDigest } from '../tpm2/attested-statement.ts';
+import type { TpmAuthSession } from '../tpm2/auth-session.ts';
+import type { LoadedObject } from '../tpm2/commands-object.ts';
+import type { PcrSelection } from '../tpm2/pcr-selection.ts';
+import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
+import { TpmSessionClient } from '../tpm2/session-client.ts';
+import { TPM_ALG } from '../tpm2/spec-constants.ts';
+import type { TpmTransport } from '../tpm2/transport.ts';
+import { encode } from '../wire/codec.ts';
+import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
+import { type AttestationRecord, type BridgeFact, BridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
+import type { RealTpmValues } from './real-setup.ts';
+import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
+
+/** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR. */
+export const BRIDGE_PCRS = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
+
+/** The PCRs quoted for attestation: 0 (firmware), 7 (secure-boot state) and 16 (debug; a test
+ * extends it to change the measured state). */
+export const ATTESTATION_PCRS: PcrSelection = [{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7, 16] }];
+
+type Env = Readonly<Record<string, Value>>;
+
+/** What the TPM decided for one transition: values of its fresh/let variables, and values that
+ * replace the machine's before it runs (the caller's session key, the unsealed secret). */
+export interface Decided {
+  readonly decided: Record<string, Value>;
+  readonly patches: Record<string, Value>;
+}
+
+const bytesOf = (x: Value): Uint8Array => (x.k === 'tuple' || x.k === 'const' ? encode(x) : x.b);
+const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
+
+/** A variable's value in an environment, or the TSS's typed refusal. */
+function valueOf(env: Env, name: string, whose: string, forMessage: string): Value {
+  const x = env[name];
+  if (!x) throw new BridgeFailure('tss-check', forMessage, null, `${whose} has no value for ${name}`);
+  return x;
+}
+
+export class TpmOperations {
+  readonly recording: RecordingTransport;
+  readonly client: TpmSessionClient;
+  readonly facts: BridgeFact[] = [];
+  readonly commands: TpmCommandRecord[] = [];
+  /** the secret sealed into the TPM before the run (protocol 3) */
+  sealedSecret: Uint8Array | null = null;
+  /** protocol 1: the keys, the reference and the evidence */
+  attestation: AttestationRecord | null = null;
+  private readonly random = new ScriptedRandom();
+  private storageKey: LoadedObject | null = null;
+  private ak: LoadedObject | null = null;
+  private sealed: LoadedObject | null = null;
+  private session: TpmAuthSession | null = null;
+  private sessionStart: { handle: number; nonceTPM: Uint8Array; nonceCaller: Uint8Array } | null = null;
+  private lastUnseal: { real: Uint8Array; data: Uint8Array } | null = null;
+
+  constructor(
+    transport: TpmTransport,
+    private readonly binding: RealTpmBinding,
+  ) {
+    this.recording = new RecordingTransport(transport);
+    this.client = new TpmSessionClient(this.recording, this.random);
+  }
+
+  fact(by: BridgeFact['by'], what: string, ok = true): void {
+    this.facts.push({ by, what, ok });
+  }
+
+  /**
+   * Set-up in the TPM, before the run exists: the ECC P-256 storage primary (CreatePrimary,
+   * Part 3 §24.1) is the storage key Q; a binding with an attestation key adds the restricted
+   * ECDSA-SHA256 signing primary AK and reads the quoted PCRs (PCR_Read, §22.4) for the verifier's
+   * reference value. q and the AK's private key stay inside the TPM.
+   */
+  async prepare(): Promise<RealTpmValues> {
+    this.storageKey = await this.client.createStorageKey();
+    const Q = TpmSessionClient.publicPoint(this.storageKey);
+    this.fact('tpm', 'CreatePrimary: ECC P-256 storage key Q created in the TPM');
+    if (!this.binding.longTerm.attestationKey) return { Q, ak: null, pcrReference: null };
+    this.ak = await this.client.createAttestationKey();
+    const ak = TpmSessionClient.publicPoint(this.ak);
+    this.fact('tpm', 'CreatePrimary: ECC P-256 restricted signing key AK (ECDSA-SHA256) created in the TPM; the TTP enrols its public key');
+    const read = await this.client.pcrRead(ATTESTATION_PCRS);
+    if (selectionText(read.selection) !== selectionText(ATTESTATION_PCRS) || read.values.length !== ATTESTATION_PCRS[0]!.pcrs.length)
+      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(ATTESTATION_PCRS)}`);
+    const pcrReference = quoteStateDigest(ATTESTATION_PCRS, pcrCompositeDigest(read.values));
+    this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+    this.attestation = {
+      ak: { point: hex(ak), name: hex(this.ak.name) },
+      q: { point: hex(Q), name: hex(this.storageKey.name) },
+      pcrSelection: selectionText(ATTESTATION_PCRS),
+      pcrReference: hex(pcrReference),
+      certify: null,
+      quote: null,
+    };
+    return { Q, ak, pcrReference };
+  }
+
+  /** A random secret S sealed under PolicySigned(the caller's key) + PolicyPCR (Part 3 §12.1,
+   * §23.3, §23.7), when the binding has one. */
+  async sealSecret(callerEnv: Env, rng: RandomSource): Promise<void> {
+    const sealed = this.binding.sealed;
+    if (!sealed) return;
+    const sk = callerEnv[sealed.authKey.name];
+    if (!sk || sk.k !== 'scalar') throw new BridgeFailure('tss-check', 'set-up', null, `the ${this.binding.caller} has no key ${sealed.authKey.name}`);
+    const secret = tpm2P256.hash(rng.bytes(32));
+    const { sealed: obj } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: tpm2P256.publicKey(bytesOf(sk)), pcrs: BRIDGE_PCRS });
+    this.sealed = await this.client.load(this.storageKey!, obj);
+    this.sealedSecret = secret;
+    this.fact('tpm', 'Create + Load: S sealed under PolicySigned(pk(skT)) + PolicyPCR(16), noDA, no password path');
+  }
+
+  /** The TPM commands of one operation, with the machine's values after its receive. */
+  async run(o: Tpm2Operation, env: Env, callerEnv: () => Env, forMessage: string): Promise<Decided> {
+    const read = (x: { name: string }) => bytesOf(valueOf(env, x.name, 'the TPM machine', forMessage));
+    const point = (): Value => ({ k: 'point', b: TpmSessionClient.publicPoint(this.storageKey!) });
+    switch (o.op) {
+      case 'none':
+        return { decided: {}, patches: {} };
+      case 'PublicKey':
+        return { decided: { [o.decides.key.name]: point() }, patches: {} };
+      case 'TPM2_Certify': {
+        // Part 3 §18.2: AK signs a TPMS_ATTEST of type TPM_ST_ATTEST_CERTIFY naming Q's Name,
+        // extraData = qualifyingData; the machine's signature is that signature with the bytes it
+        // signs (the attestation-signature value form): the verifier checks what they state
+        const nonce = read(o.reads.qualifyingData);
+        const r = await this.client.certify(this.storageKey!, this.ak!, nonce);
+        this.commands.push({ command: 'TPM2_Certify', forMessage, responseHmacVerified: null });
+        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Certify: the TPM signed with a hash other than SHA-256');
+        this.fact('tpm', `TPM2_Certify(Q, AK, qualifyingData = ${o.reads.qualifyingData.name}): the TPM signed a TPMS_ATTEST with the Name of Q, a key it holds`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
+        if (r.attest.type === 'certify' && this.attestation)
+          this.attestation.certify = { extraData: hex(r.attest.extraData), certifiedName: hex(r.attest.name), attest: hex(r.attestBytes) };
+        return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
+      }
+      case 'TPM2_Quote': {
+        // Part 3 §18.4, of ATTESTATION_PCRS with qualifyingData
+        const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), ATTESTATION_PCRS);
+        this.commands.push({ command: 'TPM2_Quote', forMessage, responseHmacVerified: null });
+        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Quote: the TPM signed with a hash other than SHA-256');
+        this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed`);
+        if (r.attest.type === 'quote' && this.attestation)
+          this.attestation.quote = {
+            extraData: hex(r.attest.extraData),
+            pcrDigest: hex(r.attest.pcrDigest),
+            quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest)),
+            attest: hex(r.attestBytes),
+          };
+        return { decided: { [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
+      }
+      case 'TPM2_StartAuthSession': {
+        // Part 3 §11.1: the TPM decides nonceTPM and the handle (named by H(handle), 32 bytes);
+        // Z, the salt and the session key are computed inside it with q
+        const nonceCaller = read(o.reads.nonceCaller);
+        const s = await startSessionWithSalt(this.client.executor, this.storageKey!.handle, read(o.reads.encryptedSalt), nonceCaller);
+        this.sessionStart = { handle: s.handle, nonceTPM: s.nonceTPM, nonceCaller };
+        this.commands.push({ command: 'TPM2_StartAuthSession', forMessage, responseHmacVerified: null });
+        const hb = new Uint8Array(4);
+        new DataView(hb.buffer).setUint32(0, s.handle, false);
+        const inside = constV('computed inside the TPM');
+        return {
+          decided: { [o.decides.nonceTPM.name]: bytesV(s.nonceTPM), [o.decides.sessionHandle.name]: bytesV(tpm2P256.hash(hb)), ...Object.fromEntries(o.inside.map((x) => [x.name, inside])) },
+          patches: {},
+        };
+      }
+      case 'TPM2_GetRandom': {
+        // the caller derived the session key with the model's evaluation; a command in the
+        // session with its command HMAC (Part 1 §19.6.5) keyed with it: the TPM accepting it
+        // proves the model's derivation equals the TPM's (§19.6.8, Annex C.6.1); the executor
+        // verifies the response HMAC (§19.6.6)
+        const sKey = valueOf(callerEnv(), o.caller.sessionKey.name, `the ${this.binding.caller}`, forMessage);
+        const start = this.sessionStart!;
+        this.session = sessionFor(start.handle, bytesOf(sKey), start.nonceTPM, start.nonceCaller);
+        this.random.next(read(o.reads.nonceCaller));
+        const r = await this.client.confirmSession(this.session);
+        this.commands.push({ command: 'TPM2_GetRandom', forMessage, responseHmacVerified: r.verifiedSessions === 1 });
+        this.fact('tpm', "TPM2_GetRandom in the salted session: the TPM accepted the command HMAC keyed with the TEE's sKey (salt/KDFe/KDFa agree)");
+        this.fact('tss', 'GetRandom response HMAC verified under sKey (rpHash, rolling nonces)', r.verifiedSessions === 1);
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session.nonceTPM) }, patches: { [o.adopts.sessionKey.name]: sKey } };
+      }
+      case 'TPM2_PolicySigned': {
+        // the TSS signs the real aHash = H(nonceTPM || expiration || cpHashA || policyRef) (Part 3
+        // §23.3) with the caller's key; with a sealed secret also TPM2_PolicyPCR (§23.7). Neither
+        // has an authorization area: the TPM rolls no nonce, so the next nonceTPM is unchanged
+        const sk = valueOf(callerEnv(), o.caller.signingKey.name, `the ${this.binding.caller}`, forMessage);
+        if (sk.k !== 'scalar') throw new BridgeFailure('tss-check', forMessage, null, `the ${this.binding.caller} has no key ${o.caller.signingKey.name}`);
+        const authKey = await this.client.loadExternalVerifyKey(read(o.reads.authKey));
+        try {
+          await this.client.policySignedWithKey(this.session!, authKey, sk.b);
+          this.commands.push({ command: 'TPM2_PolicySigned', forMessage, responseHmacVerified: null });
+          this.fact('tpm', 'TPM2_PolicySigned: the TPM verified the TEE key signature over the session nonceTPM');
+        } finally {
+          await this.client.flush(authKey.handle);
+        }
+        if (this.binding.sealed) {
+          await this.client.policyPCR(this.session!, BRIDGE_PCRS);
+          this.commands.push({ command: 'TPM2_PolicyPCR', forMessage, responseHmacVerified: null });
+          this.fact('tpm', 'TPM2_PolicyPCR(16) added to the policy digest');
+        }
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session!.nonceTPM) }, patches: {} };
+      }
+      case 'TPM2_Unseal': {
+        // Part 3 §12.7 in the policy session, encrypt attribute: outData AES-128-CFB encrypted with
+        // KDFa(sKey, "CFB", nonceTPM, nonceCaller) (Part 1 §21.3); the executor verifies the
+        // response HMAC. The machine then releases the secret the TPM unsealed
+        this.random.next(read(o.reads.nonceCaller));
+        const u = await this.client.unseal(this.sealed!, this.session!, { continueSession: false });
+        this.commands.push({ command: 'TPM2_Unseal', forMessage, responseHmacVerified: u.responseHmacVerified });
+        this.fact('tss', 'Unseal response HMAC verified under sKey', u.responseHmacVerified);
+        this.fact('tpm', 'TPM2_Unseal: policy (PolicySigned + PolicyPCR) satisfied, outData returned CFB-encrypted');
+        this.lastUnseal = { real: encryptedFirstParameter(this.recording.lastResponse), data: u.data };
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(u.nonceTPM) }, patches: { [o.adopts.secret.name]: bytesV(u.data) } };
+      }
+    }
+  }
+
+  /** After the machine's transition: what the TSS checks of the values it computed. For TPM2_Unseal,
+   * the machine's response key (kdfa(sKey, 'CFB', nonceTPM, nonceCaller)) decrypts the TPM's real
+   * CFB ciphertext to the secret it unsealed. */
+  afterTransition(o: Tpm2Operation, env: Env, forMessage: string): void {
+    if (o.op !== 'TPM2_Unseal') return;
+    const kE = bytesOf(valueOf(env, o.checks.responseKey.name, 'the TPM machine', forMessage));
+    const { real, data } = this.lastUnseal!;
+    const ok = valueEquals(bytesV(tpm2P256.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    this.fact('tss', `the machine's ${o.checks.responseKey.name} decrypts the TPM's real CFB ciphertext`, ok);
+    if (!ok) throw new BridgeFailure('tss-check', forMessage, null, "the model's CFB key does not decrypt the TPM's response");
+  }
+
+  /** Flush what was loaded (swtpm holds 3 objects and 3 sessions without a resource manager). */
+  async cleanUp(): Promise<void> {
+    const sessionHandle = this.session?.open ? this.session.handle : this.session ? 0 : (this.sessionStart?.handle ?? 0);
+    for (const hnd of [sessionHandle, this.sealed?.handle, this.ak?.handle, this.storageKey?.handle]) {
+      if (!hnd) continue;
+      try {
+        await this.client.flush(hnd);
+      } catch {
+        // already gone (session closed by the TPM, or the connection failed): nothing to free
+      }
+    }
+  }
+}
