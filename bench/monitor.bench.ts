@@ -7,7 +7,7 @@
  * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { bootHost } from '../impl/tztcm/monitor/host-boot.ts';
 import { loadKernelText } from '../impl/tztcm/monitor/kernel-text.ts';
@@ -212,8 +212,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     host,
     passive,
   };
-  if (only.size === 4) {
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/monitor.json', JSON.stringify(result, null, 2) + '\n');
+  // a part run (BENCH_ONLY) replaces only its own parts of the file, each with its own date
+  mkdirSync('bench/results', { recursive: true });
+  const file = 'bench/results/monitor.json';
+  let old: Record<string, unknown> = {};
+  try {
+    old = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    old = {};
   }
+  const parts = Object.fromEntries(Object.entries({ measurement, detection, host, passive }).map(([k, v]) => [k, v === null ? (old[k] ?? null) : { when: result.when, ...(Array.isArray(v) ? { rows: v } : v) }]));
+  writeFileSync(file, JSON.stringify({ ...result, ...parts }, null, 2) + '\n');
 }
