@@ -103,7 +103,8 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
     });
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`host core exited (${code}) without a result`)));
-    // timers start with the host's workload (a thread can take a while to start)
+    // timers count from the host's start (t0, the worker's clock), not from when this thread
+    // got the message, which can be later on a busy machine
     const scheduleRun = () => {
       // the attack, from the host's side (a compromised kernel writes its own memory)
       if (opts.attack) {
@@ -117,7 +118,7 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
               : kind === 'agent-lie' ? agentLie(mem, layout)
               : writeDuringMeasurement(mem, layout, opts.periodMs * 4 + 1_000);
             if (rec) attack = { ...rec, kind, atMs: rel(kind === 'write-during-measurement' ? absoluteNow() : at) };
-          }, opts.attackAtMs ?? 0),
+          }, Math.max(0, (opts.attackAtMs ?? 0) - rel(absoluteNow()))),
         );
       }
       // watch for the host parking (pause policy) and for the nx-undo attack's second move
@@ -136,7 +137,7 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
       timers.push(
         setTimeout(() => {
           void (monitor ? monitor.stop() : Promise.resolve()).then(() => resumeHost(mem));
-        }, opts.durationMs),
+        }, Math.max(0, opts.durationMs - rel(absoluteNow()))),
       );
     };
   });
