@@ -121,16 +121,19 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
           }, Math.max(0, (opts.attackAtMs ?? 0) - rel(absoluteNow()))),
         );
       }
-      // watch for the host parking (pause policy) and for the nx-undo attack's second move
+      // watch for the host parking (pause policy) and for the nx-undo attack's second move —
+      // only when one can happen: a run without them leaves the host's cores alone
       let undone = false;
+      const watching = opts.policy === 'pause' || opts.attack === 'nx-undo';
       const watch = setInterval(() => {
+        if (!watching) return;
         if (pausedAt === null && parkedThreads(mem) > 0) pausedAt = rel(absoluteNow());
         if (opts.attack === 'nx-undo' && !undone && [...ticks, ...(monitor?.ticks ?? [])].some((t) => t.interventions.some((i) => i.nxPages?.length))) {
           undone = true;
           const r = nxUndo(mem, layout);
           if (r) timeline.push({ atMs: rel(absoluteNow()), what: 'attack', detail: `nx-undo: ${r.detail}` });
         }
-      }, 2);
+      }, watching ? 2 : 1_000);
       timers.push(watch);
       // at the end of the run the monitor stops first (it would pause the host again), then a
       // paused host is let go so its thread can finish
