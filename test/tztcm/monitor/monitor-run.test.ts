@@ -10,7 +10,7 @@ import { runMonitorScenario, type MonitorRunOptions } from '../../../impl/tztcm/
 import { ATTACKS } from '../../../impl/tztcm/monitor/attacks.ts';
 import { PAGE_SIZE } from '../../../impl/tztcm/monitor/host-memory.ts';
 
-const base: MonitorRunOptions = { periodMs: 20, policy: 'log', placement: 'dedicated', durationMs: 700, kernelBytes: 256 * PAGE_SIZE, skip: ['spawn'] };
+const base: MonitorRunOptions = { periodMs: 20, policy: 'log', placement: 'dedicated', durationMs: 1200, kernelBytes: 256 * PAGE_SIZE, skip: ['spawn'] };
 
 test('a clean host: measurements run, no alarm, no intervention', async () => {
   const r = await runMonitorScenario(base);
