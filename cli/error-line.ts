@@ -7,6 +7,7 @@
  * drive the terminal.
  * @module
  */
+import { IO_REASONS } from '../proofs-export/atomic-write.ts';
 import { UsageError } from './command.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { OutputError } from './output.ts';
@@ -20,24 +21,6 @@ export function escapeControl(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** The errno codes of an ordinary I/O problem with a path (Node's fs errors carry `path`). */
-const IO_REASONS: Readonly<Record<string, string>> = {
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  ENAMETOOLONG: 'name too long',
-  ENOENT: 'no such file or directory',
-  EEXIST: 'already exists',
-  ELOOP: 'too many symbolic links',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-  EXDEV: 'not on the same file system',
-};
 
 /** An fs error naming a path, as one line: "cannot write 'x': is a directory (EISDIR)". */
 export function ioProblem(e: unknown): string | null {

@@ -117,3 +117,16 @@ export async function protocolsFor(arg: string, corpus: readonly Protocol[], pic
   const { protocolByName } = await import('../models/protocols/index.ts');
   return [protocolByName(arg, corpus)];
 }
+
+/** Exactly one protocol for a command that handles one (run, attack, export): a file with
+ * several needs `--protocol NAME`. */
+export async function oneProtocolFor(arg: string, corpus: readonly Protocol[], pick?: string): Promise<Protocol> {
+  const found = await protocolsFor(arg, corpus, pick);
+  if (found.length > 1) throw new UsageError(severalMessage(arg, found));
+  return found[0]!;
+}
+
+/** "X has N protocols (a, b): pick one with --protocol NAME". */
+export function severalMessage(arg: string, found: readonly Protocol[]): string {
+  return `${arg} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`;
+}

@@ -26,7 +26,9 @@ export class FileWriteError extends Error {
   }
 }
 
-const REASONS: Readonly<Record<string, string>> = {
+/** What the errno of an ordinary I/O problem with a path means, in words (shared with the CLI's
+ * error lines, cli/error-line.ts). */
+export const IO_REASONS: Readonly<Record<string, string>> = {
   EISDIR: 'is a directory',
   ENOTDIR: 'a part of the path is not a directory',
   EROFS: 'read-only file system',
@@ -39,6 +41,9 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
   ELOOP: 'too many symbolic links',
   EIO: 'input/output error',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+  EXDEV: 'not on the same file system',
 };
 
 /** The file a path leads to: through symbolic links (also a dangling one: its target is made). */
@@ -63,7 +68,7 @@ export function writeFileAtomic(path: string, text: string): void {
   const fail = (e: unknown): never => {
     if (e instanceof FileWriteError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new FileWriteError(path, code, REASONS[code] ?? (e as Error).message);
+    throw new FileWriteError(path, code, IO_REASONS[code] ?? (e as Error).message);
   };
   let target: string;
   let old: Stats | null = null;

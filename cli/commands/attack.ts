@@ -50,11 +50,9 @@ exit 0 when the attack reproduces on the variant and not on the correct protocol
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
     if (!values.variant) throw new UsageError('--variant ID is required (an M id, see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-    const { protocolsFor } = await import('../protocol-files.ts');
+    const { oneProtocolFor } = await import('../protocol-files.ts');
     const { UnknownNameError } = await import('../../models/protocol.ts');
-    const found = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
-    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
-    const p = found[0]!;
+    const p = await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
     if (!p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
     if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
     const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');

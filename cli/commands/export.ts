@@ -96,10 +96,8 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
       return failed ? 1 : 0;
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list), or --all');
-    const { protocolsFor } = await import('../protocol-files.ts');
-    const found = await protocolsFor(positionals[0]!, exportCorpus(), values.protocol);
-    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
-    const protocol = found[0]!;
+    const { oneProtocolFor } = await import('../protocol-files.ts');
+    const protocol = await oneProtocolFor(positionals[0]!, exportCorpus(), values.protocol);
     if (values.variant !== undefined && !protocol.variants.some((v) => v.id === values.variant))
       throw new UsageError(`unknown variant '${values.variant}' of ${protocol.name} (known: ${protocol.variants.map((v) => v.id).join(', ') || 'none'})`);
     const out = produce({ protocol, ...(values.variant !== undefined ? { variant: values.variant } : {}) }, want, io);

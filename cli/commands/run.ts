@@ -70,10 +70,8 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-    const { protocolsFor } = await import('../protocol-files.ts');
-    const found = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
-    if (found.length > 1) throw new UsageError(`${positionals[0]} has ${found.length} protocols (${found.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
-    const { protocol } = applyVariant(found[0]!, values.variant);
+    const { oneProtocolFor } = await import('../protocol-files.ts');
+    const { protocol } = applyVariant(await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol), values.variant);
     assertWellFormed(protocol);
     const report = honestRun(protocol, values.variant ?? null, { suite, ...(seed === undefined ? {} : { seed }) });
     if (values.json) io.out(JSON.stringify(report, null, 2));
