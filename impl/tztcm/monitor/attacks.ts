@@ -12,7 +12,7 @@
  * - `nx-undo`: clear the NX bit the TZTCM set on a locked page.
  * @module
  */
-import { CTRL_MEASURING, type HostMemory, PTE_NX } from './host-memory.ts';
+import { CTRL_MEASUREMENTS, CTRL_MEASURING, type HostMemory, PTE_NX } from './host-memory.ts';
 import { type BootLayout, hotPage, iomemLine } from './host-boot.ts';
 
 export const ATTACKS = ['inline-hook', 'pte-remap', 'agent-lie', 'write-during-measurement', 'nx-undo'] as const;
@@ -70,9 +70,12 @@ export function agentLie(mem: HostMemory, layout: BootLayout): AttackRecord {
  */
 export function writeDuringMeasurement(mem: HostMemory, layout: BootLayout, maxWaitMs = 5_000): AttackRecord | null {
   // spin, not sleep: a small region is hashed in well under a millisecond, and a sleeping
-  // attacker would wake after the window has closed
+  // attacker would wake after the window has closed. On a busy machine the spinning thread may
+  // be off the CPU for the whole window, so a measurement that started since is enough too: the
+  // write then lands just after it (and the next pass must find it all the same)
   const t0 = performance.now();
-  while (Atomics.load(mem.control, CTRL_MEASURING) === 0) if (performance.now() - t0 > maxWaitMs) return null;
+  const started = Atomics.load(mem.control, CTRL_MEASUREMENTS);
+  while (Atomics.load(mem.control, CTRL_MEASURING) === 0 && Atomics.load(mem.control, CTRL_MEASUREMENTS) === started) if (performance.now() - t0 > maxWaitMs) return null;
   const rec = inlineHook(mem, layout, 0);
   const during = Atomics.load(mem.control, CTRL_MEASURING) === 1;
   return { kind: 'write-during-measurement', vpage: rec.vpage, detail: `first page hooked ${during ? 'while' : 'just after'} the s-core was measuring` };

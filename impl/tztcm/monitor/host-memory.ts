@@ -27,7 +27,8 @@ export const CTRL_PAUSE = 0; // 1: the secure world asks the host to stop at its
 export const CTRL_PARKED = 1; // how many host threads are parked at a safe point
 export const CTRL_ALARMS = 2; // alarms written so far (the ring's write index)
 export const CTRL_MEASURING = 3; // 1 while the s-core is hashing the region (read by the write-during-measurement attack)
-const CTRL_WORDS = 4;
+export const CTRL_MEASUREMENTS = 4; // measurements started so far
+const CTRL_WORDS = 5;
 
 /** The host agent's report area: Int32 length, then that many ASCII bytes (a /proc/iomem line). */
 export const REPORT_BYTES = 256;

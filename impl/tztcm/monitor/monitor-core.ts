@@ -17,7 +17,7 @@
  * host's own thread (host-worker.ts).
  * @module
  */
-import { type Alarm, type AlarmKind, CTRL_MEASURING, type HostMemory, PTE_NX, PTE_PRESENT, PTE_WRITABLE, writeAlarm } from './host-memory.ts';
+import { type Alarm, type AlarmKind, CTRL_MEASUREMENTS, CTRL_MEASURING, type HostMemory, PTE_NX, PTE_PRESENT, PTE_WRITABLE, writeAlarm } from './host-memory.ts';
 import { type BootLayout, parseIomemLine } from './host-boot.ts';
 import { changedPages, type MeasureHash, measureRegion, type PageIndex, pageIndex } from './measurement.ts';
 import { applyIntervention, type InterventionPolicy, type InterventionRecord } from './interventions.ts';
@@ -115,6 +115,7 @@ export class MonitorCore {
     this.checkLocks(findings);
     this.checkMappings(findings);
     Atomics.store(this.mem.control, CTRL_MEASURING, 1);
+    Atomics.add(this.mem.control, CTRL_MEASUREMENTS, 1);
     let digest: Buffer;
     try {
       digest = measureRegion(this.mem, this.layout, this.alg);
