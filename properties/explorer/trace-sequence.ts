@@ -19,9 +19,13 @@ import { generic } from './search.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MessageEvent = Mutable<Extract<SequenceEvent, { kind: 'message' }>>;
 
-function deductionText(d: Deduction, ab: Abbreviator, g: (t: Term) => Term, msgOf: (k: number) => string): string {
-  const sh = (t: Term) => ab.show(g(t), false);
-  const keys = d.keys && d.keys.length ? `, opening it with ${d.keys.map(sh).join(', ')}` : '';
+/**
+ * What the attacker did to get a term, in words — the one wording of a deduction for the JSON
+ * trace (trace.ts) and the sequence diagrams alike; `keysLead` joins the keys it opened with
+ * (', ' in the sequence, ' ' in the JSON as it always read).
+ */
+export function deductionText(d: Deduction, sh: (t: Term) => string, msgOf: (k: number) => string, keysLead = ', '): string {
+  const keys = d.keys && d.keys.length ? `${keysLead}opening it with ${d.keys.map(sh).join(', ')}` : '';
   switch (d.how) {
     case 'known':
       return `takes ${sh(d.term)} from ${msgOf(d.from!)}${keys}`;
@@ -116,7 +120,7 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
           if (d.how === 'compose' && show(g(d.term)) === key) continue;
           const noise = d.how === 'known' && !origin.has(d.from!) && !(d.keys && d.keys.length);
           if (d.from !== undefined && origin.has(d.from)) used.add(origin.get(d.from)!);
-          const text = deductionText(d, ab, g, msgOf);
+          const text = deductionText(d, (t) => ab.show(g(t), false), msgOf);
           if (said.has(text)) continue; // the solver may note one deduction twice
           said.add(text);
           events.push({ kind: 'deduction', step: n, text, noise });
@@ -154,7 +158,7 @@ export function traceSequence(scen: Scenario, f: Finding, omitted = 0): Sequence
   for (const e of events) if (e.kind === 'message' && e.how === 'intercepted') phrases.push({ step: e.step, text: `intercepts ${e.from}'s ${e.label} (step ${e.step})` });
   if (!phrases.some((p) => /^(builds|replays|compromises)/.test(p.text))) phrases.push({ step: -1, text: `forwards every message unchanged (${forwards})` });
   phrases.sort((a, b) => a.step - b.step);
-  const derivation = f.goal ? [...new Set(f.goal.notes.map((d) => deductionText(d, ab, (t) => generic(t, f.goal!.s), msgOf)))] : [];
+  const derivation = f.goal ? [...new Set(f.goal.notes.map((d) => deductionText(d, (t) => ab.show(generic(t, f.goal!.s), false), msgOf)))] : [];
   const summary = `The attacker ${phrases.map((p) => p.text).join('; ')}.`;
   return {
     title: `attack on ${f.prop.id} (${f.prop.kind})`,

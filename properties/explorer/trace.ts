@@ -10,13 +10,12 @@
  * @module
  */
 import { type Term, show } from '../../models/terms.ts';
-import type { Deduction } from './deduction.ts';
 import type { SymState } from './execute.ts';
 import type { Scenario } from './scenario.ts';
 import type { Finding } from './search.ts';
 import { generic } from './search.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
-import { traceSequence } from './trace-sequence.ts';
+import { deductionText, traceSequence } from './trace-sequence.ts';
 
 export interface TraceMessage {
   readonly sender: string;
@@ -57,19 +56,6 @@ function actorName(scen: Scenario, st: SymState, i: number): string {
   return `${inst.label} (${Object.entries(inst.agents).map(([k, v]) => `${k}=${v}`).join(', ')})`;
 }
 
-function deductionText(d: Deduction, sh: (t: Term) => string, msgOf: (k: number) => string): string {
-  const keys = d.keys && d.keys.length ? ` opening it with ${d.keys.map(sh).join(', ')}` : '';
-  switch (d.how) {
-    case 'known':
-      return `takes ${sh(d.term)} from ${msgOf(d.from!)}${keys}`;
-    case 'compose':
-      return `builds ${sh(d.term)}`;
-    case 'dh':
-      return `computes ${sh(d.term)} from the point in ${msgOf(d.from!)}${keys} and its own exponents`;
-    case 'choose':
-      return `chooses ${sh(d.term)} = 'g'^y with y its own`;
-  }
-}
 
 /** The trace of a finding, as data; `omitted` steps of the path the search found were left out
  * of it (`minimise.ts`). */
@@ -93,7 +79,7 @@ export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
       ...(s.recv ? { received: { sender: 'network', receiver: actor, label: s.recv.label, term: sh(s.recv.term) } } : {}),
       sent: s.sends.map((m) => ({ sender: actor, receiver: `network (for ${m.to})`, label: m.label, term: sh(m.term) })),
       claims: s.claims.map((c) => `${c.event}(${c.tag}${c.peer ? `, ${sh(c.peer)}` : ''}, ${sh(c.data)})`),
-      deductions: s.deductions.filter((d) => d.how !== 'compose' || d.term.t !== 'app' || d.term.f !== 'tuple').map((d) => deductionText(d, sh, msgOf)),
+      deductions: s.deductions.filter((d) => d.how !== 'compose' || d.term.t !== 'app' || d.term.f !== 'tuple').map((d) => deductionText(d, sh, msgOf, ' ')),
     };
   });
   const c = f.violation.claim;
@@ -102,7 +88,7 @@ export function traceData(scen: Scenario, f: Finding, omitted = 0): TraceData {
     violation: f.violation.why,
     claim: `step ${c.step + 1}: ${st.insts[c.inst]?.label ?? '?'} ${c.event}(${c.tag}, ${sh(c.data)})`,
     steps,
-    derivation: f.goal ? f.goal.notes.map((d) => deductionText(d, (t) => show(generic(t, f.goal!.s)), msgOf)) : [],
+    derivation: f.goal ? f.goal.notes.map((d) => deductionText(d, (t) => show(generic(t, f.goal!.s)), msgOf, ' ')) : [],
     omitted,
     sequence: traceSequence(scen, f, omitted),
   };
