@@ -17,7 +17,6 @@
  * instance (sm2-curve.ts). Every function is pure over bytes, for the runtime and a TPM engine.
  * @module
  */
-import { hmac } from '@noble/hashes/hmac.js';
 import { abytes } from './assert.ts';
 import { ecGroup } from './ec-group.ts';
 import { sm2Point } from './sm2-curve.ts';
@@ -34,10 +33,9 @@ import {
   sm4GcmSeal,
 } from './sm4-modes.ts';
 import type { CryptoSuite } from './suite.ts';
-import { kdfHash, kdfa, kdfe } from './tpm-kdf.ts';
+import { hashMethods } from './hash-methods.ts';
 
 const N = sm2Point.Fn.ORDER;
-const sm3Kdf = kdfHash(sm3);
 /** The SM2 signer on the recommended curve with SM3 (exported for a TCM engine: Z_A, digests). */
 export const sm2 = sm2Signer(sm2Point, sm3);
 
@@ -71,24 +69,7 @@ export const tcmSm2: CryptoSuite = Object.freeze({
   aeadNonceLen: SM4_GCM_NONCE_LEN,
   aeadTagLen: SM4_GCM_TAG_LEN,
 
-  hash(data: Uint8Array): Uint8Array {
-    abytes(data, 'hash data');
-    return sm3(data);
-  },
-
-  hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-    abytes(key, 'hmac key', undefined, 'bad-key');
-    abytes(data, 'hmac data');
-    return hmac(sm3, key, data);
-  },
-
-  kdfa(key: Uint8Array, label: string, contextU: Uint8Array, contextV: Uint8Array, bits: number): Uint8Array {
-    return kdfa(sm3Kdf, key, label, contextU, contextV, bits);
-  },
-
-  kdfe(z: Uint8Array, label: string, partyUInfo: Uint8Array, partyVInfo: Uint8Array, bits: number): Uint8Array {
-    return kdfe(sm3Kdf, z, label, partyUInfo, partyVInfo, bits);
-  },
+  ...hashMethods(sm3),
 
   /** RFC 9380 expand_message_xmd with SM3, reduced into [1, n-2] (FIPS 186-4 §B.4.1); see ec-group.ts. */
   scalarFromSeed: group.scalarFromSeed,

@@ -7,12 +7,11 @@
  */
 import { cfb, gcm } from '@noble/ciphers/aes.js';
 import { p256 } from '@noble/curves/nist.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { abytes } from './assert.ts';
 import { ecGroup } from './ec-group.ts';
 import type { CryptoSuite } from './suite.ts';
-import { kdfHash, kdfa, kdfe } from './tpm-kdf.ts';
+import { hashMethods } from './hash-methods.ts';
 
 const Point = p256.Point;
 const SIG_LEN = 64;
@@ -21,7 +20,6 @@ const GCM_KEY_LEN = 32; // AES-256
 const GCM_NONCE_LEN = 12;
 const GCM_TAG_LEN = 16;
 const AES_BLOCK = 16;
-const sha256Kdf = kdfHash(sha256);
 
 /** P-256 group operations; scalars in [1, n-1] (n: FIPS 186-5 / SEC 2 §2.4.2). */
 const group = ecGroup({
@@ -61,24 +59,7 @@ export const tpm2P256: CryptoSuite = Object.freeze({
   aeadNonceLen: GCM_NONCE_LEN,
   aeadTagLen: GCM_TAG_LEN,
 
-  hash(data: Uint8Array): Uint8Array {
-    abytes(data, 'hash data');
-    return sha256(data);
-  },
-
-  hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-    abytes(key, 'hmac key', undefined, 'bad-key');
-    abytes(data, 'hmac data');
-    return hmac(sha256, key, data);
-  },
-
-  kdfa(key: Uint8Array, label: string, contextU: Uint8Array, contextV: Uint8Array, bits: number): Uint8Array {
-    return kdfa(sha256Kdf, key, label, contextU, contextV, bits);
-  },
-
-  kdfe(z: Uint8Array, label: string, partyUInfo: Uint8Array, partyVInfo: Uint8Array, bits: number): Uint8Array {
-    return kdfe(sha256Kdf, z, label, partyUInfo, partyVInfo, bits);
-  },
+  ...hashMethods(sha256),
 
   /** RFC 9380 expand_message_xmd with SHA-256, reduced into [1, n-1] (FIPS 186-4 §B.4.1); see ec-group.ts. */
   scalarFromSeed: group.scalarFromSeed,
