@@ -57,18 +57,9 @@ export function nativeSign(sk: Uint8Array, msg: Uint8Array): Uint8Array {
   throw new Error('unreachable: the RFC 6979 nonce stream is infinite');
 }
 
-/** The public key as an OpenSSL key object; a few recent ones are kept (peers verify under the same keys). */
-const keyCache = new Map<string, KeyObject>();
-const KEY_CACHE_MAX = 32;
+/** The public key as an OpenSSL key object (no cache: a run's keys are fresh, and a cache would flatter a replay). */
 function publicKeyObject(pub: Uint8Array): KeyObject {
-  const id = Buffer.from(pub.buffer, pub.byteOffset, pub.byteLength).toString('hex');
-  let k = keyCache.get(id);
-  if (k === undefined) {
-    k = createPublicKey({ key: Buffer.from(concatBytes(SPKI_P256, pub)), format: 'der', type: 'spki' });
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
-    keyCache.set(id, k);
-  }
-  return k;
+  return createPublicKey({ key: Buffer.from(concatBytes(SPKI_P256, pub)), format: 'der', type: 'spki' });
 }
 
 /** OpenSSL ECDSA verify of r||s over SHA-256(msg); false (never throws) on any malformed input. */
