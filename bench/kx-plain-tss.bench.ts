@@ -10,7 +10,10 @@
  *   session HMACs, the salt's ECDH/KDFe), no model and no interpretation: CreatePrimary (Q),
  *   the salted StartAuthSession, GetRandom in the session, the TEE's two signed messages checked
  *   by LoadExternal + VerifySignature + FlushContext, LoadExternal + PolicySigned + FlushContext,
- *   then the session and Q flushed; the TEE's two ECDSA signatures computed as the machine does.
+ *   then the session and Q flushed; the TEE's two ECDSA signatures computed as the machine does,
+ *   and the TEE's check of the TTP's certificate of Q (one ECDSA verify, the machine's tokTPM
+ *   check; the TTP signs Q once at enrolment, outside the timing — Q, a primary, is the same on
+ *   every CreatePrimary of this swtpm).
  *
  * A recording transport checks that both send the same sequence of command codes (the bench
  * fails otherwise). Both open the TPM the same way (TPM2_Startup, the foreign-handle flush of
@@ -43,13 +46,33 @@ async function connect(port: number, codes: number[]): Promise<TpmTransport> {
   return recording(await TcpTpmTransport.connect({ host: '127.0.0.1', port }), codes);
 }
 
+/** The TTP's enrolment of the TPM: its signature over Q (a real client checks the TPM's certificate). */
+interface Enrolment {
+  readonly pkTTP: Uint8Array;
+  readonly certQ: Uint8Array;
+}
+
+async function enrol(port: number): Promise<Enrolment> {
+  const client = new TpmSessionClient(await TcpTpmTransport.connect({ host: '127.0.0.1', port }), systemRandom());
+  try {
+    await client.startup();
+    const q = await client.createStorageKey();
+    await client.flush(q.handle);
+    const skTTP = tpm2P256.scalarFromSeed(systemRandom().bytes(48));
+    return { pkTTP: tpm2P256.publicKey(skTTP), certQ: tpm2P256.sign(skTTP, TpmSessionClient.publicPoint(q)) };
+  } finally {
+    await client.close();
+  }
+}
+
 /** The key exchange's TPM commands, issued directly. */
-async function plainKeyExchange(port: number, codes: number[]): Promise<void> {
+async function plainKeyExchange(port: number, codes: number[], ttp: Enrolment): Promise<void> {
   const transport = await connect(port, codes);
   const client = new TpmSessionClient(transport, systemRandom());
   try {
     await client.startup();
     const q = await client.createStorageKey();
+    if (!tpm2P256.verify(ttp.certQ, TpmSessionClient.publicPoint(q), ttp.pkTTP)) throw new Error("the TTP's certificate of Q does not verify");
     const rng = systemRandom();
     const skT = tpm2P256.scalarFromSeed(rng.bytes(48));
     const pkT = tpm2P256.publicKey(skT);
@@ -79,6 +102,7 @@ async function machineKeyExchange(port: number, codes: number[]): Promise<void> 
 }
 
 export async function benchKxPlainTss(port: number) {
+  const ttp = await enrol(port);
   const samples = { machines: [] as number[], plain: [] as number[] };
   let codes = { machines: [] as number[], plain: [] as number[] };
   for (let i = 0; i < N + 2; i++) {
@@ -86,7 +110,7 @@ export async function benchKxPlainTss(port: number) {
     const round = { machines: [] as number[], plain: [] as number[] };
     for (const k of i % 2 ? (['plain', 'machines'] as const) : (['machines', 'plain'] as const)) {
       const t0 = performance.now();
-      await (k === 'plain' ? plainKeyExchange(port, round[k]) : machineKeyExchange(port, round[k]));
+      await (k === 'plain' ? plainKeyExchange(port, round[k], ttp) : machineKeyExchange(port, round[k]));
       if (!warm) samples[k].push(performance.now() - t0);
     }
     codes = round;
