@@ -20,6 +20,7 @@ import { AGENT_PCR, KERNEL_PCR } from './monitor/monitor-core.ts';
 import { agentImage, bootHost, KERNEL_FRAME0 } from './monitor/host-boot.ts';
 import { PAGE_SIZE } from './monitor/host-memory.ts';
 import { type KernelText, loadKernelText } from './monitor/kernel-text.ts';
+import { textDigest } from './monitor/measurement.ts';
 import type { MonitorTaConfig } from './monitor/monitor-ta.ts';
 
 export const HOST_TAMPER: Readonly<Record<string, string>> = {
@@ -40,7 +41,7 @@ export function measuredHost(tamper?: string, kernel: KernelText = loadKernelTex
   const { mem, layout } = bootHost(kernel);
   // the hook lands in the middle of the text, as an inline hook would
   if (tamper) mem.bytes[KERNEL_FRAME0 * PAGE_SIZE + (kernel.bytes.length >> 1)]! ^= 0xff;
-  const reference = hex(sha256(kernel.bytes));
+  const reference = textDigest(kernel.bytes).toString('hex');
   return {
     kernel,
     monitor: { buffers: mem.buffers, layout, options: { policy: 'log' }, periodMs: 0 },
@@ -62,7 +63,7 @@ export function referenceBootLog(kernel?: KernelText): BootLogEntry[] {
   return [
     ...log,
     ...hostEntries([
-      { pcr: KERNEL_PCR, alg: 'sha256', digest: hex(sha256(kernel.bytes)), event: `kernel code (${kernel.source})` },
+      { pcr: KERNEL_PCR, alg: 'sha256', digest: textDigest(kernel.bytes).toString('hex'), event: `kernel code (${kernel.source})` },
       { pcr: AGENT_PCR, alg: 'sha256', digest: agent, event: 'host agent image' },
     ]),
   ];

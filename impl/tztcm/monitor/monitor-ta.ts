@@ -37,7 +37,7 @@ export interface MonitorTaConfig {
 
 /** The s-core timer's scheduling call (impl/tztcm/score/timer.ts). */
 export interface Scheduler {
-  schedule(periodMs: number, task: () => void): () => void;
+  schedule(periodMs: number, task: (lateMs: number) => void): () => void;
 }
 
 const json = (x: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(x));
@@ -51,8 +51,8 @@ export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): Trust
   let dropped = 0;
   // period 0: the boot-time measurement only (a measured boot without run-time monitoring)
   if (cfg.periodMs > 0)
-    timer.schedule(cfg.periodMs, () => {
-      ticks.push(core.tick());
+    timer.schedule(cfg.periodMs, (lateMs) => {
+      ticks.push({ ...core.tick(), lateMs: Math.round(lateMs * 100) / 100 });
       if (ticks.length > MAX_KEPT) dropped += ticks.splice(0, ticks.length - MAX_KEPT).length;
     });
   const invoke = (command: number, payload: Uint8Array): TaAnswer => {
