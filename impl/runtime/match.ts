@@ -7,7 +7,7 @@
  */
 import type { Sort, Term } from '../../models/terms.ts';
 import { type Value, valueEquals, showValue } from '../wire/value.ts';
-import { type EvalDeps, EvalFailure, evaluate } from './evaluate.ts';
+import { type EvalDeps, EvalFailure, type StepMemo, evaluate } from './evaluate.ts';
 
 /** Which value kinds a variable of each sort accepts (what a receiver can check on the wire). */
 const ACCEPTS: Record<Sort, readonly Value['k'][] | 'any'> = {
@@ -24,7 +24,7 @@ const ACCEPTS: Record<Sort, readonly Value['k'][] | 'any'> = {
 };
 
 /** Match `value` against `pattern`, extending `env` (returned as a new object). Throws EvalFailure. */
-export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string): Record<string, unknown> {
+export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string, memo?: StepMemo): Record<string, unknown> {
   const out: Record<string, unknown> = { ...env };
   const deferred: [Term, Value, string][] = [];
   const go = (p: Term, x: Value, path: string) => {
@@ -57,7 +57,7 @@ export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<s
   };
   go(pattern, value, 'message');
   for (const [p, x, path] of deferred) {
-    const expect = evaluate(p, out, deps);
+    const expect = evaluate(p, out, deps, memo);
     if (!valueEquals(expect, x)) throw new EvalFailure('mismatch', `${what}: ${path} does not equal the computed ${p.t === 'app' ? p.f : 'value'}`);
   }
   return out;
