@@ -63,6 +63,9 @@ export interface PropertyDecl {
   readonly running?: string;
   /** agreement in both directions: each role's Commit needs the other's Running */
   readonly mutual?: boolean;
+  /** secrecy unless this session's key leaked: a Secret claim is not judged when an Oops claim
+   * (models/steps.ts `oops`) names its sid — the session's own reveal, at any time */
+  readonly unlessOops?: boolean;
   /** forward secrecy: the compromise events allowed after the claim */
   readonly compromiseAfter?: readonly string[];
   /** the verdict the design expects on the base protocol (default 'holds') */

@@ -143,6 +143,17 @@ export function protocolProblems(p: Protocol): string[] {
       }
     }
   }
+  // tags of the Secret claims that name their session (what `unlessOops` compares)
+  const secretSids = new Set<string>();
+  for (const decl of p.roles) {
+    let def;
+    try {
+      def = roleOf(decl.machine);
+    } catch {
+      continue; // reported above
+    }
+    for (const t of def.transitions) for (const x of t.steps) if (x.op === 'claim' && x.event === 'Secret' && x.sid) secretSids.add(x.tag);
+  }
   for (const prop of p.properties) {
     const evs = claimTags.get(prop.tag);
     if (!evs) out.push(`${p.name} ${prop.id}: no machine emits a claim tagged '${prop.tag}'`);
@@ -154,6 +165,8 @@ export function protocolProblems(p: Protocol): string[] {
     }
     if ((prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') && evs && ![...evs].some((e) => e.endsWith(':Secret')))
       out.push(`${p.name} ${prop.id}: no Secret(${prop.tag}) claim`);
+    if (prop.unlessOops && prop.kind !== 'secrecy' && prop.kind !== 'forward-secrecy') out.push(`${p.name} ${prop.id}: unlessOops is for secrecy properties`);
+    if (prop.unlessOops && !secretSids.has(prop.tag)) out.push(`${p.name} ${prop.id}: unlessOops, but no Secret(${prop.tag}) claim names its session (sid)`);
     for (const ev of prop.compromiseAfter ?? [])
       if (!p.longTerm.some((l) => l.reveal === ev)) out.push(`${p.name} ${prop.id}: compromise '${ev}' is not declared by any long-term value`);
   }

@@ -82,7 +82,7 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
           break;
         }
         case 'claim':
-          claims.push({ event: step.event, tag: step.tag, peer: step.peer ? ev(step.peer) : null, data: ev(step.data) });
+          claims.push({ event: step.event, tag: step.tag, peer: step.peer ? ev(step.peer) : null, data: ev(step.data), ...(step.sid ? { sid: ev(step.sid) } : {}) });
           break;
         case 'store':
           stored[step.slot] = ev(step.t);
