@@ -8,6 +8,7 @@ import { SUITES } from '../../impl/crypto/index.ts';
 import { seededRandom } from '../../impl/crypto/random.ts';
 import { type Value, bytesV, constV, tupleV } from '../../impl/wire/value.ts';
 import { andrewRpc } from '../../models/classic/andrew-rpc.ts';
+import { CLASSIC_PROTOCOLS as CLASSIC } from '../../models/classic/index.ts';
 import { explore } from '../../properties/explorer/search.ts';
 import { ProtocolRun } from '../../impl/runtime/session.ts';
 
@@ -78,4 +79,10 @@ test("Andrew RPC: A's own message 3 reflected as message 4 is rejected by the ru
   // the explorer: the same rule, so no attack where the model declares none
   const r = explore(andrewRpc, undefined, { sessions: 1 });
   for (const id of ['AR1', 'AR2']) assert.equal(r.verdicts.get(id)!.verdict, andrewRpc.properties.find((p) => p.id === id)!.expected ?? 'holds', id);
+});
+
+test('NSSK1: no attack at one session (A would have to decrypt junk into its nonce nb), the Denning–Sacco replay at two', () => {
+  const nssk = CLASSIC.find((p) => p.name === 'nssk')!;
+  assert.equal(explore(nssk, undefined, { sessions: 1, properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, 'holds');
+  assert.equal(explore(nssk, undefined, { sessions: 2, properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, nssk.properties.find((p) => p.id === 'NSSK1')!.expected);
 });
