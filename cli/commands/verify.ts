@@ -315,9 +315,10 @@ export const verifyCommand: Command = {
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
-      if (!p.properties.some((x) => x.id === id)) {
-        const { UnknownNameError } = await import('../../models/protocol.ts');
-        throw new UnknownNameError('property', id, p.properties.map((x) => x.id), `of ${p.name}`);
+      const { UnknownNameError, propertiesOf } = await import('../../models/protocol.ts');
+      const judged = propertiesOf(p, p.variants.find((x) => x.id === values.variant));
+      if (!judged.some((x) => x.id === id)) {
+        throw new UnknownNameError('property', id, judged.map((x) => x.id), `of ${p.name}`);
       }
     }
     // a live progress line on a terminal, for searches that take a while

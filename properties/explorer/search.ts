@@ -257,7 +257,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
       const final = !def.transitions.some((u) => u.from === t.to);
       const quiet =
-        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && props.some((p) => reads(p, x.event, role, x.tag)))) &&
+        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret' || x.event === 'Oops') && props.some((p) => reads(p, x.event, role, x.tag)))) &&
         (t.steps.every((x) => x.op !== 'send') || known(t));
       // its Commits matter only if a property of this search judges them; one judged by
       // injective agreement competes with later Commits for the same Running claims: a later

@@ -5,7 +5,7 @@
  * @module
  */
 import { DEFAULT_SESSIONS, allTargets, defaultSessions } from '../../models/target.ts';
-import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
+import { type Protocol, expectedVerdict, propertiesOf } from '../../models/protocol.ts';
 import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
@@ -71,7 +71,8 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
   ];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
-  const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
+  const judged = propertiesOf(p, variant);
+  const selected = opts.properties ? judged.filter((x) => opts.properties!.includes(x.id)) : judged;
   // one time budget for the whole ladder: a later rung gets what the earlier ones left
   const deadlineAt = performance.now() + (opts.timeoutMs ?? 60_000);
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
