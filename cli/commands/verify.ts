@@ -186,9 +186,12 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
     const { shardOf } = await import('../shard.ts');
     chosen = shardOf(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
   }
+  // a protocol from the user's files goes to a worker with the module it came from
+  const { sourceFileOf, packageAliasHooks } = await import('../protocol-files.ts');
   const targets = chosen.map(({ protocol, variant }) => ({
     protocol,
     variant,
+    ...(sourceFileOf(protocol) ? { module: sourceFileOf(protocol)! } : {}),
     opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
@@ -200,7 +203,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
     if (io.isTTY && !opts.json) live.show(`[${done}/${targets.length}] ${name} done`);
     else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
   };
-  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone);
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone, targets.some((t) => 'module' in t) ? [packageAliasHooks()] : []);
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);

@@ -56,6 +56,9 @@ export { type Finding, generic, judgeAt };
 export interface ExploreOptions {
   /** honest sessions per role (default 1) */
   readonly sessions?: number;
+  /** Scyther's bound instead of `sessions`: at most this many role instances in all, any role,
+   * any agent (`runs.ts`) */
+  readonly runs?: number;
   /** honest nodes (default 1; 2 adds one instance per role on a second node) */
   readonly nodes?: number;
   readonly timeoutMs?: number;
@@ -103,11 +106,16 @@ export interface ExploreResult {
   };
 }
 
+/** Explore a protocol with a variant applied (by name; see `exploreProtocol`). */
 export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
+  return exploreProtocol(applyVariant(p, variantId).protocol, opts);
+}
+
+/** Explore a protocol as given (a resolved Target's `protocol`: its variant already applied). */
+export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
-  const { protocol } = applyVariant(p, variantId);
   const sessions = opts.sessions ?? 1;
-  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1 });
+  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1, ...(opts.runs !== undefined ? { runs: opts.runs } : {}) });
   const deadline = opts.deadlineAt ?? t0 + (opts.timeoutMs ?? 60_000);
   const memory = heapBudget(opts.heapFraction);
   const maxStates = opts.maxStates ?? 2_000_000;
@@ -121,9 +129,9 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   let stopped = false;
   let lastProgress = t0;
 
-  // START transitions without claims first
+  // START transitions without claims first (not under a runs bound, where a start spends a run)
   let root = initialState(scen);
-  for (let i = 0; i < root.insts.length; i++) {
+  for (let i = 0; i < (scen.runs === undefined ? root.insts.length : 0); i++) {
     const inst = root.insts[i]!;
     const def = scen.roles.get(inst.role)!;
     const start = def.transitions.find((t) => t.from === inst.state && t.trigger === 'START');
@@ -225,9 +233,11 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       return;
     }
     const n = st.insts.length;
+    // a runs bound (`runs.ts`): once that many instances started, no other starts
+    const full = scen.runs !== undefined && st.insts.reduce((k, x) => k + (x.started ? 1 : 0), 0) >= scen.runs;
     for (let i = 0; i < n && !stopped; i++) {
       const inst = st.insts[i]!;
-      if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
+      if (!inst.started && (full || st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents)))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
