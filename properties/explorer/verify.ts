@@ -72,12 +72,12 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   const { base: p, variant } = target;
   const variantId = variant?.id;
   const top = opts.sessions ?? target.sessions;
-  const replay = opts.sessions === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
-  const rungs: { sessions: number; only?: readonly string[] }[] = [
-    ...(top > 1 ? [{ sessions: 1 }] : []),
-    { sessions: top },
-    ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
-  ];
+  const replay = opts.sessions === undefined && opts.runs === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
+  // a runs bound (`runs.ts`, Scyther's) is one search at that bound: no ladder, no replay rung
+  const rungs: { sessions: number; only?: readonly string[] }[] =
+    opts.runs !== undefined
+      ? [{ sessions: top }]
+      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : [])];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
   const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
   // one time budget for the whole ladder: a later rung gets what the earlier ones left
@@ -130,7 +130,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && opts.runs === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
