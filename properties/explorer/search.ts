@@ -37,6 +37,7 @@
  * @module
  */
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
+import type { TransitionSpec } from '../../models/steps.ts';
 import { applyVariant } from '../../models/protocol.ts';
 import { type Term, termEquals } from '../../models/terms.ts';
 import { isGround, newSolveContext } from './deduction.ts';
@@ -195,13 +196,22 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
   // final silent steps as leaves, silent steps inside a run with their next step (`silent-steps.ts`)
   const successors = silentStepper(scen, props, ctx, opts.leaves ?? true);
 
+  // Under a runs bound, a run starts by a START step without claims (no input) only in the prefix
+  // of the trace made of such steps: in a trace A·S·B with S such a start, S·A·B is a trace too,
+  // at least as general (S needs nothing; what it sends every later step may use), with the same
+  // claims in the same order and the same knowledge at the end (the eager starts of the sessions
+  // bound, with the choice of which runs to start left to the search).
+  const startsOver = (st: SymState): boolean => scen.runs !== undefined && st.steps.some((x) => x.recv || x.reveal || x.claims.length);
+  const lateStart = (t: TransitionSpec): boolean => t.trigger === 'START' && t.steps.every((x) => x.op !== 'claim' && x.op !== 'recv');
+
   const visit = (st: SymState, last: Last | null): void => {
     if (stopped) return;
     // the compromise events open right here: a reveal matters only right after a Secret claim it
     // could break (forward secrecy; see the module comment). They depend on the last steps, which
     // are not in the state key, so they join it.
     const open = fsTags.size ? scen.reveals.flatMap((r, k) => (!st.revealed.includes(k) && rightAfterSecret(st, r.agent) ? [k] : [])) : [];
-    const entry = cache ? cache.lookup(st, last, open.join(',')) : null;
+    // under a runs bound, whether new runs may still start (`startsOver`) joins the key too
+    const entry = cache ? cache.lookup(st, last, open.join(',') + (startsOver(st) ? '' : '^')) : null;
     if (entry === true) return;
     cache?.enter();
     explore1(st, last, entry, open);
@@ -235,11 +245,13 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     const n = st.insts.length;
     // a runs bound (`runs.ts`): once that many instances started, no other starts
     const full = scen.runs !== undefined && st.insts.reduce((k, x) => k + (x.started ? 1 : 0), 0) >= scen.runs;
+    const late = startsOver(st);
     for (let i = 0; i < n && !stopped; i++) {
       const inst = st.insts[i]!;
       if (!inst.started && (full || st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents)))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
+        if (late && !inst.started && lateStart(t)) continue;
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
         if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
         for (const { succ, leaf } of successors(st, i, t)) {
