@@ -89,6 +89,9 @@ export interface ExploreOptions {
   readonly deadlineAt?: number;
   /** the share of the heap limit the search may fill (default `HEAP_FRACTION`) */
   readonly heapFraction?: number;
+  /** one part of a search split between threads (`parallel-search.ts`): of the states first
+   * reached at `depth` steps past the root, only those whose key hashes to `part` of `parts` */
+  readonly split?: { readonly part: number; readonly parts: number; readonly depth: number };
   /** called now and then during the search (about four times a second), for a progress line */
   readonly onProgress?: (states: number, ms: number) => void;
 }
@@ -204,8 +207,22 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
   const startsOver = (st: SymState): boolean => scen.runs !== undefined && st.steps.some((x) => x.recv || x.reveal || x.claims.length);
   const lateStart = (t: TransitionSpec): boolean => t.trigger === 'START' && t.steps.every((x) => x.op !== 'claim' && x.op !== 'recv');
 
-  const visit = (st: SymState, last: Last | null): void => {
+  // a split search (`parallel-search.ts`): a state first reached at the split depth is another
+  // part's unless its key hashes to this part; another part's state is a dead end here that
+  // counts as reading every open choice (the visited set then covers nothing by what its
+  // subtree did not read), and never enters the visited set
+  const split = opts.split;
+  const splitAt = split ? root.steps.length + split.depth : Infinity;
+  const othersPart = (st: SymState, from: number): boolean => {
+    if (!split || from >= splitAt || st.steps.length < splitAt) return false;
+    if (ownerOf(cache ? cache.keyOf(st) : st.steps.map((x) => `${x.inst}.${x.transition}`).join(' '), split.parts) === split.part) return false;
+    cache?.readAll(st);
+    return true;
+  };
+
+  const visit = (st: SymState, last: Last | null, from = -1): void => {
     if (stopped) return;
+    if (othersPart(st, from)) return;
     // the compromise events open right here: a reveal matters only right after a Secret claim it
     // could break (forward secrecy; see the module comment). They depend on the last steps, which
     // are not in the state key, so they join it.
@@ -267,7 +284,7 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
             if (entry) cache!.skip(entry, inst.label, t.label);
             continue;
           }
-          visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
+          visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free }, st.steps.length);
           if (stopped) return;
         }
       }
@@ -281,7 +298,7 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
       // never reordered: forward secrecy depends on whether a reveal comes before or after a
       // claim, and a reveal is only taken right after one, so no step after it is skipped for the
       // order with the reveal later (no last step for the partial-order reduction)
-      visit(execReveal(st, k, r), null);
+      visit(execReveal(st, k, r), null, st.steps.length);
     }
   };
   visit(root, null);
@@ -297,6 +314,13 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     verdicts,
     stats: { states, ms: Math.round(performance.now() - t0), cut, firstAttack },
   };
+}
+
+/** Which of `parts` a key belongs to (FNV-1a): the same in every thread. */
+function ownerOf(key: string, parts: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  return (h >>> 0) % parts;
 }
 
 function sameAgents(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
