@@ -24,7 +24,7 @@ import { startModuleWorker } from '../../impl/threads/module-worker.ts';
 import type { PropertyReport, VerifyOptions, VerifyReport } from './verify.ts';
 
 /** The default split depth: steps past the root's eager starts. */
-export const SPLIT_DEPTH = 3;
+export const SPLIT_DEPTH = 4;
 
 /** The reports of every part of one split search, as one report. Per property: an attack if
  * some part found one (the shortest trace), else inconclusive if some part was cut, else holds. */

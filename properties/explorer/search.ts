@@ -220,6 +220,14 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     return true;
   };
 
+  // symmetry: of identical instances that have not started, the first starts first, so the
+  // started ones of a kind are always its first ones and an instance may start only once the
+  // nearest earlier one of its kind (`twin`, -1 for none) has
+  const twin = root.insts.map((x, i) => {
+    for (let j = i - 1; j >= 0; j--) if (root.insts[j]!.role === x.role && sameAgents(root.insts[j]!.agents, x.agents)) return j;
+    return -1;
+  });
+
   const visit = (st: SymState, last: Last | null, from = -1): void => {
     if (stopped) return;
     if (othersPart(st, from)) return;
@@ -265,7 +273,7 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     const late = startsOver(st);
     for (let i = 0; i < n && !stopped; i++) {
       const inst = st.insts[i]!;
-      if (!inst.started && (full || st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents)))) continue;
+      if (!inst.started && (full || (twin[i]! >= 0 && !st.insts[twin[i]!]!.started))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
         if (late && !inst.started && lateStart(t)) continue;
