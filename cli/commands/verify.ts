@@ -41,6 +41,7 @@ export interface VerifyAllOptions {
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
+       tcv verify <file.ts | dir> --watch [--protocol NAME] [--sessions N] [--timeout S]
        tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
 
 <protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
@@ -61,6 +62,10 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --sarif-all      with --sarif: a result for every attack found too (level note when expected)
   --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
                    benchmark's time per target); combine the shards' --json with 'tcv merge'
+  --watch          with a file or directory: verify, then again on every save of the file or
+                   of a module it imports, printing what changed (and each new attack's
+                   trace); a save that does not load is one line, and the watch goes on.
+                   Ctrl-C ends it (exit 130)
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -249,6 +254,7 @@ export const verifyCommand: Command = {
       shard: { type: 'string' },
       sarif: { type: 'string' },
       'sarif-all': { type: 'boolean' },
+      watch: { type: 'boolean' },
     });
     const ci = { ...(values.sarif !== undefined ? { sarif: values.sarif } : {}), ...(values['sarif-all'] ? { 'sarif-all': true } : {}) };
     if (values.junit === '') throw new UsageError('--junit wants a file name');
@@ -256,6 +262,19 @@ export const verifyCommand: Command = {
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
     const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
     const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
+    if (values.watch) {
+      const { watchFlagProblem } = await import('./verify-watch.ts');
+      const problem = watchFlagProblem(values, positionals);
+      if (problem) throw new UsageError(problem);
+      const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+      const { isProtocolPath } = await import('../protocol-files.ts');
+      const arg = positionals[0]!;
+      if (!isProtocolPath(arg) && ALL_PROTOCOLS.some((x) => x.name === arg)) throw new UsageError(`--watch takes a protocol file or directory ('${arg}' is a built-in protocol, which does not change)`);
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(arg)) throw new UsageError(`${arg}: no such file or directory`);
+      const { verifyWatch } = await import('./verify-watch.ts');
+      return verifyWatch(io, { path: arg, timeoutMs: timeout * 1000, ...(values.protocol !== undefined ? { pick: values.protocol } : {}), ...(sessions ? { sessions } : {}) });
+    }
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
