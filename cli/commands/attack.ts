@@ -10,6 +10,7 @@
 import { type Command, MAX_TIMEOUT_S, intFlag, parseFlags, UsageError } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
+import { jsonOutput } from '../version.ts';
 
 export const attackCommand: Command = {
   name: 'attack',
@@ -76,7 +77,7 @@ it found an attack (inconclusive)`,
     const target = `${p.name}${values.variant ? ' ' + values.variant : ''}`;
     if (!r.found) {
       // a search cut by a budget proves nothing: inconclusive (exit 4), not "no attack"
-      if (values.json) io.out(JSON.stringify({ protocol: p.name, variant: values.variant ?? null, found: false, inconclusive: r.cut !== null && r.cut !== undefined, ...(r.cut ? { cut: r.cut } : {}), bound: r.bound }, null, 2));
+      if (values.json) io.out(jsonOutput({ protocol: p.name, variant: values.variant ?? null, found: false, inconclusive: r.cut !== null && r.cut !== undefined, ...(r.cut ? { cut: r.cut } : {}), bound: r.bound }));
       else if (r.cut) io.out(`${target}: inconclusive — the search was cut (${r.cut}) before it found an attack (bound: ${r.bound}); nothing to replay`);
       else io.out(`${target}: the explorer found no attack within the bound (${r.bound}); nothing to replay`);
       if (r.cut) return EXIT.inconclusive;
@@ -102,7 +103,7 @@ it found an attack (inconclusive)`,
     if (values.json) {
       // `variant`: the run on what was attacked (the variant, or the protocol itself); `correct`:
       // the same schedule on the correct protocol (null without a variant)
-      io.out(JSON.stringify({ protocol: p.name, found: true, bound: r.bound, property: r.variantRun.property, reproduced: r.correctRun ? ok : r.variantRun.reproduced, asExpected: ok, variant: r.variantRun, correct: r.correctRun }, null, 2));
+      io.out(jsonOutput({ protocol: p.name, found: true, bound: r.bound, property: r.variantRun.property, reproduced: r.correctRun ? ok : r.variantRun.reproduced, asExpected: ok, variant: r.variantRun, correct: r.correctRun }));
       return ok ? EXIT.ok : EXIT.differs;
     }
     io.out(`${target}: attack on ${r.variantRun.property} (explorer bound: ${r.bound})`);

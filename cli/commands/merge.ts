@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, parseFlags, UsageError } from '../command.ts';
 import type { VerifyReport } from '../../properties/explorer/verify.ts';
 import { mismatches, printTable, tableRows, verdictExit, writeJunit } from './verify.ts';
+import { jsonOutput, SCHEMA_VERSION } from '../version.ts';
 
 function isReport(x: unknown): x is VerifyReport {
   const r = x as Partial<VerifyReport> | null;
@@ -43,7 +44,10 @@ GitHub Actions, three shards:
       }
       const list = Array.isArray(data) ? data : [data];
       if (!list.every(isReport)) throw new UsageError(`${file}: not the JSON of 'tcv verify --json'`);
-      for (const r of list) {
+      for (const stamped of list) {
+        // the versions are the writer's; the merged output carries this tcv's
+        const { schemaVersion, tcvVersion: _written, ...r } = stamped as VerifyReport & { schemaVersion?: unknown; tcvVersion?: unknown };
+        if (typeof schemaVersion === 'number' && schemaVersion > SCHEMA_VERSION) throw new UsageError(`${file}: written by a newer tcv (${String(_written)}, schemaVersion ${schemaVersion}; this tcv reads up to ${SCHEMA_VERSION})`);
         const key = `${r.protocol}${r.variant ? ' ' + r.variant : ''}`;
         const twice = seen.get(key);
         if (twice) throw new UsageError(`${key} is in both ${twice} and ${file}: shards do not overlap`);
@@ -52,7 +56,7 @@ GitHub Actions, three shards:
       }
     }
     await writeJunit(values.junit, reports);
-    if (values.json) io.out(JSON.stringify(reports, null, 2));
+    if (values.json) io.out(jsonOutput(reports));
     else {
       printTable(io, reports.flatMap(tableRows));
       const bad = mismatches(reports);

@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
 import type { Protocol } from '../../models/protocol.ts';
+import { jsonOutput } from '../version.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -147,7 +148,7 @@ export async function writeCiOutputs(io: CliIO, values: { sarif?: string; 'sarif
   const files = protocols.flatMap((p) => sourceFileOf(p) ?? []);
   githubAnnotations(reports, protocols, (l) => io.err(l), files);
   if (values.sarif === undefined) return;
-  const { packageVersion } = await import('../main.ts');
+  const { packageVersion } = await import('../version.ts');
   const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
   try {
     writeFileAtomic(values.sarif, JSON.stringify(sarifLog(reports, protocols, { version: packageVersion(), files, all: values['sarif-all'] ?? false }), null, 2) + '\n');
@@ -211,7 +212,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   await writeJunit(opts.junit, reports);
   await writeCiOutputs(io, opts, reports, corpus ?? ALL_PROTOCOLS);
   const bad = mismatches(reports);
-  if (opts.json) io.out(JSON.stringify(reports, null, 2));
+  if (opts.json) io.out(jsonOutput(reports));
   else {
     printTable(io, reports.flatMap(tableRows));
     io.out('');
@@ -348,7 +349,7 @@ export const verifyCommand: Command = {
     await writeCiOutputs(io, values, [r], [p]);
     const bad = mismatches([r]);
     if (values.json) {
-      io.out(JSON.stringify(r, null, 2));
+      io.out(jsonOutput(r));
       return verdictExit([r]);
     }
     io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
