@@ -61,8 +61,11 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --sarif FILE     SARIF 2.1.0 (GitHub code scanning): a result per verdict that differs, at
                    the model file and line of the transition that emits the violated claim
   --sarif-all      with --sarif: a result for every attack found too (level note when expected)
-  --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
-                   benchmark's time per target); combine the shards' --json with 'tcv merge'
+  --shard i/n      with --all: only the i-th of n shards of the targets (deterministic, balanced
+                   by the explorer benchmark's time per target); with one target: the i-th of n
+                   shards of its search (the first-level branches of the search tree dealt
+                   round-robin; an attack in any shard is an attack, a property holds only
+                   when every shard holds it). Combine the shards' --json with 'tcv merge'
   --watch          with a file or directory: verify, then again on every save of the file or
                    of a module it imports, printing what changed (and each new attack's
                    trace); a save that does not load is one line, and the watch goes on.
@@ -286,7 +289,9 @@ export const verifyCommand: Command = {
       return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
-    if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
+    // one target: --shard splits its search (the first-level branches) between machines
+    const { parseShard } = await import('../shard.ts');
+    const split = values.shard === undefined ? undefined : parseShard(values.shard);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolsFor } = await import('../protocol-files.ts');
@@ -299,6 +304,7 @@ export const verifyCommand: Command = {
     const one = values.variant !== undefined || values.property !== undefined || values.svg !== undefined || values.mermaid !== undefined;
     if (chosen.length > 1 || (fromFiles && !one)) {
       // protocols from a file or directory: each with its variants, as --all does
+      if (split) throw new UsageError('--shard splits one search: name one target (--variant ID, or --protocol NAME for the base), or use --all');
       if (one) throw new UsageError(`${positionals[0]} has ${chosen.length} protocols (${chosen.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
       // a variant whose edit matches nothing (e.g. the check it drops is already gone) is named
       // and not verified; the rest still is
@@ -343,7 +349,9 @@ export const verifyCommand: Command = {
     // a live progress line on a terminal, for searches that take a while
     const live = liveLine(io.isTTY && !values.json);
     const progress = (at: VerifyProgress) => live.show(`  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`);
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
+    const searched = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}), ...(split ? { branches: { index: split.index - 1, count: split.count } } : {}) }, progress);
+    // a shard's report says so: 'holds' there covers only its branches (tcv merge combines them)
+    const r = split ? { ...searched, split: { index: split.index, count: split.count } } : searched;
     live.clear();
     await writeJunit(values.junit, [r]);
     await writeCiOutputs(io, values, [r], [p]);
@@ -354,6 +362,7 @@ export const verifyCommand: Command = {
     }
     io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
+    if (split) io.out(`shard ${split.index}/${split.count} of a split search: 'holds' covers this shard's first-level branches only; combine the shards' --json with tcv merge`);
     io.out('');
     for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
     // properties broken by the same trace share one printed trace

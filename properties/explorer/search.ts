@@ -84,6 +84,12 @@ export interface ExploreOptions {
   readonly deadlineAt?: number;
   /** the share of the heap limit the search may fill (default `HEAP_FRACTION`) */
   readonly heapFraction?: number;
+  /** one shard of a search split across processes (`tcv verify … --shard i/n`): of the initial
+   * state's successors (its first-level branches, numbered in the search's own deterministic
+   * order), only those numbered `index` modulo `count` (index from 0) are explored. The shards'
+   * subtrees are disjoint and together the whole tree: an attack in any shard is an attack; a
+   * property holds when it holds in every shard (no communication, as in swarm verification) */
+  readonly branches?: { readonly index: number; readonly count: number };
   /** called now and then during the search (about four times a second), for a progress line */
   readonly onProgress?: (states: number, ms: number) => void;
 }
@@ -341,6 +347,9 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       return;
     }
     const n = st.insts.length;
+    // a split search (`branches`): the initial state's successors dealt round-robin to the shards
+    let branch = -1;
+    const mine = () => st !== root || !opts.branches || ++branch % opts.branches.count === opts.branches.index;
     for (let i = 0; i < n && !stopped; i++) {
       const inst = st.insts[i]!;
       if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
@@ -349,6 +358,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
         if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
         for (const { succ, leaf } of successors(st, i, t)) {
+          if (!mine()) continue;
           if (leaf) {
             // a final silent step: its Commits judged here, never continued (see `leafKind`)
             states++;
@@ -370,6 +380,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     for (const k of entry?.only ? [] : open) {
       const r = scen.reveals[k]!;
       if (stopped) return;
+      if (!mine()) continue;
       // reveals are explored for forward secrecy only: once those properties are refuted, stop
       if (props.every((x) => x.kind !== 'forward-secrecy' || !(x.compromiseAfter ?? []).includes(r.event) || found.has(x.id))) continue;
       // never reordered: forward secrecy depends on whether a reveal comes before or after a
