@@ -15,7 +15,7 @@ import { jsonOutput } from '../version.ts';
 export const attackCommand: Command = {
   name: 'attack',
   summary: 'replay a variant’s symbolic attack on the real implementation',
-  help: `usage: tcv attack <protocol> [--variant ID] [--property P] [--sessions N] [--timeout S] [--seed N] [--suite ID] [--json]
+  help: `usage: tcv attack <protocol> [--variant ID] [--property P] [--watch] [--sessions N] [--timeout S] [--seed N] [--suite ID] [--json]
                   [--svg FILE] [--mermaid FILE]
 
 Finds the attack on a known-bad variant (M id) with the Dolev–Yao explorer, then plays it on
@@ -35,6 +35,9 @@ textbook attack (tcv attack nspk: Lowe's). If the explorer finds none, one line 
   --timeout S     the explorer's time budget in seconds (default 60; memory: 75% of the heap)
   --seed N        randomness of the concrete run (default 1)
   ${SUITE_HELP.replace('--suite ID    ', '--suite ID      ')}
+  --watch         with a protocol file: again on every save of it or of a module it imports,
+                  one line per save (and the concrete steps when the outcome changes); a
+                  save that does not load is one line; Ctrl-C ends it (exit 130)
   --json          the result as JSON
   --svg FILE      also write the attack trace, with the outcome of the replay, as an SVG
                   sequence diagram (see tcv verify --help for the notation)
@@ -58,11 +61,34 @@ it found an attack (inconclusive)`,
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
+      watch: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('name one protocol (see tcv list)');
     if (values.variant === '') throw new UsageError('--variant wants an id (an M id, see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { oneProtocolFor } = await import('../protocol-files.ts');
+    if (values.watch) {
+      const { isProtocolPath } = await import('../protocol-files.ts');
+      const { existsSync } = await import('node:fs');
+      const arg = positionals[0]!;
+      if (!isProtocolPath(arg) && ALL_PROTOCOLS.some((x) => x.name === arg)) throw new UsageError(`--watch takes a protocol file ('${arg}' is a built-in protocol, which does not change)`);
+      if (!existsSync(arg)) throw new UsageError(`${arg}: no such file or directory`);
+      const bad = ['json', 'svg', 'mermaid'].find((f) => values[f as 'json'] !== undefined);
+      if (bad) throw new UsageError(`--watch prints to the terminal; it does not go with --${bad}`);
+      const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+      const { attackWatch } = await import('./attack-watch.ts');
+      const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1, { min: 1, max: MAX_SESSIONS });
+      return attackWatch(io, {
+        path: arg,
+        seed: intFlag('seed', values.seed, 1),
+        suite: suiteFlag(values.suite),
+        timeoutMs: intFlag('timeout', values.timeout, 60, { min: 1, max: MAX_TIMEOUT_S }) * 1000,
+        ...(values.protocol !== undefined ? { pick: values.protocol } : {}),
+        ...(values.variant !== undefined ? { variant: values.variant } : {}),
+        ...(values.property !== undefined ? { property: values.property } : {}),
+        ...(sessions ? { sessions } : {}),
+      });
+    }
     const { UnknownNameError, expectedVerdict } = await import('../../models/protocol.ts');
     const p = await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
     if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);

@@ -92,3 +92,36 @@ test('verify --watch refuses what it cannot watch, in one line (exit 2)', async 
     assert.equal(r.err.split('\n').length, 1);
   }
 });
+
+test('attack --watch (in this process): no attack, then the flaw replayed after a save, a broken save is one line, abort → 130', { timeout: 60_000 }, async () => {
+  const { attackWatch } = await import('../../cli/commands/attack-watch.ts');
+  const { SUITES } = await import('../../impl/crypto/index.ts');
+  const dir = join(work, 'attack');
+  assert.equal((await tcv('init', dir)).code, 0);
+  const file = join(dir, 'protocol.ts');
+  const starter = readFileSync(file, 'utf8');
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const done = attackWatch({ out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false }, { path: file, seed: 1, suite: Object.values(SUITES)[0]!, timeoutMs: 30_000, signal: stop.signal });
+  const until = async (re: RegExp, what: string) => {
+    const t0 = Date.now();
+    while (!lines.some((l) => re.test(l))) {
+      if (Date.now() - t0 > 20_000) assert.fail(`no ${what} within 20 s:\n${lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await until(/challenge-response: no attack within the bound/, 'first round');
+  writeFileSync(file, starter.replace(CHECK_LINE, ''));
+  await until(/attack on A1: VIOLATED with real crypto — a flaw/, 'the attack after the save');
+  const before = lines.length;
+  writeFileSync(file, starter + '\nexport const broken = ;\n');
+  await until(/does not load/, 'the syntax error');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(lines.length - before, 1, lines.slice(before).join('\n'));
+  writeFileSync(file, starter);
+  const t0 = Date.now();
+  while (lines.filter((l) => /no attack within the bound/.test(l)).length < 2 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(lines.filter((l) => /no attack within the bound/.test(l)).length, 2, `recovered:\n${lines.join('\n')}`);
+  stop.abort();
+  assert.equal(await done, 130);
+});
