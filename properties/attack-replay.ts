@@ -341,7 +341,7 @@ export function replayAttack(p: Protocol, variantId: string | undefined, opts: {
   const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
   const t0 = performance.now();
   const budget = opts.timeoutMs ?? 60_000;
-  const search = (sessions: number) => explore(p, variantId, { sessions, deadlineAt: t0 + budget, ...(focus ? { properties: focus } : {}) });
+  const search = (sessions: number) => explore(p, variantId, { sessions, timeoutMs: budget, deadlineAt: t0 + budget, ...(focus ? { properties: focus } : {}) });
   const first = opts.sessions ?? (variantId === undefined ? 1 : (variant?.sessions ?? 1));
   let r = search(first);
   const pick = () => opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
