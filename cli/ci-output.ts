@@ -2,14 +2,15 @@
  * Verdicts in the forms CI systems read: SARIF 2.1.0 (GitHub code scanning and other SARIF
  * viewers; OASIS SARIF v2.1.0 §3) with one result per property whose verdict differs from the
  * model's expectation (and, with `all`, one per attack found), located at the model file and line
- * of the transition that emits the violated claim; and, under GitHub Actions, `::error` workflow
+ * of the transition that emits the violated claim and, for a variant, at the line that declares
+ * its edit (the change that breaks the property); and, under GitHub Actions, `::error` workflow
  * commands and a Markdown job summary ($GITHUB_STEP_SUMMARY).
  * @module
  */
 import { appendFileSync } from 'node:fs';
 import type { Protocol } from '../models/protocol.ts';
 import type { VerifyReport } from '../properties/explorer/verify.ts';
-import { propertyLocation, type SourceLocation } from './model-locations.ts';
+import { propertyLocation, type SourceLocation, variantEditLocation } from './model-locations.ts';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -21,6 +22,8 @@ interface Finding {
   readonly verdict: string;
   readonly differs: boolean;
   readonly where: SourceLocation | undefined;
+  /** a variant's edit */
+  readonly edit: SourceLocation | undefined;
 }
 
 function findings(reports: readonly VerifyReport[], protocols: readonly Protocol[], files: readonly string[], all: boolean): Finding[] {
@@ -31,14 +34,26 @@ function findings(reports: readonly VerifyReport[], protocols: readonly Protocol
       const differs = x.verdict !== x.expected;
       if (!differs && !(all && x.verdict === 'attack')) continue;
       const decl = p?.properties.find((d) => d.id === x.id);
-      out.push({ report: r, id: x.id, statement: decl?.statement ?? x.id, expected: x.expected, verdict: x.verdict, differs, where: p && decl ? propertyLocation(p, decl, files) : undefined });
+      const edit = p && r.variant ? variantEditLocation(p, r.variant, files) : undefined;
+      out.push({ report: r, id: x.id, statement: decl?.statement ?? x.id, expected: x.expected, verdict: x.verdict, differs, where: p && decl ? propertyLocation(p, decl, files) : undefined, edit });
     }
   }
   return out;
 }
 
 const target = (r: VerifyReport) => `${r.protocol}${r.variant ? ' ' + r.variant : ''}`;
-const message = (f: Finding) => `${target(f.report)} ${f.id}: expected ${f.expected}, verdict ${f.verdict} (bound: ${f.report.bound}) — ${f.statement}`;
+const message = (f: Finding) => `${target(f.report)} ${f.id}: expected ${f.expected}, verdict ${f.verdict} (bound: ${f.report.bound}) — ${f.statement}${f.edit ? ` (variant ${f.report.variant}'s edit: ${f.edit.file}:${f.edit.line})` : ''}`;
+
+/** A SARIF location (§3.28) with a message saying what is there. */
+const sarifLocation = (at: SourceLocation, text: string) => ({ physicalLocation: { artifactLocation: { uri: at.file.split('\\').join('/') }, region: { startLine: at.line } }, message: { text } });
+
+/** The claim's transition first (where GitHub shows the result), then the variant's edit. */
+function sarifLocations(f: Finding): object[] {
+  return [
+    ...(f.where ? [sarifLocation(f.where, `${f.where.transition} emits the claim ${f.id} judges`)] : []),
+    ...(f.edit ? [sarifLocation(f.edit, `variant ${f.report.variant} declares its edit here`)] : []),
+  ];
+}
 
 /** The SARIF log of these reports (`all`: every attack, not only the verdicts that differ). */
 export function sarifLog(reports: readonly VerifyReport[], protocols: readonly Protocol[], opts: { version: string; files?: readonly string[]; all?: boolean }): object {
@@ -63,7 +78,7 @@ export function sarifLog(reports: readonly VerifyReport[], protocols: readonly P
           ruleIndex: ruleIds.indexOf(`${f.report.protocol}/${f.id}`),
           level: f.differs ? 'error' : 'note',
           message: { text: message(f) },
-          ...(f.where ? { locations: [{ physicalLocation: { artifactLocation: { uri: f.where.file.split('\\').join('/') }, region: { startLine: f.where.line } } }] } : {}),
+          ...(f.where || f.edit ? { locations: sarifLocations(f) } : {}),
         })),
       },
     ],

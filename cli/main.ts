@@ -10,16 +10,9 @@ import { errorLine, escapeControl } from './error-line.ts';
 import { EXIT, EXIT_TABLE } from './exit-codes.ts';
 import { OutputError, outputPrefix, processIO, reportOutputError } from './output.ts';
 import { closestName } from '../models/protocol.ts';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './version.ts';
 
-/** The package's version (package.json beside the sources, or above the bundle in dist/). */
-export function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+export { packageVersion };
 
 function topHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

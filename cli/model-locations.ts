@@ -3,7 +3,8 @@
  * that emits the claim the property judges (for CI annotations and SARIF). Machines carry no
  * source positions, so the transition is found by its label — unique within a role, written
  * once as `label: '…'` — in the protocol's own files (a user's file) or in models/ (built-in
- * protocols, beside the bin or the sources alike).
+ * protocols, beside the bin or the sources alike). A variant's edit is found the same way: the
+ * `edit:` of the declaration whose `id:` is the variant's.
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -59,6 +60,31 @@ export function locateLabel(label: string, files: readonly string[] = tsFiles(MO
     if (i >= 0) return { file: relative(process.cwd(), f) || f, line: i + 1, transition: label };
   }
   return undefined;
+}
+
+/** The line of `files` where the variant `id` declares its edit: the first `edit:` after the
+ * line `id: '<id>'`, before the next declaration's `id:`. */
+export function locateVariantEdit(id: string, files: readonly string[]): SourceLocation | undefined {
+  const idLine = new RegExp(`\\bid: ['"]${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
+  for (const f of files) {
+    let lines: string[];
+    try {
+      lines = readFileSync(f, 'utf8').split('\n');
+    } catch {
+      continue;
+    }
+    for (let i = lines.findIndex((l) => idLine.test(l)); i >= 0 && i < lines.length; i++) {
+      if (/\bedit:/.test(lines[i]!)) return { file: relative(process.cwd(), f) || f, line: i + 1, transition: `${id} edit` };
+      if (i > 0 && /\bid: ['"]/.test(lines[i]!) && !idLine.test(lines[i]!)) break;
+    }
+  }
+  return undefined;
+}
+
+/** Where variant `id` of `p` declares its edit (a user's files first, then the model files
+ * that name the protocol). */
+export function variantEditLocation(p: Protocol, id: string, files: readonly string[] = []): SourceLocation | undefined {
+  return (files.length ? locateVariantEdit(id, files) : undefined) ?? locateVariantEdit(id, tsFiles(MODELS).filter((f) => readFileSync(f, 'utf8').includes(`'${p.name}'`)));
 }
 
 /** Where `property` of `p` is claimed, searching `files` first (a user's protocol files), then

@@ -12,7 +12,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { extname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import type { Protocol } from '../models/protocol.ts';
 import { protocolProblems } from '../models/validate.ts';
 import { UsageError } from './command.ts';
@@ -38,12 +39,24 @@ export function packageAliasHooks(): { url: string; data: { name: string; root: 
   return { url: new URL('package-alias-hooks.mjs', import.meta.url).href, data: { name: pkg.name, root: root.href } };
 }
 
+/** Every user module (not tcv's, not node_modules) the hooks resolved so far, as file paths:
+ * what `--watch` watches. */
+const userModules = new Set<string>();
+export function userModulesLoaded(): ReadonlySet<string> {
+  return userModules;
+}
+
 let aliasRegistered = false;
 function registerPackageAlias(): void {
   if (aliasRegistered) return;
   aliasRegistered = true;
   const { url, data } = packageAliasHooks();
-  register(url, { data });
+  // the main thread's hooks also report every user module they resolve (what `--watch` watches);
+  // a worker's (verify-pool.ts) get no port
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (u: string) => userModules.add(fileURLToPath(u)));
+  port1.unref();
+  register(url, { data: { ...data, port: port2 }, transferList: [port2] });
 }
 
 function filesUnder(path: string): string[] {
@@ -55,14 +68,25 @@ function filesUnder(path: string): string[] {
     .sort();
 }
 
+/** The line of a load error that says what is wrong: esbuild's (tsx's) "Transform failed with 1
+ * error:" is followed by `file:line:col: ERROR: what`, which is the line to show. */
+function loadErrorLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const lines = msg.split('\n').filter((l) => l.trim());
+  const located = /^Transform failed/.test(lines[0] ?? '') ? lines.find((l) => / ERROR: /.test(l)) : undefined;
+  if (located) return located.replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ');
+  return lines[0] ?? msg;
+}
+
 /** The protocols a module exports (in export order, each once). */
-async function protocolsOfModule(file: string): Promise<Protocol[]> {
+async function protocolsOfModule(file: string, generation: number | undefined): Promise<Protocol[]> {
   let mod: Record<string, unknown>;
+  userModules.add(file);
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // a generation (--watch) loads the file and the user modules it imports afresh
+    mod = (await import(pathToFileURL(file).href + (generation === undefined ? '' : `?tcv-gen=${generation}`))) as Record<string, unknown>;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new UsageError(`${file}: does not load: ${msg.split('\n').find((l) => l.trim()) ?? msg}`);
+    throw new UsageError(`${file}: does not load: ${loadErrorLine(e)}`);
   }
   const out: Protocol[] = [];
   for (const v of Object.values(mod)) for (const x of Array.isArray(v) ? v : [v]) if (isProtocol(x) && !out.includes(x)) out.push(x);
@@ -84,9 +108,10 @@ export interface LoadedProtocol {
 /**
  * Every protocol of the module or directory at `path` (with `pick`: the one of that name).
  * Throws UsageError for a path that does not exist, a module that does not load, no protocol,
- * a name exported twice, or an ill-formed protocol (every problem named).
+ * a name exported twice, or an ill-formed protocol (every problem named). `generation` (for
+ * --watch): a number not used before, so the files are evaluated again as they are now.
  */
-export async function loadProtocolFiles(path: string, pick?: string): Promise<LoadedProtocol[]> {
+export async function loadProtocolFiles(path: string, pick?: string, generation?: number): Promise<LoadedProtocol[]> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new UsageError(`${path}: no such file or directory`);
   const files = filesUnder(abs);
@@ -95,7 +120,7 @@ export async function loadProtocolFiles(path: string, pick?: string): Promise<Lo
   const found: LoadedProtocol[] = [];
   for (const f of files) {
     const shown = relative(process.cwd(), f) || f;
-    const ps = await protocolsOfModule(f);
+    const ps = await protocolsOfModule(f, generation);
     // a directory may hold helper modules; a file named on its own must export a protocol
     if (!ps.length && files.length === 1) throw new UsageError(`${shown}: exports no protocol (export one, default or named: an object with name, roles, properties, variants)`);
     for (const p of ps) {

@@ -22,7 +22,7 @@ for (const id of SUITE_IDS) for (const [name, variant] of VARIANTS) {
     const r = replayAttack(protocolByName(name), variant, { timeoutMs: 60_000, suite: SUITES[id] });
     assert.ok(r.found, `the explorer found no attack (${r.bound})`);
     assert.ok(r.variantRun.reproduced, `${r.variantRun.property} not violated concretely: ${r.variantRun.detail}`);
-    assert.ok(!r.correctRun.reproduced, `the correct protocol was violated too: ${r.correctRun.detail}`);
+    assert.ok(!r.correctRun!.reproduced, `the correct protocol was violated too: ${r.correctRun!.detail}`);
     assert.equal(r.variantRun.suite, SUITES[id].name);
     assert.ok(r.variantRun.steps.length > 0 && r.variantRun.steps.every((s) => s.sent.every((m) => m.hex.length === 2 * m.bytes)));
   });

@@ -15,6 +15,7 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { applyVariant } from '../models/protocol.ts';
+import { defaultSessions } from '../models/target.ts';
 import { type Term, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
@@ -330,27 +331,34 @@ export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, fo
 /**
  * Find the attack on `propertyId` (or the first attacked property) of a variant with the
  * explorer, replay it on the real implementation, and replay the same schedule against the
- * correct protocol, where it must not produce the violation.
+ * correct protocol, where it must not produce the violation. Without a variant the protocol is
+ * attacked as it is (a user's protocol with a flaw, a textbook protocol's known attack): at one
+ * session per role first, then at the protocol's bound, and the attack found is replayed on the
+ * protocol itself (`correctRun` is null: there is no other version to compare with).
  */
-export function replayAttack(p: Protocol, variantId: string, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number; suite?: CryptoSuite } = {}) {
-  const variant = p.variants.find((x) => x.id === variantId);
-  const sessions = opts.sessions ?? variant?.sessions ?? 1;
+export function replayAttack(p: Protocol, variantId: string | undefined, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number; suite?: CryptoSuite } = {}) {
+  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
-  const r = explore(p, variantId, { sessions, timeoutMs: opts.timeoutMs ?? 60_000, ...(focus ? { properties: focus } : {}) });
-  const wanted = opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
-  const first = wanted ? r.verdicts.get(wanted)?.finding : undefined;
+  const t0 = performance.now();
+  const budget = opts.timeoutMs ?? 60_000;
+  const search = (sessions: number) => explore(p, variantId, { sessions, timeoutMs: budget, deadlineAt: t0 + budget, ...(focus ? { properties: focus } : {}) });
+  const first = opts.sessions ?? (variantId === undefined ? 1 : (variant?.sessions ?? 1));
+  let r = search(first);
+  const pick = () => opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
+  // the base protocol: an attack needing more sessions is looked for at the protocol's bound
+  if (variantId === undefined && opts.sessions === undefined && !pick() && !r.stats.cut && defaultSessions(p) > first) r = search(defaultSessions(p));
+  const wanted = pick();
+  const finding = wanted ? r.verdicts.get(wanted)?.finding : undefined;
   // `cut`: the search stopped at a budget, so "no attack" is inconclusive, not a result
-  if (!wanted || !first) return { found: false as const, verdicts: r.verdicts, bound: r.bound, cut: r.stats.cut };
+  if (!wanted || !finding) return { found: false as const, verdicts: r.verdicts, bound: r.bound, cut: r.stats.cut };
   // the steps the attack uses, as `tcv verify` shows them
-  const found = minimise(r.scenario, first).finding;
+  const found = minimise(r.scenario, finding).finding;
   const seed = opts.seed ?? 1;
   const { protocol } = applyVariant(p, variantId);
   const onVariant = replayFinding(protocol, r.scenario, found, seed, opts.suite);
   const v1 = violated(protocol, found, onVariant);
-  const onCorrect = replayFinding(p, r.scenario, found, seed, opts.suite);
-  const v2 = violated(p, found, onCorrect);
-  const result = (proto: Protocol, rep: typeof onVariant, v: typeof v1, variant: string | null): ReplayResult => ({
-    protocol: proto.name,
+  const result = (rep: typeof onVariant, v: typeof v1, variant: string | null): ReplayResult => ({
+    protocol: p.name,
     variant,
     property: wanted,
     suite: rep.run.deps.suite.name,
@@ -358,12 +366,17 @@ export function replayAttack(p: Protocol, variantId: string, opts: { property?: 
     detail: v.detail,
     steps: rep.steps,
   });
+  let correctRun: ReplayResult | null = null;
+  if (variantId !== undefined) {
+    const onCorrect = replayFinding(p, r.scenario, found, seed, opts.suite);
+    correctRun = result(onCorrect, violated(p, found, onCorrect), null);
+  }
   return {
     found: true as const,
     bound: r.bound,
     scenario: r.scenario,
     finding: found,
-    variantRun: result(p, onVariant, v1, variantId),
-    correctRun: result(p, onCorrect, v2, null),
+    variantRun: result(onVariant, v1, variantId ?? null),
+    correctRun,
   };
 }

@@ -6,6 +6,7 @@ import { type Command, parseFlags, UsageError } from '../command.ts';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { roleOf } from '../../models/role.ts';
 import { expectedVerdict } from '../../models/protocol.ts';
+import { jsonOutput } from '../version.ts';
 
 export const listCommand: Command = {
   name: 'list',
@@ -32,7 +33,7 @@ properties (P ids, with their kind and the verdict the design expects) and its v
       variants: p.variants.map((v) => ({ id: v.id, title: v.title, breaks: v.breaks, expect: v.expect ?? {} })),
     }));
     if (values.json) {
-      io.out(JSON.stringify(data, null, 2));
+      io.out(jsonOutput(data));
       return 0;
     }
     for (const p of data) {

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { type Command, parseFlags, UsageError } from '../command.ts';
 import type { VerifyReport } from '../../properties/explorer/verify.ts';
 import { mismatches, printTable, tableRows, verdictExit, writeJunit } from './verify.ts';
+import { jsonOutput, SCHEMA_VERSION } from '../version.ts';
+import { combineSplit, isSplit, type SplitReport } from '../split-merge.ts';
 
 function isReport(x: unknown): x is VerifyReport {
   const r = x as Partial<VerifyReport> | null;
@@ -24,6 +26,11 @@ on several CI machines), checks that no target appears twice, and prints one tab
 --json, one JSON array; with --junit FILE, one JUnit file). The exit code is that of one
 'tcv verify' over all of them.
 
+The shards of one split search ('tcv verify <target> --shard i/n --json', each exploring its
+share of the first-level branches) are combined into one report: a property is attacked when
+any shard found an attack, holds only when every shard holds it (all n shards must be given),
+and is inconclusive otherwise; states add up, the time is the slowest shard's.
+
 GitHub Actions, three shards:
   strategy: { matrix: { shard: [1, 2, 3] } }
   - run: npx tcv verify --all --shard \${{ matrix.shard }}/3 --json > verdicts-\${{ matrix.shard }}.json
@@ -34,6 +41,7 @@ GitHub Actions, three shards:
     if (!positionals.length) throw new UsageError('name the JSON reports to merge');
     const reports: VerifyReport[] = [];
     const seen = new Map<string, string>();
+    const splits = new Map<string, SplitReport[]>();
     for (const file of positionals) {
       let data: unknown;
       try {
@@ -43,16 +51,28 @@ GitHub Actions, three shards:
       }
       const list = Array.isArray(data) ? data : [data];
       if (!list.every(isReport)) throw new UsageError(`${file}: not the JSON of 'tcv verify --json'`);
-      for (const r of list) {
+      for (const stamped of list) {
+        // the versions are the writer's; the merged output carries this tcv's
+        const { schemaVersion, tcvVersion: _written, ...r } = stamped as VerifyReport & { schemaVersion?: unknown; tcvVersion?: unknown };
+        if (typeof schemaVersion === 'number' && schemaVersion > SCHEMA_VERSION) throw new UsageError(`${file}: written by a newer tcv (${String(_written)}, schemaVersion ${schemaVersion}; this tcv reads up to ${SCHEMA_VERSION})`);
         const key = `${r.protocol}${r.variant ? ' ' + r.variant : ''}`;
+        // the shards of one split search (verify <target> --shard i/n) share a target
+        if (isSplit(r)) {
+          if (seen.has(key) && !splits.has(key)) throw new UsageError(`${key} is in ${seen.get(key)} whole and in ${file} as a shard of a split search`);
+          splits.set(key, [...(splits.get(key) ?? []), r]);
+          if (!seen.has(key)) (seen.set(key, file), reports.push(r));
+          continue;
+        }
         const twice = seen.get(key);
-        if (twice) throw new UsageError(`${key} is in both ${twice} and ${file}: shards do not overlap`);
+        if (twice) throw new UsageError(`${key} is in both ${twice} and ${file}: ${splits.has(key) ? 'whole and as a shard of a split search' : 'shards do not overlap'}`);
         seen.set(key, file);
         reports.push(r);
       }
     }
+    // each split search combined: an attack in any shard, holds only when every shard holds
+    for (const [key, shards] of splits) reports[reports.findIndex((r) => `${r.protocol}${r.variant ? ' ' + r.variant : ''}` === key)] = combineSplit(key, shards);
     await writeJunit(values.junit, reports);
-    if (values.json) io.out(JSON.stringify(reports, null, 2));
+    if (values.json) io.out(jsonOutput(reports));
     else {
       printTable(io, reports.flatMap(tableRows));
       const bad = mismatches(reports);

@@ -12,6 +12,7 @@ import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport, TZTCM_TAMPER } from '..
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 import { interruptible, signalExit } from '../child-process.ts';
 import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
+import { jsonOutput } from '../version.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -81,7 +82,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     const { protocol } = applyVariant(await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol), values.variant);
     assertWellFormed(protocol);
     const report = honestRun(protocol, values.variant ?? null, { suite, ...(seed === undefined ? {} : { seed }) });
-    if (values.json) io.out(JSON.stringify(report, null, 2));
+    if (values.json) io.out(jsonOutput(report));
     else printReport(report, io.out);
     if (values.svg !== undefined || values.mermaid !== undefined) {
       const { honestSequence } = await import('../../impl/report/honest-sequence.ts');
@@ -119,7 +120,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
     io.err(`tcv run: interrupted by ${stoppedBy}; the run's clean-up ran (what it loaded in the TPM flushed, the connection closed)`);
     return signalExit(stoppedBy);
   }
-  if (values.json) io.out(JSON.stringify(report, null, 2));
+  if (values.json) io.out(jsonOutput(report));
   else {
     printReport(report, io.out);
     const t = report.tpm;

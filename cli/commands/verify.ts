@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
 import type { Protocol } from '../../models/protocol.ts';
+import { jsonOutput } from '../version.ts';
 
 export interface VerifyAllOptions {
   readonly json?: boolean;
@@ -43,6 +44,7 @@ export interface VerifyAllOptions {
 const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N | --runs N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
+       tcv verify <file.ts | dir> --watch [--protocol NAME] [--sessions N] [--timeout S]
        tcv verify --all [--sessions N | --runs N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
 
 <protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
@@ -61,8 +63,15 @@ search was cut by a budget). Compares each verdict with the model's expectation.
   --sarif FILE     SARIF 2.1.0 (GitHub code scanning): a result per verdict that differs, at
                    the model file and line of the transition that emits the violated claim
   --sarif-all      with --sarif: a result for every attack found too (level note when expected)
-  --shard i/n      with --all: only the i-th of n shards (deterministic, balanced by the explorer
-                   benchmark's time per target); combine the shards' --json with 'tcv merge'
+  --shard i/n      with --all: only the i-th of n shards of the targets (deterministic, balanced
+                   by the explorer benchmark's time per target); with one target: the i-th of n
+                   shards of its search (the first-level branches of the search tree dealt
+                   round-robin; an attack in any shard is an attack, a property holds only
+                   when every shard holds it). Combine the shards' --json with 'tcv merge'
+  --watch          with a file or directory: verify, then again on every save of the file or
+                   of a module it imports, printing what changed (and each new attack's
+                   trace); a save that does not load is one line, and the watch goes on.
+                   Ctrl-C ends it (exit 130)
   --sessions N     honest sessions per role, 1 to 8 (default: 2, or a smaller bound the protocol
                    declares — none of the built-in ones does —, with a replay variant's
                    broken properties at the sessions its attack needs; the attacker's agent
@@ -149,7 +158,7 @@ export async function writeCiOutputs(io: CliIO, values: { sarif?: string; 'sarif
   const files = protocols.flatMap((p) => sourceFileOf(p) ?? []);
   githubAnnotations(reports, protocols, (l) => io.err(l), files);
   if (values.sarif === undefined) return;
-  const { packageVersion } = await import('../main.ts');
+  const { packageVersion } = await import('../version.ts');
   const { writeFileAtomic } = await import('../../proofs-export/atomic-write.ts');
   try {
     writeFileAtomic(values.sarif, JSON.stringify(sarifLog(reports, protocols, { version: packageVersion(), files, all: values['sarif-all'] ?? false }), null, 2) + '\n');
@@ -216,7 +225,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   await writeJunit(opts.junit, reports);
   await writeCiOutputs(io, opts, reports, corpus ?? ALL_PROTOCOLS);
   const bad = mismatches(reports);
-  if (opts.json) io.out(JSON.stringify(reports, null, 2));
+  if (opts.json) io.out(jsonOutput(reports));
   else {
     printTable(io, reports.flatMap(tableRows));
     io.out('');
@@ -260,6 +269,7 @@ export const verifyCommand: Command = {
       shard: { type: 'string' },
       sarif: { type: 'string' },
       'sarif-all': { type: 'boolean' },
+      watch: { type: 'boolean' },
     });
     const ci = { ...(values.sarif !== undefined ? { sarif: values.sarif } : {}), ...(values['sarif-all'] ? { 'sarif-all': true } : {}) };
     if (values.junit === '') throw new UsageError('--junit wants a file name');
@@ -270,6 +280,19 @@ export const verifyCommand: Command = {
     const { MAX_RUNS } = await import('../../properties/explorer/runs.ts');
     const runs = intFlag('runs', values.runs, 0, { min: 1, max: MAX_RUNS });
     if (runs && sessions) throw new UsageError('--runs and --sessions are two kinds of bound: give one');
+    if (values.watch) {
+      const { watchFlagProblem } = await import('./verify-watch.ts');
+      const problem = watchFlagProblem(values, positionals);
+      if (problem) throw new UsageError(problem);
+      const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
+      const { isProtocolPath } = await import('../protocol-files.ts');
+      const arg = positionals[0]!;
+      if (!isProtocolPath(arg) && ALL_PROTOCOLS.some((x) => x.name === arg)) throw new UsageError(`--watch takes a protocol file or directory ('${arg}' is a built-in protocol, which does not change)`);
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(arg)) throw new UsageError(`${arg}: no such file or directory`);
+      const { verifyWatch } = await import('./verify-watch.ts');
+      return verifyWatch(io, { path: arg, timeoutMs: timeout * 1000, ...(values.protocol !== undefined ? { pick: values.protocol } : {}), ...(sessions ? { sessions } : {}) });
+    }
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
@@ -280,7 +303,9 @@ export const verifyCommand: Command = {
       return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(runs ? { runs } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
-    if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
+    // one target: --shard splits its search (the first-level branches) between machines
+    const { parseShard } = await import('../shard.ts');
+    const split = values.shard === undefined ? undefined : parseShard(values.shard);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolsFor } = await import('../protocol-files.ts');
@@ -293,6 +318,7 @@ export const verifyCommand: Command = {
     const one = values.variant !== undefined || values.property !== undefined || values.svg !== undefined || values.mermaid !== undefined;
     if (chosen.length > 1 || (fromFiles && !one)) {
       // protocols from a file or directory: each with its variants, as --all does
+      if (split) throw new UsageError('--shard splits one search: name one target (--variant ID, or --protocol NAME for the base), or use --all');
       if (one) throw new UsageError(`${positionals[0]} has ${chosen.length} protocols (${chosen.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
       // a variant whose edit matches nothing (e.g. the check it drops is already gone) is named
       // and not verified; the rest still is
@@ -335,20 +361,25 @@ export const verifyCommand: Command = {
         throw new UnknownNameError('property', id, judged.map((x) => x.id), `of ${p.name}`);
       }
     }
+    // a shard of one search takes the thread split's part (parallel-search.ts)
+    const { SPLIT_DEPTH } = await import('../../properties/explorer/parallel-search.ts');
     // a live progress line on a terminal, for searches that take a while
     const live = liveLine(io.isTTY && !values.json);
     const progress = (at: VerifyProgress) => live.show(`  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`);
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined, runs || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
+    const searched = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined, runs || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}), ...(split ? { split: { part: split.index - 1, parts: split.count, depth: SPLIT_DEPTH } } : {}) }, progress);
+    // a shard's report says so: 'holds' there covers only its branches (tcv merge combines them)
+    const r = split ? { ...searched, split: { index: split.index, count: split.count } } : searched;
     live.clear();
     await writeJunit(values.junit, [r]);
     await writeCiOutputs(io, values, [r], [p]);
     const bad = mismatches([r]);
     if (values.json) {
-      io.out(JSON.stringify(r, null, 2));
+      io.out(jsonOutput(r));
       return verdictExit([r]);
     }
     io.out(`${r.protocol}${r.variant ? ' ' + r.variant : ''} — bound: ${r.bound}`);
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
+    if (split) io.out(`shard ${split.index}/${split.count} of a split search: 'holds' covers this shard's first-level branches only; combine the shards' --json with tcv merge`);
     io.out('');
     for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
     // properties broken by the same trace share one printed trace

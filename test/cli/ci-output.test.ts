@@ -38,7 +38,29 @@ test('--sarif --sarif-all on M2.1: valid SARIF 2.1.0, results at a .ts file and 
     assert.match(loc.artifactLocation.uri, /^models\/.*\.ts$/);
     // the line really is the transition that emits the claim
     assert.match(readFileSync(loc.artifactLocation.uri, 'utf8').split('\n')[loc.region.startLine - 1]!, /label: /);
+    // next to it, the line that declares the variant's edit, in the declaration of M2.1
+    const edit = x.locations[1]!.physicalLocation;
+    assert.match(edit.artifactLocation.uri, /^models\/.*\.ts$/);
+    const lines = readFileSync(edit.artifactLocation.uri, 'utf8').split('\n');
+    assert.match(lines[edit.region.startLine - 1]!, /\bedit:/);
+    const decl = lines.slice(0, edit.region.startLine).reverse().find((l) => /\bid: '/.test(l));
+    assert.match(decl ?? '', /id: 'M2\.1'/, 'the edit is M2.1\'s');
   }
+});
+
+test("a user file's variant: the SARIF result of its attack points at the claim and at the variant's edit", async () => {
+  const proj = join(dir, 'variant');
+  await tcv('init', proj);
+  const src = join(proj, 'protocol.ts');
+  const file = join(dir, 'variant.sarif');
+  assert.equal((await tcv('verify', src, '--sarif', file, '--sarif-all')).code, 0);
+  const log = JSON.parse(readFileSync(file, 'utf8')) as SarifLog;
+  assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+  const res = log.runs[0]!.results.find((x) => x.ruleId === 'challenge-response/A1')!;
+  assert.equal(res.locations.length, 2);
+  const edit = res.locations[1]!.physicalLocation;
+  assert.match(edit.artifactLocation.uri, /protocol\.ts$/);
+  assert.match(readFileSync(src, 'utf8').split('\n')[edit.region.startLine - 1]!, /id: 'M1'.*edit:/);
 });
 
 test('a verdict that differs is an error result; a correct run without --sarif-all has none', async () => {
