@@ -13,6 +13,7 @@
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
+import type { CryptoSuite } from '../crypto/index.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { type RealTpmBinding, realTpmRole } from '../../models/real-tpm.ts';
 import { type RunReport, runReport } from '../runtime/report.ts';
@@ -24,7 +25,8 @@ import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { hex, valueEquals } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, asBridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
-import { tpmAttestationVerifier } from './attestation-verifier.ts';
+import { tpmAttestationVerifierFor } from './attestation-verifier.ts';
+import { tpm2P256 } from '../crypto/index.ts';
 import { withRealTpm } from './real-setup.ts';
 import { TssEndpoint } from './tss-endpoint.ts';
 
@@ -37,6 +39,9 @@ export type TpmBackendName = 'swtpm' | 'tztcm';
 export interface TpmRunOptions {
   /** default 'swtpm' */
   readonly backend?: TpmBackendName;
+  /** the crypto suite of the run and of the TPM's algorithms (default tpm2); the tcm suite needs
+   * the TZTCM, which runs it in TCM mode (SM2/SM3/SM4; swtpm has no SM3/SM4, docs/tcm-suite.md) */
+  readonly suite?: CryptoSuite;
   /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
   readonly signal?: AbortSignal;
   /** connect to a running swtpm on this server port; otherwise start a private one */
@@ -86,7 +91,7 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
   const party = tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : undefined;
   let backend: { readonly client: TpmSessionClient; close(): Promise<void> } | null = null;
   try {
-    backend = tztcm ? await openTztcmBackend() : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
+    backend = tztcm ? await openTztcmBackend(opts.suite ? { suite: opts.suite } : {}) : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
   } catch (e) {
     const failure = asBridgeFailure(e);
     return report(protocol, null, unavailable(protocol, failure), failure, backendName(opts), opts, performance.now() - t0);
@@ -109,10 +114,11 @@ export async function runOnRealTpm(
   t0 = performance.now(),
 ): Promise<TpmRunReport> {
   const { role, binding } = bindingOf(protocol);
-  const runOpts = opts.seed === undefined ? {} : { seed: opts.seed };
+  const runOpts = { ...(opts.seed === undefined ? {} : { seed: opts.seed }), ...(opts.suite ? { suite: opts.suite } : {}) };
   const endpoint = new TssEndpoint({
     transport,
     binding,
+    ...(opts.suite ? { suite: opts.suite } : {}),
     device: opts.device,
     ...(opts.party ? { party: opts.party } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -125,7 +131,7 @@ export async function runOnRealTpm(
   try {
     const real = await endpoint.prepare();
     const onTpm = withRealTpm(protocol, real, binding);
-    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifier });
+    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256) });
     await run.startAsync();
     await run.runHonestAsync(100);
   } catch (e) {

@@ -14,7 +14,7 @@
  * @module
  */
 import type { RealTpmBinding, Tpm2Operation } from '../../models/real-tpm.ts';
-import { tpm2P256, type RandomSource } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
 import { quoteStateDigest } from '../tpm2/attested-statement.ts';
 import type { TpmAuthSession } from '../tpm2/auth-session.ts';
 import type { LoadedObject } from '../tpm2/commands-object.ts';
@@ -29,12 +29,15 @@ import { type AttestationRecord, type BridgeFact, BridgeFailure, type TpmCommand
 import type { RealTpmValues } from './real-setup.ts';
 import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
 
-/** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR. */
-export const BRIDGE_PCRS = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
+/** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR, in the
+ * bank of the suite's hash (SHA-256; SM3_256 on a TCM). */
+export const bridgePcrs = (suite: CryptoSuite = tpm2P256): PcrSelection => [{ hashAlg: suite.algorithms.tpm.hashAlg, pcrs: [16] }];
+export const BRIDGE_PCRS = bridgePcrs();
 
 /** The PCRs quoted for attestation: 0 (firmware), 7 (secure-boot state) and 16 (debug; a test
- * extends it to change the measured state). */
-export const ATTESTATION_PCRS: PcrSelection = [{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7, 16] }];
+ * extends it to change the measured state), in the suite's bank. */
+export const attestationPcrs = (suite: CryptoSuite = tpm2P256): PcrSelection => [{ hashAlg: suite.algorithms.tpm.hashAlg, pcrs: [0, 7, 16] }];
+export const ATTESTATION_PCRS: PcrSelection = attestationPcrs();
 
 type Env = Readonly<Record<string, Value>>;
 
@@ -46,7 +49,7 @@ export interface Decided {
 }
 
 const bytesOf = (x: Value): Uint8Array => (x.k === 'tuple' || x.k === 'const' ? encode(x) : x.b);
-const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
+const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : b.hashAlg === TPM_ALG.SM3_256 ? 'sm3_256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
 
 /** A variable's value in an environment, or the TSS's typed refusal. */
 function valueOf(env: Env, name: string, whose: string, forMessage: string): Value {
@@ -72,12 +75,17 @@ export class TpmOperations {
   private sessionStart: { handle: number; nonceTPM: Uint8Array; nonceCaller: Uint8Array } | null = null;
   private lastUnseal: { real: Uint8Array; data: Uint8Array } | null = null;
 
+  private readonly pcrs: { readonly sealed: PcrSelection; readonly quoted: PcrSelection };
+
   constructor(
     transport: TpmTransport,
     private readonly binding: RealTpmBinding,
+    /** the algorithms asked of the TPM: the run's suite (tpm2 by default, tcm for a TCM 2.0) */
+    private readonly suite: CryptoSuite = tpm2P256,
   ) {
     this.recording = new RecordingTransport(transport);
-    this.client = new TpmSessionClient(this.recording, this.random);
+    this.client = new TpmSessionClient(this.recording, this.random, suite);
+    this.pcrs = { sealed: bridgePcrs(suite), quoted: attestationPcrs(suite) };
   }
 
   fact(by: BridgeFact['by'], what: string, ok = true): void {
@@ -93,20 +101,20 @@ export class TpmOperations {
   async prepare(): Promise<RealTpmValues> {
     this.storageKey = await this.client.createStorageKey();
     const Q = TpmSessionClient.publicPoint(this.storageKey);
-    this.fact('tpm', 'CreatePrimary: ECC P-256 storage key Q created in the TPM');
+    this.fact('tpm', `CreatePrimary: ECC ${this.suite.algorithms.curve} storage key Q created in the TPM`);
     if (!this.binding.longTerm.attestationKey) return { Q, ak: null, pcrReference: null };
     this.ak = await this.client.createAttestationKey();
     const ak = TpmSessionClient.publicPoint(this.ak);
-    this.fact('tpm', 'CreatePrimary: ECC P-256 restricted signing key AK (ECDSA-SHA256) created in the TPM; the TTP enrols its public key');
-    const read = await this.client.pcrRead(ATTESTATION_PCRS);
-    if (selectionText(read.selection) !== selectionText(ATTESTATION_PCRS) || read.values.length !== ATTESTATION_PCRS[0]!.pcrs.length)
-      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(ATTESTATION_PCRS)}`);
-    const pcrReference = quoteStateDigest(ATTESTATION_PCRS, pcrCompositeDigest(read.values));
-    this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+    this.fact('tpm', `CreatePrimary: ECC ${this.suite.algorithms.curve} restricted signing key AK (${this.suite.algorithms.signature}) created in the TPM; the TTP enrols its public key`);
+    const read = await this.client.pcrRead(this.pcrs.quoted);
+    if (selectionText(read.selection) !== selectionText(this.pcrs.quoted) || read.values.length !== this.pcrs.quoted[0]!.pcrs.length)
+      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(this.pcrs.quoted)}`);
+    const pcrReference = quoteStateDigest(this.pcrs.quoted, pcrCompositeDigest(read.values, this.suite), this.suite);
+    this.fact('tss', `the TTP's reference pcr = ${this.suite.algorithms.hash}(TPMS_QUOTE_INFO) of PCR ${this.pcrs.quoted[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
     this.attestation = {
       ak: { point: hex(ak), name: hex(this.ak.name) },
       q: { point: hex(Q), name: hex(this.storageKey.name) },
-      pcrSelection: selectionText(ATTESTATION_PCRS),
+      pcrSelection: selectionText(this.pcrs.quoted),
       pcrReference: hex(pcrReference),
       certify: null,
       quote: null,
@@ -121,8 +129,8 @@ export class TpmOperations {
     if (!sealed) return;
     const sk = callerEnv[sealed.authKey.name];
     if (!sk || sk.k !== 'scalar') throw new BridgeFailure('tss-check', 'set-up', null, `the ${this.binding.caller} has no key ${sealed.authKey.name}`);
-    const secret = tpm2P256.hash(rng.bytes(32));
-    const { sealed: obj } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: tpm2P256.publicKey(bytesOf(sk)), pcrs: BRIDGE_PCRS });
+    const secret = this.suite.hash(rng.bytes(32));
+    const { sealed: obj } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: this.suite.publicKey(bytesOf(sk)), pcrs: this.pcrs.sealed });
     this.sealed = await this.client.load(this.storageKey!, obj);
     this.sealedSecret = secret;
     this.fact('tpm', 'Create + Load: S sealed under PolicySigned(pk(skT)) + PolicyPCR(16), noDA, no password path');
@@ -144,25 +152,25 @@ export class TpmOperations {
         const nonce = read(o.reads.qualifyingData);
         const r = await this.client.certify(this.storageKey!, this.ak!, nonce);
         this.commands.push({ command: 'TPM2_Certify', forMessage, responseHmacVerified: null });
-        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Certify: the TPM signed with a hash other than SHA-256');
+        if (r.signature.hashAlg !== this.suite.algorithms.tpm.hashAlg) throw new BridgeFailure('tss-check', forMessage, null, `TPM2_Certify: the TPM signed with a hash other than ${this.suite.algorithms.hash}`);
         this.fact('tpm', `TPM2_Certify(Q, AK, qualifyingData = ${o.reads.qualifyingData.name}): the TPM signed a TPMS_ATTEST with the Name of Q, a key it holds`);
-        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
         if (r.attest.type === 'certify' && this.attestation)
           this.attestation.certify = { extraData: hex(r.attest.extraData), certifiedName: hex(r.attest.name), attest: hex(r.attestBytes) };
         return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
       }
       case 'TPM2_Quote': {
-        // Part 3 §18.4, of ATTESTATION_PCRS with qualifyingData
-        const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), ATTESTATION_PCRS);
+        // Part 3 §18.4, of this.pcrs.quoted with qualifyingData
+        const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), this.pcrs.quoted);
         this.commands.push({ command: 'TPM2_Quote', forMessage, responseHmacVerified: null });
-        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Quote: the TPM signed with a hash other than SHA-256');
-        this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${ATTESTATION_PCRS[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
-        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed`);
+        if (r.signature.hashAlg !== this.suite.algorithms.tpm.hashAlg) throw new BridgeFailure('tss-check', forMessage, null, `TPM2_Quote: the TPM signed with a hash other than ${this.suite.algorithms.hash}`);
+        this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${this.pcrs.quoted[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed`);
         if (r.attest.type === 'quote' && this.attestation)
           this.attestation.quote = {
             extraData: hex(r.attest.extraData),
             pcrDigest: hex(r.attest.pcrDigest),
-            quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest)),
+            quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest, this.suite)),
             attest: hex(r.attestBytes),
           };
         return { decided: { [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
@@ -178,7 +186,7 @@ export class TpmOperations {
         new DataView(hb.buffer).setUint32(0, s.handle, false);
         const inside = constV('computed inside the TPM');
         return {
-          decided: { [o.decides.nonceTPM.name]: bytesV(s.nonceTPM), [o.decides.sessionHandle.name]: bytesV(tpm2P256.hash(hb)), ...Object.fromEntries(o.inside.map((x) => [x.name, inside])) },
+          decided: { [o.decides.nonceTPM.name]: bytesV(s.nonceTPM), [o.decides.sessionHandle.name]: bytesV(this.suite.hash(hb)), ...Object.fromEntries(o.inside.map((x) => [x.name, inside])) },
           patches: {},
         };
       }
@@ -212,7 +220,7 @@ export class TpmOperations {
           await this.client.flush(authKey.handle);
         }
         if (this.binding.sealed) {
-          await this.client.policyPCR(this.session!, BRIDGE_PCRS);
+          await this.client.policyPCR(this.session!, this.pcrs.sealed);
           this.commands.push({ command: 'TPM2_PolicyPCR', forMessage, responseHmacVerified: null });
           this.fact('tpm', 'TPM2_PolicyPCR(16) added to the policy digest');
         }
@@ -240,7 +248,7 @@ export class TpmOperations {
     if (o.op !== 'TPM2_Unseal') return;
     const kE = bytesOf(valueOf(env, o.checks.responseKey.name, 'the TPM machine', forMessage));
     const { real, data } = this.lastUnseal!;
-    const ok = valueEquals(bytesV(tpm2P256.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    const ok = valueEquals(bytesV(this.suite.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
     this.fact('tss', `the machine's ${o.checks.responseKey.name} decrypts the TPM's real CFB ciphertext`, ok);
     if (!ok) throw new BridgeFailure('tss-check', forMessage, null, "the model's CFB key does not decrypt the TPM's response");
   }

@@ -37,6 +37,8 @@ import {
   type TpmPublic,
 } from './public-area.ts';
 import type { TpmTransport } from './transport.ts';
+import { TPM_ALG } from './spec-constants.ts';
+import { sm2MessageDigest } from '../crypto/sm2-digest.ts';
 
 /** A salted session as protocol 2 sees it: the values both sides hold. */
 export interface SaltedSession {
@@ -224,15 +226,17 @@ export class TpmSessionClient {
   }
 
   /**
-   * The TPM verifies an ECDSA-P256-SHA256 signature (r || s) over `message` by the key `point`:
-   * TPM2_LoadExternal of the public key (NULL hierarchy), TPM2_VerifySignature over
-   * SHA-256(message), TPM2_FlushContext. A signature that does not verify is a TpmError
+   * The TPM verifies a signature (r || s) of the client's suite over `message` by the key `point`:
+   * TPM2_LoadExternal of the public key (NULL hierarchy), TPM2_VerifySignature over the digest the
+   * suite's signature signs — SHA-256(message) for ECDSA, SM2's e = SM3(Z_A ‖ message) (GB/T
+   * 32918.2 §6.1, the TPM verifies the digest it is given) — then TPM2_FlushContext. A signature that does not verify is a TpmError
    * TPM_RC_SIGNATURE; an invalid point is a RangeError before anything is sent.
    */
   async verifyWithExternalKey(point: Uint8Array, message: Uint8Array, rs: Uint8Array): Promise<VerifiedTicket> {
     const key = await this.loadExternalVerifyKey(point);
     try {
-      return await verifySignature(this.executor, key, tpm2P256.hash(message), rs);
+      const digest = this.suite.algorithms.tpm.signScheme === TPM_ALG.SM2 ? sm2MessageDigest(message, point) : this.suite.hash(message);
+      return await verifySignature(this.executor, key, digest, rs);
     } finally {
       await this.flush(key.handle);
     }
