@@ -22,13 +22,15 @@ const C3_LEN = 32;
 
 const big = (b: Uint8Array) => BigInt('0x' + (Buffer.from(b).toString('hex') || '0'));
 
-/** GB/T 32918.4 §5.4.3 KDF(Z, klen) with SM3, klen in bytes. */
-export function sm2Kdf(z: Uint8Array, len: number): Uint8Array {
+/** GB/T 32918.4 §5.4.3 (= 32918.3 §5.4.3) KDF(Z, klen): H(Z ‖ ct) for ct = 1, 2, …; klen in bytes; H = SM3 by default. */
+export function sm2Kdf(z: Uint8Array, len: number, hash: (d: Uint8Array) => Uint8Array = sm3): Uint8Array {
   const out = new Uint8Array(len);
-  for (let ct = 1, off = 0; off < len; ct++, off += 32) {
+  for (let ct = 1, off = 0; off < len; ct++) {
     const c = new Uint8Array(4);
     new DataView(c.buffer).setUint32(0, ct, false);
-    out.set(sm3(concatBytes(z, c)).subarray(0, Math.min(32, len - off)), off);
+    const block = hash(concatBytes(z, c));
+    out.set(block.subarray(0, Math.min(block.length, len - off)), off);
+    off += block.length;
   }
   return out;
 }
