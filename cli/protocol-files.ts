@@ -30,13 +30,20 @@ function isProtocol(x: unknown): x is Protocol {
   return typeof p === 'object' && p !== null && typeof p.name === 'string' && Array.isArray(p.roles) && Array.isArray(p.properties) && Array.isArray(p.variants);
 }
 
+/** The loader hooks that resolve an import of this package by name to the running tcv (a
+ * worker thread that imports a user's module registers them too: verify-pool.ts). */
+export function packageAliasHooks(): { url: string; data: { name: string; root: string } } {
+  const root = new URL('..', import.meta.url);
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { name: string };
+  return { url: new URL('package-alias-hooks.mjs', import.meta.url).href, data: { name: pkg.name, root: root.href } };
+}
+
 let aliasRegistered = false;
 function registerPackageAlias(): void {
   if (aliasRegistered) return;
   aliasRegistered = true;
-  const root = new URL('..', import.meta.url);
-  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { name: string };
-  register(new URL('package-alias-hooks.mjs', import.meta.url), { data: { name: pkg.name, root: root.href } });
+  const { url, data } = packageAliasHooks();
+  register(url, { data });
 }
 
 function filesUnder(path: string): string[] {

@@ -6,7 +6,9 @@
  * network). The semantics are written once, here (after Lowe's hierarchy, "A hierarchy of
  * authentication specifications", CSFW 1997, and Tamarin's lemma forms):
  *
- * - secrecy / forward-secrecy: no honest Secret(tag, d) whose `d` the attacker has.
+ * - secrecy / forward-secrecy: no honest Secret(tag, d) whose `d` the attacker has; with
+ *   `unlessOops`, a Secret claim whose sid an Oops claim names (that session's key leaked, by a
+ *   reveal of its own: Paulson's Oops) is not judged — a key of another session leaking still counts.
  * - aliveness: each honest Commit(tag) by the commit role is preceded by some Running (any tag)
  *   by an instance of the running role played by the commit's peer (any peer if it names none).
  * - weak-agreement: the same with a Running of the same tag.
@@ -29,6 +31,9 @@ export interface JudgedClaim<V> {
   readonly tag: string;
   readonly peer: V | null;
   readonly data: V;
+  /** the session the claim names (Secret and Oops claims may name one), a value of type `V`
+   * (typed loosely: a run's claim records carry it as they carry any value) */
+  readonly sid?: unknown;
 }
 
 /** What the judge asks of its caller. */
@@ -67,9 +72,12 @@ export function judgeProperty<V, C extends JudgedClaim<V>>(prop: PropertyDecl, c
   if (isSecrecy(prop)) {
     const allowed = prop.kind === 'forward-secrecy' ? (prop.compromiseAfter ?? []) : [];
     let any = false;
+    const oopsed = prop.unlessOops ? claims.filter((o) => o.event === 'Oops' && o.sid != null) : [];
+    const revealed = (c: C) => c.sid != null && oopsed.some((o) => policy.equal(o.sid as V, c.sid as V));
     for (const c of claims) {
       if (c.event !== 'Secret' || c.tag !== prop.tag || !policy.honest(c, allowed)) continue;
       any = true;
+      if (revealed(c)) continue; // read, and exempt: its own session's key leaked
       const why = policy.leaked(c);
       if (why !== null) return { verdict: 'violated', claim: c, why };
     }
@@ -111,12 +119,12 @@ export function judgeProperty<V, C extends JudgedClaim<V>>(prop: PropertyDecl, c
 
 /**
  * Does `prop` ever read a claim `event` by an instance of `role` with `tag`? Secrecy reads the
- * Secret claims of its tag; an agreement property the Commits of its tag by its commit role and,
+ * Secret claims of its tag (and, `unlessOops`, every Oops claim); an agreement property the Commits of its tag by its commit role and,
  * as witnesses, the Running claims by its running role (of its tag, or any for aliveness) —
  * both ways round if `mutual`. Nothing reads another claim.
  */
 export function reads(prop: PropertyDecl, event: ClaimEvent, role: string, tag: string): boolean {
-  if (isSecrecy(prop)) return event === 'Secret' && tag === prop.tag;
+  if (isSecrecy(prop)) return (event === 'Secret' && tag === prop.tag) || (event === 'Oops' && prop.unlessOops === true);
   if (event === 'Commit') return tag === prop.tag && agreementRoles(prop).some(([commit]) => commit === role);
   if (event === 'Running') return (prop.kind === 'aliveness' || tag === prop.tag) && agreementRoles(prop).some(([, running]) => running === role);
   return false;

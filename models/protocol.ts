@@ -63,6 +63,9 @@ export interface PropertyDecl {
   readonly running?: string;
   /** agreement in both directions: each role's Commit needs the other's Running */
   readonly mutual?: boolean;
+  /** secrecy unless this session's key leaked: a Secret claim is not judged when an Oops claim
+   * (models/steps.ts `oops`) names its sid — the session's own reveal, at any time */
+  readonly unlessOops?: boolean;
   /** forward secrecy: the compromise events allowed after the claim */
   readonly compromiseAfter?: readonly string[];
   /** the verdict the design expects on the base protocol (default 'holds') */
@@ -84,6 +87,9 @@ export interface VariantDecl {
    * splice needs a second session); verifiers use it unless told otherwise */
   readonly sessions?: number;
   readonly edit: MachineEdit;
+  /** properties judged on this variant only, beside the protocol's own (a variant that adds a
+   * claim adds the property reading it); each with its own `expected` (default 'holds') */
+  readonly properties?: readonly PropertyDecl[];
 }
 
 export interface Protocol {
@@ -117,11 +123,17 @@ export function parseLt(x: Var): { name: string; agentVar: string } | null {
 /** An agent variable (its value is an agent's public name). */
 export const agent = (n: string): Var => v(n, 'agent');
 
+/** The properties judged on `variant` (undefined = the base protocol): the protocol's, then
+ * those the variant adds. */
+export function propertiesOf(p: Protocol, variant?: VariantDecl): readonly PropertyDecl[] {
+  return variant?.properties?.length ? [...p.properties, ...variant.properties] : p.properties;
+}
+
 /** The expectation for property `pid` in `variant` (undefined = the base protocol). */
 export function expectedVerdict(p: Protocol, pid: string, variant?: VariantDecl): 'holds' | 'attack' {
   if (variant?.expect?.[pid]) return variant.expect[pid]!;
   if (variant?.breaks.includes(pid)) return 'attack';
-  return p.properties.find((x) => x.id === pid)?.expected ?? 'holds';
+  return propertiesOf(p, variant).find((x) => x.id === pid)?.expected ?? 'holds';
 }
 
 /** The protocol with a variant's edit applied to its machines. */
@@ -132,7 +144,7 @@ export function applyVariant(p: Protocol, variantId: string | undefined): { prot
   const machines: Record<string, AnyStateMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
   const edited = variant.edit(machines);
   const roles = p.roles.map((r) => (edited[r.role] ? { ...r, machine: edited[r.role]! } : r));
-  return { protocol: { ...p, roles }, variant };
+  return { protocol: { ...p, roles, properties: propertiesOf(p, variant) }, variant };
 }
 
 /** A name the user gave that does not exist; the message lists what does, and the likeliest. */

@@ -40,6 +40,8 @@ export interface ClaimRecord<V = unknown> {
   readonly tag: string;
   readonly peer: V | null;
   readonly data: V;
+  /** the session the claim names (steps.ts), when it names one */
+  readonly sid?: V | null;
 }
 /** A role instance's context. Values are whatever the interpreter uses (bytes, terms). */
 export interface RoleContext {

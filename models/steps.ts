@@ -19,7 +19,8 @@ export type ClaimEvent =
   | 'Running' // actor is running the protocol with peer, with these data (agreement source)
   | 'Commit' // actor has completed with peer and accepts these data (agreement target)
   | 'Secret' // actor believes data is secret (shared only with the named peer)
-  | 'Finish'; // actor completed its role (executability)
+  | 'Finish' // actor completed its role (executability)
+  | 'Oops'; // the session's key leaked (Paulson's Oops): `data` is given to the attacker, `sid` names the session
 
 export type Step =
   /** receive a message from the network that should come from role `from` */
@@ -36,7 +37,16 @@ export type Step =
   /** send a message to role `to` over the (attacker-controlled) network */
   | { readonly op: 'send'; readonly to: string; readonly t: Term; readonly label: string }
   /** emit a claim event for the property judge */
-  | { readonly op: 'claim'; readonly event: ClaimEvent; readonly tag: string; readonly peer: Term | null; readonly data: Term }
+  | {
+      readonly op: 'claim';
+      readonly event: ClaimEvent;
+      readonly tag: string;
+      readonly peer: Term | null;
+      readonly data: Term;
+      /** the session the claim is about (e.g. its key and nonces): a secrecy property
+       * `unlessOops` does not judge a Secret claim whose sid an Oops claim names */
+      readonly sid?: Term;
+    }
   /** write a value to the party's protected storage (TEE secure storage, TPM NV, RPMB) */
   | { readonly op: 'store'; readonly slot: string; readonly t: Term };
 
@@ -60,7 +70,13 @@ export const let_ = (v: Var, t: Term, label = `let ${v.name}`): Step => ({ op: '
 export const match = (pattern: Term, t: Term, label: string): Step => ({ op: 'match', pattern, t, label });
 export const check = (label: string, left: Term, right: Term, why: string): Step => ({ op: 'check', left, right, label, why });
 export const send = (to: string, label: string, t: Term): Step => ({ op: 'send', to, t, label });
-export const claim = (event: ClaimEvent, tag: string, peer: Term | null, data: Term): Step => ({ op: 'claim', event, tag, peer, data });
+export const claim = (event: ClaimEvent, tag: string, peer: Term | null, data: Term, sid?: Term): Step =>
+  sid === undefined ? { op: 'claim', event, tag, peer, data } : { op: 'claim', event, tag, peer, data, sid };
+/** A session-key reveal (Paulson's Oops, "Relations between secrets", 1997; Scyther's and
+ * Tamarin's session-key reveal): the session `sid` is over and its `value` leaks to the
+ * attacker — an Oops claim for the judge, and the value sent to the environment, which the
+ * attacker reads (every interpreter already gives it what is sent). */
+export const oops = (tag: string, peer: Term | null, value: Term, sid: Term): Step[] => [claim('Oops', tag, peer, value, sid), send('Env', 'Oops', value)];
 export const store = (slot: string, t: Term): Step => ({ op: 'store', slot, t });
 
 /** The receive step of a transition, if any (always the first step when present). */

@@ -77,26 +77,33 @@ export interface SymbolInfo {
   readonly tamarin: 'pairing' | 'signing' | 'hashing' | 'symmetric-encryption' | 'asymmetric-encryption' | 'diffie-hellman' | 'functions';
   /** sort of a concrete value of this application */
   readonly sort: Sort;
+  /** the kind of its concrete value (models/sorts.ts), null if only evaluation tells (a
+   * decryption yields whatever was encrypted) */
+  readonly kind: ValueKind | null;
 }
+
+/** The kinds of concrete value, as a receiver tells them apart on the wire (models/sorts.ts says
+ * which a sort admits; impl/wire/value.ts is their byte form). */
+export type ValueKind = 'bytes' | 'point' | 'sig' | 'scalar' | 'const' | 'tuple';
 
 /** The primitives, as data (Verifpal style): one generic deduction engine reads this table. */
 export const SYMBOLS: Readonly<Record<FunctionSymbol, SymbolInfo>> = {
-  tuple: { arity: -1, public: true, role: 'constructor', tamarin: 'pairing', sort: 'msg' },
-  pk: { arity: 1, public: true, role: 'constructor', tamarin: 'signing', sort: 'point' },
-  sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig' },
-  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool' },
-  true: { arity: 0, public: true, role: 'constructor', tamarin: 'signing', sort: 'bool' },
-  h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest' },
-  hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
-  senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct' },
-  sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg' },
-  aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct' },
-  adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg' },
-  kdfa: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
-  kdfe: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest' },
-  exp: { arity: 2, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'point' },
+  tuple: { arity: -1, public: true, role: 'constructor', tamarin: 'pairing', sort: 'msg', kind: 'tuple' },
+  pk: { arity: 1, public: true, role: 'constructor', tamarin: 'signing', sort: 'point', kind: 'point' },
+  sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig', kind: 'sig' },
+  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool', kind: 'const' },
+  true: { arity: 0, public: true, role: 'constructor', tamarin: 'signing', sort: 'bool', kind: 'const' },
+  h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest', kind: 'bytes' },
+  hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
+  senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct', kind: 'bytes' },
+  sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg', kind: null },
+  aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct', kind: 'bytes' },
+  adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg', kind: null },
+  kdfa: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
+  kdfe: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
+  exp: { arity: 2, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'point', kind: 'point' },
   // product of exponents; appears only inside normalised `exp` terms (DH exponents commute)
-  mult: { arity: -1, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'skey' },
+  mult: { arity: -1, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'skey', kind: 'scalar' },
 };
 
 // ---------------------------------------------------------------- constructors

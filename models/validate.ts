@@ -13,7 +13,7 @@
  * @module
  */
 import type { Protocol } from './protocol.ts';
-import { LT_SEP, parseLt } from './protocol.ts';
+import { LT_SEP, applyVariant, parseLt, propertiesOf } from './protocol.ts';
 import { roleOf } from './role.ts';
 import type { Step } from './steps.ts';
 import { type Term, varsOf } from './terms.ts';
@@ -143,6 +143,17 @@ export function protocolProblems(p: Protocol): string[] {
       }
     }
   }
+  // tags of the Secret claims that name their session (what `unlessOops` compares)
+  const secretSids = new Set<string>();
+  for (const decl of p.roles) {
+    let def;
+    try {
+      def = roleOf(decl.machine);
+    } catch {
+      continue; // reported above
+    }
+    for (const t of def.transitions) for (const x of t.steps) if (x.op === 'claim' && x.event === 'Secret' && x.sid) secretSids.add(x.tag);
+  }
   for (const prop of p.properties) {
     const evs = claimTags.get(prop.tag);
     if (!evs) out.push(`${p.name} ${prop.id}: no machine emits a claim tagged '${prop.tag}'`);
@@ -154,12 +165,27 @@ export function protocolProblems(p: Protocol): string[] {
     }
     if ((prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') && evs && ![...evs].some((e) => e.endsWith(':Secret')))
       out.push(`${p.name} ${prop.id}: no Secret(${prop.tag}) claim`);
+    if (prop.unlessOops && prop.kind !== 'secrecy' && prop.kind !== 'forward-secrecy') out.push(`${p.name} ${prop.id}: unlessOops is for secrecy properties`);
+    if (prop.unlessOops && !secretSids.has(prop.tag)) out.push(`${p.name} ${prop.id}: unlessOops, but no Secret(${prop.tag}) claim names its session (sid)`);
     for (const ev of prop.compromiseAfter ?? [])
       if (!p.longTerm.some((l) => l.reveal === ev)) out.push(`${p.name} ${prop.id}: compromise '${ev}' is not declared by any long-term value`);
   }
   for (const variant of p.variants) {
+    const judged = propertiesOf(p, variant);
     for (const pid of [...variant.breaks, ...Object.keys(variant.expect ?? {})])
-      if (!p.properties.some((x) => x.id === pid)) out.push(`${p.name} ${variant.id}: names unknown property ${pid}`);
+      if (!judged.some((x) => x.id === pid)) out.push(`${p.name} ${variant.id}: names unknown property ${pid}`);
+    for (const added of variant.properties ?? []) if (p.properties.some((x) => x.id === added.id && x !== added)) out.push(`${p.name} ${variant.id}: adds property ${added.id}, which the protocol already has`);
+    // (a protocol with this variant applied already holds its properties, checked with it)
+    if (!variant.properties?.length || variant.properties.every((x) => p.properties.includes(x))) continue;
+    // the properties it adds read the claims of the edited machines
+    let edited: Protocol;
+    try {
+      edited = applyVariant(p, variant.id).protocol;
+    } catch (e) {
+      out.push(`${p.name} ${variant.id}: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    for (const problem of protocolProblems({ ...edited, properties: variant.properties, variants: [] })) out.push(problem.replace(p.name, `${p.name} ${variant.id}`));
   }
   return out;
 }

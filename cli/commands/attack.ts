@@ -26,7 +26,7 @@ violation must not happen.
   --sessions N    the explorer's bound, 1 to 8 (default: the variant's own)
   --timeout S     the explorer's time budget in seconds (default 60; memory: 75% of the heap)
   --seed N        randomness of the concrete run (default 1)
-  ${SUITE_HELP.replace('--suite ID    ', '--suite ID      ')}
+  ${SUITE_HELP.replace('--suite ID    ', '--suite ID      ').replace('\n', '\n  ')}
   --json          the result as JSON
   --svg FILE      also write the attack trace, with the outcome of the replay, as an SVG
                   sequence diagram (see tcv verify --help for the notation)

@@ -9,7 +9,7 @@ import { protocolByName } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import type { CryptoSuite } from '../../impl/crypto/index.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
-import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport } from '../../impl/tpm2-bridge/run.ts';
+import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport, TZTCM_TAMPER } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 import { interruptible, signalExit } from '../child-process.ts';
 import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
@@ -18,7 +18,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
   help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
-               [--tpm swtpm [--tpm-port P] | --tpm tztcm]
+               [--tpm swtpm [--tpm-port P] | --tpm tztcm [--tamper WHAT]]
 
 Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
 tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
@@ -42,7 +42,12 @@ state, its claims, and the secrets each side derived.
                 whose connection was cut), and on failure or SIGINT/SIGTERM flushes what it
                 loaded before it exits (130/143 after a signal); see docs/fail-closed.md
   --tpm tztcm   the same, with the TZTCM's own TPM 2.0 command engine (seed 002) in place of
-                swtpm (see docs/tztcm-engine.md)
+                swtpm (see docs/tztcm-engine.md). attestation: the TZTCM boots through its
+                verified chain and measures a host kernel; the quote covers the PCRs that boot
+                extended and the verifier checks them against its reference values, replaying
+                the boot's event log (docs/tztcm-storage.md)
+  --tamper WHAT with --tpm tztcm: a tampered boot, for the attestation to fail on (exit 1,
+                the reason named): ${Object.keys(TZTCM_TAMPER).join(', ')}
 
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
@@ -56,6 +61,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       suite: { type: 'string' },
       tpm: { type: 'string' },
       'tpm-port': { type: 'string' },
+      tamper: { type: 'string' },
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
@@ -63,6 +69,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     const suite = suiteFlag(values.suite);
+    if (values.tamper !== undefined && values.tpm !== 'tztcm') throw new UsageError('--tamper needs --tpm tztcm');
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm has no SM3 or SM4 (docs/tcm-suite.md): the tcm suite runs only against the TZTCM, in its TCM mode
@@ -86,7 +93,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
   },
 };
 
-async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO, suite: CryptoSuite): Promise<number> {
+async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; tamper?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO, suite: CryptoSuite): Promise<number> {
   if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
   const backend = values.tpm;
   if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
@@ -94,13 +101,14 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
   if (values.variant !== undefined) throw new UsageError(`--variant cannot be combined with --tpm ${backend}`);
   const port = values['tpm-port'] === undefined ? undefined : intFlag('tpm-port', values['tpm-port'], 0);
   if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--tpm-port wants a port in 1..65535, got ${port}`);
+  if (values.tamper !== undefined && !TZTCM_TAMPER[values.tamper]) throw new UsageError(`--tamper wants one of ${Object.keys(TZTCM_TAMPER).join(', ')}, got '${values.tamper}'`);
   const protocol = protocolByName(name);
   assertWellFormed(protocol);
   let report: TpmRunReport;
   let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
     // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
-    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, suite, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal })));
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, suite, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), ...(values.tamper === undefined ? {} : { tamper: values.tamper }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
@@ -125,6 +133,11 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
       io.out(`  attestation: AK ${a.ak.name.slice(0, 16)}…, Q ${a.q.name.slice(0, 16)}…, PCRs ${a.pcrSelection}, reference pcr ${a.pcrReference.slice(0, 16)}…`);
       if (a.certify) io.out(`      certify: extraData ${a.certify.extraData.slice(0, 16)}…, certified Name ${a.certify.certifiedName.slice(0, 16)}…`);
       if (a.quote) io.out(`      quote:   extraData ${a.quote.extraData.slice(0, 16)}…, pcrDigest ${a.quote.pcrDigest.slice(0, 16)}…, quoted state ${a.quote.quoteState.slice(0, 16)}…`);
+      if (a.measuredBoot) {
+        for (const e of a.measuredBoot.log) io.out(`      boot log: PCR ${String(e.pcr).padStart(2)} ${e.alg} ${e.digest.slice(0, 16)}…  ${e.event}`);
+        const mb = a.measuredBoot;
+        io.out(`      measured boot: log replays to the quote: ${mb.logMatchesQuote === null ? 'no quote' : mb.logMatchesQuote ? 'yes' : 'NO'}; events not the reference value: ${mb.problems.length ? mb.problems.join('; ') : 'none'}`);
+      }
     }
     if (t.secret) io.out(`  secret delivered: ${t.secret.equal ? `the TEE's stored S equals the secret sealed in ${backend === 'tztcm' ? 'the TZTCM' : 'swtpm'}` : 'NO — the TEE did not store the sealed secret'}`);
     if (t.failure) io.out(`  failure: ${t.failure.kind}${t.failure.rc ? ` ${t.failure.rc}` : ''} in ${t.failure.command}: ${t.failure.message}`);

@@ -8,7 +8,7 @@ import { type Command, parseFlags, UsageError } from '../command.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
-import { SUITE_IDS, SUITES, suiteId } from '../../impl/crypto/index.ts';
+import { ALGORITHM_SUITE_IDS, SUITES, suiteId } from '../../impl/crypto/index.ts';
 import { suiteFlag } from '../suite-flag.ts';
 import type { VerifyReport } from '../../properties/explorer/verify.ts';
 import type { ReportProtocol } from '../../impl/report/report-data.ts';
@@ -25,7 +25,8 @@ time). Then runs 'tcv verify --all': the bounded Dolev–Yao explorer decides ev
 property of every protocol and variant (design and classic corpus) and compares each verdict
 with the expectation declared in the model.
 
-  --suite ID     only this suite's runs (tpm2 or tcm); default both
+  --suite ID     only this suite's runs (tpm2, tcm or native); default tpm2 and tcm
+                 (native computes tpm2's bytes with OpenSSL, docs/native-suite.md)
   --json         {"runs": [...], "verify": [...]} instead of tables
   --report DIR   where the HTML report goes (default out/report; see tcv report)
   --no-report    do not write the HTML report
@@ -56,7 +57,7 @@ differences are inconclusive verdicts)`,
       return writeReport(values.report ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv start on ${new Date().toISOString().slice(0, 19)}Z`, (await parts) ?? undefined);
     };
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const suites = values.suite === undefined ? SUITE_IDS.map((id) => SUITES[id]) : [suiteFlag(values.suite)];
+    const suites = values.suite === undefined ? ALGORITHM_SUITE_IDS.map((id) => SUITES[id]) : [suiteFlag(values.suite)];
     PROTOCOLS.forEach((p) => assertWellFormed(p));
     const rows = PROTOCOLS.flatMap((p) => suites.map((suite) => ({ p, suite }))).map(({ p, suite }) => {
       const r = honestRun(p, null, { suite });

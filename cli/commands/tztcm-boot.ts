@@ -9,27 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { powerUpDevice } from '../../impl/tztcm/boot/device.ts';
-import { GRU_IMAGE, RPMB_IMAGE, SECURE_OS_IMAGE } from '../../impl/tztcm/boot/factory.ts';
+import { DEVICE_TAMPER } from '../../impl/tztcm/boot/tamper.ts';
 import { nodeFs } from '../../impl/tztcm/storage/fs/storage-fs.ts';
 import { DirLockedError, lockDir } from '../../impl/tztcm/storage/fs/dir-lock.ts';
-import { HELPER_FILE } from '../../impl/tztcm/storage/gru.ts';
 import type { BootReport } from '../../impl/tztcm/boot/boot-rom.ts';
 
 /** what --tamper can alter (in a temporary copy of the state) */
-const TAMPER: Record<string, { what: string; apply: (fs: ReturnType<typeof nodeFs>) => void }> = {
-  helper: { what: `one byte of the helper data (${HELPER_FILE})`, apply: (fs) => flip(fs, HELPER_FILE, 100) },
-  'helper-deleted': { what: `the helper data (${HELPER_FILE}) deleted`, apply: (fs) => fs.remove(HELPER_FILE) },
-  'gru-image': { what: `one byte of the GRU image (${GRU_IMAGE})`, apply: (fs) => flip(fs, GRU_IMAGE, 40) },
-  'os-image': { what: `one byte of the secure-OS image (${SECURE_OS_IMAGE})`, apply: (fs) => flip(fs, SECURE_OS_IMAGE, 40) },
-  rpmb: { what: `the RPMB replaced by a blank one (${RPMB_IMAGE} deleted)`, apply: (fs) => fs.remove(RPMB_IMAGE) },
-};
-
-function flip(fs: ReturnType<typeof nodeFs>, name: string, at: number): void {
-  const b = fs.read(name);
-  if (!b) return;
-  b[at % b.length]! ^= 0x10;
-  fs.write(name, b);
-}
+const TAMPER = DEVICE_TAMPER;
 
 export const tztcmBootCommand: Command = {
   name: 'boot',
@@ -79,7 +65,7 @@ authenticated counter read and mounts the secure storage. Exit 0 when the chain 
       let dir = values.state ?? mk(temp);
       try {
         nodeFs(dir); // creates it
-        release = lockDir(dir);
+        release = lockDir(dir).release;
       } catch (e) {
         if (e instanceof DirLockedError) throw new UsageError(e.message);
         const code = (e as NodeJS.ErrnoException).code;

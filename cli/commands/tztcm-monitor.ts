@@ -10,6 +10,9 @@ import { hashAvailable, type MeasureHash } from '../../impl/tztcm/monitor/measur
 import { runMonitorScenario } from '../../impl/tztcm/monitor/monitor-run.ts';
 import { PAGE_SIZE } from '../../impl/tztcm/monitor/host-memory.ts';
 import { SEED_KERNEL_TEXT_BYTES } from '../../impl/tztcm/monitor/kernel-text.ts';
+import { monitorTimeline } from '../../impl/tztcm/monitor/monitor-timeline.ts';
+import { svgTimeline } from '../../impl/report/svg-timeline.ts';
+import { writeOrSay } from '../diagram-files.ts';
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], dflt: T): T {
   if (value === undefined) return dflt;
@@ -22,6 +25,7 @@ export const tztcmMonitorCommand: Command = {
   summary: 'watch a running host: periodic measurement, attacks, interventions',
   help: `usage: tcv tztcm monitor [--period MS] [--policy P] [--attack A [--at MS]] [--duration MS]
                          [--placement dedicated|shared] [--hash sha256|sm3] [--kernel-pages N] [--json]
+                         [--svg FILE]
 
 The TZTCM's active measurement (seed 002 §3.2-3.3). A host boots with 13.4 MiB of real code (the
 node executable's .text) as its kernel; the TZTCM measures it at boot, then re-measures it on
@@ -40,6 +44,8 @@ host runs a small UnixBench-like workload meanwhile.
   --hash           sha256 (TPM mode, default) or sm3 (TCM mode, where Node's OpenSSL has it)
   --kernel-pages N kernel size in 4 KiB pages (default ${SEED_KERNEL_TEXT_BYTES / PAGE_SIZE}, the seed's 13.4 MB)
   --json           the whole report as JSON
+  --svg FILE       also draw the timeline: a lane per core, each measurement as a bar (red
+                   where it found something), the attack, the detection and the interventions
 
 exit 0 when the run went as it should (an injected attack detected and acted on; no alarm
 without one), 1 otherwise (an attack missed, or an alarm on a clean host), 2 usage error`,
@@ -54,6 +60,7 @@ without one), 1 otherwise (an attack missed, or an alarm on a clean host), 2 usa
       hash: { type: 'string' },
       'kernel-pages': { type: 'string' },
       json: { type: 'boolean' },
+      svg: { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const periodMs = intFlag('period', values.period, 100);
@@ -73,6 +80,10 @@ without one), 1 otherwise (an attack missed, or an alarm on a clean host), 2 usa
 
     const r = await runMonitorScenario({ periodMs, policy, placement, durationMs, alg, kernelBytes: pages * PAGE_SIZE, ...(attack ? { attack, attackAtMs } : {}) });
     const ok = attack ? r.detection !== null && r.interventions.length > 0 : r.alarms.length === 0;
+    if (values.svg !== undefined) {
+      writeOrSay(values.svg, svgTimeline(monitorTimeline(r)), 'timeline picture');
+      if (!values.json) io.out(`wrote ${values.svg}`);
+    }
     if (values.json) {
       io.out(JSON.stringify({ ok, ...r }, null, 2));
       return ok ? 0 : 1;

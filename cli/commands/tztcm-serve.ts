@@ -11,6 +11,7 @@ import { suiteFlag } from '../suite-flag.ts';
 import { suiteId } from '../../impl/crypto/index.ts';
 import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
 import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
+import { DirLockedError } from '../../impl/tztcm/storage/fs/dir-lock.ts';
 
 const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw] [--suite ID]
 
@@ -18,7 +19,10 @@ The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed s
 (protocol 4) as a TCP server. Loopback only.
 
   --port P      command port (default 2321); the platform port is P+1 (mssim)
-  --state DIR   keep the TPM's NV state in DIR (default: in memory, gone on exit)
+  --state DIR   the TZTCM device in DIR: booted through the verified chain (provisioned on first
+                use), the TPM's NV state (seeds, NV indices, persistent objects, lockout
+                counters) in its secure storage (default: a device in memory, gone on exit).
+                One server per DIR
   --sync        the passive service: the engine on the serving thread (default: the s-core worker)
   --raw         swtpm's raw framing on the command port instead of the simulator protocol
   --suite ID    tpm2 (TPM mode: P-256, SHA-1/256/384/512, AES, RSA; default) or tcm (TCM mode: TPM_ALG_SM2,
@@ -27,7 +31,8 @@ The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed s
   tpm2_startup -c -T mssim:host=127.0.0.1,port=2321
   tpm2_getrandom -T mssim:host=127.0.0.1,port=2321 16 | xxd
 
-Stops on SIGINT / SIGTERM. Exit 1 when the port is in use, 2 on a usage error.`;
+Stops on SIGINT / SIGTERM. Exit 1 when the port is in use, DIR is served by another
+process or the device's boot stops; 2 on a usage error.`;
 
 export const tztcmServeCommand: Command = {
   name: 'serve',
@@ -49,7 +54,17 @@ export const tztcmServeCommand: Command = {
       }
       if (st && !st.isDirectory()) throw new UsageError(`--state ${stateDir} exists and is not a directory`);
     }
-    const service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir, engine: { suite } });
+    let service;
+    try {
+      service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir, engine: { suite } });
+    } catch (e) {
+      // another server on the directory, or the device's verified boot stopped: one line
+      if (e instanceof DirLockedError || /did not start|TZTCM boot stopped/.test((e as Error).message)) {
+        io.err(`tcv tztcm serve: ${(e as Error).message}`);
+        return 1;
+      }
+      throw e;
+    }
     const transmit = rebootingTransmit(service, (why) => io.err(`tcv tztcm serve: ${why}; restarting the s-core`));
     let server;
     try {

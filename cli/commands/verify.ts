@@ -15,6 +15,8 @@ import type { Protocol } from '../../models/protocol.ts';
 export interface VerifyAllOptions {
   readonly json?: boolean;
   readonly sessions?: number;
+  /** Scyther's bound instead: role instances in all, any role, any agent */
+  readonly runs?: number;
   /** per protocol/variant, seconds */
   readonly timeout?: number;
   /** worker threads (targets verified at once); default: the machine's cores */
@@ -38,10 +40,10 @@ export interface VerifyAllOptions {
   readonly brokenVariants?: readonly string[];
 }
 
-const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N] [--timeout S] [--json] [--junit FILE]
+const HELP = `usage: tcv verify <protocol> [--variant ID] [--property ID,…] [--sessions N | --runs N] [--timeout S] [--json] [--junit FILE]
                   [--verbose] [--svg FILE] [--mermaid FILE]
        tcv verify <file.ts | dir> [--protocol NAME] [flags as above]
-       tcv verify --all [--sessions N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
+       tcv verify --all [--sessions N | --runs N] [--timeout S] [--jobs N] [--shard i/n] [--json] [--junit FILE]
 
 <protocol> is a built-in protocol's name (tcv list) or a path: a .ts/.mts/.js/.mjs module that
 exports protocols (default or named), or a directory of them — each protocol found is verified
@@ -66,6 +68,11 @@ search was cut by a budget). Compares each verdict with the model's expectation.
                    broken properties at the sessions its attack needs; the attacker's agent
                    E is always there). The search runs at one session first: attacks found
                    there keep that bound, the rest is decided at N
+  --runs N         instead of --sessions, the bound in Scyther's terms (its --max-runs): at
+                   most N role instances in all, 1 to 8, each of any role, played by any
+                   honest agent (two of them: the deployment's), talking to any agents, honest
+                   or E — reflection and role mix-up included; authorities stay fixed. One
+                   search at that bound (no one-session rung first); the bound line says it
   --timeout S      time budget per protocol/variant in seconds, for all its bounds together
                    (default 120); the search also stops at 75% of the heap limit (memory
                    budget): a cut search leaves its open verdicts inconclusive, with the reason
@@ -121,8 +128,8 @@ export function mismatches(reports: readonly VerifyReport[]): string[] {
 
 /** The bound to use: the user's `--sessions`, else none (the explorer's default, with a
  * variant's broken properties at the variant's own bound: see `verifyProtocol`). */
-function sessionsFor(user: number | undefined): { sessions?: number } {
-  return user ? { sessions: user } : {};
+function sessionsFor(user: number | undefined, runs?: number): { sessions?: number; runs?: number } {
+  return { ...(user ? { sessions: user } : {}), ...(runs ? { runs } : {}) };
 }
 
 /** A progress line rewritten in place on a terminal (nothing when `on` is false), cleared before
@@ -186,10 +193,13 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
     const { shardOf } = await import('../shard.ts');
     chosen = shardOf(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
   }
+  // a protocol from the user's files goes to a worker with the module it came from
+  const { sourceFileOf, packageAliasHooks } = await import('../protocol-files.ts');
   const targets = chosen.map(({ protocol, variant }) => ({
     protocol,
     variant,
-    opts: { ...sessionsFor(opts.sessions), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
+    ...(sourceFileOf(protocol) ? { module: sourceFileOf(protocol)! } : {}),
+    opts: { ...sessionsFor(opts.sessions, opts.runs), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
@@ -200,7 +210,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
     if (io.isTTY && !opts.json) live.show(`[${done}/${targets.length}] ${name} done`);
     else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
   };
-  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone);
+  const reports = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone, targets.some((t) => 'module' in t) ? [packageAliasHooks()] : []);
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
@@ -236,6 +246,7 @@ export const verifyCommand: Command = {
       variant: { type: 'string' },
       property: { type: 'string' },
       sessions: { type: 'string' },
+      runs: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       all: { type: 'boolean' },
@@ -256,6 +267,9 @@ export const verifyCommand: Command = {
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
     const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
     const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
+    const { MAX_RUNS } = await import('../../properties/explorer/runs.ts');
+    const runs = intFlag('runs', values.runs, 0, { min: 1, max: MAX_RUNS });
+    if (runs && sessions) throw new UsageError('--runs and --sessions are two kinds of bound: give one');
     if (values.all) {
       if (positionals.length) throw new UsageError(`--all takes no protocol (got '${positionals[0]}')`);
       if (values.variant) throw new UsageError('--all and --variant do not go together');
@@ -263,7 +277,7 @@ export const verifyCommand: Command = {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw the traces of one protocol (tcv report draws them all)');
       const { parseShard } = await import('../shard.ts');
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, progress: !io.isTTY && !values.quiet, ...(shard ? { shard } : {}), ...(sessions ? { sessions } : {}), ...(runs ? { runs } : {}), ...(jobs ? { jobs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) });
     }
     if (values.jobs !== undefined) throw new UsageError('--jobs goes with --all (one protocol is searched in one thread)');
     if (values.shard !== undefined) throw new UsageError('--shard goes with --all (it splits the targets between machines)');
@@ -293,7 +307,7 @@ export const verifyCommand: Command = {
             io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
           }
         }
-      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
+      return verifyAll(io, { ...ci, json: values.json ?? false, timeout, traces: true, brokenVariants, ...(sessions ? { sessions } : {}), ...(runs ? { runs } : {}), ...(values.junit !== undefined ? { junit: values.junit } : {}) }, chosen);
     }
     const p = chosen[0]!;
     // as run and export do: an ill-formed model (an unbound variable, a property naming a claim
@@ -315,15 +329,16 @@ export const verifyCommand: Command = {
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
-      if (!p.properties.some((x) => x.id === id)) {
-        const { UnknownNameError } = await import('../../models/protocol.ts');
-        throw new UnknownNameError('property', id, p.properties.map((x) => x.id), `of ${p.name}`);
+      const { UnknownNameError, propertiesOf } = await import('../../models/protocol.ts');
+      const judged = propertiesOf(p, p.variants.find((x) => x.id === values.variant));
+      if (!judged.some((x) => x.id === id)) {
+        throw new UnknownNameError('property', id, judged.map((x) => x.id), `of ${p.name}`);
       }
     }
     // a live progress line on a terminal, for searches that take a while
     const live = liveLine(io.isTTY && !values.json);
     const progress = (at: VerifyProgress) => live.show(`  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`);
-    const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
+    const r = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined, runs || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}) }, progress);
     live.clear();
     await writeJunit(values.junit, [r]);
     await writeCiOutputs(io, values, [r], [p]);

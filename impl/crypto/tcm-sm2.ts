@@ -34,6 +34,7 @@ import {
 } from './sm4-modes.ts';
 import type { CryptoSuite } from './suite.ts';
 import { hashMethods } from './hash-methods.ts';
+import { kdfHash } from './tpm-kdf.ts';
 
 const N = sm2Point.Fn.ORDER;
 /** The SM2 signer on the recommended curve with SM3 (exported for a TCM engine: Z_A, digests). */
@@ -69,7 +70,7 @@ export const tcmSm2: CryptoSuite = Object.freeze({
   aeadNonceLen: SM4_GCM_NONCE_LEN,
   aeadTagLen: SM4_GCM_TAG_LEN,
 
-  ...hashMethods(sm3),
+  ...hashMethods(kdfHash(sm3)),
 
   /** RFC 9380 expand_message_xmd with SM3, reduced into [1, n-2] (FIPS 186-4 §B.4.1); see ec-group.ts. */
   scalarFromSeed: group.scalarFromSeed,

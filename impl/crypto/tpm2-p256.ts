@@ -12,6 +12,7 @@ import { abytes } from './assert.ts';
 import { ecGroup } from './ec-group.ts';
 import type { CryptoSuite } from './suite.ts';
 import { hashMethods } from './hash-methods.ts';
+import { kdfHash } from './tpm-kdf.ts';
 
 const Point = p256.Point;
 const SIG_LEN = 64;
@@ -59,7 +60,7 @@ export const tpm2P256: CryptoSuite = Object.freeze({
   aeadNonceLen: GCM_NONCE_LEN,
   aeadTagLen: GCM_TAG_LEN,
 
-  ...hashMethods(sha256),
+  ...hashMethods(kdfHash(sha256)),
 
   /** RFC 9380 expand_message_xmd with SHA-256, reduced into [1, n-1] (FIPS 186-4 §B.4.1); see ec-group.ts. */
   scalarFromSeed: group.scalarFromSeed,

@@ -25,7 +25,7 @@
  *   aenc(m, p)      ECIES: r·G || AES-256-GCM(KDFe(r·p, 'ECIES', r·G, p), zero nonce)
  * @module
  */
-import type { Term } from '../../models/terms.ts';
+import { type Term, show } from '../../models/terms.ts';
 import { type CryptoSuite, CryptoError, type RandomSource } from '../crypto/index.ts';
 import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, tupleV } from '../wire/value.ts';
@@ -81,10 +81,42 @@ function label(v: Value): string {
   return v.s;
 }
 
-/** Evaluate `t` under `env` (variable name → value). Throws EvalFailure. */
-export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: EvalDeps): Value {
+/**
+ * The values of the subterms one step has evaluated, by printed term. A step (one machine
+ * transition: receive, compute, send) evaluates each distinct subterm once, as the symbolic
+ * model has one term for it: `aenc(x, pk)` sent inside a tuple and inside a signature over it
+ * is one ciphertext, so the signature covers what was sent (ECIES draws a fresh r each time it
+ * runs). Valid while the variables it read keep their values: a step binds a variable once,
+ * except a `let`/`fresh` of a variable it already has (`forgetIfRebound`).
+ */
+export type StepMemo = Map<string, Value>;
+
+/** Printed forms of term objects (machine terms are shared and immutable). */
+const PRINTED = new WeakMap<Term, string>();
+function printed(t: Term): string {
+  let p = PRINTED.get(t);
+  if (p === undefined) PRINTED.set(t, (p = show(t)));
+  return p;
+}
+
+/** A `let` or `fresh` rebinding `name`: the memo may hold values computed from its old value. */
+export function forgetIfRebound(memo: StepMemo, env: Readonly<Record<string, unknown>>, name: string): void {
+  if (env[name] !== undefined) memo.clear();
+}
+
+/** Evaluate `t` under `env` (variable name → value). Throws EvalFailure. With `memo`, each
+ * distinct application is evaluated once (see StepMemo). */
+export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: EvalDeps, memo?: StepMemo): Value {
+  if (memo === undefined || t.t !== 'app') return evaluateNode(t, env, deps, memo);
+  const key = printed(t);
+  let x = memo.get(key);
+  if (x === undefined) memo.set(key, (x = evaluateNode(t, env, deps, memo)));
+  return x;
+}
+
+function evaluateNode(t: Term, env: Readonly<Record<string, unknown>>, deps: EvalDeps, memo: StepMemo | undefined): Value {
   const { suite } = deps;
-  const ev = (u: Term) => evaluate(u, env, deps);
+  const ev = (u: Term) => evaluate(u, env, deps, memo);
   switch (t.t) {
     case 'var': {
       const x = env[t.name];

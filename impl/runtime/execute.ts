@@ -9,7 +9,7 @@ import type { ClaimRecord, Failure, OutMessage, RoleContext } from '../../models
 import type { TransitionSpec } from '../../models/steps.ts';
 import { decode, DecodeError, encode, EncodeError } from '../wire/codec.ts';
 import { type Value, valueEquals, showValue } from '../wire/value.ts';
-import { type EvalDeps, EvalFailure, evaluate, freshValue } from './evaluate.ts';
+import { type EvalDeps, EvalFailure, type StepMemo, evaluate, forgetIfRebound, freshValue } from './evaluate.ts';
 import { matchPattern } from './match.ts';
 
 export interface Delivered {
@@ -40,6 +40,9 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
   const claims: ClaimRecord[] = [];
   const stored: Record<string, unknown> = { ...ctx.stored };
   let at = spec.label;
+  // one value per distinct subterm in this step, as the symbolic model has one term (StepMemo)
+  const memo: StepMemo = new Map();
+  const ev = (t: Parameters<typeof evaluate>[0]) => evaluate(t, env, deps, memo);
   try {
     for (const step of spec.steps) {
       switch (step.op) {
@@ -48,39 +51,41 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
           if (!msg) throw new EvalFailure('unexpected', `${step.label} expected, but no message was delivered`);
           const v = decode(msg.bytes);
           if (v instanceof DecodeError) throw new EvalFailure('decode', v.message);
-          env = matchPattern(step.pattern, v, env, deps, step.label);
+          env = matchPattern(step.pattern, v, env, deps, step.label, memo);
           break;
         }
         case 'fresh':
+          forgetIfRebound(memo, env, step.v.name);
           env[step.v.name] = deps.override?.(step.v.name) ?? freshValue(step.v.sort, deps);
           break;
         case 'let':
           at = `${spec.label}: ${step.label}`;
-          env[step.v.name] = deps.override?.(step.v.name) ?? evaluate(step.t, env, deps);
+          forgetIfRebound(memo, env, step.v.name);
+          env[step.v.name] = deps.override?.(step.v.name) ?? ev(step.t);
           break;
         case 'match':
           at = `${spec.label}: ${step.label}`;
-          env = matchPattern(step.pattern, evaluate(step.t, env, deps), env, deps, step.label);
+          env = matchPattern(step.pattern, ev(step.t), env, deps, step.label, memo);
           break;
         case 'check': {
           at = `${spec.label}: check ${step.label}`;
           if (deps.skipChecks?.has(step.label)) break;
-          const l = evaluate(step.left, env, deps);
-          const r = evaluate(step.right, env, deps);
+          const l = ev(step.left);
+          const r = ev(step.right);
           if (!valueEquals(l, r)) throw new EvalFailure('check', `${step.label} failed: ${step.why}`);
           break;
         }
         case 'send': {
           at = `${spec.label}: send ${step.label}`;
-          const value = evaluate(step.t, env, deps);
+          const value = ev(step.t);
           outbox.push({ to: step.to, label: step.label, value, bytes: encode(value) });
           break;
         }
         case 'claim':
-          claims.push({ event: step.event, tag: step.tag, peer: step.peer ? evaluate(step.peer, env, deps) : null, data: evaluate(step.data, env, deps) });
+          claims.push({ event: step.event, tag: step.tag, peer: step.peer ? ev(step.peer) : null, data: ev(step.data), ...(step.sid ? { sid: ev(step.sid) } : {}) });
           break;
         case 'store':
-          stored[step.slot] = evaluate(step.t, env, deps);
+          stored[step.slot] = ev(step.t);
           break;
       }
     }

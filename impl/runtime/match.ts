@@ -1,30 +1,17 @@
 /**
  * Concrete pattern matching, with the semantics of models/validate.ts: variables in tuple (or
- * top) positions bind — checking the value's kind against the variable's sort — or are compared
- * if already bound; constants compare; tuples destructure; any other subterm is evaluated once
+ * top) positions bind — checking the value's kind against the variable's sort (models/sorts.ts) —
+ * or are compared if already bound; constants compare; tuples destructure; any other subterm is evaluated once
  * the rest of the pattern has bound its variables, and compared.
  * @module
  */
-import type { Sort, Term } from '../../models/terms.ts';
+import type { Term } from '../../models/terms.ts';
+import { admits } from '../../models/sorts.ts';
 import { type Value, valueEquals, showValue } from '../wire/value.ts';
-import { type EvalDeps, EvalFailure, evaluate } from './evaluate.ts';
-
-/** Which value kinds a variable of each sort accepts (what a receiver can check on the wire). */
-const ACCEPTS: Record<Sort, readonly Value['k'][] | 'any'> = {
-  msg: 'any',
-  nonce: ['bytes'],
-  digest: ['bytes'],
-  ct: ['bytes'],
-  const: ['const'],
-  agent: ['const'],
-  bool: ['const'],
-  skey: ['scalar'],
-  point: ['point'],
-  sig: ['sig'],
-};
+import { type EvalDeps, EvalFailure, type StepMemo, evaluate } from './evaluate.ts';
 
 /** Match `value` against `pattern`, extending `env` (returned as a new object). Throws EvalFailure. */
-export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string): Record<string, unknown> {
+export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string, memo?: StepMemo): Record<string, unknown> {
   const out: Record<string, unknown> = { ...env };
   const deferred: [Term, Value, string][] = [];
   const go = (p: Term, x: Value, path: string) => {
@@ -35,8 +22,8 @@ export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<s
           if (!valueEquals(bound, x)) throw new EvalFailure('mismatch', `${what}: ${path} is not the expected ${p.name}`);
           return;
         }
-        const ok = ACCEPTS[p.sort];
-        if (ok !== 'any' && !ok.includes(x.k)) throw new EvalFailure('type', `${what}: ${path} should be a ${p.sort}, got ${x.k}`);
+        // the one sort discipline (models/sorts.ts), which the explorer's unification reads too
+        if (!admits(p.sort, x.k)) throw new EvalFailure('type', `${what}: ${path} should be a ${p.sort}, got ${x.k}`);
         out[p.name] = x;
         return;
       }
@@ -57,7 +44,7 @@ export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<s
   };
   go(pattern, value, 'message');
   for (const [p, x, path] of deferred) {
-    const expect = evaluate(p, out, deps);
+    const expect = evaluate(p, out, deps, memo);
     if (!valueEquals(expect, x)) throw new EvalFailure('mismatch', `${what}: ${path} does not equal the computed ${p.t === 'app' ? p.f : 'value'}`);
   }
   return out;

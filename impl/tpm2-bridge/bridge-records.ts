@@ -35,12 +35,23 @@ export interface AttestationRecord {
   readonly pcrReference: string;
   certify: { readonly extraData: string; readonly certifiedName: string; readonly attest: string } | null;
   quote: { readonly extraData: string; readonly pcrDigest: string; readonly quoteState: string; readonly attest: string } | null;
+  /** a measured boot (the TZTCM's): the device's event log checked against the verifier's
+   * reference values (measured-boot-check.ts); null where the TPM brings no event log */
+  measuredBoot: {
+    readonly log: readonly { readonly pcr: number; readonly alg: string; readonly digest: string; readonly event: string }[];
+    /** every event that is not the reference value, one line each */
+    readonly problems: readonly string[];
+    /** the composite digest the log replays to over the quoted selection (hex) */
+    readonly logPcrDigest: string;
+    /** the log replays to the quote's pcrDigest (null before the quote) */
+    logMatchesQuote: boolean | null;
+  } | null;
 }
 
 /** The run failed in the bridge: a TPM error code, a response HMAC that did not verify, a TSS check. */
 export class BridgeFailure extends Error {
   constructor(
-    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport' | 'interrupted',
+    readonly kind: 'tpm-rc' | 'response-auth' | 'tss-check' | 'transport' | 'interrupted' | 'boot',
     /** TPM2_Unseal, or the message label for a TSS check */
     readonly command: string,
     /** the TPM response code name (TPM_RC_POLICY_FAIL) for kind 'tpm-rc' */

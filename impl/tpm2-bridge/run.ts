@@ -21,6 +21,9 @@ import type { PartyEndpoint } from '../runtime/endpoint.ts';
 import { ProtocolRun } from '../runtime/session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { openTztcmBackend } from '../tztcm/backend.ts';
+import { DEVICE_TAMPER } from '../tztcm/boot/tamper.ts';
+import { HOST_TAMPER, measuredHost, referenceBootLog } from '../tztcm/measured-host.ts';
+import type { MeasuredBoot } from './measured-boot-check.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { hex, valueEquals } from '../wire/value.ts';
@@ -56,7 +59,18 @@ export interface TpmRunOptions {
   readonly rewriteCommand?: (cmd: Uint8Array) => Uint8Array;
   /** TEST ONLY: rewrite a protocol message to the TPM (a network attacker before the TSS) */
   readonly rewriteToTpm?: (label: string, bytes: Uint8Array) => Uint8Array;
+  /** backend 'tztcm': a tampered boot (TZTCM_TAMPER), for the attestation to find */
+  readonly tamper?: string;
+  /** the TPM's boot event log and the verifier's reference values (set by runWithSwtpm for tztcm) */
+  readonly measuredBoot?: MeasuredBoot;
 }
+
+/** What `--tamper` can do to a TZTCM boot: the device's files (the verified chain stops) or the
+ * host (the measured boot records it). */
+export const TZTCM_TAMPER: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(DEVICE_TAMPER).map(([k, t]) => [k, t.what])),
+  ...HOST_TAMPER,
+};
 
 export interface TpmRunSection {
   readonly backend: string;
@@ -84,20 +98,36 @@ function bindingOf(protocol: Protocol): { role: string; binding: RealTpmBinding 
 
 /** `runOnRealTpm` with swtpm (or, with `backend: 'tztcm'`, the TZTCM's engine) opened for it. */
 export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {}): Promise<TpmRunReport> {
-  bindingOf(protocol);
+  const { binding } = bindingOf(protocol);
   const t0 = performance.now();
   const tztcm = opts.backend === 'tztcm';
   const device = tztcm ? 'tztcm' : 'swtpm';
   const party = tztcm ? "tztcm (the TZTCM's TPM 2.0 engine, via the TEE's TSS bridge)" : undefined;
+  if (opts.tamper !== undefined && (!tztcm || !TZTCM_TAMPER[opts.tamper])) throw new Error(`a tamper is one of ${Object.keys(TZTCM_TAMPER).join(', ')}, with the tztcm backend`);
   let backend: { readonly client: TpmSessionClient; close(): Promise<void> } | null = null;
+  let measuredBoot: MeasuredBoot | undefined;
   try {
-    backend = tztcm ? await openTztcmBackend(opts.suite ? { suite: opts.suite } : {}) : await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
+    if (tztcm) {
+      // an attesting protocol: the TZTCM measures a host at boot, the verifier checks that boot
+      const attests = binding.longTerm.attestationKey !== undefined;
+      const hostTamper = opts.tamper !== undefined && HOST_TAMPER[opts.tamper] ? opts.tamper : undefined;
+      // the measured boot extends the SHA-256 bank: not in TCM mode (whose one bank is SM3_256)
+      const tcm = opts.suite !== undefined && opts.suite.algorithms.tpm.hashAlg !== tpm2P256.algorithms.tpm.hashAlg;
+      const host = attests && !tcm ? measuredHost(hostTamper) : undefined;
+      const t = await openTztcmBackend({ ...(opts.suite ? { suite: opts.suite } : {}), ...(host ? { host } : {}), ...(opts.tamper !== undefined && !hostTamper ? { tamper: opts.tamper } : {}) }).catch((e: Error) => {
+        // the TZTCM's verified boot stopped: there is no TPM to attest (the reason is the boot's)
+        const m = /TZTCM boot stopped at (.*)/.exec(e.message);
+        throw m ? new BridgeFailure('boot', 'TZTCM boot', null, `the verified boot stopped at ${m[1]}`) : e;
+      });
+      backend = t;
+      if (host) measuredBoot = { log: t.eventLog, reference: referenceBootLog(host.kernel) };
+    } else backend = await openSwtpmBackend({ ...(opts.port === undefined ? {} : { port: opts.port }), responseTimeoutMs: opts.responseTimeoutMs ?? 10_000 });
   } catch (e) {
     const failure = asBridgeFailure(e);
-    return report(protocol, null, unavailable(protocol, failure), failure, backendName(opts), opts, performance.now() - t0);
+    return report(protocol, null, unavailable(protocol, failure, device), failure, backendName(opts), opts, performance.now() - t0);
   }
   try {
-    return await runOnRealTpm(protocol, backend.client.transport, { ...opts, device, ...(party ? { party } : {}), backendName: backendName(opts) }, t0);
+    return await runOnRealTpm(protocol, backend.client.transport, { ...opts, device, ...(party ? { party } : {}), ...(measuredBoot ? { measuredBoot } : {}), backendName: backendName(opts) }, t0);
   } finally {
     await backend.close();
   }
@@ -124,6 +154,7 @@ export async function runOnRealTpm(
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}),
     ...(opts.rewriteToTpm ? { rewriteIncoming: opts.rewriteToTpm } : {}),
+    ...(opts.measuredBoot ? { measuredBoot: opts.measuredBoot } : {}),
   });
   if (opts.rewriteResponse) endpoint.ops.recording.rewriteResponse = opts.rewriteResponse;
   if (opts.rewriteCommand) endpoint.ops.recording.rewriteCommand = opts.rewriteCommand;
@@ -150,11 +181,11 @@ export async function runOnRealTpm(
 }
 
 /** The report's run when the TPM could not even be opened: every role idle, the TPM failed. */
-function unavailable(protocol: Protocol, failure: BridgeFailure): ProtocolRun {
+function unavailable(protocol: Protocol, failure: BridgeFailure, device: string): ProtocolRun {
   const { role } = bindingOf(protocol);
   const stub: PartyEndpoint = {
-    party: "swtpm (real TPM 2.0, via the TEE's TSS bridge)",
-    shownAs: 'TPM (swtpm via TSS)',
+    party: `${device} (real TPM 2.0, via the TEE's TSS bridge)`,
+    shownAs: `TPM (${device} via TSS)`,
     begin: async () => {},
     start: async () => {},
     handle: async () => {},
@@ -196,6 +227,13 @@ function report(protocol: Protocol, endpoint: TssEndpoint | null, run: ProtocolR
         ? `ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type certify, extraData = ${ev.nonce}, certified Name = Name of Q`
         : `ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type quote, extraData = ${ev.nonce}, SHA-256(TPMS_QUOTE_INFO) = the reference ${binding.longTerm.pcrReference ?? 'PCR state'}`;
     checks.push({ id: `${prop.commit}-${ev.kind}`, kind: `checked by the ${prop.commit} machine`, ok, detail: ok ? what : `not accepted${verifier?.failure ? `: ${verifier.failure.message} [${verifier.failure.label}]` : ''}` });
+  }
+  const mb = ops?.attestation?.measuredBoot;
+  if (mb) {
+    const ok = mb.problems.length === 0 && mb.logMatchesQuote === true;
+    const why = mb.logMatchesQuote === false ? 'the event log does not replay to the quoted PCR digest (altered or incomplete)' : mb.logMatchesQuote === null ? 'no quote to replay the event log against' : '';
+    const detail = ok ? `the event log (${mb.log.length} events) replays to the quoted PCRs and every event is the reference value` : [why, ...mb.problems].filter(Boolean).join('; ');
+    checks.push({ id: 'TTP-boot', kind: 'checked by the verifier (measured boot)', ok, detail });
   }
   checks.push(...base.checks);
   if (secret) checks.push({ id: 'S', kind: 'secret delivered', ok: secret.equal, detail: `the ${binding.caller}'s stored S equals the secret sealed in ${endpoint?.device ?? 'the TPM'}` });

@@ -27,6 +27,7 @@ import { encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
 import type { RealTpmValues } from './real-setup.ts';
+import { compareWithReference, type MeasuredBoot, measuredSelection, quoteStateOf } from './measured-boot-check.ts';
 import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
 
 /** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR, in the
@@ -74,18 +75,23 @@ export class TpmOperations {
   private session: TpmAuthSession | null = null;
   private sessionStart: { handle: number; nonceTPM: Uint8Array; nonceCaller: Uint8Array } | null = null;
   private lastUnseal: { real: Uint8Array; data: Uint8Array } | null = null;
+  /** the PCRs quoted for attestation: ATTESTATION_PCRS, and the PCRs a measured boot extended */
+  readonly quotePcrs: PcrSelection;
 
   private readonly pcrs: { readonly sealed: PcrSelection; readonly quoted: PcrSelection };
 
   constructor(
     transport: TpmTransport,
     private readonly binding: RealTpmBinding,
+    /** the TPM's boot event log and the verifier's reference values, when the TPM has one */
+    private readonly measuredBoot: MeasuredBoot | null = null,
     /** the algorithms asked of the TPM: the run's suite (tpm2 by default, tcm for a TCM 2.0) */
     private readonly suite: CryptoSuite = tpm2P256,
   ) {
     this.recording = new RecordingTransport(transport);
     this.client = new TpmSessionClient(this.recording, this.random, suite);
     this.pcrs = { sealed: bridgePcrs(suite), quoted: attestationPcrs(suite) };
+    this.quotePcrs = measuredBoot ? measuredSelection(this.pcrs.quoted, measuredBoot) : this.pcrs.quoted;
   }
 
   fact(by: BridgeFact['by'], what: string, ok = true): void {
@@ -106,18 +112,30 @@ export class TpmOperations {
     this.ak = await this.client.createAttestationKey();
     const ak = TpmSessionClient.publicPoint(this.ak);
     this.fact('tpm', `CreatePrimary: ECC ${this.suite.algorithms.curve} restricted signing key AK (${this.suite.algorithms.signature}) created in the TPM; the TTP enrols its public key`);
-    const read = await this.client.pcrRead(this.pcrs.quoted);
-    if (selectionText(read.selection) !== selectionText(this.pcrs.quoted) || read.values.length !== this.pcrs.quoted[0]!.pcrs.length)
-      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(this.pcrs.quoted)}`);
-    const pcrReference = quoteStateDigest(this.pcrs.quoted, pcrCompositeDigest(read.values, this.suite), this.suite);
-    this.fact('tss', `the TTP's reference pcr = ${this.suite.algorithms.hash}(TPMS_QUOTE_INFO) of PCR ${this.pcrs.quoted[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+    const sel = this.quotePcrs;
+    const read = await this.client.pcrRead(sel);
+    if (selectionText(read.selection) !== selectionText(sel) || read.values.length !== sel[0]!.pcrs.length)
+      throw new BridgeFailure('tss-check', 'set-up', null, `PCR_Read returned ${selectionText(read.selection)}, not ${selectionText(sel)}`);
+    let pcrReference: Uint8Array;
+    let measured: AttestationRecord['measuredBoot'] = null;
+    if (this.measuredBoot) {
+      // the TTP's reference from its reference values (an honest boot's event log), not from the device
+      pcrReference = quoteStateOf(this.measuredBoot.reference, sel).quoteState;
+      const problems = compareWithReference(this.measuredBoot);
+      measured = { log: this.measuredBoot.log, problems, logPcrDigest: hex(quoteStateOf(this.measuredBoot.log, sel).pcrDigest), logMatchesQuote: null };
+      this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${sel[0]!.pcrs.join(', ')} computed from its reference values (the images of an honest boot, the vendor's kernel), not read from the TPM`);
+    } else {
+      pcrReference = quoteStateDigest(sel, pcrCompositeDigest(read.values, this.suite), this.suite);
+      this.fact('tss', `the TTP's reference pcr = ${this.suite.algorithms.hash}(TPMS_QUOTE_INFO) of PCR ${sel[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+    }
     this.attestation = {
       ak: { point: hex(ak), name: hex(this.ak.name) },
       q: { point: hex(Q), name: hex(this.storageKey.name) },
-      pcrSelection: selectionText(this.pcrs.quoted),
+      pcrSelection: selectionText(sel),
       pcrReference: hex(pcrReference),
       certify: null,
       quote: null,
+      measuredBoot: measured,
     };
     return { Q, ak, pcrReference };
   }
@@ -160,11 +178,11 @@ export class TpmOperations {
         return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
       }
       case 'TPM2_Quote': {
-        // Part 3 §18.4, of this.pcrs.quoted with qualifyingData
-        const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), this.pcrs.quoted);
+        // Part 3 §18.4, of ATTESTATION_PCRS with qualifyingData
+        const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), this.quotePcrs);
         this.commands.push({ command: 'TPM2_Quote', forMessage, responseHmacVerified: null });
         if (r.signature.hashAlg !== this.suite.algorithms.tpm.hashAlg) throw new BridgeFailure('tss-check', forMessage, null, `TPM2_Quote: the TPM signed with a hash other than ${this.suite.algorithms.hash}`);
-        this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${this.pcrs.quoted[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
+        this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${this.quotePcrs[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
         this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed`);
         if (r.attest.type === 'quote' && this.attestation)
           this.attestation.quote = {
@@ -173,6 +191,9 @@ export class TpmOperations {
             quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest, this.suite)),
             attest: hex(r.attestBytes),
           };
+        // the verifier's replay of the device's event log against what the TPM signed
+        const mb = this.attestation?.measuredBoot;
+        if (mb && r.attest.type === 'quote') mb.logMatchesQuote = hex(r.attest.pcrDigest) === mb.logPcrDigest;
         return { decided: { [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
       }
       case 'TPM2_StartAuthSession': {

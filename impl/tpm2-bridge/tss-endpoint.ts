@@ -27,6 +27,7 @@ import type { Value } from '../wire/value.ts';
 import { asBridgeFailure, BridgeFailure } from './bridge-records.ts';
 import { tpmSignatureChecks } from './signature-checks.ts';
 import { TpmOperations } from './tpm-operations.ts';
+import type { MeasuredBoot } from './measured-boot-check.ts';
 import type { RealTpmValues } from './real-setup.ts';
 
 export interface TssEndpointOptions {
@@ -45,6 +46,8 @@ export interface TssEndpointOptions {
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
   /** TEST ONLY: rewrite a protocol message to the TPM (a network attacker before the TSS) */
   readonly rewriteIncoming?: (label: string, bytes: Uint8Array) => Uint8Array;
+  /** the TPM's boot event log and the verifier's reference values (a measured boot, the TZTCM's) */
+  readonly measuredBoot?: MeasuredBoot;
 }
 
 /** A Running claim the TPM machine made in a transition that produced attestation evidence. */
@@ -67,7 +70,7 @@ export class TssEndpoint implements PartyEndpoint {
   private failure: BridgeFailure | null = null;
 
   constructor(private readonly o: TssEndpointOptions) {
-    this.ops = new TpmOperations(o.transport, o.binding, o.suite);
+    this.ops = new TpmOperations(o.transport, o.binding, o.measuredBoot ?? null, o.suite);
     this.party = o.party ?? `${o.device} (real TPM 2.0, via the ${o.binding.caller}'s TSS bridge)`;
     this.shownAs = `TPM (${o.device} via TSS)`;
   }

@@ -14,6 +14,8 @@ import { TpmTransportError, type TpmTransport } from '../tpm2/transport.ts';
 import type { PersistentStateStore, TpmEngine } from './engine-contract.ts';
 import { createTztcmEngine, type TztcmEngine } from './engine/tztcm-engine.ts';
 import { type TztcmService, startTztcmService } from './service.ts';
+import type { BootLogEntry } from './boot/event-log.ts';
+import type { MeasuredHost } from './measured-host.ts';
 
 /** A TpmTransport through the TZTCM service (TDDL → UUID session → GP → s-core → engine). */
 export class ServiceTransport implements TpmTransport {
@@ -59,6 +61,8 @@ export interface TztcmBackend {
   readonly engine: TztcmEngine | null;
   /** the service, on path 'service' */
   readonly service: TztcmService | null;
+  /** path 'service': the boot's event log as the normal world passes it on (empty on 'direct') */
+  readonly eventLog: readonly BootLogEntry[];
   close(): Promise<void>;
 }
 
@@ -79,6 +83,10 @@ export interface TztcmBackendOptions {
   /** the engine's mode and the client's algorithms: the tpm2 suite (TPM mode, default) or the
    * tcm suite (TCM mode: SM2 keys, SM3 sessions and PCRs, SM4-CFB; engine/algorithms.ts) */
   readonly suite?: CryptoSuite;
+  /** path 'service': a host whose kernel the TZTCM measures at boot (measured-host.ts) */
+  readonly host?: MeasuredHost;
+  /** path 'service', TEST / DEMO: a DEVICE_TAMPER (boot/tamper.ts) applied before the boot */
+  readonly tamper?: string;
 }
 
 export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<TztcmBackend> {
@@ -87,7 +95,13 @@ export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<
   const suite = opts.suite ?? tpm2P256;
   if (path === 'service') {
     if (local) throw new Error('openTztcmBackend: a store or engine randomness object cannot cross into the s-core; use stateDir, or path: direct');
-    const service = await startTztcmService({ mode: opts.mode ?? 'async', stateDir: opts.stateDir, engine: { suite: suiteId(suite) } });
+    const service = await startTztcmService({
+      mode: opts.mode ?? 'async',
+      ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
+      ...(opts.host ? { monitor: opts.host.monitor } : {}),
+      ...(opts.tamper !== undefined ? { tamper: opts.tamper } : {}),
+      engine: { suite: suiteId(suite) },
+    });
     const client = new TpmSessionClient(new ServiceTransport(service), opts.random, suite);
     try {
       await client.startup();
@@ -95,10 +109,11 @@ export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<
       await client.close();
       throw e;
     }
-    return { client, swtpm: null, engine: null, service, close: () => client.close() };
+    const eventLog = opts.host ? opts.host.passOn(service.eventLog) : [...service.eventLog];
+    return { client, swtpm: null, engine: null, service, eventLog, close: () => client.close() };
   }
   const engine = createTztcmEngine({ ...(opts.store ? { store: opts.store } : {}), ...(opts.engineRandom ? { random: opts.engineRandom } : {}), suite });
   const client = new TpmSessionClient(new EngineTransport(engine), opts.random, suite);
   await client.startup();
-  return { client, swtpm: null, engine, service: null, close: () => client.close() };
+  return { client, swtpm: null, engine, service: null, eventLog: [], close: () => client.close() };
 }

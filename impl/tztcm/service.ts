@@ -7,6 +7,11 @@
  *
  * `restart` is a reboot of the TEE: a new s-core with the same engine spec and state store, and
  * a new pairing (K_uuid lives only in the two parties' memory).
+ *
+ * The service is the *storage owner* of its state directory: it takes the directory's lock once
+ * (storage/fs/dir-lock.ts), hands the token to every s-core it boots (they check it, the old one
+ * is gone before the next mounts), and releases it at `stop`. A second service on the same
+ * directory, in this process or another, is refused with DirLockedError.
  * @module
  */
 import { systemRandom, tpm2P256 } from '../crypto/index.ts';
@@ -20,12 +25,19 @@ import type { TeeConfig } from './score/tee-side.ts';
 import { beginPairing } from './session/pairing.ts';
 import { TddlClient } from './session/tddl-client.ts';
 import { TZTCM_UUID } from './session/tztcm-ta.ts';
+import type { BootLogEntry } from './boot/event-log.ts';
+import { lockDir } from './storage/fs/dir-lock.ts';
+import { nodeFs } from './storage/fs/storage-fs.ts';
 
 export interface TztcmServiceOptions {
   /** 'async': the engine on the s-core worker (NUCAA); 'sync': the passive service on this thread */
   readonly mode?: 'async' | 'sync';
   readonly engine?: EngineSpec;
   readonly stateDir?: string;
+  /** the simulated chip (default chip-1) */
+  readonly chip?: string;
+  /** TEST / DEMO: a DEVICE_TAMPER name applied to the in-memory device (no stateDir) before it boots */
+  readonly tamper?: string;
   readonly apps?: TeeConfig['apps'];
   /** the active measurement on this TEE (see TeeConfig.monitor) */
   readonly monitor?: TeeConfig['monitor'];
@@ -37,6 +49,8 @@ export interface TztcmServiceOptions {
 export interface TztcmService {
   readonly mode: 'async' | 'sync';
   readonly alive: boolean;
+  /** the event log of the TEE's current boot (the measurements its engine extends at Startup) */
+  readonly eventLog: readonly BootLogEntry[];
   /** the TDDL currently paired with the TEE (a new one after restart) */
   readonly tddl: TddlClient;
   /** a TEE Client API context to the running TEE, for callers other than the TDDL (tests,
@@ -48,7 +62,7 @@ export interface TztcmService {
 }
 
 interface Running {
-  readonly tee: { call: TeecContext['driver']['call']; stop(): Promise<void>; readonly alive: boolean };
+  readonly tee: { call: TeecContext['driver']['call']; stop(): Promise<void>; readonly alive: boolean; readonly eventLog: readonly BootLogEntry[] };
   readonly tddl: TddlClient;
 }
 
@@ -56,17 +70,37 @@ export async function startTztcmService(o: TztcmServiceOptions = {}): Promise<Tz
   const mode = o.mode ?? 'async';
   const deps: EvalDeps = { suite: tpm2P256, rng: systemRandom() };
   const idTddl = o.idTddl ?? 'TDDL';
+  // the storage owner's lock, for the service's whole life (every s-core it boots)
+  const lock = o.stateDir === undefined ? null : (nodeFs(o.stateDir), lockDir(o.stateDir));
   const boot = async (): Promise<Running> => {
     const half = beginPairing(deps.suite, deps.rng, TZTCM_UUID, idTddl);
-    const cfg: TeeConfig = { engine: o.engine, stateDir: o.stateDir, apps: o.apps, ...(o.monitor ? { monitor: o.monitor } : {}), tddlPublic: half.publicKey, idTddl };
+    const cfg: TeeConfig = {
+      engine: o.engine,
+      ...(o.stateDir !== undefined ? { stateDir: o.stateDir, stateLock: lock!.token } : {}),
+      ...(o.chip !== undefined ? { chip: o.chip } : {}),
+      ...(o.tamper !== undefined ? { tamper: o.tamper } : {}),
+      apps: o.apps,
+      ...(o.monitor ? { monitor: o.monitor } : {}),
+      tddlPublic: half.publicKey,
+      idTddl,
+    };
     const tee = mode === 'async' ? await startSCore(cfg, { callTimeoutMs: o.callTimeoutMs }) : await startPassive(cfg);
     const kuuid = half.finish(tee.pairingPublic);
     return { tee, tddl: new TddlClient(TeecContext.initialize(tee), kuuid, deps) };
   };
-  let run = await boot();
+  let run: Running;
+  try {
+    run = await boot();
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   let stopped = false;
   return {
     mode,
+    get eventLog() {
+      return run.tee.eventLog;
+    },
     get alive() {
       return !stopped && run.tee.alive;
     },
@@ -83,8 +117,12 @@ export async function startTztcmService(o: TztcmServiceOptions = {}): Promise<Tz
     async stop() {
       if (stopped) return;
       stopped = true;
-      await run.tddl.close().catch(() => undefined);
-      await run.tee.stop();
+      try {
+        await run.tddl.close().catch(() => undefined);
+        await run.tee.stop();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -14,7 +14,7 @@ import type { PersistentStateStore } from './engine-contract.ts';
 import { type BootReport } from './boot/boot-rom.ts';
 import { type DeviceOptions, powerUpDevice } from './boot/device.ts';
 import { nodeFs, type StorageFs } from './storage/fs/storage-fs.ts';
-import { lockDir } from './storage/fs/dir-lock.ts';
+import { checkLock, lockDir } from './storage/fs/dir-lock.ts';
 import { TZTCM_UUID } from './session/tztcm-ta.ts';
 import { parseUuid, type SecureStorage, type TaIdentity } from './storage/secure-storage.ts';
 
@@ -45,13 +45,24 @@ export interface TztcmStateStore extends PersistentStateStore {
   close(): void;
 }
 
+export interface StateStoreOptions extends DeviceOptions {
+  /** the directory is already locked by a storage owner that handed this token over (the
+   * s-core worker of a service, storage/fs/dir-lock.ts): checked, not taken, and not released */
+  readonly lockToken?: string;
+}
+
 /**
- * Boot the device kept in `dir` (or in `fs`) and open the TZTCM's state. A directory is locked for
- * this process until `close()` (or exit): one process at a time. Throws TztcmBootError, or
- * DirLockedError when another live process holds the directory.
+ * Boot the device kept in `dir` (or in `fs`) and open the TZTCM's state. Without a lock token the
+ * directory is locked for this call's owner until `close()` (or exit). Throws TztcmBootError, or
+ * DirLockedError when another live owner holds the directory.
  */
-export function openTztcmStateStore(dir: string | StorageFs, opts: DeviceOptions = {}): TztcmStateStore {
-  const release = typeof dir === 'string' ? (nodeFs(dir), lockDir(dir)) : () => {};
+export function openTztcmStateStore(dir: string | StorageFs, opts: StateStoreOptions = {}): TztcmStateStore {
+  let release = () => {};
+  if (typeof dir === 'string') {
+    nodeFs(dir); // creates it
+    if (opts.lockToken !== undefined) checkLock(dir, opts.lockToken);
+    else release = lockDir(dir).release;
+  }
   try {
     const fs = typeof dir === 'string' ? nodeFs(dir) : dir;
     const up = powerUpDevice(fs, opts);

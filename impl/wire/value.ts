@@ -13,6 +13,8 @@
  * under it). Neither changes how the other forms are evaluated.
  * @module
  */
+import type { ValueKind as ModelKind } from '../../models/terms.ts';
+
 export type Value =
   | { readonly k: 'bytes'; readonly b: Uint8Array; /** a KDFa 'CFB' key: AES-128-CFB key || IV */ readonly cfb?: boolean }
   | {
@@ -35,6 +37,10 @@ export type Value =
   | { readonly k: 'tuple'; readonly items: readonly Value[] };
 
 export type ValueKind = Value['k'];
+// the kinds are the models' (models/sorts.ts decides which a sort admits): the same set both ways
+type SameKinds = [ValueKind] extends [ModelKind] ? ([ModelKind] extends [ValueKind] ? true : never) : never;
+const sameKinds: SameKinds = true;
+void sameKinds;
 
 export const bytesV = (b: Uint8Array, cfb = false): Value => (cfb ? { k: 'bytes', b, cfb } : { k: 'bytes', b });
 export const constV = (s: string): Value => ({ k: 'const', s });

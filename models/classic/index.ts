@@ -7,5 +7,7 @@ import type { Protocol } from '../protocol.ts';
 import { nsl, nspk } from './needham-schroeder-pk.ts';
 import { nssk } from './needham-schroeder-sk.ts';
 import { signedDh, signedDhIds } from './signed-dh.ts';
+import { ccittX509 } from './ccitt-x509.ts';
+import { andrewRpc } from './andrew-rpc.ts';
 
-export const CLASSIC_PROTOCOLS: readonly Protocol[] = [nspk, nsl, nssk, signedDh, signedDhIds];
+export const CLASSIC_PROTOCOLS: readonly Protocol[] = [nspk, nsl, nssk, signedDh, signedDhIds, ccittX509, andrewRpc];

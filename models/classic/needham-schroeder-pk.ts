@@ -12,6 +12,7 @@
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';
+import { replaceSteps } from '../edits.ts';
 import { roleMachine } from '../role.ts';
 import { claim, fresh, match, recv, send } from '../steps.ts';
 import { adec, aenc, pk, tup, v } from '../terms.ts';
@@ -102,7 +103,16 @@ function nsProtocol(lowe: boolean): Protocol {
       { id: 'NS3', kind: 'secrecy', statement: 'The initiator nonce na stays secret (the initiator only talks to whom it chose).', tag: 'na' },
       { id: 'NS4', kind: 'non-injective-agreement', statement: 'If I completes with R, R ran with I on <I, R, na, nb>.', tag: 'init', commit: 'I', running: 'R' },
     ],
-    variants: [],
+    variants: [
+      {
+        // a variant that adds a claim, and the property that reads it
+        id: 'responder-na',
+        title: 'R, when it completes, also believes na secret between it and I (broken by the same man in the middle in NSPK)',
+        breaks: lowe ? [] : ['NS5'],
+        edit: replaceSteps(['R'], (s) => s.op === 'claim' && s.event === 'Commit' && s.tag === 'resp', (s) => [s, claim('Secret', 'na-r', peer, na)]),
+        properties: [{ id: 'NS5', kind: 'secrecy', statement: 'The initiator nonce na stays secret, as the responder believes.', tag: 'na-r', expected: verdict }],
+      },
+    ],
   };
 }
 

@@ -8,14 +8,17 @@
  *   5. A → B : senc(h(nb), kab)          (nb − 1 in the original)
  *
  * The compromise of an old session key is modelled explicitly: at its end the initiator leaks
- * kab to the network (`Oops`, as in Paulson's and Scyther's models). Nothing in message 3 tells
+ * kab (`oops`, as in Paulson's and Scyther's models), naming its session <kab, nb>. NSSK2 is
+ * secrecy "unless this session's key leaked": a Secret claim whose session was revealed is not
+ * judged, so the leak at the end of an honest run is no attack, and the Denning–Sacco replay —
+ * B's new session <kab, nb'> on an old session's revealed kab — is. Nothing in message 3 tells
  * B that kab is fresh, so the attacker replays an old message 3 with a leaked kab to a new B
  * session and completes it (Denning & Sacco 1981): B commits with no matching run of A.
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';
 import { roleMachine } from '../role.ts';
-import { claim, fresh, match, recv, send } from '../steps.ts';
+import { claim, fresh, match, oops, recv, send } from '../steps.ts';
 import { h, sdec, senc, tup, v } from '../terms.ts';
 
 const self = agent('self');
@@ -53,9 +56,10 @@ const initiator = roleMachine({
         recv('B', 'msg4', v('ct4', 'ct')),
         match(nb, sdec(v('ct4', 'ct'), kab), 'decrypt msg4'),
         claim('Running', 'resp', peer, tup(self, peer, kab, nb)),
+        claim('Secret', 'kab', peer, kab, tup(kab, nb)),
         send('B', 'msg5', senc(h(nb), kab)),
         // the session is over; its key is compromised (the Denning–Sacco assumption)
-        send('Env', 'Oops', kab),
+        ...oops('kab', peer, kab, tup(kab, nb)),
         claim('Finish', 'run', null, self),
       ],
     },
@@ -80,7 +84,7 @@ const responder = roleMachine({
       from: 'wait5',
       to: 'done',
       trigger: 'MSG',
-      steps: [recv('A', 'msg5', v('ct5', 'ct')), match(h(nb), sdec(v('ct5', 'ct'), kab), 'decrypt msg5'), claim('Commit', 'resp', peer, tup(peer, self, kab, nb)), claim('Finish', 'run', null, self)],
+      steps: [recv('A', 'msg5', v('ct5', 'ct')), match(h(nb), sdec(v('ct5', 'ct'), kab), 'decrypt msg5'), claim('Commit', 'resp', peer, tup(peer, self, kab, nb)), claim('Secret', 'kab', peer, kab, tup(kab, nb)), claim('Finish', 'run', null, self)],
     },
   ],
 });
@@ -120,6 +124,14 @@ export const nssk: Protocol = {
       tag: 'resp',
       commit: 'B',
       running: 'A',
+      expected: 'attack',
+    },
+    {
+      id: 'NSSK2',
+      kind: 'secrecy',
+      statement: "kab stays secret unless this session's key leaked (fails: B accepts an old session's revealed key as new).",
+      tag: 'kab',
+      unlessOops: true,
       expected: 'attack',
     },
   ],

@@ -21,6 +21,12 @@ export const certifyStatement = messageConstructor<'key' | 'nonce'>('certify', (
 /** What TPM2_Quote states (Part 3 §18.4): the PCR state `pcr`, for qualifyingData `nonce`. */
 export const quoteStatement = messageConstructor<'pcr' | 'nonce'>('quote', (x) => tup(c('quote'), x('pcr'), x('nonce')));
 
+/** What the TTP and the TPM agree on for the evidence property (P1.3/P1.4): which statement
+ * (certify or quote), for which challenge, about which key or PCR state — one definition for the
+ * TPM's Running and the TTP's Commit claims. */
+export const certifyEvidence = messageConstructor<'nonce' | 'key'>('certify evidence', (x) => tup(c('certify'), x('nonce'), x('key')));
+export const quoteEvidence = messageConstructor<'nonce' | 'pcr'>('quote evidence', (x) => tup(c('quote'), x('nonce'), x('pcr')));
+
 export const teeChallenge = messageConstructor<'nonce'>('chal_tee', (x) => tup(c('chal_tee'), x('nonce')));
 export const tpmChallenge = messageConstructor<'nonce'>('chal_tpm', (x) => tup(c('chal_tpm'), x('nonce')));
 export const quoteRequest = messageConstructor<'nonce'>('quote_req', (x) => tup(c('quote_req'), x('nonce')));

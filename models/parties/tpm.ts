@@ -11,7 +11,7 @@ import { type Step, check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { G, TRUE, c, exp, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import type { RealTpmBinding } from '../real-tpm.ts';
-import { SESSION, certifyStatement, commandMac, policyStatement, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
+import { SESSION, certifyEvidence, certifyStatement, commandMac, policyStatement, quoteEvidence, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
@@ -33,7 +33,7 @@ export function tpmAttestation() {
           let_(Q, exp(G, q)),
           // TPM2_Certify(keyQ, qualifyingData = nB)
           let_(cert, sign(certifyStatement({ key: Q, nonce: nB }), skAK)),
-          claim('Running', 'tpm-evidence', K.ttp, tup(c('certify'), nB, Q)),
+          claim('Running', 'tpm-evidence', K.ttp, certifyEvidence({ nonce: nB, key: Q })),
           send('TTP', 'Certify', tup(cert, Q)),
         ],
       },
@@ -46,7 +46,7 @@ export function tpmAttestation() {
           recv('TTP', 'QuoteRequest', quoteRequest({ nonce: nB })),
           // TPM2_Quote(PCRs, qualifyingData = nB)
           let_(quote, sign(quoteStatement({ pcr, nonce: nB }), skAK)),
-          claim('Running', 'tpm-evidence', K.ttp, tup(c('quote'), nB, pcr)),
+          claim('Running', 'tpm-evidence', K.ttp, quoteEvidence({ nonce: nB, pcr })),
           send('TTP', 'Quote', quote),
         ],
       },

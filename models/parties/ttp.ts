@@ -7,7 +7,7 @@
 import { check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { TRUE, c, sign, tup, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
-import { certifyStatement, quoteRequest, quoteStatement, teeChallenge, teeReport, teeToken, tpmChallenge, tpmToken } from './messages.ts';
+import { certifyEvidence, certifyStatement, quoteEvidence, quoteRequest, quoteStatement, teeChallenge, teeReport, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K } from './vocabulary.ts';
 
 /** TTP role of protocol 1 (subsystem mutual attestation). */
@@ -53,7 +53,7 @@ export function ttpAttestation() {
         steps: [
           recv('TPM', 'Certify', tup(cert, Q)),
           check('certify', verify(cert, certifyStatement({ key: Q, nonce: nB }), pkAK), TRUE, 'TPM2_Certify of Q under the enrolled pk(skAK) with nB'),
-          claim('Commit', 'tpm-evidence', node, tup(c('certify'), nB, Q)),
+          claim('Commit', 'tpm-evidence', node, certifyEvidence({ nonce: nB, key: Q })),
           send('TPM', 'QuoteRequest', quoteRequest({ nonce: nB })),
         ],
       },
@@ -65,7 +65,7 @@ export function ttpAttestation() {
         steps: [
           recv('TPM', 'Quote', quote),
           check('quote', verify(quote, quoteStatement({ pcr, nonce: nB }), pkAK), TRUE, 'TPM2_Quote of the reference PCR under pk(skAK) with nB'),
-          claim('Commit', 'tpm-evidence', node, tup(c('quote'), nB, pcr)),
+          claim('Commit', 'tpm-evidence', node, quoteEvidence({ nonce: nB, pcr })),
           let_(tokTPM, sign(tpmToken({ id: idTPM, node, key: Q }), skTTP)),
           claim('Running', 'tok-tpm', node, tup(node, Q)),
           send('TPM', 'TokenTPM', tokTPM),

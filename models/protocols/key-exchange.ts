@@ -76,8 +76,10 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
     title: 'no fresh TPM nonces (nonceTPM and handle derived from the caller): whole-session replay',
     // the recorded session is replayed to a second TPM session. Found by the explorer at two
     // sessions: with the TPM's nonces a function of the caller's, the TEE's PolicySigned
-    // authorisation also replays into a session the attacker opened with encryptedSalt = 'g'
-    // (Z = Q, public), so the TPM believes an attacker-known sKey secret (P2.1), as in M2.3
+    // authorisation also replays into a session the attacker opened with encryptedSalt = 'g'^y
+    // for an exponent y it has (Z = Q^y, which it computes), so the TPM believes an
+    // attacker-known sKey secret (P2.1), as in M2.3. (Salted with the constant 'g' itself, as the
+    // explorer once did, a TPM receiving a point rejects it: models/sorts.ts.)
     sessions: 2,
     breaks: ['P2.2', 'P2.3', 'P2.1'],
     // every nonceTPM of the session (and the session handle) is a function of the caller's

@@ -212,6 +212,7 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
         case 'claim': {
           const data = term(st.data, look, w);
           const tag = names.constant('t', st.tag);
+          if (st.event === 'Oops') return []; // the leak is the out; `unlessOops` is not exported (docs/explorer-semantics.md)
           if (st.event === 'Finish') return [ev('Finish', [names.constant('r', role), tag, data])];
           const peer = st.peer ? term(st.peer, look, w) : names.constant('c', 'none');
           // the honesty events come first: a correspondence `==>` sees only events executed

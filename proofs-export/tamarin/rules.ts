@@ -169,6 +169,7 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
         break;
       case 'claim': {
         const data = spthyTerm(s.data, lookup, where);
+        if (s.event === 'Oops') break; // the leak is the rule's Out; `unlessOops` is not exported (docs/explorer-semantics.md)
         if (s.event === 'Finish') actions.push(fact('Finish', tconst(role), tagConst(s.tag), data));
         else {
           const peer = s.peer ? spthyTerm(s.peer, lookup, where) : NO_PEER;

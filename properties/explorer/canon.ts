@@ -4,7 +4,7 @@
  * Two states with the same key are equivalent for everything the search does after them: the
  * steps every instance can take, the constraint solver's answers, and every verdict of the judge
  * on every extension. The key is built from what these read, and only from that:
- * - each instance's control state, whether it started, and its environment (resolved, printed);
+ * - each instance's control state and its environment (resolved, printed), or that it has not started;
  * - the attacker's knowledge as a set, and the open constraints (each a variable); deducibility
  *   `K_lvl ⊢ t` depends only on the set of terms in `K_lvl`, so order and repetitions inside the
  *   knowledge do not matter;
@@ -145,11 +145,14 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   };
   const n = st.insts.length;
   const labels = st.insts.map((i) => i.label);
-  const instStr = st.insts.map((i) => `${i.state}${i.started ? '' : '!'}{${Object.keys(i.env).sort().map((k) => `${k}=${sh(i.env[k]!)}`).join(',')}}`);
+  // an instance that has not started is in its initial state with its set-up environment, both
+  // fixed by its position (the scenario's; a permutation only swaps identical instances): '!'
+  // says all of it (under a runs bound most instances never start)
+  const instStr = st.insts.map((i) => (i.started ? `${i.state}{${Object.keys(i.env).sort().map((k) => `${k}=${sh(i.env[k]!)}`).join(',')}}` : '!'));
   const know = st.know.map(sh);
   const cons = st.cons.map((c) => sh(c.t));
 
-  const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}`;
+  const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}${c.sid ? `:${sh(c.sid)}` : ''}`;
   const claims = st.claims.map((c) => {
     if (c.event === 'Commit') {
       const reads = commitReads ? commitReads(c) : st.claims.filter((r) => r.event === 'Running' && r.step < c.step);

@@ -26,6 +26,8 @@ export interface ClaimRecord {
   readonly tag: string;
   readonly peer: Term | null;
   readonly data: Term;
+  /** the session the claim names, if any (models/steps.ts) */
+  readonly sid?: Term;
 }
 
 export interface SentMessage {
@@ -147,6 +149,7 @@ export function execTransition(st: SymState, i: number, spec: TransitionSpec, ct
           tag: step.tag,
           peer: step.peer ? sub(step.peer) : null,
           data: sub(step.data),
+          ...(step.sid ? { sid: sub(step.sid) } : {}),
         });
         break;
       case 'store':

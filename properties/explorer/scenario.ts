@@ -23,6 +23,7 @@ import { normalize } from '../../models/equations.ts';
 import { type Protocol, parseLt } from '../../models/protocol.ts';
 import { type RoleDef, roleOf } from '../../models/role.ts';
 import { type Term, G, app, c, name, substitute, varsOf } from '../../models/terms.ts';
+import { MAX_RUNS, honestAgents, runKinds, runsBound } from './runs.ts';
 
 export const ATTACKER = 'E';
 
@@ -54,6 +55,8 @@ export interface Scenario {
   readonly reveals: readonly RevealOption[];
   /** one line saying what was searched */
   readonly bound: string;
+  /** with `ScenarioOptions.runs`: at most this many instances start in a trace */
+  readonly runs?: number;
 }
 
 /**
@@ -75,6 +78,9 @@ export class BoundError extends RangeError {
 export interface ScenarioOptions {
   readonly sessions: number;
   readonly nodes?: number;
+  /** Scyther's bound instead of sessions per role (`runs.ts`): this many role instances in all,
+   * each of any role, played by any honest agent, with any peers */
+  readonly runs?: number;
 }
 
 /** The long-term value `name` of `agent`, as one symbolic name. */
@@ -108,6 +114,7 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
   };
 
   if (!Number.isSafeInteger(opts.sessions) || opts.sessions < 1 || opts.sessions > MAX_SESSIONS) throw new BoundError(`sessions per role must be a whole number from 1 to ${MAX_SESSIONS}, got ${opts.sessions}`);
+  if (opts.runs !== undefined && (!Number.isSafeInteger(opts.runs) || opts.runs < 1 || opts.runs > MAX_RUNS)) throw new BoundError(`runs must be a whole number from 1 to ${MAX_RUNS}, got ${opts.runs}`);
   const instances: Instance[] = [];
   const perRole = new Map<string, number>();
   const add = (role: string, agents: Record<string, string>) => {
@@ -118,7 +125,11 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
     perRole.set(role, n);
     instances.push({ id: instances.length, label: `${role}${n}`, role, agents, state: def.initial, env: setupEnv(role, agents), started: false });
   };
-  for (const decl of p.roles) {
+  const honest = honestAgents([...new Set(p.roles.flatMap((r) => Object.values(r.agents)))].filter((k) => !authority(k)).map(deploy));
+  if (opts.runs !== undefined)
+    // every kind of run, `runs` of each: the search starts at most `runs` instances in all
+    for (const kind of runKinds(p.roles, (k) => (authority(k) ? deploy(k) : undefined), honest)) for (let k = 0; k < opts.runs; k++) add(kind.role, kind.agents);
+  else for (const decl of p.roles) {
     const primary = Object.fromEntries(Object.entries(decl.agents).map(([v, kind]) => [v, deploy(kind)]));
     for (let k = 0; k < opts.sessions; k++) add(decl.role, primary);
     for (const [v, kind] of Object.entries(decl.agents)) if (v !== 'self' && !authority(kind)) add(decl.role, { ...primary, [v]: ATTACKER });
@@ -157,9 +168,9 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
   }
 
   const reveals: RevealOption[] = [];
-  const events = new Set(p.properties.flatMap((x) => (x.kind === 'forward-secrecy' ? x.compromiseAfter ?? [] : [])));
+  const fsEvents = new Set(p.properties.flatMap((x) => (x.kind === 'forward-secrecy' ? x.compromiseAfter ?? [] : [])));
   for (const lt of p.longTerm) {
-    if (!lt.reveal || !events.has(lt.reveal)) continue;
+    if (!lt.reveal || !fsEvents.has(lt.reveal)) continue;
     for (const a of [...allAgents].filter((x) => x !== ATTACKER && instances.some((i) => i.role === lt.owner && i.agents['self'] === x)))
       reveals.push({ event: lt.reveal, lt: lt.name, agent: a, value: ltName(p, lt.name, a) });
   }
@@ -168,7 +179,9 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
     const mine = instances.filter((i) => i.role === r);
     return `${r}×${mine.length}`;
   });
-  const bound = `${opts.sessions} session(s) per role on the deployment agents, attacker agent E${(opts.nodes ?? 1) > 1 ? ', a second node' : ''}; instances ${counts.join(' ')}${reveals.length ? `; compromise events ${[...new Set(reveals.map((r) => r.event))].join(', ')}` : ''}`;
+  const events = reveals.length ? `; compromise events ${[...new Set(reveals.map((r) => r.event))].join(', ')}` : '';
+  if (opts.runs !== undefined) return { roles, instances, knowledge: know, reveals, bound: runsBound(opts.runs, honest, instances.length / opts.runs) + events, runs: opts.runs };
+  const bound = `${opts.sessions} session(s) per role on the deployment agents, attacker agent E${(opts.nodes ?? 1) > 1 ? ', a second node' : ''}; instances ${counts.join(' ')}${events}`;
   return { roles, instances, knowledge: know, reveals, bound };
 }
 

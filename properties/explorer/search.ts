@@ -9,7 +9,7 @@
  *   gives the attacker more at every later point;
  * - symmetry: of two instances with the same role and agents that have not started, the first
  *   starts first;
- * - partial order: after a step L, a step C of another instance that commutes with it — C's
+ * - partial order (`partial-order.ts`): after a step L, a step C of another instance that commutes with it — C's
  *   input is derivable without L's outputs and mentions none of L's inputs — and leaves no
  *   attacker choice open is skipped when C's instance comes first in the scenario order or L
  *   left a choice open (a step of L's own instance is never skipped: it was not enabled before
@@ -27,7 +27,7 @@
  *   it moves past that name a become compromised, but their own violations are found with the
  *   reveal right after them instead.
  * - final silent steps are leaves, judged where enabled and never continued; silent steps inside
- *   a run are taken together with their instance's next step (see `leafKind`, `successors`);
+ *   a run are taken together with their instance's next step (`silent-steps.ts`);
  * - the visited set (`visited.ts`): a state is skipped when one already explored is at least as
  *   general (same key up to renaming and symmetry, each constraint allowed at least the same
  *   knowledge), or allows less knowledge only where its own subtree never read a level in a way
@@ -37,24 +37,29 @@
  * @module
  */
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
-import { applyVariant } from '../../models/protocol.ts';
-import { normalize } from '../../models/equations.ts';
-import { type Term, type Var, mapTerm, name, termEquals, tup } from '../../models/terms.ts';
-import { type Solution, type SolveContext, derivable, isGround, newSolveContext, solve } from './deduction.ts';
-import { type ClaimRecord, type Successor, type SymState, execReveal, execTransition, initialState } from './execute.ts';
-import { type RevealRecord, type Violation, commitReads, judge, reads } from './judge.ts';
-import { type Scenario, buildScenario } from './scenario.ts';
-import { knownSends } from './known-sends.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
+import { applyVariant } from '../../models/protocol.ts';
+import { type Term, termEquals } from '../../models/terms.ts';
+import { isGround, newSolveContext } from './deduction.ts';
+import { type ClaimRecord, type SymState, execReveal, execTransition, initialState } from './execute.ts';
+import { commitReads } from './judge.ts';
+import { type Scenario, buildScenario } from './scenario.ts';
 import { symmetryGroups } from './canon.ts';
 import { type VisitEntry, VisitedSet } from './visited.ts';
-import { type Subst, resolve } from './unify.ts';
+import { resolve } from './unify.ts';
 import { heapBudget } from './memory-budget.ts';
+import { type Finding, generic, judgeAt } from './state-judge.ts';
+import { type Last, independent } from './partial-order.ts';
+import { silentStepper } from './silent-steps.ts';
 
+export { type Finding, generic, judgeAt };
 
 export interface ExploreOptions {
   /** honest sessions per role (default 1) */
   readonly sessions?: number;
+  /** Scyther's bound instead of `sessions`: at most this many role instances in all, any role,
+   * any agent (`runs.ts`) */
+  readonly runs?: number;
   /** honest nodes (default 1; 2 adds one instance per role on a second node) */
   readonly nodes?: number;
   readonly timeoutMs?: number;
@@ -84,16 +89,11 @@ export interface ExploreOptions {
   readonly deadlineAt?: number;
   /** the share of the heap limit the search may fill (default `HEAP_FRACTION`) */
   readonly heapFraction?: number;
+  /** one part of a search split between threads (`parallel-search.ts`): of the states first
+   * reached at `depth` steps past the root, only those whose key hashes to `part` of `parts` */
+  readonly split?: { readonly part: number; readonly parts: number; readonly depth: number };
   /** called now and then during the search (about four times a second), for a progress line */
   readonly onProgress?: (states: number, ms: number) => void;
-}
-
-export interface Finding {
-  readonly prop: PropertyDecl;
-  readonly violation: Violation;
-  readonly state: SymState;
-  /** secrecy: how the attacker derives the secret */
-  readonly goal: Solution | null;
 }
 
 export type Verdict = 'holds' | 'attack' | 'inconclusive';
@@ -110,34 +110,16 @@ export interface ExploreResult {
   };
 }
 
-/** The attacker's open choices replaced by distinct values of its own, then normalised: a
- * choice that makes two data different is always available to it. */
-export function generic(t: Term, s: Subst): Term {
-  return normalize(mapTerm(resolve(t, s), (u) => (u.t === 'var' ? name(`x:${u.name}`, u.sort) : u)));
-}
-
-/** The judge's verdict on one property at a state: the violation (with, for secrecy, how the
- * attacker derives the secret), or null. */
-export function judgeAt(prop: PropertyDecl, st: SymState, ctx: SolveContext): Finding | null {
-  let goal: Solution | null = null;
-  ctx.know = st.know;
-  const v = judge(prop, {
-    claims: st.claims,
-    reveals: st.steps.flatMap((s, k): RevealRecord[] => (s.reveal ? [{ step: k, event: s.reveal.event, agent: s.reveal.agent }] : [])),
-    derivable: (t) => {
-      goal = derivable(t, st.know.length, st.cons, st.s, ctx);
-      return goal !== null;
-    },
-    equal: (a, b) => termEquals(generic(a, st.s), generic(b, st.s)),
-  });
-  return v ? { prop, violation: v, state: st, goal } : null;
-}
-
+/** Explore a protocol with a variant applied (by name; see `exploreProtocol`). */
 export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
+  return exploreProtocol(applyVariant(p, variantId).protocol, opts);
+}
+
+/** Explore a protocol as given (a resolved Target's `protocol`: its variant already applied). */
+export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
-  const { protocol } = applyVariant(p, variantId);
   const sessions = opts.sessions ?? 1;
-  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1 });
+  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1, ...(opts.runs !== undefined ? { runs: opts.runs } : {}) });
   const deadline = opts.deadlineAt ?? t0 + (opts.timeoutMs ?? 60_000);
   const memory = heapBudget(opts.heapFraction);
   const maxStates = opts.maxStates ?? 2_000_000;
@@ -151,9 +133,9 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   let stopped = false;
   let lastProgress = t0;
 
-  // START transitions without claims first
+  // START transitions without claims first (not under a runs bound, where a start spends a run)
   let root = initialState(scen);
-  for (let i = 0; i < root.insts.length; i++) {
+  for (let i = 0; i < (scen.runs === undefined ? root.insts.length : 0); i++) {
     const inst = root.insts[i]!;
     const def = scen.roles.get(inst.role)!;
     const start = def.transitions.find((t) => t.from === inst.state && t.trigger === 'START');
@@ -185,19 +167,6 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
     }
   };
 
-  const independent = (st: SymState, m: Term | null, knowFrom: number): boolean => {
-    if (!m) return true;
-    const levels = new Map(st.cons.map((c) => [(c.t as { name: string }).name, c.lvl]));
-    const vars: string[] = [];
-    mapTerm(m, (u) => (u.t === 'var' && vars.push(u.name), u));
-    if (vars.some((x) => (levels.get(x) ?? 0) >= knowFrom)) return false;
-    for (const x of vars) if (levels.has(x)) ctx.levelRead?.(x, null);
-    ctx.know = st.know;
-    const sols = solve([...st.cons, { lvl: knowFrom, t: m }], st.s, ctx);
-    // the same state, not a more specific one: no open choice gets fixed
-    return sols.some((sol) => st.cons.every((c) => resolve(c.t, sol.s).t === 'var'));
-  };
-
   // what a state key shows of a Commit (`commitReads`); a settled Commit stays settled in every
   // descendant, where its record is the same object
   const settledMemo = new WeakSet<ClaimRecord>();
@@ -227,89 +196,47 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
         });
   if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
 
-  // Final silent steps. A transition that sends nothing the attacker does not already have (no
-  // message, or only attacker-built ones: `known-sends.ts`), claims no Running and no Secret
-  // that a property of this search reads (the judge reads no other), and ends its instance (no
-  // transition leaves its target) changes nothing any other step can see: not what the attacker
-  // can derive, not a later step of its instance, not another claim's verdict (only its own
-  // Commits are judged, against Running claims already in the trace and reveals, which a later
-  // position only adds). Its checks may fix attacker choices, which only makes the rest of a
-  // trace less general. So for a trace A·S·B, the trace A·B (explored, or covered by the
-  // partial-order reduction, which applies to the system without these steps) shows every
-  // violation by a claim of A or B, at least as generally; and S's own violation shows at the
-  // state A·S, which is judged: S is evaluated at every state where it is enabled, as a leaf.
-  // Only its Commits are judged there: it adds nothing derivable and no Secret claim, and its
-  // bindings only narrow the instantiations of A, so a secret derivable at A·S is derivable at A
-  // already. A leaf without a Commit claim a property of this search judges (its tag and its
-  // commit role) has nothing to judge and is not taken at all. Not so for a Commit judged by
-  // injective agreement: a later Commit can take its Running claim, so a step with one is always
-  // continued.
-  const leaves = opts.leaves ?? true;
-  const leafMemo = new Map<string, 'commits' | 'nothing' | 'silent' | null>();
-  const sendsKnown = new Map<number, (t: TransitionSpec) => boolean>();
-  const leafKind = (i: number, t: TransitionSpec): 'commits' | 'nothing' | 'silent' | null => {
-    const { label, role, env } = scen.instances[i]!;
-    const k = `${label}|${t.label}|${t.from}`;
-    let r = leafMemo.get(k);
-    if (r === undefined) {
-      const def = scen.roles.get(role)!;
-      let known = sendsKnown.get(i);
-      if (!known) sendsKnown.set(i, (known = knownSends(def.transitions, def.initial, env, scen.knowledge)));
-      const final = !def.transitions.some((u) => u.from === t.to);
-      const quiet =
-        t.steps.every((x) => !(x.op === 'claim' && (x.event === 'Running' || x.event === 'Secret') && props.some((p) => reads(p, x.event, role, x.tag)))) &&
-        (t.steps.every((x) => x.op !== 'send') || known(t));
-      // its Commits matter only if a property of this search judges them; one judged by
-      // injective agreement competes with later Commits for the same Running claims: a later
-      // step can see it, so the step is no leaf
-      const judged = (x: (typeof t.steps)[number], kind?: PropertyDecl['kind']) =>
-        x.op === 'claim' && x.event === 'Commit' && props.some((p) => (!kind || p.kind === kind) && reads(p, 'Commit', role, x.tag));
-      const commits = t.steps.some((x) => judged(x));
-      if (!quiet || t.steps.some((x) => judged(x, 'injective-agreement'))) r = null;
-      else if (final) r = commits ? 'commits' : 'nothing';
-      else r = commits ? null : 'silent';
-      leafMemo.set(k, r);
-    }
-    return r;
+  // final silent steps as leaves, silent steps inside a run with their next step (`silent-steps.ts`)
+  const successors = silentStepper(scen, props, ctx, opts.leaves ?? true);
+
+  // Under a runs bound, a run starts by a START step without claims (no input) only in the prefix
+  // of the trace made of such steps: in a trace A·S·B with S such a start, S·A·B is a trace too,
+  // at least as general (S needs nothing; what it sends every later step may use), with the same
+  // claims in the same order and the same knowledge at the end (the eager starts of the sessions
+  // bound, with the choice of which runs to start left to the search).
+  const startsOver = (st: SymState): boolean => scen.runs !== undefined && st.steps.some((x) => x.recv || x.reveal || x.claims.length);
+  const lateStart = (t: TransitionSpec): boolean => t.trigger === 'START' && t.steps.every((x) => x.op !== 'claim' && x.op !== 'recv');
+
+  // a split search (`parallel-search.ts`): a state first reached at the split depth is another
+  // part's unless its key hashes to this part; another part's state is a dead end here that
+  // counts as reading every open choice (the visited set then covers nothing by what its
+  // subtree did not read), and never enters the visited set
+  const split = opts.split;
+  const splitAt = split ? root.steps.length + split.depth : Infinity;
+  const othersPart = (st: SymState, from: number): boolean => {
+    if (!split || from >= splitAt || st.steps.length < splitAt) return false;
+    if (ownerOf(cache ? cache.keyOf(st) : st.steps.map((x) => `${x.inst}.${x.transition}`).join(' '), split.parts) === split.part) return false;
+    cache?.readAll(st);
+    return true;
   };
 
-  // Silent steps inside a run. A transition that does not end its instance but is otherwise as
-  // silent as a leaf (nothing new for the attacker, no claim a property reads) changes nothing
-  // another instance can see; only its own instance's next step depends on it. So for a trace
-  // A·S·B·N (N the instance's next step), A·B·S·N is a trace too and at least as general (S's
-  // input is made knowing more, B's steps never saw S), with the same claims at every state
-  // (a state A·S·B' judges what A·B' does, bindings aside, which only narrow); and A·S·B alone
-  // shows nothing A·B does not. S is therefore taken only together with the next step of its
-  // instance, as one step (chains of them likewise, up to a depth). The compound step's input,
-  // for the partial-order reduction, is both inputs.
-  const successors = (st: SymState, i: number, t: TransitionSpec, depth = 0): { succ: Successor; leaf: boolean }[] => {
-    const kind = leaves ? leafKind(i, t) : null;
-    if (kind === 'nothing') return [];
-    ctx.know = st.know;
-    const first = execTransition(st, i, t, ctx);
-    if (kind !== 'silent' || depth >= 8) return first.map((succ) => ({ succ, leaf: kind === 'commits' }));
-    const def = scen.roles.get(st.insts[i]!.role)!;
-    const old = new Set(st.cons.map((c) => (c.t as Var).name));
-    const out: { succ: Successor; leaf: boolean }[] = [];
-    for (const s1 of first)
-      for (const u of def.transitions) {
-        if (u.from !== t.to) continue;
-        for (const x of successors(s1.state, i, u, depth + 1)) {
-          const next = x.succ.state;
-          const both = s1.recvTerm && x.succ.recvTerm ? tup(s1.recvTerm, x.succ.recvTerm) : (s1.recvTerm ?? x.succ.recvTerm);
-          out.push({ succ: { state: next, free: next.cons.some((c) => !old.has((c.t as Var).name)), recvTerm: both && resolve(both, next.s) }, leaf: x.leaf });
-        }
-      }
-    return out;
-  };
+  // symmetry: of identical instances that have not started, the first starts first, so the
+  // started ones of a kind are always its first ones and an instance may start only once the
+  // nearest earlier one of its kind (`twin`, -1 for none) has
+  const twin = root.insts.map((x, i) => {
+    for (let j = i - 1; j >= 0; j--) if (root.insts[j]!.role === x.role && sameAgents(root.insts[j]!.agents, x.agents)) return j;
+    return -1;
+  });
 
-  const visit = (st: SymState, last: Last | null): void => {
+  const visit = (st: SymState, last: Last | null, from = -1): void => {
     if (stopped) return;
+    if (othersPart(st, from)) return;
     // the compromise events open right here: a reveal matters only right after a Secret claim it
     // could break (forward secrecy; see the module comment). They depend on the last steps, which
     // are not in the state key, so they join it.
     const open = fsTags.size ? scen.reveals.flatMap((r, k) => (!st.revealed.includes(k) && rightAfterSecret(st, r.agent) ? [k] : [])) : [];
-    const entry = cache ? cache.lookup(st, last, open.join(',')) : null;
+    // under a runs bound, whether new runs may still start (`startsOver`) joins the key too
+    const entry = cache ? cache.lookup(st, last, open.join(',') + (startsOver(st) ? '' : '^')) : null;
     if (entry === true) return;
     cache?.enter();
     explore1(st, last, entry, open);
@@ -341,27 +268,31 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       return;
     }
     const n = st.insts.length;
+    // a runs bound (`runs.ts`): once that many instances started, no other starts
+    const full = scen.runs !== undefined && st.insts.reduce((k, x) => k + (x.started ? 1 : 0), 0) >= scen.runs;
+    const late = startsOver(st);
     for (let i = 0; i < n && !stopped; i++) {
       const inst = st.insts[i]!;
-      if (!inst.started && st.insts.some((o, j) => j < i && !o.started && o.role === inst.role && sameAgents(o.agents, inst.agents))) continue;
+      if (!inst.started && (full || (twin[i]! >= 0 && !st.insts[twin[i]!]!.started))) continue;
       for (const t of scen.roles.get(inst.role)!.transitions) {
         if (t.from !== inst.state || stopped) continue;
+        if (late && !inst.started && lateStart(t)) continue;
         // covered in part by a state with the same key (`VisitEntry.only`): only what it skipped
         if (entry?.only && !entry.only.has(`${inst.label}|${t.label}`)) continue;
         for (const { succ, leaf } of successors(st, i, t)) {
           if (leaf) {
-            // a final silent step: its Commits judged here, never continued (see `leafKind`)
+            // a final silent step: its Commits judged here, never continued (`silent-steps.ts`)
             states++;
             judgeState(succ.state, true);
             if (found.size === props.length) stopped = true;
             if (stopped) return;
             continue;
           }
-          if (por && last && !succ.free && i !== last.inst && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom)) {
+          if (por && last && !succ.free && i !== last.inst && (i < last.inst || last.free) && independent(succ.state, succ.recvTerm, last.knowFrom, ctx)) {
             if (entry) cache!.skip(entry, inst.label, t.label);
             continue;
           }
-          visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free });
+          visit(succ.state, { inst: i, knowFrom: st.know.length, free: succ.free }, st.steps.length);
           if (stopped) return;
         }
       }
@@ -375,7 +306,7 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
       // never reordered: forward secrecy depends on whether a reveal comes before or after a
       // claim, and a reveal is only taken right after one, so no step after it is skipped for the
       // order with the reveal later (no last step for the partial-order reduction)
-      visit(execReveal(st, k, r), null);
+      visit(execReveal(st, k, r), null, st.steps.length);
     }
   };
   visit(root, null);
@@ -393,12 +324,11 @@ export function explore(p: Protocol, variantId: string | undefined, opts: Explor
   };
 }
 
-/** The step that led to a state: its instance, the knowledge before it, and whether it left an
- * attacker choice open. */
-interface Last {
-  readonly inst: number;
-  readonly knowFrom: number;
-  readonly free: boolean;
+/** Which of `parts` a key belongs to (FNV-1a): the same in every thread. */
+function ownerOf(key: string, parts: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  return (h >>> 0) % parts;
 }
 
 function sameAgents(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

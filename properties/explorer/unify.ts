@@ -3,9 +3,11 @@
  * intruder. Terms are always compared in normal form after applying the substitution.
  *
  * What unification covers (and, honestly, what it does not):
- * - syntactic unification with sort classes: a variable received from the network is typed by
- *   its wire class (point, signature, scalar, boolean, bytes = nonce/digest/ct/const/agent);
- *   `msg` variables take anything. Type-flaw attacks are therefore out of scope.
+ * - syntactic unification with sorts: a variable binds only to a term whose value its sort
+ *   admits — the runtime's check on receive, one table for both (models/sorts.ts: a nonce,
+ *   digest or ciphertext is a byte string, never a constant or a tuple; an agent or label a
+ *   constant; the generator `'g'` a constant, not a point); `msg` variables take anything.
+ *   Type-flaw attacks the runtime would reject are therefore out of scope, as they are in it.
  * - DH: `exp(b, x1*…*xn)` unifies modulo commutativity of the exponent product; a variable
  *   exponent factor stands for exactly one factor, and a variable base may absorb the extra
  *   factors of the other side (`X^q =? g^(y*q)` gives `X := g^y`).
@@ -14,6 +16,7 @@
  * @module
  */
 import { normalize } from '../../models/equations.ts';
+import { admits, sortsMeet, termKind } from '../../models/sorts.ts';
 import { type App, type Sort, type Term, type Var, app, termEquals } from '../../models/terms.ts';
 
 /** A substitution in triangular form: a bound variable may map to a term with bound variables. */
@@ -88,61 +91,16 @@ function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | 
   return changed ? { t: 'app', f: t.f, args } : t;
 }
 
-// ---------------------------------------------------------------- sort classes
+// ---------------------------------------------------------------- sorts
 
-export type WireClass = 'msg' | 'point' | 'sig' | 'skey' | 'bool' | 'bytes' | 'tuple' | 'stuck';
-
-export function sortClass(s: Sort): WireClass {
-  switch (s) {
-    case 'msg':
-      return 'msg';
-    case 'point':
-    case 'sig':
-    case 'skey':
-    case 'bool':
-      return s;
-    default:
-      return 'bytes'; // nonce, const, agent, digest, ct travel as byte strings
-  }
-}
-
-export function termClass(t: Term): WireClass {
-  switch (t.t) {
-    case 'var':
-    case 'name':
-      return sortClass(t.sort);
-    case 'const':
-      return t.name === 'g' ? 'point' : 'bytes';
-    case 'app':
-      switch (t.f) {
-        case 'tuple':
-          return 'tuple';
-        case 'pk':
-        case 'exp':
-          return 'point';
-        case 'sign':
-          return 'sig';
-        case 'mult':
-          return 'skey';
-        case 'true':
-        case 'verify':
-          return 'bool';
-        case 'sdec':
-        case 'adec':
-          return 'stuck'; // a failed decryption: bytes at run time (AES-CFB always "decrypts")
-        default:
-          return 'bytes';
-      }
-  }
-}
-
+/** May `x` be bound to `t`? Exactly when a receiver would accept `t`'s value for `x`: the one
+ * sort discipline (models/sorts.ts) that the runtime's pattern matching reads too. A term whose
+ * kind only evaluation tells (a stuck decryption, a `msg` variable) is decided where it is
+ * resolved (`unify` narrows a decryption bound to a typed variable; a `msg` variable is bound
+ * to the typed one). */
 function accepts(x: Var, t: Term): boolean {
-  const vc = sortClass(x.sort);
-  if (vc === 'msg') return true;
-  const tc = termClass(t);
-  if (tc === 'msg') return true;
-  if (tc === 'stuck') return vc === 'bytes';
-  return vc === tc;
+  const k = termKind(t);
+  return k === null || admits(x.sort, k);
 }
 
 function occursVar(name: string, t: Term): boolean {
@@ -154,8 +112,8 @@ function bind(x: Var, t: Term, s: Subst): Subst | null {
   if (t.t === 'var') {
     if (t.name === x.name) return s;
     // bind the less specific variable to the more specific one
-    if (sortClass(x.sort) !== 'msg' && sortClass(t.sort) === 'msg') return extend(s, t.name, x);
-    if (sortClass(x.sort) !== 'msg' && sortClass(x.sort) !== sortClass(t.sort)) return null;
+    if (x.sort !== 'msg' && t.sort === 'msg') return extend(s, t.name, x);
+    if (!sortsMeet(x.sort, t.sort)) return null;
     return extend(s, x.name, t);
   }
   if (occursVar(x.name, t) || !accepts(x, t)) return null;
@@ -170,15 +128,20 @@ function extend(s: Subst, k: string, t: Term): Subst {
 // ---------------------------------------------------------------- unification
 
 const DESTRUCTORS = new Set(['sdec', 'adec', 'verify']);
+const isDecryption = (t: Term): t is App => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
 
 /** All most general unifiers (up to the limits in the module comment) of `a` and `b` extending `s`. */
 export function unify(a: Term, b: Term, s: Subst, fresh: FreshVars): Subst[] {
   const x = resolve(a, s);
   const y = resolve(b, s);
   if (termEquals(x, y)) return [s];
+  const isD = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
+  // a typed variable takes a decryption's value only if it decrypts, to a value of its sort (the
+  // receiver's decryption fails, or its type check does): the ciphertext is an encryption of it
+  if (x.t === 'var' && x.sort !== 'msg' && isDecryption(y)) return narrow(y, x, s, fresh);
+  if (y.t === 'var' && y.sort !== 'msg' && isDecryption(x)) return narrow(x, y, s, fresh);
   if (x.t === 'var') return opt(bind(x, y, s));
   if (y.t === 'var') return opt(bind(y, x, s));
-  const isD = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
   if (isD(x) && !(isD(y) && y.f === x.f)) return narrow(x, y, s, fresh);
   if (isD(y) && !(isD(x) && x.f === y.f)) return narrow(y, x, s, fresh);
   if (x.t !== 'app' || y.t !== 'app') return [];

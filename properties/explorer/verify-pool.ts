@@ -1,92 +1,120 @@
 /**
  * `verifyProtocol` over many targets on the machine's cores: a pool of worker threads, each
- * verifying one (protocol, variant) at a time and taking the next when it is done. A target's
- * search is single-threaded (one search's visited set is what makes it fast; split between
- * threads, the same states were explored twice), so the cores are used across targets.
+ * verifying one target at a time and taking the next when it is done. A target's search is
+ * single-threaded here (the cores are used across targets; `parallel-search.ts` splits one).
  *
- * Workers load protocols from the catalog by name (machines are code, not data). Reports come
- * back as JSON data, in the order of the targets. A worker that fails makes its target run in
- * this thread instead, so a report is never lost.
+ * Machines are code, not data, so a worker is sent where a target comes from — the catalog, or
+ * the user's module (`PoolTarget.module`) — with its name, variant and bound, and resolves it
+ * once (`resolveTarget`) into the Target it verifies. Workers start from the bundle or from the
+ * TypeScript sources alike (`impl/threads/module-worker.ts`). A target no worker can load, a
+ * worker that fails or dies, is an error of the whole call (never a silent run in this thread):
+ * a report is never lost and never made elsewhere than asked.
  * @module
  */
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import type { Protocol } from '../../models/protocol.ts';
-import { type VerifyOptions, type VerifyReport, verifyProtocol } from './verify.ts';
+import { resolveTarget } from '../../models/target.ts';
+import { startModuleWorker } from '../../impl/threads/module-worker.ts';
+import { type VerifyOptions, type VerifyReport, verifyTarget } from './verify.ts';
 
 export interface PoolTarget {
   readonly protocol: Protocol;
   readonly variant: string | undefined;
   readonly opts: VerifyOptions;
+  /** the module (a path or file URL) a protocol from the user's files was loaded from; a
+   * worker imports it to load the protocol (catalog protocols need none) */
+  readonly module?: string;
+}
+
+/** Loader hooks a worker registers before it imports a user's module (`module.register`). */
+export interface PoolHooks {
+  readonly url: string;
+  readonly data?: unknown;
 }
 
 /** What a pool worker is sent, and what it answers. */
 export interface PoolJob {
   readonly k: number;
+  /** undefined: the catalog */
+  readonly module: string | undefined;
   readonly protocol: string;
   readonly variant: string | undefined;
   readonly opts: VerifyOptions;
+  readonly hooks: readonly PoolHooks[];
 }
-export type PoolAnswer = { readonly k: number; readonly report: VerifyReport } | { readonly k: number; readonly error: string };
+export type PoolAnswer = { readonly k: number; readonly report: VerifyReport; readonly thread: number } | { readonly k: number; readonly error: string };
+
+/** A pool worker failed, or a target cannot be sent to one. */
+export class PoolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoolError';
+  }
+}
+
+const nameOf = (t: PoolTarget) => `${t.protocol.name}${t.variant ? ' ' + t.variant : ''}`;
 
 /**
  * Verify every target with `jobs` workers (1: in this thread, in order). `onDone` is called as
- * each target finishes (for a progress line).
+ * each target finishes (for a progress line), with the thread that verified it. Rejects with a
+ * PoolError when a worker fails.
  */
-export async function verifyMany(targets: readonly PoolTarget[], jobs: number, onDone?: (done: number, t: PoolTarget, r: VerifyReport) => void): Promise<VerifyReport[]> {
+export async function verifyMany(
+  targets: readonly PoolTarget[],
+  jobs: number,
+  onDone?: (done: number, t: PoolTarget, r: VerifyReport, thread: number) => void,
+  hooks: readonly PoolHooks[] = [],
+): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = new Array(targets.length);
   let done = 0;
-  const finish = (k: number, r: VerifyReport) => {
+  const finish = (k: number, r: VerifyReport, thread: number) => {
     reports[k] = r;
-    onDone?.(++done, targets[k]!, r);
+    onDone?.(++done, targets[k]!, r, thread);
   };
-  // targets the workers cannot load by name run here
-  const local = targets.map((t, k) => (ALL_PROTOCOLS.includes(t.protocol) ? -1 : k)).filter((k) => k >= 0);
-  const queue = targets.map((_, k) => k).filter((k) => !local.includes(k));
-  const n = Math.min(Math.max(1, jobs), queue.length);
-  if (jobs <= 1 || n <= 1) {
-    targets.forEach((t, k) => finish(k, verifyProtocol(t.protocol, t.variant, t.opts)));
+  const n = Math.min(Math.max(1, jobs), targets.length);
+  if (n <= 1) {
+    for (const [k, t] of targets.entries()) finish(k, verifyTarget(resolveTarget([t.protocol], t.protocol.name, t.variant), t.opts), threadId);
     return reports;
   }
-  // the worker file beside this module, of its kind: verify-worker.ts beside the source,
-  // verify-worker.cjs beside the bundle (scripts/build.mjs)
-  const self = fileURLToPath(import.meta.url);
-  const source = self.endsWith('.ts');
-  const file = new URL(`./verify-worker${self.slice(self.lastIndexOf('.'))}`, import.meta.url);
-  // a worker running the TypeScript sources needs tsx, whether or not this thread got it by flag
-  const execArgv = source && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
-  const failed: number[] = [];
-  await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<void>((resolve) => {
-        const w = new Worker(file, { execArgv });
-        let current = -1;
-        const next = () => {
-          current = queue.shift() ?? -1;
-          if (current < 0) {
-            void w.terminate().then(() => resolve());
-            return;
-          }
-          const t = targets[current]!;
-          const job: PoolJob = { k: current, protocol: t.protocol.name, variant: t.variant, opts: t.opts };
-          w.postMessage(job);
-        };
-        w.on('message', (a: PoolAnswer) => {
-          if ('report' in a) finish(a.k, a.report);
-          else failed.push(a.k);
-          next();
-        });
-        w.on('error', () => {
-          if (current >= 0) failed.push(current);
-          current = -1;
-          // the rest of the queue goes to the other workers, or to this thread below
-          resolve();
-        });
-        next();
-      }),
-    ),
-  );
-  for (const k of [...local, ...failed, ...queue]) finish(k, verifyProtocol(targets[k]!.protocol, targets[k]!.variant, targets[k]!.opts));
+  const jobsOf = targets.map((t, k): PoolJob => {
+    if (!t.module && !ALL_PROTOCOLS.includes(t.protocol)) throw new PoolError(`${nameOf(t)}: not in the catalog and no module given, so no worker can load it (verify it with one job)`);
+    // validated here, once, so that a bad name or variant is named before any worker starts
+    resolveTarget([t.protocol], t.protocol.name, t.variant);
+    const module = t.module === undefined ? undefined : /^file:/.test(t.module) ? t.module : pathToFileURL(t.module).href;
+    return { k, module, protocol: t.protocol.name, variant: t.variant, opts: t.opts, hooks };
+  });
+  const queue = jobsOf.slice();
+  const workers: { terminate(): Promise<number> }[] = [];
+  try {
+    await Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const w = startModuleWorker(import.meta.url, 'verify-worker');
+            workers.push(w);
+            let current: PoolJob | undefined;
+            const next = () => {
+              current = queue.shift();
+              if (!current) return void w.terminate().then(() => resolve(), reject);
+              w.postMessage(current);
+            };
+            w.on('message', (a: PoolAnswer) => {
+              if ('error' in a) return reject(new PoolError(`verifying ${nameOf(targets[a.k]!)} in a worker failed: ${a.error}`));
+              finish(a.k, a.report, a.thread);
+              next();
+            });
+            w.on('error', (e) => reject(new PoolError(`a verify worker failed${current ? ` on ${nameOf(targets[current.k]!)}` : ''}: ${e.message}`)));
+            w.on('exit', (code) => current && reject(new PoolError(`a verify worker exited (code ${code}) while verifying ${nameOf(targets[current.k]!)}`)));
+            next();
+          }),
+      ),
+    );
+  } finally {
+    // on a failure the other workers stop too; the error is the call's
+    await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
+  }
   return reports;
 }

@@ -1,21 +1,36 @@
 /**
- * A pool worker (see `verify-pool.ts`): verifies the targets it is sent, one at a time.
+ * A pool worker (see `verify-pool.ts`): resolves each target it is sent — from the catalog, or
+ * from the user's module it names — and verifies it, one at a time.
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
+import { register } from 'node:module';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
+import type { Protocol } from '../../models/protocol.ts';
+import { resolveTarget } from '../../models/target.ts';
 import type { PoolAnswer, PoolJob } from './verify-pool.ts';
-import { verifyProtocol } from './verify.ts';
+import { verifyTarget } from './verify.ts';
+
+const registered = new Set<string>();
+const modules = new Map<string, Protocol[]>();
+
+/** The protocols a user's module exports (as the CLI's loader finds them: values and arrays). */
+async function corpusOf(job: PoolJob): Promise<readonly Protocol[]> {
+  if (job.module === undefined) return ALL_PROTOCOLS;
+  let found = modules.get(job.module);
+  if (!found) {
+    for (const h of job.hooks) if (!registered.has(h.url)) (registered.add(h.url), register(h.url, { data: h.data }));
+    const mod = (await import(job.module)) as Record<string, unknown>;
+    found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((x): x is Protocol => typeof x === 'object' && x !== null && typeof (x as Protocol).name === 'string' && Array.isArray((x as Protocol).roles));
+    modules.set(job.module, found);
+  }
+  return found;
+}
 
 parentPort!.on('message', (job: PoolJob) => {
-  let answer: PoolAnswer;
-  try {
-    const p = ALL_PROTOCOLS.find((x) => x.name === job.protocol);
-    if (!p) throw new Error(`no protocol ${job.protocol} in the catalog`);
+  void corpusOf(job)
+    .then((corpus): PoolAnswer => ({ k: job.k, thread: threadId, report: verifyTarget(resolveTarget(corpus, job.protocol, job.variant), job.opts) }))
+    .catch((e: unknown): PoolAnswer => ({ k: job.k, error: e instanceof Error ? e.message : String(e) }))
     // the report is plain data (traces are JSON), so it crosses threads as it is
-    answer = { k: job.k, report: verifyProtocol(p, job.variant, job.opts) };
-  } catch (e) {
-    answer = { k: job.k, error: e instanceof Error ? e.message : String(e) };
-  }
-  parentPort!.postMessage(answer);
+    .then((answer) => parentPort!.postMessage(answer));
 });

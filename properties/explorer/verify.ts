@@ -4,9 +4,9 @@
  * attack trace as data. This is the JSON `tcv verify --json` prints.
  * @module
  */
-import { DEFAULT_SESSIONS, allTargets, defaultSessions } from '../../models/target.ts';
-import { type Protocol, expectedVerdict } from '../../models/protocol.ts';
-import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
+import { DEFAULT_SESSIONS, type Target, allTargets, defaultSessions } from '../../models/target.ts';
+import { type Protocol, applyVariant, expectedVerdict, propertiesOf } from '../../models/protocol.ts';
+import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, exploreProtocol } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
 import type { SymState, TraceStep } from './execute.ts';
@@ -62,16 +62,25 @@ export { DEFAULT_SESSIONS, allTargets, defaultSessions };
  * top of the ladder.
  */
 export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
-  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
-  const top = opts.sessions ?? defaultSessions(p);
-  const replay = opts.sessions === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
-  const rungs: { sessions: number; only?: readonly string[] }[] = [
-    ...(top > 1 ? [{ sessions: 1 }] : []),
-    { sessions: top },
-    ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []),
-  ];
+  const { protocol, variant } = applyVariant(p, variantId);
+  return verifyTarget({ base: p, protocol, variant, sessions: opts.sessions ?? defaultSessions(p) }, opts, progress);
+}
+
+/** `verifyProtocol` of a resolved target (`resolveTarget`): its variant is applied once, there.
+ * The ladder's top is `opts.sessions` when given (the target's bound is the default). */
+export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
+  const { base: p, variant } = target;
+  const variantId = variant?.id;
+  const top = opts.sessions ?? target.sessions;
+  const replay = opts.sessions === undefined && opts.runs === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
+  // a runs bound (`runs.ts`, Scyther's) is one search at that bound: no ladder, no replay rung
+  const rungs: { sessions: number; only?: readonly string[] }[] =
+    opts.runs !== undefined
+      ? [{ sessions: top }]
+      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : [])];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
-  const selected = opts.properties ? p.properties.filter((x) => opts.properties!.includes(x.id)) : p.properties;
+  const judged = propertiesOf(p, variant);
+  const selected = opts.properties ? judged.filter((x) => opts.properties!.includes(x.id)) : judged;
   // one time budget for the whole ladder: a later rung gets what the earlier ones left
   const deadlineAt = performance.now() + (opts.timeoutMs ?? 60_000);
   const decided = new Map<string, { verdict: Verdict; r: ExploreResult; finding: Finding | null }>();
@@ -81,7 +90,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = explore(p, variantId, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const r = exploreProtocol(target.protocol, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -122,7 +131,7 @@ export function verifyProtocol(p: Protocol, variantId: string | undefined, opts:
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && opts.runs === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };

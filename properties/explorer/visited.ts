@@ -84,6 +84,13 @@ export class VisitedSet {
     if (frame) addRead(frame, v, names ?? 'all');
   }
 
+  /** The state's key (up to renaming and symmetry), without levels and last step: states that
+   * one covers another in have the same (`parallel-search.ts` assigns subtrees by it). */
+  keyOf(st: SymState): string {
+    const reads = this.opts.commitReads;
+    return canonicalKey(st, null, this.opts.groups, this.tokens, reads && ((c) => reads(st, c))).key;
+  }
+
   /** Every open choice of `st` counts as read. */
   readAll(st: SymState): void {
     for (const c of st.cons) this.read((c.t as { name: string }).name, null);

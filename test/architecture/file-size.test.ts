@@ -16,9 +16,7 @@ const LAYERS = ['models', 'impl', 'properties', 'proofs-export', 'cli'];
 const LIMIT = 400;
 
 /** Over the limit today, and how each is to be split (issue 14, item 6). */
-const KNOWN_OVER: Readonly<Record<string, string>> = {
-  'properties/explorer/search.ts': 'the explore driver over named, separately tested reductions',
-};
+const KNOWN_OVER: Readonly<Record<string, string>> = {};
 
 function sources(dir: string): string[] {
   const out: string[] = [];

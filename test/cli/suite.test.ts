@@ -22,6 +22,18 @@ test('tcv run key-exchange --suite tcm --json: equal TEE and TPM session keys, c
   assert.notEqual(p.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex, skey.values[0].hex);
 });
 
+test('tcv run key-exchange --suite native --json: OpenSSL computes the bytes of the tpm2 run with the same seed', async () => {
+  const n = await tcv('run', 'key-exchange', '--suite', 'native', '--json', '--seed', '1');
+  assert.equal(n.code, 0, n.err);
+  const j = JSON.parse(n.out);
+  assert.equal(j.suite, 'native-p256');
+  assert.equal(j.ok, true);
+  const p = JSON.parse((await tcv('run', 'key-exchange', '--json', '--seed', '1')).out);
+  const hexes = (r: { messages: { hex: string }[] }) => r.messages.map((m) => m.hex);
+  assert.deepEqual(hexes(j), hexes(p));
+  assert.equal(j.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex, p.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex);
+});
+
 test('tcv attack --suite tcm: the symbolic attack reproduces on the tcm suite, not on the correct protocol', async () => {
   const r = await tcv('attack', 'provisioning', '--variant', 'M3.2', '--suite', 'tcm', '--json');
   assert.equal(r.code, 0, r.err);
@@ -33,10 +45,10 @@ test('tcv attack --suite tcm: the symbolic attack reproduces on the tcm suite, n
 
 test('a wrong --suite, or --suite tcm with --tpm swtpm, is a one-line usage error', async () => {
   const cases: [string[], RegExp][] = [
-    [['run', 'key-exchange', '--suite', 'sm9'], /--suite takes tpm2 or tcm, got 'sm9'/],
+    [['run', 'key-exchange', '--suite', 'sm9'], /--suite takes tpm2, tcm or native, got 'sm9'/],
     [['run', 'key-exchange', '--suite', 'tcm', '--tpm', 'swtpm'], /--suite tcm cannot be combined with --tpm swtpm/],
-    [['attack', 'provisioning', '--variant', 'M3.2', '--suite', 'x'], /--suite takes tpm2 or tcm/],
-    [['start', '--suite', 'aes'], /--suite takes tpm2 or tcm, got 'aes'/],
+    [['attack', 'provisioning', '--variant', 'M3.2', '--suite', 'x'], /--suite takes tpm2, tcm or native/],
+    [['start', '--suite', 'aes'], /--suite takes tpm2, tcm or native, got 'aes'/],
   ];
   for (const [args, re] of cases) {
     const r = await tcv(...args);

@@ -1,11 +1,12 @@
 /**
  * Known answers and boundary behaviour for AES-128-CFB (TPM parameter encryption) and
- * AES-256-GCM of the tpm2-p256 suite.
+ * AES-256-GCM of both P-256 suites (tpm2-p256 by noble, native-p256 by OpenSSL).
  * @module
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CryptoError, tpm2P256 as suite } from '../../impl/crypto/index.ts';
+import { CryptoError } from '../../impl/crypto/index.ts';
+import { P256_SUITES } from './p256-suites.ts';
 import { field, hex, readRecords, readText, toHex } from './vector-files.ts';
 
 const isCryptoError = (code: string) => (e: unknown) => e instanceof CryptoError && e.code === code;
@@ -40,7 +41,7 @@ function readSp80038a(rel: string): Sp80038aExample[] {
   return out;
 }
 
-describe('AES-128-CFB128', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: AES-128-CFB128`, () => {
   // NIST SP 800-38A Appendix F.3.13 CFB128-AES128.Encrypt and F.3.14 CFB128-AES128.Decrypt
   // (listing reproduced in nettle testsuite/cfb-test.c @ 4dc3da9db75257e84a3365a9e01473573f41dd66)
   const examples = readSp80038a('sp800-38a/F.3.13-F.3.14-CFB128-AES128.txt');
@@ -78,7 +79,7 @@ describe('AES-128-CFB128', () => {
   });
 });
 
-describe('AES-256-GCM', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: AES-256-GCM`, () => {
   // McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)", Appendix B, test cases 13–16
   // (AES-256, 96-bit IV), transcribed from nettle testsuite/gcm-test.c
   // @ 4dc3da9db75257e84a3365a9e01473573f41dd66 (see test/vectors/gcm-spec/README.md)

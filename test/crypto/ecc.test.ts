@@ -1,11 +1,12 @@
 /**
  * Known answers and boundary behaviour for P-256 ECDSA, ECDH and the TPM salted-session
- * secret (ECDH + KDFe) of the tpm2-p256 suite.
+ * secret (ECDH + KDFe) of both P-256 suites (tpm2-p256 by noble, native-p256 by OpenSSL).
  * @module
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CryptoError, tpm2P256 as suite } from '../../impl/crypto/index.ts';
+import { CryptoError } from '../../impl/crypto/index.ts';
+import { P256_SUITES } from './p256-suites.ts';
 import { ascii, field, hex, readJson, readRecords, toHex } from './vector-files.ts';
 
 const isCryptoError = (code: string) => (e: unknown) => e instanceof CryptoError && e.code === code;
@@ -17,7 +18,7 @@ function flipBit(b: Uint8Array, bit: number): Uint8Array {
   return c;
 }
 
-describe('ECDSA P-256 / SHA-256', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: ECDSA P-256 / SHA-256`, () => {
   interface Rfc6979Curve {
     curve: string;
     private: string;
@@ -82,7 +83,7 @@ describe('ECDSA P-256 / SHA-256', () => {
   });
 });
 
-describe('ECDH P-256', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: ECDH P-256`, () => {
   // RFC 5903 §8.1 (256-bit Random ECP Group): i, g^i, r, g^r, g^ir (x and y). Transcribed from
   // public test suites that quote it and agree byte for byte: the Nordic nRF5 SDK nrf_crypto ECDH
   // vectors ("ECDH - RFC 5903 256-Bit Random ECP Group") and a Python P-256 reference test
@@ -166,7 +167,7 @@ describe('ECDH P-256', () => {
   });
 });
 
-describe('TPM ECC secret sharing: ECDH + KDFe (TPM 2.0 Part 1 §11.4.10.3)', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: TPM ECC secret sharing: ECDH + KDFe (TPM 2.0 Part 1 §11.4.10.3)`, () => {
   interface Encaps {
     Name: string;
     Validated?: string;
@@ -217,7 +218,7 @@ describe('TPM ECC secret sharing: ECDH + KDFe (TPM 2.0 Part 1 §11.4.10.3)', () 
   }
 });
 
-describe('scalarFromSeed', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: scalarFromSeed`, () => {
   it('is deterministic, valid, and seed-sensitive', () => {
     const seed = hex('00'.repeat(32));
     const a = suite.scalarFromSeed(seed);

@@ -1,13 +1,14 @@
 /**
- * Known answers for SHA-256 and HMAC-SHA256 of the tpm2-p256 suite.
+ * Known answers for SHA-256 and HMAC-SHA256 of both P-256 suites (tpm2-p256 by noble, native-p256 by OpenSSL).
  * @module
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CryptoError, tpm2P256 as suite } from '../../impl/crypto/index.ts';
+import { CryptoError } from '../../impl/crypto/index.ts';
+import { P256_SUITES } from './p256-suites.ts';
 import { ascii, hex, toHex } from './vector-files.ts';
 
-describe('SHA-256', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: SHA-256`, () => {
   // FIPS 180-2 Appendix B.1 ("abc") and B.2 (the 448-bit message), as listed in nettle
   // testsuite/sha256-test.c ("From FIPS180-2") @ 4dc3da9db75257e84a3365a9e01473573f41dd66
   const fips180 = [
@@ -28,7 +29,7 @@ describe('SHA-256', () => {
   });
 });
 
-describe('HMAC-SHA256', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: HMAC-SHA256`, () => {
   const aa131 = 'aa'.repeat(131);
   // RFC 4231 §4.2–§4.8, test cases 1–7 (HMAC-SHA-256 rows), as listed in nettle
   // testsuite/hmac-test.c ("Test vectors for sha256, from RFC 4231")

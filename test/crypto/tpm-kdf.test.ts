@@ -8,7 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { CryptoError, kdfa, kdfe, kdfHash, tpm2P256 as suite, type KdfHash } from '../../impl/crypto/index.ts';
+import { CryptoError, kdfa, kdfe, kdfHash, type KdfHash } from '../../impl/crypto/index.ts';
+import { P256_SUITES } from './p256-suites.ts';
 import { hex, readJson, toHex } from './vector-files.ts';
 
 /** TPM_ALG_ID (TPM 2.0 Part 2 §6.3) → hash. */
@@ -65,7 +66,7 @@ interface GoTpmKdfe {
 
 const isCryptoError = (code: string) => (e: unknown) => e instanceof CryptoError && e.code === code;
 
-describe('KDFa (TPM 2.0 Part 1 §11.4.10.2)', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: KDFa (TPM 2.0 Part 1 §11.4.10.2)`, () => {
   // chrisfenner/tpm-test-vectors vectors/kdfa.json @ e7db4de29215dd0897c0e3aab132a9ffc662c9bf
   // (100 records, SHA-1/256/384/512, bit counts not multiples of 8 included)
   const ttv = readJson<TtvKdfa[]>('tpm-test-vectors/kdfa.json');
@@ -155,7 +156,7 @@ describe('KDFa (TPM 2.0 Part 1 §11.4.10.2)', () => {
   });
 });
 
-describe('KDFe (TPM 2.0 Part 1 §11.4.10.3)', () => {
+for (const suite of P256_SUITES) describe(`${suite.name}: KDFe (TPM 2.0 Part 1 §11.4.10.3)`, () => {
   // chrisfenner/tpm-test-vectors vectors/kdfe.json @ e7db4de29215dd0897c0e3aab132a9ffc662c9bf
   const ttv = readJson<TtvKdfe[]>('tpm-test-vectors/kdfe.json');
   const rec = (v: TtvKdfe) => ({

@@ -45,7 +45,9 @@ test('a schedule that is no attack is not accepted by the replay', () => {
 // a reveal after the claim (P2.4)
 const CASES: [string, string | undefined, string, number][] = [
   ['nspk', undefined, 'NS2', 1],
-  ['nssk', undefined, 'NSSK1', 1],
+  // NSSK1 needs a second B session: at one, the initiator would have to accept a message 4 it
+  // cannot decrypt (a false attack before the one sort discipline, models/sorts.ts)
+  ['nssk', undefined, 'NSSK1', 2],
   ['signed-dh', undefined, 'DH2', 1],
   ['key-exchange', 'M2.1', 'P2.1', 1],
   ['key-exchange', undefined, 'P2.4', 1],

@@ -17,6 +17,7 @@ import { signImage } from './signed-image.ts';
 export const GRU_IMAGE = 'gru.img';
 export const SECURE_OS_IMAGE = 'tee.img';
 export const RPMB_IMAGE = 'rpmb.img';
+export const SECURE_OS_PAYLOAD = 'secure OS with the TZTCM trusted application (seed 002)';
 
 /** The images of this build: their payloads name what they stand for (the code is this project's). */
 export function buildImages(): { gru: Uint8Array; secureOs: Uint8Array } {
@@ -24,7 +25,7 @@ export function buildImages(): { gru: Uint8Array; secureOs: Uint8Array } {
   const enc = (s: string) => new TextEncoder().encode(s);
   return {
     gru: signImage({ name: 'gru', version: 1, payload: enc('GRU: impl/tztcm/storage/gru.ts over rep(7) x BCH(511,277,28)') }, sk),
-    secureOs: signImage({ name: 'secure-os', version: 1, payload: enc('secure OS with the TZTCM trusted application (seed 002)') }, sk),
+    secureOs: signImage({ name: 'secure-os', version: 1, payload: enc(SECURE_OS_PAYLOAD) }, sk),
   };
 }
 

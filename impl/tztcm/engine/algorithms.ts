@@ -98,7 +98,9 @@ export const TCM_MODE: EngineAlgorithms = Object.freeze({
 
 /** The mode whose algorithms are `suite`'s (the tpm2 suite: TPM mode; the tcm suite: TCM mode). */
 export function algorithmsFor(suite: CryptoSuite): EngineAlgorithms {
-  const m = [TPM_MODE, TCM_MODE].find((a) => a.suite.name === suite.name);
+  // by the TPM algorithm ids, so another implementation of a suite's algorithms (native-p256) picks its mode
+  const ids = (s: CryptoSuite) => JSON.stringify(s.algorithms.tpm);
+  const m = [TPM_MODE, TCM_MODE].find((a) => ids(a.suite) === ids(suite));
   if (!m) throw new RangeError(`the TZTCM engine has no mode for the suite '${suite.name}'`);
   return m;
 }

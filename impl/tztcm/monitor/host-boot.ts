@@ -58,6 +58,14 @@ export function parseIomemLine(line: string): { startFrame: number; pages: numbe
   return { startFrame: start / PAGE_SIZE, pages: (end + 1 - start) / PAGE_SIZE };
 }
 
+/** The host agent's image: AGENT_PAGES pages, each filled with one byte of a fixed digest. */
+export function agentImage(): Uint8Array {
+  const seed = createHash('sha256').update('tcv host agent image v1').digest();
+  const img = new Uint8Array(AGENT_PAGES * PAGE_SIZE);
+  for (let i = 0; i < AGENT_PAGES; i++) img.fill(seed[i % seed.length]!, i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+  return img;
+}
+
 /** Boot a host with this kernel text: frames filled, pages mapped RX, the agent loaded and reporting. */
 export function bootHost(kernel: KernelText): BootedHost {
   if (kernel.bytes.length === 0 || kernel.bytes.length % PAGE_SIZE !== 0) throw new RangeError(`kernel text must be whole ${PAGE_SIZE}-byte pages, got ${kernel.bytes.length} bytes`);
@@ -68,11 +76,8 @@ export function bootHost(kernel: KernelText): BootedHost {
   mem.bytes.set(kernel.bytes, KERNEL_FRAME0 * PAGE_SIZE);
   for (let i = 0; i < pages; i++) mem.map(KERNEL_VPAGE0 + i, KERNEL_FRAME0 + i, PTE_PRESENT);
   // the agent: a small image of its own, measured at load (§3.2: the agent is itself measured)
-  const agent = createHash('sha256').update('tcv host agent image v1').digest();
-  for (let i = 0; i < AGENT_PAGES; i++) {
-    mem.frame(agentFrame0 + i).fill(agent[i % agent.length]!);
-    mem.map(KERNEL_VPAGE0 + pages + i, agentFrame0 + i, PTE_PRESENT);
-  }
+  mem.bytes.set(agentImage(), agentFrame0 * PAGE_SIZE);
+  for (let i = 0; i < AGENT_PAGES; i++) mem.map(KERNEL_VPAGE0 + pages + i, agentFrame0 + i, PTE_PRESENT);
   const agentDigest = createHash('sha256').update(mem.bytes.subarray(agentFrame0 * PAGE_SIZE, spareFrame0 * PAGE_SIZE)).digest('hex');
   mem.writeReport(iomemLine(KERNEL_FRAME0, pages));
   return {

@@ -19,7 +19,7 @@
  */
 import { type Alarm, type AlarmKind, CTRL_MEASUREMENTS, CTRL_MEASURING, type HostMemory, PTE_NX, PTE_PRESENT, PTE_WRITABLE, writeAlarm } from './host-memory.ts';
 import { type BootLayout, parseIomemLine } from './host-boot.ts';
-import { changedPages, type MeasureHash, measureRegion, type PageIndex, pageIndex } from './measurement.ts';
+import { changedPages, type MeasureHash, measureChunks, type PageIndex, pageIndex, rootDigest } from './measurement.ts';
 import { applyIntervention, type InterventionPolicy, type InterventionRecord } from './interventions.ts';
 
 /** TCG PC Client Platform Firmware Profile §3.3.4: PCR 4 holds boot code (the kernel image);
@@ -48,6 +48,8 @@ export interface TickRecord {
   readonly digestMatches: boolean;
   readonly findings: readonly Finding[];
   readonly interventions: readonly InterventionRecord[];
+  /** how late the s-core timer started this tick after its due time (ms; on the s-core only) */
+  readonly lateMs?: number;
 }
 
 export interface MonitorCoreOptions {
@@ -91,8 +93,8 @@ export class MonitorCore {
   boot(): readonly BootEvent[] {
     const { mem, layout } = this;
     this.t0 = this.now();
-    this.bootDigest = measureRegion(mem, layout, this.alg);
     this.bootIndex = pageIndex(mem, layout, this.alg);
+    this.bootDigest = rootDigest(this.bootIndex.chunks, this.alg);
     this.bootFrames = mem.pteFrame.slice(layout.kernelVpage0, layout.kernelVpage0 + layout.pages);
     this.bootFlags = mem.pteFlags.slice(layout.kernelVpage0, layout.kernelVpage0 + layout.pages);
     this.bootEvents.push(
@@ -116,15 +118,16 @@ export class MonitorCore {
     this.checkMappings(findings);
     Atomics.store(this.mem.control, CTRL_MEASURING, 1);
     Atomics.add(this.mem.control, CTRL_MEASUREMENTS, 1);
-    let digest: Buffer;
+    let chunks: Buffer[];
     try {
-      digest = measureRegion(this.mem, this.layout, this.alg);
+      chunks = measureChunks(this.mem, this.layout, this.alg);
     } finally {
       Atomics.store(this.mem.control, CTRL_MEASURING, 0);
     }
+    const digest = rootDigest(chunks, this.alg);
     const digestMatches = digest.equals(this.bootDigest);
     if (!digestMatches) {
-      const pages = changedPages(this.mem, this.layout, this.bootIndex, this.alg);
+      const pages = changedPages(this.mem, this.layout, this.bootIndex, this.alg, chunks);
       // a remapped page already found by the mapping check shows here too; name it once
       const fresh = pages.filter((v) => !findings.some((f) => f.kind === 'mapping-changed' && f.vpages.includes(v)));
       if (fresh.length || !pages.length) findings.push({ kind: 'code-modified', vpages: fresh, detail: `digest ${digest.toString('hex').slice(0, 16)}… differs from boot ${this.bootDigest.toString('hex').slice(0, 16)}…` });

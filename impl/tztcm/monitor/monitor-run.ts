@@ -39,6 +39,9 @@ export interface TimelineEntry {
   readonly atMs: number;
   readonly what: 'measure' | 'attack' | 'detect' | 'intervene' | 'host-paused' | 'host-resumed' | 'host-done';
   readonly detail: string;
+  /** a measurement: how long it took, and whether it found something */
+  readonly durationMs?: number;
+  readonly finding?: boolean;
 }
 
 export interface MonitorRunReport {
@@ -149,7 +152,8 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
   if (monitor) ticks.push(...monitor.ticks);
   ticks.sort((a, b) => a.startedAt - b.startedAt);
 
-  for (const t of ticks) timeline.push({ atMs: rel(t.startedAt), what: 'measure', detail: `${t.durationMs.toFixed(1)} ms, ${t.findings.length ? t.findings.map((f) => f.kind).join(', ') : 'as at boot'}` });
+  for (const t of ticks)
+    timeline.push({ atMs: rel(t.startedAt), what: 'measure', detail: `${t.durationMs.toFixed(1)} ms, ${t.findings.length ? t.findings.map((f) => f.kind).join(', ') : 'as at boot'}`, durationMs: t.durationMs, finding: t.findings.length > 0 });
   let detection: MonitorRunReport['detection'] = null;
   const atk = attack as (AttackRecord & { atMs: number }) | null;
   if (atk) {

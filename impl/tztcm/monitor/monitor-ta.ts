@@ -18,7 +18,7 @@ import type { TaAnswer, TrustedApp } from '../gp/tee-core.ts';
 import { TEEC } from '../gp/teec.ts';
 import { HostMemory, type HostMemoryBuffers } from './host-memory.ts';
 import type { BootLayout } from './host-boot.ts';
-import { MonitorCore, type MonitorCoreOptions, type TickRecord } from './monitor-core.ts';
+import { type BootEvent, MonitorCore, type MonitorCoreOptions, type TickRecord } from './monitor-core.ts';
 
 export const MONITOR_TA_UUID = '6d6f6e69-746f-7200-747a-74636d000001';
 export const MONITOR_CMD = { BOOT_EVENTS: 1, READ_TICKS: 2 } as const;
@@ -31,27 +31,30 @@ export interface MonitorTaConfig {
   readonly buffers: HostMemoryBuffers;
   readonly layout: BootLayout;
   readonly options: Omit<MonitorCoreOptions, 'now'>;
+  /** the re-measurement period; 0: the boot measurement only */
   readonly periodMs: number;
 }
 
 /** The s-core timer's scheduling call (impl/tztcm/score/timer.ts). */
 export interface Scheduler {
-  schedule(periodMs: number, task: () => void): () => void;
+  schedule(periodMs: number, task: (lateMs: number) => void): () => void;
 }
 
 const json = (x: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(x));
 
-export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): TrustedApp {
+export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): TrustedApp & { readonly bootEvents: readonly BootEvent[] } {
   const core = new MonitorCore(new HostMemory(cfg.buffers), cfg.layout, cfg.options);
   // tick times are relative to the boot measurement; the host gets this to put them on its clock
   const bootedAt = performance.timeOrigin + performance.now();
   const bootEvents = core.boot();
   const ticks: TickRecord[] = [];
   let dropped = 0;
-  timer.schedule(cfg.periodMs, () => {
-    ticks.push(core.tick());
-    if (ticks.length > MAX_KEPT) dropped += ticks.splice(0, ticks.length - MAX_KEPT).length;
-  });
+  // period 0: the boot-time measurement only (a measured boot without run-time monitoring)
+  if (cfg.periodMs > 0)
+    timer.schedule(cfg.periodMs, (lateMs) => {
+      ticks.push({ ...core.tick(), lateMs: Math.round(lateMs * 100) / 100 });
+      if (ticks.length > MAX_KEPT) dropped += ticks.splice(0, ticks.length - MAX_KEPT).length;
+    });
   const invoke = (command: number, payload: Uint8Array): TaAnswer => {
     if (command === MONITOR_CMD.BOOT_EVENTS) return { result: TEEC.SUCCESS, payload: json({ bootedAt, events: bootEvents }) };
     if (command === MONITOR_CMD.READ_TICKS) {
@@ -64,6 +67,7 @@ export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): Trust
     return { result: TEEC.ERROR_NOT_SUPPORTED, payload: new Uint8Array(0) };
   };
   return {
+    bootEvents,
     uuid: MONITOR_TA_UUID,
     openSession: () => ({ result: TEEC.SUCCESS, payload: new Uint8Array(0), session: { invoke, close: () => true } }),
   };

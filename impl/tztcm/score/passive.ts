@@ -15,6 +15,7 @@ import { type TeeConfig, type TeeSide, buildTeeSide } from './tee-side.ts';
 export interface PassiveTee extends TeeDriver {
   readonly mode: 'sync';
   readonly pairingPublic: Uint8Array;
+  readonly eventLog: TeeSide['eventLog'];
   readonly alive: boolean;
   readonly side: TeeSide;
   /** the synchronous call itself */
@@ -43,6 +44,7 @@ export async function startPassive(cfg: TeeConfig): Promise<PassiveTee> {
   return {
     mode: 'sync',
     pairingPublic: side.pairingPublic,
+    eventLog: side.eventLog,
     side,
     get alive() {
       return !stopped;

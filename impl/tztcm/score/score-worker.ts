@@ -9,13 +9,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeRequest, encodeReply } from '../gp/operation.ts';
 import { TEEC, TEEC_ORIGIN } from '../gp/teec.ts';
+import type { BootLogEntry } from '../boot/event-log.ts';
 import { MAILBOX, Mailbox } from './mailbox.ts';
 import { type TeeConfig, buildTeeSide } from './tee-side.ts';
 
 export interface SCoreWorkerData extends TeeConfig {
   readonly sab: SharedArrayBuffer;
 }
-export type SCoreBootMessage = { readonly type: 'ready'; readonly pairingPublic: Uint8Array } | { readonly type: 'failed'; readonly error: string };
+export type SCoreBootMessage =
+  | { readonly type: 'ready'; readonly pairingPublic: Uint8Array; readonly eventLog: readonly BootLogEntry[] }
+  | { readonly type: 'failed'; readonly error: string };
 
 async function main(): Promise<void> {
   const data = workerData as SCoreWorkerData;
@@ -24,10 +27,10 @@ async function main(): Promise<void> {
   try {
     tee = await buildTeeSide(data);
   } catch (e) {
-    parentPort!.postMessage({ type: 'failed', error: (e as Error).message } satisfies SCoreBootMessage);
+    parentPort!.postMessage({ type: 'failed', error: (e as Error).message.split('\n')[0]! } satisfies SCoreBootMessage);
     return;
   }
-  parentPort!.postMessage({ type: 'ready', pairingPublic: tee.pairingPublic } satisfies SCoreBootMessage);
+  parentPort!.postMessage({ type: 'ready', pairingPublic: tee.pairingPublic, eventLog: tee.eventLog } satisfies SCoreBootMessage);
   for (;;) {
     const state = box.state;
     if (state === MAILBOX.STOP) return;

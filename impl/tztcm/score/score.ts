@@ -18,6 +18,7 @@ import { TEEC, TEEC_ORIGIN, TeecError } from '../gp/teec.ts';
 import { MAILBOX, Mailbox } from './mailbox.ts';
 import type { SCoreBootMessage, SCoreWorkerData } from './score-worker.ts';
 import type { TeeConfig } from './tee-side.ts';
+import type { BootLogEntry } from '../boot/event-log.ts';
 import { newSCoreWorker } from './worker-loader.ts';
 
 /** `Atomics.waitAsync` (ES2024; in Node since 16) — typed here, the project's lib is ES2022. */
@@ -32,6 +33,8 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 export interface SCore extends TeeDriver {
   readonly mode: 'async';
   readonly pairingPublic: Uint8Array;
+  /** the boot's event log, as the s-core handed it over at start-up */
+  readonly eventLog: readonly BootLogEntry[];
   readonly alive: boolean;
   stop(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function startSCore(cfg: TeeConfig, opts: SCoreOptions = {}): Promi
   return {
     mode: 'async',
     pairingPublic: boot.pairingPublic,
+    eventLog: boot.eventLog,
     get alive() {
       return !dead;
     },
@@ -116,12 +120,12 @@ export async function startSCore(cfg: TeeConfig, opts: SCoreOptions = {}): Promi
     },
     async stop() {
       await queue;
-      if (!dead) {
-        box.signal(MAILBOX.STOP);
-        const t = setTimeout(() => void worker.terminate(), 2000);
-        await exited;
-        clearTimeout(t);
-      }
+      // wait until the worker is gone even when it is already dead or stuck: a new s-core
+      // mounts the same storage, and two must never write it at once
+      if (!dead) box.signal(MAILBOX.STOP);
+      const t = setTimeout(() => void worker.terminate(), dead ? 0 : 2000);
+      await exited;
+      clearTimeout(t);
       dead ??= 'stopped';
     },
   };

@@ -7,7 +7,9 @@
  * @module
  */
 
-export type ScheduledTask = () => void;
+/** A periodic task; it is told how late this run starts after its due time (ms): on a loaded
+ * machine the core's wake-up can be late, and a measurement's timeline should show it. */
+export type ScheduledTask = (lateMs: number) => void;
 
 interface Entry {
   readonly id: number;
@@ -58,11 +60,12 @@ export class SCoreTimer {
     let ran = 0;
     for (const e of [...this.entries]) {
       if (e.due > t) continue;
+      const late = t - e.due;
       e.due = e.due + e.periodMs > t ? e.due + e.periodMs : t + e.periodMs;
       e.runs++;
       ran++;
       try {
-        e.task();
+        e.task(late);
       } catch {
         e.failures++;
       }
