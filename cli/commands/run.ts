@@ -7,6 +7,7 @@ import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../co
 import { applyVariant } from '../../models/protocol.ts';
 import { protocolByName } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
+import type { CryptoSuite } from '../../impl/crypto/index.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
 import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport, TZTCM_TAMPER } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
@@ -72,9 +73,9 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (values.tamper !== undefined && values.tpm !== 'tztcm') throw new UsageError('--tamper needs --tpm tztcm');
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
-      // swtpm's TPM (and the TZTCM's, in this mode) runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
-      if (values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (the TPM path runs the tpm2 suite)`);
-      return runOnTpm(positionals[0]!, values, seed, io);
+      // swtpm has no SM3 or SM4 (docs/tcm-suite.md): the tcm suite runs only against the TZTCM, in its TCM mode
+      if (suite.name !== 'tpm2-p256' && values.tpm !== 'tztcm') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
+      return runOnTpm(positionals[0]!, values, seed, io, suite);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
@@ -93,7 +94,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
   },
 };
 
-async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; tamper?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO): Promise<number> {
+async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; tamper?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO, suite: CryptoSuite): Promise<number> {
   if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
   const backend = values.tpm;
   if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
@@ -108,7 +109,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
   let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
     // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
-    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), ...(values.tamper === undefined ? {} : { tamper: values.tamper }), signal })));
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, suite, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), ...(values.tamper === undefined ? {} : { tamper: values.tamper }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);

@@ -7,11 +7,13 @@
  */
 import { statSync } from 'node:fs';
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
+import { suiteFlag } from '../suite-flag.ts';
+import { suiteId } from '../../impl/crypto/index.ts';
 import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
 import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
 import { DirLockedError } from '../../impl/tztcm/storage/fs/dir-lock.ts';
 
-const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw]
+const HELP = `usage: tcv tztcm serve [--port P] [--state DIR] [--sync] [--raw] [--suite ID]
 
 The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed session
 (protocol 4) as a TCP server. Loopback only.
@@ -23,6 +25,8 @@ The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed s
                 One server per DIR
   --sync        the passive service: the engine on the serving thread (default: the s-core worker)
   --raw         swtpm's raw framing on the command port instead of the simulator protocol
+  --suite ID    tpm2 (TPM mode: P-256, SHA-1/256/384/512, AES, RSA; default) or tcm (TCM mode: TPM_ALG_SM2,
+                TPM_ALG_SM3_256, TPM_ALG_SM4 on TPM_ECC_SM2_P256 only; docs/tztcm-engine.md)
 
   tpm2_startup -c -T mssim:host=127.0.0.1,port=2321
   tpm2_getrandom -T mssim:host=127.0.0.1,port=2321 16 | xxd
@@ -35,7 +39,8 @@ export const tztcmServeCommand: Command = {
   summary: 'serve the TZTCM as a TPM on loopback (mssim / swtpm raw protocol)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' } });
+    const { values, positionals } = parseFlags(args, { port: { type: 'string' }, state: { type: 'string' }, sync: { type: 'boolean' }, raw: { type: 'boolean' }, suite: { type: 'string' } });
+    const suite = suiteId(suiteFlag(values.suite));
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const port = intFlag('port', values.port, 2321);
     if (port < 1 || port > (values.raw ? 65535 : 65534)) throw new UsageError(`--port must be 1..${values.raw ? 65535 : 65534} (the platform port is P+1), got ${port}`);
@@ -51,7 +56,7 @@ export const tztcmServeCommand: Command = {
     }
     let service;
     try {
-      service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir });
+      service = await startTztcmService({ mode: values.sync ? 'sync' : 'async', stateDir, engine: { suite } });
     } catch (e) {
       // another server on the directory, or the device's verified boot stopped: one line
       if (e instanceof DirLockedError || /did not start|TZTCM boot stopped/.test((e as Error).message)) {
@@ -73,7 +78,7 @@ export const tztcmServeCommand: Command = {
       throw e;
     }
     const where = values.raw ? `127.0.0.1:${server.port} (swtpm raw framing)` : `127.0.0.1:${server.port} (mssim; platform port ${server.platformPort})`;
-    io.out(`tcv tztcm serve: listening on ${where}; ${values.sync ? 'passive service' : 's-core worker'}; state ${stateDir ?? 'in memory'}`);
+    io.out(`tcv tztcm serve: listening on ${where}; ${values.sync ? 'passive service' : 's-core worker'}; ${suite === 'tcm' ? 'TCM mode (SM2/SM3/SM4)' : 'TPM mode'}; state ${stateDir ?? 'in memory'}`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

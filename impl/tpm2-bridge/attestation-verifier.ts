@@ -14,21 +14,27 @@
  * @module
  */
 import { certifyStatement, quoteStatement } from '../../models/parties/messages.ts';
+import { tpm2P256, type CryptoSuite } from '../crypto/index.ts';
 import type { EvalDeps } from '../runtime/evaluate.ts';
 import { checkAttestedStatement } from '../tpm2/attested-statement.ts';
 import type { Value } from '../wire/value.ts';
 
-export const tpmAttestationVerifier: NonNullable<EvalDeps['verifier']> = (sig, m, pk) => {
-  if (sig.attest) return verifyAttested(sig.b, sig.attest, m, pk.b);
-  return pk.restricted ? false : undefined;
-};
+/** The verifier for a run on `suite` (the TPM's signatures and digests are the suite's: ECDSA/SHA-256 or SM2/SM3). */
+export function tpmAttestationVerifierFor(suite: CryptoSuite): NonNullable<EvalDeps['verifier']> {
+  return (sig, m, pk) => {
+    if (sig.attest) return verifyAttested(sig.b, sig.attest, m, pk.b, suite);
+    return pk.restricted ? false : undefined;
+  };
+}
+
+export const tpmAttestationVerifier: NonNullable<EvalDeps['verifier']> = tpmAttestationVerifierFor(tpm2P256);
 
 /** A TPM attestation signature against the model statement m = <'certify'|'quote', subject, nonce>. */
-function verifyAttested(rs: Uint8Array, attest: Uint8Array, m: Value, signer: Uint8Array): boolean {
+function verifyAttested(rs: Uint8Array, attest: Uint8Array, m: Value, signer: Uint8Array, suite: CryptoSuite): boolean {
   if (m.k !== 'tuple' || m.items.length !== 3) return false;
   const [tag, subject, nonce] = m.items as [Value, Value, Value];
   if (tag.k !== 'const' || nonce.k !== 'bytes') return false;
   const type = tag.s === certifyStatement.id ? 'certify' : tag.s === quoteStatement.id ? 'quote' : null;
   if (type === null || (type === 'certify' ? subject.k !== 'point' : subject.k !== 'bytes')) return false;
-  return checkAttestedStatement(rs, attest, signer, { type, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }).ok;
+  return checkAttestedStatement(rs, attest, signer, { type, subject: (subject as { b: Uint8Array }).b, nonce: nonce.b }, suite).ok;
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
+import type { CryptoSuite } from '../crypto/index.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { type RealTpmBinding, realTpmRole } from '../../models/real-tpm.ts';
 import { type RunReport, runReport } from '../runtime/report.ts';
@@ -27,7 +28,8 @@ import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { hex, valueEquals } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, asBridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
-import { tpmAttestationVerifier } from './attestation-verifier.ts';
+import { tpmAttestationVerifierFor } from './attestation-verifier.ts';
+import { tpm2P256 } from '../crypto/index.ts';
 import { withRealTpm } from './real-setup.ts';
 import { TssEndpoint } from './tss-endpoint.ts';
 
@@ -40,6 +42,9 @@ export type TpmBackendName = 'swtpm' | 'tztcm';
 export interface TpmRunOptions {
   /** default 'swtpm' */
   readonly backend?: TpmBackendName;
+  /** the crypto suite of the run and of the TPM's algorithms (default tpm2); the tcm suite needs
+   * the TZTCM, which runs it in TCM mode (SM2/SM3/SM4; swtpm has no SM3/SM4, docs/tcm-suite.md) */
+  readonly suite?: CryptoSuite;
   /** ends the run (SIGINT/SIGTERM): what the bridge loaded is flushed, the transport closed */
   readonly signal?: AbortSignal;
   /** connect to a running swtpm on this server port; otherwise start a private one */
@@ -106,8 +111,10 @@ export async function runWithSwtpm(protocol: Protocol, opts: TpmRunOptions = {})
       // an attesting protocol: the TZTCM measures a host at boot, the verifier checks that boot
       const attests = binding.longTerm.attestationKey !== undefined;
       const hostTamper = opts.tamper !== undefined && HOST_TAMPER[opts.tamper] ? opts.tamper : undefined;
-      const host = attests ? measuredHost(hostTamper) : undefined;
-      const t = await openTztcmBackend({ ...(host ? { host } : {}), ...(opts.tamper !== undefined && !hostTamper ? { tamper: opts.tamper } : {}) }).catch((e: Error) => {
+      // the measured boot extends the SHA-256 bank: not in TCM mode (whose one bank is SM3_256)
+      const tcm = opts.suite !== undefined && opts.suite.algorithms.tpm.hashAlg !== tpm2P256.algorithms.tpm.hashAlg;
+      const host = attests && !tcm ? measuredHost(hostTamper) : undefined;
+      const t = await openTztcmBackend({ ...(opts.suite ? { suite: opts.suite } : {}), ...(host ? { host } : {}), ...(opts.tamper !== undefined && !hostTamper ? { tamper: opts.tamper } : {}) }).catch((e: Error) => {
         // the TZTCM's verified boot stopped: there is no TPM to attest (the reason is the boot's)
         const m = /TZTCM boot stopped at (.*)/.exec(e.message);
         throw m ? new BridgeFailure('boot', 'TZTCM boot', null, `the verified boot stopped at ${m[1]}`) : e;
@@ -137,10 +144,11 @@ export async function runOnRealTpm(
   t0 = performance.now(),
 ): Promise<TpmRunReport> {
   const { role, binding } = bindingOf(protocol);
-  const runOpts = opts.seed === undefined ? {} : { seed: opts.seed };
+  const runOpts = { ...(opts.seed === undefined ? {} : { seed: opts.seed }), ...(opts.suite ? { suite: opts.suite } : {}) };
   const endpoint = new TssEndpoint({
     transport,
     binding,
+    ...(opts.suite ? { suite: opts.suite } : {}),
     device: opts.device,
     ...(opts.party ? { party: opts.party } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -154,7 +162,7 @@ export async function runOnRealTpm(
   try {
     const real = await endpoint.prepare();
     const onTpm = withRealTpm(protocol, real, binding);
-    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifier });
+    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256) });
     await run.startAsync();
     await run.runHonestAsync(100);
   } catch (e) {

@@ -1,7 +1,7 @@
 /**
  * The role machine's signature checks — `check(verify(sig, m, pk), true)` — done by the TPM:
- * TPM2_LoadExternal of pk, TPM2_VerifySignature (TPM 2.0 Part 3 §20.1) over SHA-256(encode(m))
- * (what the model's sign signs: ECDSA-P256-SHA256 over the encoding), FlushContext. The verdicts
+ * TPM2_LoadExternal of pk, TPM2_VerifySignature (TPM 2.0 Part 3 §20.1) over the digest the suite's
+ * sign signs (ECDSA-P256: SHA-256(encode(m)); SM2: SM3(Z_A ‖ encode(m))), FlushContext. The verdicts
  * reach the machine's own check through the evaluator's `verifier` hook. A check whose terms are
  * not all bound before the transition runs, or whose key is not a valid point, stays with our
  * crypto (and is reported as the TSS's). A refusal (TPM_RC_SIGNATURE) ends the run as the TPM's
@@ -9,7 +9,6 @@
  * @module
  */
 import type { TransitionSpec } from '../../models/steps.ts';
-import { tpm2P256 } from '../crypto/index.ts';
 import { type EvalDeps, EvalFailure, evaluate } from '../runtime/evaluate.ts';
 import { TpmError } from '../tpm2/response-codes.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
@@ -24,7 +23,7 @@ export class TpmVerdicts {
   private readonly byKey = new Map<string, { ok: boolean; step: number }>();
   private readonly used = new Set<number>();
   private static key(sig: Value, message: Uint8Array, pk: Value): string {
-    return `${hex(bytesOf(sig))}|${hex(tpm2P256.hash(message))}|${hex(bytesOf(pk))}`;
+    return `${hex(bytesOf(sig))}|${hex(message)}|${hex(bytesOf(pk))}`;
   }
   add(step: number, sig: Value, message: Uint8Array, pk: Value, ok: boolean): void {
     this.byKey.set(TpmVerdicts.key(sig, message, pk), { ok, step });
@@ -63,7 +62,7 @@ export async function tpmSignatureChecks(
       if (e instanceof EvalFailure) continue; // bound only inside the transition: our crypto decides
       throw e;
     }
-    if (sig.k !== 'sig' || sig.attest || pk.k !== 'point' || !tpm2P256.isValidPoint(pk.b)) continue;
+    if (sig.k !== 'sig' || sig.attest || pk.k !== 'point' || !deps.suite.isValidPoint(pk.b)) continue;
     const message = encode(m);
     let ok = true;
     try {

@@ -64,7 +64,8 @@ export class RecordingTransport implements TpmTransport {
 /**
  * TPM2_StartAuthSession (Part 3 §11.1) of a policy session, unbound, salted with `tpmKey`:
  * encryptedSalt is the TPMS_ECC_POINT of the caller's ephemeral key E (Part 1 Annex C.6.1,
- * TPM2B_ENCRYPTED_SECRET), symmetric AES-128-CFB, authHash SHA-256. The TPM computes
+ * TPM2B_ENCRYPTED_SECRET), the executor's suite's symmetric (AES-128-CFB / SM4-CFB) and authHash
+ * (SHA-256 / SM3_256). The TPM computes
  * salt = KDFe(Z.x, "SECRET", E.x, Q.x) with its private key and sessionKey = KDFa(salt, "ATH",
  * nonceTPM, nonceCaller) (Part 1 §19.6.8); the session key is not known here — the caller
  * supplies it when building the TpmAuthSession (see {@link sessionFor}).
@@ -75,7 +76,7 @@ export async function startSessionWithSalt(
   ephemeral: Uint8Array,
   nonceCaller: Uint8Array,
 ): Promise<{ handle: number; nonceTPM: Uint8Array }> {
-  if (ephemeral.length !== 65 || ephemeral[0] !== 4) throw new TssRefusal('E must be an uncompressed P-256 point');
+  if (ephemeral.length !== 65 || ephemeral[0] !== 4) throw new TssRefusal('E must be an uncompressed 256-bit curve point');
   if (nonceCaller.length < 16 || nonceCaller.length > SHA256_SIZE) throw new TssRefusal('nonceCaller must be 16..32 bytes (Part 3 §11.1)');
   const encryptedSalt = marshal((w) => w.tpm2b(ephemeral.subarray(1, 33)).tpm2b(ephemeral.subarray(33, 65)));
   const res = await x.run({
@@ -83,8 +84,8 @@ export async function startSessionWithSalt(
     handles: [handleEntity(tpmKeyHandle), handleEntity(TPM_RH.NULL)],
     params: marshal((w) => {
       w.tpm2b(nonceCaller).tpm2b(encryptedSalt).u8(TPM_SE.POLICY);
-      w.u16(TPM_ALG.AES).u16(128).u16(TPM_ALG.CFB); // TPMT_SYM_DEF (Part 2 §11.1.6)
-      w.u16(TPM_ALG.SHA256);
+      w.u16(x.suite.algorithms.tpm.symAlg).u16(128).u16(TPM_ALG.CFB); // TPMT_SYM_DEF (Part 2 §11.1.6)
+      w.u16(x.suite.algorithms.tpm.hashAlg);
     }),
     responseHandles: 1,
   });

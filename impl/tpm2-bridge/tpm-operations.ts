@@ -14,7 +14,7 @@
  * @module
  */
 import type { RealTpmBinding, Tpm2Operation } from '../../models/real-tpm.ts';
-import { tpm2P256, type RandomSource } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
 import { quoteStateDigest } from '../tpm2/attested-statement.ts';
 import type { TpmAuthSession } from '../tpm2/auth-session.ts';
 import type { LoadedObject } from '../tpm2/commands-object.ts';
@@ -30,12 +30,15 @@ import type { RealTpmValues } from './real-setup.ts';
 import { compareWithReference, type MeasuredBoot, measuredSelection, quoteStateOf } from './measured-boot-check.ts';
 import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
 
-/** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR. */
-export const BRIDGE_PCRS = [{ hashAlg: TPM_ALG.SHA256, pcrs: [16] }];
+/** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR, in the
+ * bank of the suite's hash (SHA-256; SM3_256 on a TCM). */
+export const bridgePcrs = (suite: CryptoSuite = tpm2P256): PcrSelection => [{ hashAlg: suite.algorithms.tpm.hashAlg, pcrs: [16] }];
+export const BRIDGE_PCRS = bridgePcrs();
 
 /** The PCRs quoted for attestation: 0 (firmware), 7 (secure-boot state) and 16 (debug; a test
- * extends it to change the measured state). */
-export const ATTESTATION_PCRS: PcrSelection = [{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7, 16] }];
+ * extends it to change the measured state), in the suite's bank. */
+export const attestationPcrs = (suite: CryptoSuite = tpm2P256): PcrSelection => [{ hashAlg: suite.algorithms.tpm.hashAlg, pcrs: [0, 7, 16] }];
+export const ATTESTATION_PCRS: PcrSelection = attestationPcrs();
 
 type Env = Readonly<Record<string, Value>>;
 
@@ -47,7 +50,7 @@ export interface Decided {
 }
 
 const bytesOf = (x: Value): Uint8Array => (x.k === 'tuple' || x.k === 'const' ? encode(x) : x.b);
-const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
+const selectionText = (sel: PcrSelection) => sel.map((b) => `${b.hashAlg === TPM_ALG.SHA256 ? 'sha256' : b.hashAlg === TPM_ALG.SM3_256 ? 'sm3_256' : `alg 0x${b.hashAlg.toString(16)}`}:${b.pcrs.join(',')}`).join(' ');
 
 /** A variable's value in an environment, or the TSS's typed refusal. */
 function valueOf(env: Env, name: string, whose: string, forMessage: string): Value {
@@ -75,15 +78,20 @@ export class TpmOperations {
   /** the PCRs quoted for attestation: ATTESTATION_PCRS, and the PCRs a measured boot extended */
   readonly quotePcrs: PcrSelection;
 
+  private readonly pcrs: { readonly sealed: PcrSelection; readonly quoted: PcrSelection };
+
   constructor(
     transport: TpmTransport,
     private readonly binding: RealTpmBinding,
     /** the TPM's boot event log and the verifier's reference values, when the TPM has one */
     private readonly measuredBoot: MeasuredBoot | null = null,
+    /** the algorithms asked of the TPM: the run's suite (tpm2 by default, tcm for a TCM 2.0) */
+    private readonly suite: CryptoSuite = tpm2P256,
   ) {
     this.recording = new RecordingTransport(transport);
-    this.client = new TpmSessionClient(this.recording, this.random);
-    this.quotePcrs = measuredBoot ? measuredSelection(ATTESTATION_PCRS, measuredBoot) : ATTESTATION_PCRS;
+    this.client = new TpmSessionClient(this.recording, this.random, suite);
+    this.pcrs = { sealed: bridgePcrs(suite), quoted: attestationPcrs(suite) };
+    this.quotePcrs = measuredBoot ? measuredSelection(this.pcrs.quoted, measuredBoot) : this.pcrs.quoted;
   }
 
   fact(by: BridgeFact['by'], what: string, ok = true): void {
@@ -99,11 +107,11 @@ export class TpmOperations {
   async prepare(): Promise<RealTpmValues> {
     this.storageKey = await this.client.createStorageKey();
     const Q = TpmSessionClient.publicPoint(this.storageKey);
-    this.fact('tpm', 'CreatePrimary: ECC P-256 storage key Q created in the TPM');
+    this.fact('tpm', `CreatePrimary: ECC ${this.suite.algorithms.curve} storage key Q created in the TPM`);
     if (!this.binding.longTerm.attestationKey) return { Q, ak: null, pcrReference: null };
     this.ak = await this.client.createAttestationKey();
     const ak = TpmSessionClient.publicPoint(this.ak);
-    this.fact('tpm', 'CreatePrimary: ECC P-256 restricted signing key AK (ECDSA-SHA256) created in the TPM; the TTP enrols its public key');
+    this.fact('tpm', `CreatePrimary: ECC ${this.suite.algorithms.curve} restricted signing key AK (${this.suite.algorithms.signature}) created in the TPM; the TTP enrols its public key`);
     const sel = this.quotePcrs;
     const read = await this.client.pcrRead(sel);
     if (selectionText(read.selection) !== selectionText(sel) || read.values.length !== sel[0]!.pcrs.length)
@@ -117,8 +125,8 @@ export class TpmOperations {
       measured = { log: this.measuredBoot.log, problems, logPcrDigest: hex(quoteStateOf(this.measuredBoot.log, sel).pcrDigest), logMatchesQuote: null };
       this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${sel[0]!.pcrs.join(', ')} computed from its reference values (the images of an honest boot, the vendor's kernel), not read from the TPM`);
     } else {
-      pcrReference = quoteStateDigest(sel, pcrCompositeDigest(read.values));
-      this.fact('tss', `the TTP's reference pcr = SHA-256(TPMS_QUOTE_INFO) of PCR ${sel[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
+      pcrReference = quoteStateDigest(sel, pcrCompositeDigest(read.values, this.suite), this.suite);
+      this.fact('tss', `the TTP's reference pcr = ${this.suite.algorithms.hash}(TPMS_QUOTE_INFO) of PCR ${sel[0]!.pcrs.join(', ')} as PCR_Read reports them at set-up (enrolment)`);
     }
     this.attestation = {
       ak: { point: hex(ak), name: hex(this.ak.name) },
@@ -139,8 +147,8 @@ export class TpmOperations {
     if (!sealed) return;
     const sk = callerEnv[sealed.authKey.name];
     if (!sk || sk.k !== 'scalar') throw new BridgeFailure('tss-check', 'set-up', null, `the ${this.binding.caller} has no key ${sealed.authKey.name}`);
-    const secret = tpm2P256.hash(rng.bytes(32));
-    const { sealed: obj } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: tpm2P256.publicKey(bytesOf(sk)), pcrs: BRIDGE_PCRS });
+    const secret = this.suite.hash(rng.bytes(32));
+    const { sealed: obj } = await this.client.sealUnderPolicy(this.storageKey!, secret, { authKeyPoint: this.suite.publicKey(bytesOf(sk)), pcrs: this.pcrs.sealed });
     this.sealed = await this.client.load(this.storageKey!, obj);
     this.sealedSecret = secret;
     this.fact('tpm', 'Create + Load: S sealed under PolicySigned(pk(skT)) + PolicyPCR(16), noDA, no password path');
@@ -162,9 +170,9 @@ export class TpmOperations {
         const nonce = read(o.reads.qualifyingData);
         const r = await this.client.certify(this.storageKey!, this.ak!, nonce);
         this.commands.push({ command: 'TPM2_Certify', forMessage, responseHmacVerified: null });
-        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Certify: the TPM signed with a hash other than SHA-256');
+        if (r.signature.hashAlg !== this.suite.algorithms.tpm.hashAlg) throw new BridgeFailure('tss-check', forMessage, null, `TPM2_Certify: the TPM signed with a hash other than ${this.suite.algorithms.hash}`);
         this.fact('tpm', `TPM2_Certify(Q, AK, qualifyingData = ${o.reads.qualifyingData.name}): the TPM signed a TPMS_ATTEST with the Name of Q, a key it holds`);
-        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
         if (r.attest.type === 'certify' && this.attestation)
           this.attestation.certify = { extraData: hex(r.attest.extraData), certifiedName: hex(r.attest.name), attest: hex(r.attestBytes) };
         return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
@@ -173,14 +181,14 @@ export class TpmOperations {
         // Part 3 §18.4, of ATTESTATION_PCRS with qualifyingData
         const r = await this.client.quote(this.ak!, read(o.reads.qualifyingData), this.quotePcrs);
         this.commands.push({ command: 'TPM2_Quote', forMessage, responseHmacVerified: null });
-        if (r.signature.hashAlg !== TPM_ALG.SHA256) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_Quote: the TPM signed with a hash other than SHA-256');
+        if (r.signature.hashAlg !== this.suite.algorithms.tpm.hashAlg) throw new BridgeFailure('tss-check', forMessage, null, `TPM2_Quote: the TPM signed with a hash other than ${this.suite.algorithms.hash}`);
         this.fact('tpm', `TPM2_Quote(AK, qualifyingData = ${o.reads.qualifyingData.name}, PCR ${this.quotePcrs[0]!.pcrs.join(', ')}): the TPM signed a TPMS_ATTEST with the digest of its current PCR values`);
-        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's ECDSA signature with the TPMS_ATTEST bytes it signed`);
+        this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed`);
         if (r.attest.type === 'quote' && this.attestation)
           this.attestation.quote = {
             extraData: hex(r.attest.extraData),
             pcrDigest: hex(r.attest.pcrDigest),
-            quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest)),
+            quoteState: hex(quoteStateDigest(r.attest.pcrSelect, r.attest.pcrDigest, this.suite)),
             attest: hex(r.attestBytes),
           };
         // the verifier's replay of the device's event log against what the TPM signed
@@ -199,7 +207,7 @@ export class TpmOperations {
         new DataView(hb.buffer).setUint32(0, s.handle, false);
         const inside = constV('computed inside the TPM');
         return {
-          decided: { [o.decides.nonceTPM.name]: bytesV(s.nonceTPM), [o.decides.sessionHandle.name]: bytesV(tpm2P256.hash(hb)), ...Object.fromEntries(o.inside.map((x) => [x.name, inside])) },
+          decided: { [o.decides.nonceTPM.name]: bytesV(s.nonceTPM), [o.decides.sessionHandle.name]: bytesV(this.suite.hash(hb)), ...Object.fromEntries(o.inside.map((x) => [x.name, inside])) },
           patches: {},
         };
       }
@@ -233,7 +241,7 @@ export class TpmOperations {
           await this.client.flush(authKey.handle);
         }
         if (this.binding.sealed) {
-          await this.client.policyPCR(this.session!, BRIDGE_PCRS);
+          await this.client.policyPCR(this.session!, this.pcrs.sealed);
           this.commands.push({ command: 'TPM2_PolicyPCR', forMessage, responseHmacVerified: null });
           this.fact('tpm', 'TPM2_PolicyPCR(16) added to the policy digest');
         }
@@ -261,7 +269,7 @@ export class TpmOperations {
     if (o.op !== 'TPM2_Unseal') return;
     const kE = bytesOf(valueOf(env, o.checks.responseKey.name, 'the TPM machine', forMessage));
     const { real, data } = this.lastUnseal!;
-    const ok = valueEquals(bytesV(tpm2P256.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
+    const ok = valueEquals(bytesV(this.suite.cfbDecrypt(kE.slice(0, 16), kE.slice(16, 32), real)), bytesV(data));
     this.fact('tss', `the machine's ${o.checks.responseKey.name} decrypts the TPM's real CFB ciphertext`, ok);
     if (!ok) throw new BridgeFailure('tss-check', forMessage, null, "the model's CFB key does not decrypt the TPM's response");
   }

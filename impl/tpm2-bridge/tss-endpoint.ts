@@ -10,6 +10,7 @@
  * Any TpmTransport serves: swtpm, the TZTCM, a hardware TPM.
  * @module
  */
+import type { CryptoSuite } from '../crypto/index.ts';
 import { checkRealTpmBinding, type RealTpmBinding, type Tpm2Operation } from '../../models/real-tpm.ts';
 import type { ClaimRecord, RoleEvent } from '../../models/role.ts';
 import { roleOf } from '../../models/role.ts';
@@ -32,6 +33,8 @@ import type { RealTpmValues } from './real-setup.ts';
 export interface TssEndpointOptions {
   readonly transport: TpmTransport;
   readonly binding: RealTpmBinding;
+  /** the algorithms the TSS asks the TPM for (the run's suite; tpm2 by default) */
+  readonly suite?: CryptoSuite;
   /** the device's name in reports ('swtpm', 'tztcm') */
   readonly device: string;
   /** who plays the role, for the report (default: `<device> (real TPM 2.0, via the caller's TSS bridge)`) */
@@ -67,7 +70,7 @@ export class TssEndpoint implements PartyEndpoint {
   private failure: BridgeFailure | null = null;
 
   constructor(private readonly o: TssEndpointOptions) {
-    this.ops = new TpmOperations(o.transport, o.binding, o.measuredBoot ?? null);
+    this.ops = new TpmOperations(o.transport, o.binding, o.measuredBoot ?? null, o.suite);
     this.party = o.party ?? `${o.device} (real TPM 2.0, via the ${o.binding.caller}'s TSS bridge)`;
     this.shownAs = `TPM (${o.device} via TSS)`;
   }
@@ -182,7 +185,7 @@ export class TssEndpoint implements PartyEndpoint {
     spec.steps.forEach((st, i) => {
       if (st.op !== 'check') return;
       if (verdicts.usedFor(i))
-        this.ops.fact('tpm', `TPM machine check '${st.label}' (${st.why}): TPM2_VerifySignature of the signature over SHA-256 of the signed message, public key loaded with TPM2_LoadExternal`);
+        this.ops.fact('tpm', `TPM machine check '${st.label}' (${st.why}): TPM2_VerifySignature of the signature over the digest of the signed message (${this.ops.client.suite.algorithms.signature}), public key loaded with TPM2_LoadExternal`);
       else this.ops.fact('tss', `TPM machine check '${st.label}' (${st.why}), with our crypto`);
     });
     if (op.op === 'TPM2_Certify' || op.op === 'TPM2_Quote') {

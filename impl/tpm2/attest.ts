@@ -5,7 +5,7 @@
  * TPM_GENERATED_VALUE, the type is the expected one and extraData is the verifier's nonce.
  * @module
  */
-import { tpm2P256 } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite } from '../crypto/index.ts';
 import { TpmMarshalError, TpmReader } from './marshal-reader.ts';
 import { readPcrSelection, type PcrSelection } from './pcr-selection.ts';
 import type { EcdsaSignature } from './signature.ts';
@@ -76,17 +76,19 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Verify an attestation as a remote verifier would: signature under `signerPoint` (uncompressed
- * P-256) over SHA-256(attestBytes), magic, type and nonce. Never throws on bad input.
+ * Verify an attestation as a remote verifier would: the suite's signature under `signerPoint`
+ * (uncompressed) over attestBytes — ECDSA-P256 over SHA-256, or SM2 over SM3(Z_A ‖ attestBytes)
+ * for a TCM — magic, type and nonce. Never throws on bad input.
  */
 export function verifyAttestation(
   attestBytes: Uint8Array,
   signature: EcdsaSignature,
   signerPoint: Uint8Array,
   expect: { type: TpmAttest['type']; nonce: Uint8Array },
+  suite: CryptoSuite = tpm2P256,
 ): AttestCheck {
-  if (signature.hashAlg !== TPM_ALG.SHA256) return { ok: false, reason: 'signature hash is not SHA-256' };
-  if (!tpm2P256.verify(signature.rs, attestBytes, signerPoint)) return { ok: false, reason: 'ECDSA signature does not verify' };
+  if (signature.hashAlg !== suite.algorithms.tpm.hashAlg) return { ok: false, reason: `signature hash is not ${suite.algorithms.hash}` };
+  if (!suite.verify(signature.rs, attestBytes, signerPoint)) return { ok: false, reason: `${suite.algorithms.signature} signature does not verify` };
   let attest: TpmAttest;
   try {
     attest = parseAttest(attestBytes);

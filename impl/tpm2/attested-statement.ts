@@ -23,7 +23,7 @@
  * statement. Never throws on bad input.
  * @module
  */
-import { tpm2P256 } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite } from '../crypto/index.ts';
 import { equalBytes, type TpmAttest, verifyAttestation } from './attest.ts';
 import { marshal } from './marshal-writer.ts';
 import { type PcrSelection, writePcrSelection } from './pcr-selection.ts';
@@ -38,14 +38,14 @@ export type AttestedStatement =
 export type StatementCheck = { readonly ok: true; readonly attest: TpmAttest } | { readonly ok: false; readonly reason: string };
 
 /** The Name of an ECC P-256 storage key (the key-exchange key Q) with public point `point`. */
-export function certifiedKeyName(point: Uint8Array): Uint8Array {
-  if (point.length !== 65 || point[0] !== 4 || !tpm2P256.isValidPoint(point)) throw new RangeError('certifiedKeyName: expected an uncompressed P-256 point');
-  return objectName({ ...storageKeyTemplate(), x: point.slice(1, 33), y: point.slice(33, 65) });
+export function certifiedKeyName(point: Uint8Array, suite: CryptoSuite = tpm2P256): Uint8Array {
+  if (point.length !== 65 || point[0] !== 4 || !suite.isValidPoint(point)) throw new RangeError(`certifiedKeyName: expected an uncompressed ${suite.algorithms.curve} point`);
+  return objectName({ ...storageKeyTemplate(suite), x: point.slice(1, 33), y: point.slice(33, 65) });
 }
 
 /** SHA-256(TPMS_QUOTE_INFO): the digest of a quoted PCR state (selection and composite digest). */
-export function quoteStateDigest(selection: PcrSelection, pcrDigest: Uint8Array): Uint8Array {
-  return tpm2P256.hash(
+export function quoteStateDigest(selection: PcrSelection, pcrDigest: Uint8Array, suite: CryptoSuite = tpm2P256): Uint8Array {
+  return suite.hash(
     marshal((w) => {
       writePcrSelection(w, selection);
       w.tpm2b(pcrDigest);
@@ -54,16 +54,16 @@ export function quoteStateDigest(selection: PcrSelection, pcrDigest: Uint8Array)
 }
 
 /** Does the TPM's signature `rs` over `attestBytes` under `signer` state `s`? */
-export function checkAttestedStatement(rs: Uint8Array, attestBytes: Uint8Array, signer: Uint8Array, s: AttestedStatement): StatementCheck {
+export function checkAttestedStatement(rs: Uint8Array, attestBytes: Uint8Array, signer: Uint8Array, s: AttestedStatement, suite: CryptoSuite = tpm2P256): StatementCheck {
   if (rs.length !== 64) return { ok: false, reason: 'not a 64-byte ECDSA r || s' };
   // signature, magic, type and nonce: as any remote verifier of a TPM attestation
-  const checked = verifyAttestation(attestBytes, { hashAlg: TPM_ALG.SHA256, rs }, signer, { type: s.type, nonce: s.nonce });
+  const checked = verifyAttestation(attestBytes, { hashAlg: suite.algorithms.tpm.hashAlg, rs }, signer, { type: s.type, nonce: s.nonce }, suite);
   if (!checked.ok) return checked;
   const attest = checked.attest;
   if (attest.type === 'certify') {
     let name: Uint8Array;
     try {
-      name = certifiedKeyName(s.subject);
+      name = certifiedKeyName(s.subject, suite);
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
     }
@@ -71,7 +71,7 @@ export function checkAttestedStatement(rs: Uint8Array, attestBytes: Uint8Array, 
   } else {
     let digest: Uint8Array;
     try {
-      digest = quoteStateDigest(attest.pcrSelect, attest.pcrDigest);
+      digest = quoteStateDigest(attest.pcrSelect, attest.pcrDigest, suite);
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
     }

@@ -11,7 +11,7 @@
  * @module
  */
 import { TssRefusal } from './tss-refusal.ts';
-import { systemRandom, type RandomSource } from '../crypto/index.ts';
+import { systemRandom, tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
 import type { Authorization, TpmAuthSession } from './auth-session.ts';
 import { TpmMarshalError, TpmReader } from './marshal-reader.ts';
 import { TpmWriter } from './marshal-writer.ts';
@@ -85,10 +85,10 @@ function firstTpm2b(params: Uint8Array, what: string): { start: number; end: num
   return { start: 2, end: 2 + size };
 }
 
-function cryptFirst(params: Uint8Array, keyMaterial: Uint8Array, newer: Uint8Array, older: Uint8Array, dir: 'encrypt' | 'decrypt', what: string): Uint8Array {
+function cryptFirst(params: Uint8Array, keyMaterial: Uint8Array, newer: Uint8Array, older: Uint8Array, dir: 'encrypt' | 'decrypt', what: string, suite: CryptoSuite): Uint8Array {
   const { start, end } = firstTpm2b(params, what);
   const out = params.slice();
-  out.set(cfbParameterCrypt(keyMaterial, newer, older, params.subarray(start, end), dir), start);
+  out.set(cfbParameterCrypt(keyMaterial, newer, older, params.subarray(start, end), dir, suite), start);
   return out;
 }
 
@@ -104,6 +104,8 @@ export class TpmCommandExecutor {
     readonly transport: TpmTransport,
     /** Source of nonceCaller values and session salts. */
     readonly random: RandomSource = systemRandom(),
+    /** The sessions' algorithms: SHA-256 / AES-CFB (tpm2, default) or SM3 / SM4-CFB (tcm, a TCM 2.0's). */
+    readonly suite: CryptoSuite = tpm2P256,
   ) {}
 
   /** The HMAC key (Part 1 §19.6.5): sessionKey, plus the entity's authValue when it is included. */
@@ -151,10 +153,10 @@ export class TpmCommandExecutor {
     const dec = prepared.find((p) => p.use.decrypt);
     if (dec && dec.use.auth.kind !== 'password') {
       const s = dec.use.auth;
-      params = cryptFirst(params, TpmCommandExecutor.cryptKey(s, dec.entity), dec.nonceCaller, s.nonceTPM, 'encrypt', what);
+      params = cryptFirst(params, TpmCommandExecutor.cryptKey(s, dec.entity), dec.nonceCaller, s.nonceTPM, 'encrypt', what, this.suite);
     }
 
-    const cp = cpHash(spec.code, handles.map((h) => h.name), params);
+    const cp = cpHash(spec.code, handles.map((h) => h.name), params, this.suite);
     const w = new TpmWriter();
     w.u16(prepared.length > 0 ? TPM_ST.SESSIONS : TPM_ST.NO_SESSIONS).u32(0).u32(spec.code);
     for (const h of handles) w.u32(h.handle);
@@ -165,7 +167,7 @@ export class TpmCommandExecutor {
         // TPMS_AUTH_COMMAND (Part 2 §10.13.2): sessionHandle, nonce, sessionAttributes, hmac
         auth.u32(a.handle).tpm2b(p.nonceCaller).u8(p.attributes);
         if (a.kind === 'password') auth.tpm2b(p.entity?.authValue ?? new Uint8Array(0));
-        else auth.tpm2b(sessionHmac(TpmCommandExecutor.hmacKey(a, p.entity), cp, p.nonceCaller, a.nonceTPM, p.attributes));
+        else auth.tpm2b(sessionHmac(TpmCommandExecutor.hmacKey(a, p.entity), cp, p.nonceCaller, a.nonceTPM, p.attributes, this.suite));
       }
       const area = auth.finish();
       w.u32(area.length).bytes(area);
@@ -202,7 +204,7 @@ export class TpmCommandExecutor {
     // Part 1 §18.10: a successful command with sessions answers TPM_ST_SESSIONS and parameterSize
     if (tag !== TPM_ST.SESSIONS) throw new TpmResponseAuthError(what, 'response has no authorization area (tag TPM_ST_NO_SESSIONS)');
     let params = r.bytes(r.u32('parameterSize'), 'parameters');
-    const rp = rpHash(spec.code, params);
+    const rp = rpHash(spec.code, params, this.suite);
     let verified = 0;
     const nonces: { nonceCaller: Uint8Array; nonceTPM: Uint8Array }[] = [];
     for (const p of prepared) {
@@ -218,7 +220,7 @@ export class TpmCommandExecutor {
       }
       // the TPM echoes our attributes; accepting others would let a forger flip continueSession/encrypt
       if ((attributes & ~TPMA_SESSION.auditExclusive) !== p.attributes) throw new TpmResponseAuthError(what, `session attributes changed to 0x${attributes.toString(16)}`);
-      const expected = sessionHmac(TpmCommandExecutor.hmacKey(a, p.entity), rp, nonceTPM, p.nonceCaller, attributes);
+      const expected = sessionHmac(TpmCommandExecutor.hmacKey(a, p.entity), rp, nonceTPM, p.nonceCaller, attributes, this.suite);
       if (!equalBytes(hmac, expected)) {
         // we can no longer tell which nonceTPM the TPM holds: the session is unusable (flush it)
         a.open = false;
@@ -233,7 +235,7 @@ export class TpmCommandExecutor {
     const enc = prepared.find((p) => p.use.encrypt);
     if (enc && enc.use.auth.kind !== 'password') {
       const s = enc.use.auth;
-      params = cryptFirst(params, TpmCommandExecutor.cryptKey(s, enc.entity), s.nonceTPM, enc.nonceCaller, 'decrypt', what);
+      params = cryptFirst(params, TpmCommandExecutor.cryptKey(s, enc.entity), s.nonceTPM, enc.nonceCaller, 'decrypt', what, this.suite);
     }
     return { handles, params, verifiedSessions: verified, nonces };
   }

@@ -21,10 +21,10 @@ export interface AttestationResult {
   readonly signature: EcdsaSignature;
 }
 
-function readAttestation(params: Uint8Array, what: string): AttestationResult {
+function readAttestation(params: Uint8Array, what: string, sigAlg: number): AttestationResult {
   const r = new TpmReader(params, what);
   const attestBytes = r.tpm2b('TPM2B_ATTEST');
-  const signature = readEcdsaSignature(r);
+  const signature = readEcdsaSignature(r, sigAlg);
   r.end();
   return { attestBytes, attest: parseAttest(attestBytes), signature };
 }
@@ -51,7 +51,7 @@ export async function certify(
       writeSigScheme(w, null);
     }),
   });
-  return readAttestation(res.params, 'TPM2_Certify response');
+  return readAttestation(res.params, 'TPM2_Certify response', x.suite.algorithms.tpm.signScheme);
 }
 
 /** TPM2_Quote over `pcrs` with extraData = qualifyingData (Part 3 §18.4). */
@@ -73,5 +73,5 @@ export async function quote(
       writePcrSelection(w, pcrs);
     }),
   });
-  return readAttestation(res.params, 'TPM2_Quote response');
+  return readAttestation(res.params, 'TPM2_Quote response', x.suite.algorithms.tpm.signScheme);
 }

@@ -33,13 +33,14 @@ export async function startup(x: TpmCommandExecutor): Promise<boolean> {
 
 /** TPM2_PCR_Extend of the SHA-256 bank of `pcr` with a 32-byte digest. */
 export async function pcrExtend(x: TpmCommandExecutor, pcr: number, digest: Uint8Array): Promise<void> {
-  if (digest.length !== SHA256_SIZE) throw new TssRefusal(`pcrExtend: expected a 32-byte SHA-256 digest, got ${digest.length}`);
+  if (digest.length !== SHA256_SIZE) throw new TssRefusal(`pcrExtend: expected a 32-byte digest, got ${digest.length}`);
   await x.run({
     code: TPM_CC.PCR_Extend,
     handles: [handleEntity(pcr)],
     authHandles: 1,
     sessions: [{ auth: PASSWORD }],
-    params: marshal((w) => writeDigestValues(w, [{ hashAlg: TPM_ALG.SHA256, digest }])),
+    // the bank of the client's suite: SHA-256, or SM3_256 on a TCM 2.0
+    params: marshal((w) => writeDigestValues(w, [{ hashAlg: x.suite.algorithms.tpm.hashAlg, digest }])),
   });
 }
 

@@ -35,13 +35,15 @@ export interface StartedSession {
 const SE: Record<SessionKind, number> = { hmac: TPM_SE.HMAC, policy: TPM_SE.POLICY, trial: TPM_SE.TRIAL };
 
 /**
- * TPM2_StartAuthSession (Part 3 §11.1), unbound (bind = TPM_RH_NULL), SHA-256. With `tpmKey`
- * the salt is an ECDH secret with that key (Part 1 Annex C.6.1), so the session key is known
- * only to us and the TPM.
+ * TPM2_StartAuthSession (Part 3 §11.1), unbound (bind = TPM_RH_NULL), with the executor's suite:
+ * SHA-256 and AES-128-CFB (tpm2) or SM3_256 and SM4-CFB (tcm). With `tpmKey` the salt is an ECDH
+ * secret with that key on its curve (Part 1 Annex C.6.1), so the session key is known only to us
+ * and the TPM.
  */
 export async function startAuthSession(x: TpmCommandExecutor, opts: StartSessionOptions): Promise<StartedSession> {
   const nonceCaller = x.random.bytes(SHA256_SIZE);
-  const salt = opts.tpmKey ? makeEccSalt(eccPoint(opts.tpmKey.public), x.random) : null;
+  const suite = x.suite;
+  const salt = opts.tpmKey ? makeEccSalt(eccPoint(opts.tpmKey.public), x.random, suite) : null;
   const cfb = opts.cfb ?? true;
   const res = await x.run({
     code: TPM_CC.StartAuthSession,
@@ -49,16 +51,16 @@ export async function startAuthSession(x: TpmCommandExecutor, opts: StartSession
     params: marshal((w) => {
       w.tpm2b(nonceCaller).tpm2b(salt?.encryptedSalt ?? new Uint8Array(0)).u8(SE[opts.kind]);
       // TPMT_SYM_DEF (Part 2 §11.1.6)
-      if (cfb) w.u16(TPM_ALG.AES).u16(128).u16(TPM_ALG.CFB);
+      if (cfb) w.u16(suite.algorithms.tpm.symAlg).u16(128).u16(TPM_ALG.CFB);
       else w.u16(TPM_ALG.NULL);
-      w.u16(TPM_ALG.SHA256);
+      w.u16(suite.algorithms.tpm.hashAlg);
     }),
     responseHandles: 1,
   });
   const r = new TpmReader(res.params, 'TPM2_StartAuthSession response');
   const nonceTPM = r.tpm2b('nonceTPM', 64);
   r.end();
-  const sessionKey = deriveSessionKey(new Uint8Array(0), salt?.salt ?? new Uint8Array(0), nonceTPM, nonceCaller);
+  const sessionKey = deriveSessionKey(new Uint8Array(0), salt?.salt ?? new Uint8Array(0), nonceTPM, nonceCaller, suite);
   const session = new TpmAuthSession(opts.kind, res.handles[0] as number, sessionKey, nonceTPM, nonceCaller, cfb, salt !== null);
   return salt ? { session, nonceCaller, nonceTPM, ephemeral: salt.ephemeral } : { session, nonceCaller, nonceTPM };
 }
@@ -94,7 +96,8 @@ export async function policySigned(
     handles: [authObject, handleEntity(session.handle)],
     params: marshal((w) => {
       w.tpm2b(nonce).tpm2b(opts.cpHashA ?? new Uint8Array(0)).tpm2b(opts.policyRef ?? new Uint8Array(0)).i32(opts.expiration ?? 0);
-      writeEcdsaSignature(w, signature);
+      // TPMT_SIGNATURE of the suite's scheme: ECDSA-SHA256 or SM2-SM3_256 (TPMS_SIGNATURE_SM2 is TPMS_SIGNATURE_ECC)
+      writeEcdsaSignature(w, signature, x.suite.algorithms.tpm.hashAlg, x.suite.algorithms.tpm.signScheme);
     }),
   });
   const r = new TpmReader(res.params, 'TPM2_PolicySigned response');

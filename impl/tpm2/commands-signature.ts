@@ -30,7 +30,8 @@ export async function verifySignature(x: TpmCommandExecutor, key: TpmEntity, dig
     handles: [key], // keyHandle needs no authorization (Part 3 §20.1.2)
     params: marshal((w) => {
       w.tpm2b(digest);
-      writeEcdsaSignature(w, rs, TPM_ALG.SHA256);
+      // the executor's suite: ECDSA-SHA256, or SM2-SM3_256 against a TCM 2.0
+      writeEcdsaSignature(w, rs, x.suite.algorithms.tpm.hashAlg, x.suite.algorithms.tpm.signScheme);
     }),
   });
   const r = new TpmReader(res.params, 'TPM2_VerifySignature response');

@@ -6,10 +6,11 @@
  * @module
  */
 import { TssRefusal } from './tss-refusal.ts';
-import { tpm2P256 } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite } from '../crypto/index.ts';
 import { TpmMarshalError, type TpmReader } from './marshal-reader.ts';
 import { marshal, type TpmWriter } from './marshal-writer.ts';
-import { SHA256_SIZE, TPMA_OBJECT, TPM_ALG, TPM_ECC_NIST_P256 } from './spec-constants.ts';
+import { suiteOfCurve, suiteOfHash } from './hash-algorithms.ts';
+import { SHA256_SIZE, TPMA_OBJECT, TPM_ALG } from './spec-constants.ts';
 
 /** TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7) when not TPM_ALG_NULL. */
 export interface SymDef {
@@ -173,67 +174,72 @@ export function publicBytes(p: TpmPublic): Uint8Array {
   return marshal((w) => writePublic(w, p));
 }
 
-/** Object Name, TPM 2.0 Part 1 §16: nameAlg (UINT16) || H_nameAlg(TPMT_PUBLIC). SHA-256 only. */
+/** Object Name, TPM 2.0 Part 1 §16: nameAlg (UINT16) || H_nameAlg(TPMT_PUBLIC); SHA-256 or SM3_256. */
 export function objectName(p: TpmPublic): Uint8Array {
-  if (p.nameAlg !== TPM_ALG.SHA256) throw new TssRefusal(`objectName: nameAlg 0x${p.nameAlg.toString(16)} not supported`);
-  return marshal((w) => w.u16(p.nameAlg).bytes(tpm2P256.hash(publicBytes(p))));
+  const suite = suiteOfHash(p.nameAlg);
+  if (!suite) throw new TssRefusal(`objectName: nameAlg 0x${p.nameAlg.toString(16)} not supported`);
+  return marshal((w) => w.u16(p.nameAlg).bytes(suite.hash(publicBytes(p))));
 }
 
 /** Left-pad a big-endian coordinate to 32 bytes (a TPM may drop leading zero octets). */
 function coord(c: Uint8Array, what: string): Uint8Array {
-  if (c.length > SHA256_SIZE) throw new TssRefusal(`${what}: ${c.length} bytes is too long for P-256`);
+  if (c.length > SHA256_SIZE) throw new TssRefusal(`${what}: ${c.length} bytes is too long for a 256-bit curve`);
   const out = new Uint8Array(SHA256_SIZE);
   out.set(c, SHA256_SIZE - c.length);
   return out;
 }
 
-/** The ECC key as an uncompressed SEC1 point 0x04||X||Y, checked to be on P-256. */
+/** The ECC key as an uncompressed SEC1 point 0x04||X||Y, checked to be on its curve (P-256 or SM2 P-256). */
 export function eccPoint(p: TpmPublic): Uint8Array {
-  if (p.type !== 'ecc' || p.curveId !== TPM_ECC_NIST_P256) throw new TssRefusal('eccPoint: not an ECC NIST P-256 public area');
+  const suite = p.type === 'ecc' ? suiteOfCurve(p.curveId) : undefined;
+  if (p.type !== 'ecc' || !suite) throw new TssRefusal('eccPoint: not an ECC NIST P-256 or SM2 P-256 public area');
   const pt = new Uint8Array(65);
   pt[0] = 0x04;
   pt.set(coord(p.x, 'x'), 1);
   pt.set(coord(p.y, 'y'), 33);
-  if (!tpm2P256.isValidPoint(pt)) throw new TssRefusal('eccPoint: the TPM returned a point that is not on P-256');
+  if (!suite.isValidPoint(pt)) throw new TssRefusal(`eccPoint: the TPM returned a point that is not on ${suite.algorithms.curve}`);
   return pt;
 }
 
 const A = TPMA_OBJECT;
 const CREATED_KEY = A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth | A.noDA;
-const AES128_CFB: SymDef = { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB };
-const ECDSA_SHA256: HashScheme = { scheme: TPM_ALG.ECDSA, hashAlg: TPM_ALG.SHA256 };
 const EMPTY = new Uint8Array(0);
+/** The suite's block cipher at 128 bits in CFB (AES-128-CFB, SM4-CFB: Part 2 §11.1.6 TPMT_SYM_DEF_OBJECT). */
+const cfb128 = (suite: CryptoSuite): SymDef => ({ algorithm: suite.algorithms.tpm.symAlg, keyBits: 128, mode: TPM_ALG.CFB });
+/** The suite's signature scheme with its hash (ECDSA-SHA256, SM2-SM3_256). */
+const signScheme = (suite: CryptoSuite): HashScheme => ({ scheme: suite.algorithms.tpm.signScheme, hashAlg: suite.algorithms.tpm.hashAlg });
 
 /**
- * ECC P-256 storage key (restricted decrypt, AES-128-CFB), usable as the parent of sealed objects
- * and as the tpmKey of a salted session (Part 3 §11.1: tpmKey must be a decrypt key). noDA so
- * test failures never trip the dictionary-attack lockout.
+ * ECC storage key (restricted decrypt, CFB) on the suite's curve with its nameAlg — P-256,
+ * SHA-256, AES-128-CFB by default, SM2 P-256, SM3_256, SM4-CFB for the tcm suite — usable as
+ * the parent of sealed objects and as the tpmKey of a salted session (Part 3 §11.1: tpmKey must
+ * be a decrypt key). noDA so test failures never trip the dictionary-attack lockout.
  */
-export function storageKeyTemplate(): EccPublic {
+export function storageKeyTemplate(suite: CryptoSuite = tpm2P256): EccPublic {
   return {
     type: 'ecc',
-    nameAlg: TPM_ALG.SHA256,
+    nameAlg: suite.algorithms.tpm.hashAlg,
     objectAttributes: CREATED_KEY | A.restricted | A.decrypt,
     authPolicy: EMPTY,
-    symmetric: AES128_CFB,
+    symmetric: cfb128(suite),
     scheme: null,
-    curveId: TPM_ECC_NIST_P256,
+    curveId: suite.algorithms.tpm.curveId,
     kdf: null,
     x: EMPTY,
     y: EMPTY,
   };
 }
 
-/** ECC P-256 restricted signing key with ECDSA-SHA256: an attestation key for Quote/Certify. */
-export function signingKeyTemplate(): EccPublic {
+/** ECC restricted signing key with the suite's scheme (ECDSA-SHA256 / SM2): an attestation key for Quote/Certify. */
+export function signingKeyTemplate(suite: CryptoSuite = tpm2P256): EccPublic {
   return {
     type: 'ecc',
-    nameAlg: TPM_ALG.SHA256,
+    nameAlg: suite.algorithms.tpm.hashAlg,
     objectAttributes: CREATED_KEY | A.restricted | A.sign,
     authPolicy: EMPTY,
     symmetric: null,
-    scheme: ECDSA_SHA256,
-    curveId: TPM_ECC_NIST_P256,
+    scheme: signScheme(suite),
+    curveId: suite.algorithms.tpm.curveId,
     kdf: null,
     x: EMPTY,
     y: EMPTY,
@@ -244,10 +250,10 @@ export function signingKeyTemplate(): EccPublic {
  * Sealed data object (Part 1 §27.8 "Sealed Data Object"): KEYEDHASH, NULL scheme, data given by
  * the caller (so no sensitiveDataOrigin), usable only through `authPolicy` unless `userWithAuth`.
  */
-export function sealedDataTemplate(authPolicy: Uint8Array, opts: { userWithAuth?: boolean } = {}): KeyedHashPublic {
+export function sealedDataTemplate(authPolicy: Uint8Array, opts: { userWithAuth?: boolean; suite?: CryptoSuite } = {}): KeyedHashPublic {
   return {
     type: 'keyedhash',
-    nameAlg: TPM_ALG.SHA256,
+    nameAlg: (opts.suite ?? tpm2P256).algorithms.tpm.hashAlg,
     objectAttributes: A.fixedTPM | A.fixedParent | A.noDA | (opts.userWithAuth ? A.userWithAuth : 0),
     authPolicy,
     scheme: null,
@@ -256,20 +262,21 @@ export function sealedDataTemplate(authPolicy: Uint8Array, opts: { userWithAuth?
 }
 
 /**
- * Public-only ECC P-256 verification key for TPM2_LoadExternal (e.g. the TEE's key that
- * PolicySigned checks). Its Name — and hence any policy naming it — depends on every field here,
- * so policy computation and loading must both use this one template.
+ * Public-only ECC verification key for TPM2_LoadExternal (e.g. the TEE's key that
+ * PolicySigned checks) on the suite's curve with its scheme. Its Name — and hence any policy
+ * naming it — depends on every field here, so policy computation and loading must both use this
+ * one template.
  */
-export function externalVerifyKeyPublic(point: Uint8Array): EccPublic {
-  if (!tpm2P256.isValidPoint(point) || point.length !== 65) throw new TssRefusal('externalVerifyKeyPublic: expected an uncompressed P-256 point');
+export function externalVerifyKeyPublic(point: Uint8Array, suite: CryptoSuite = tpm2P256): EccPublic {
+  if (!suite.isValidPoint(point) || point.length !== 65) throw new TssRefusal(`externalVerifyKeyPublic: expected an uncompressed ${suite.algorithms.curve} point`);
   return {
     type: 'ecc',
-    nameAlg: TPM_ALG.SHA256,
+    nameAlg: suite.algorithms.tpm.hashAlg,
     objectAttributes: A.sign | A.userWithAuth | A.noDA,
     authPolicy: EMPTY,
     symmetric: null,
-    scheme: ECDSA_SHA256,
-    curveId: TPM_ECC_NIST_P256,
+    scheme: signScheme(suite),
+    curveId: suite.algorithms.tpm.curveId,
     kdf: null,
     x: point.slice(1, 33),
     y: point.slice(33, 65),

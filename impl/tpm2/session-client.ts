@@ -5,11 +5,15 @@
  * (protocol 1). Every method returns typed values; TPM failures are TpmError, response-auth
  * failures TpmResponseAuthError, transport failures TpmTransportError.
  *
+ * The client speaks one algorithm set, its suite's: the tpm2 suite by default (P-256, SHA-256,
+ * AES-CFB, ECDSA), or the tcm suite for a TCM 2.0 (SM2 curve, SM3_256, SM4-CFB, SM2 signatures)
+ * — the TZTCM engine in TCM mode. Templates, Names, sessions and policies follow it.
+ *
  * Without a resource manager swtpm holds 3 loaded objects and 3 sessions: callers flush what
  * they load (`flush`) and sessions end when a command is sent with continueSession = false.
  * @module
  */
-import { tpm2P256, type RandomSource } from '../crypto/index.ts';
+import { tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
 import type { AttestationResult } from './commands-attest.ts';
 import { certify, quote } from './commands-attest.ts';
 import * as objects from './commands-object.ts';
@@ -33,6 +37,8 @@ import {
   type TpmPublic,
 } from './public-area.ts';
 import type { TpmTransport } from './transport.ts';
+import { TPM_ALG } from './spec-constants.ts';
+import { sm2MessageDigest } from '../crypto/sm2-digest.ts';
 
 /** A salted session as protocol 2 sees it: the values both sides hold. */
 export interface SaltedSession {
@@ -74,8 +80,10 @@ export class TpmSessionClient {
   constructor(
     readonly transport: TpmTransport,
     random?: RandomSource,
+    /** the algorithms the client asks the TPM for (tpm2 by default; tcm for a TCM 2.0) */
+    readonly suite: CryptoSuite = tpm2P256,
   ) {
-    this.executor = new TpmCommandExecutor(transport, random);
+    this.executor = new TpmCommandExecutor(transport, random, suite);
   }
 
   /** TPM2_Startup(CLEAR); false if the TPM was already started. */
@@ -85,12 +93,12 @@ export class TpmSessionClient {
 
   /** ECC P-256 storage primary under the owner hierarchy: parent of sealed objects, and a salt key (Q). */
   createStorageKey(): Promise<LoadedObject> {
-    return objects.createPrimary(this.executor, storageKeyTemplate());
+    return objects.createPrimary(this.executor, storageKeyTemplate(this.suite));
   }
 
   /** ECC P-256 restricted signing primary (ECDSA-SHA256): the attestation key for Certify/Quote. */
   createAttestationKey(): Promise<LoadedObject> {
-    return objects.createPrimary(this.executor, signingKeyTemplate());
+    return objects.createPrimary(this.executor, signingKeyTemplate(this.suite));
   }
 
   readPublic(handle: number): Promise<LoadedObject & { qualifiedName: Uint8Array }> {
@@ -99,7 +107,7 @@ export class TpmSessionClient {
 
   /** Load a P-256 public key (e.g. the TEE's pk(~skT)) so PolicySigned can check its signature. */
   loadExternalVerifyKey(point: Uint8Array): Promise<LoadedObject> {
-    return objects.loadExternal(this.executor, externalVerifyKeyPublic(point));
+    return objects.loadExternal(this.executor, externalVerifyKeyPublic(point, this.suite));
   }
 
   load(parent: LoadedObject, created: CreatedObject, authValue?: Uint8Array): Promise<LoadedObject> {
@@ -114,9 +122,9 @@ export class TpmSessionClient {
   }
 
   /** The authPolicy of a sealed object (computed offline, TPM 2.0 Part 3 §23.3 and §23.7). */
-  static sealingPolicyDigest(p: SealingPolicy & { pcrValues: readonly Uint8Array[] }): Uint8Array {
-    const authName = objectName(externalVerifyKeyPublic(p.authKeyPoint));
-    return policyPcrDigest(policySignedDigest(emptyPolicy(), authName, p.policyRef), p.pcrs, p.pcrValues);
+  static sealingPolicyDigest(p: SealingPolicy & { pcrValues: readonly Uint8Array[] }, suite: CryptoSuite = tpm2P256): Uint8Array {
+    const authName = objectName(externalVerifyKeyPublic(p.authKeyPoint, suite));
+    return policyPcrDigest(policySignedDigest(emptyPolicy(), authName, p.policyRef, suite), p.pcrs, p.pcrValues, suite);
   }
 
   /**
@@ -133,15 +141,15 @@ export class TpmSessionClient {
     session?: TpmAuthSession,
   ): Promise<{ sealed: CreatedObject; authPolicy: Uint8Array }> {
     const pcrValues = p.pcrValues ?? (await pcrRead(this.executor, p.pcrs)).values;
-    const authPolicy = TpmSessionClient.sealingPolicyDigest({ ...p, pcrValues });
+    const authPolicy = TpmSessionClient.sealingPolicyDigest({ ...p, pcrValues }, this.suite);
     const use = session ? { auth: session, decrypt: true } : undefined;
-    const sealed = await objects.create(this.executor, parent, sealedDataTemplate(authPolicy), { data: secret }, use);
+    const sealed = await objects.create(this.executor, parent, sealedDataTemplate(authPolicy, { suite: this.suite }), { data: secret }, use);
     return { sealed, authPolicy };
   }
 
   /** Seal `secret` with a userAuth (HMAC/password path), e.g. for session-key interop tests. */
   sealWithAuth(parent: LoadedObject, secret: Uint8Array, userAuth: Uint8Array): Promise<CreatedObject> {
-    return objects.create(this.executor, parent, sealedDataTemplate(new Uint8Array(0), { userWithAuth: true }), { data: secret, userAuth });
+    return objects.create(this.executor, parent, sealedDataTemplate(new Uint8Array(0), { userWithAuth: true, suite: this.suite }), { data: secret, userAuth });
   }
 
   /**
@@ -187,7 +195,7 @@ export class TpmSessionClient {
 
   /** Convenience for tests and the TEE role: sign the PolicySigned message with `sk` and send it. */
   policySignedWithKey(session: TpmAuthSession, authKey: LoadedObject, sk: Uint8Array, opts: PolicySignedOptions = {}): Promise<PolicySignedResult> {
-    return this.policySigned(session, authKey, tpm2P256.sign(sk, this.policySignedMessage(session, opts)), opts);
+    return this.policySigned(session, authKey, this.suite.sign(sk, this.policySignedMessage(session, opts)), opts);
   }
 
   policyPCR(session: TpmAuthSession, pcrs: PcrSelection, pcrDigest?: Uint8Array): Promise<void> {
@@ -218,15 +226,17 @@ export class TpmSessionClient {
   }
 
   /**
-   * The TPM verifies an ECDSA-P256-SHA256 signature (r || s) over `message` by the key `point`:
-   * TPM2_LoadExternal of the public key (NULL hierarchy), TPM2_VerifySignature over
-   * SHA-256(message), TPM2_FlushContext. A signature that does not verify is a TpmError
+   * The TPM verifies a signature (r || s) of the client's suite over `message` by the key `point`:
+   * TPM2_LoadExternal of the public key (NULL hierarchy), TPM2_VerifySignature over the digest the
+   * suite's signature signs — SHA-256(message) for ECDSA, SM2's e = SM3(Z_A ‖ message) (GB/T
+   * 32918.2 §6.1, the TPM verifies the digest it is given) — then TPM2_FlushContext. A signature that does not verify is a TpmError
    * TPM_RC_SIGNATURE; an invalid point is a RangeError before anything is sent.
    */
   async verifyWithExternalKey(point: Uint8Array, message: Uint8Array, rs: Uint8Array): Promise<VerifiedTicket> {
     const key = await this.loadExternalVerifyKey(point);
     try {
-      return await verifySignature(this.executor, key, tpm2P256.hash(message), rs);
+      const digest = this.suite.algorithms.tpm.signScheme === TPM_ALG.SM2 ? sm2MessageDigest(message, point) : this.suite.hash(message);
+      return await verifySignature(this.executor, key, digest, rs);
     } finally {
       await this.flush(key.handle);
     }

@@ -1,7 +1,8 @@
 /**
- * TPMT_SIGNATURE with an ECDSA signature (TPM 2.0 Part 2 §11.3.4 / §11.2.5.4 TPMS_SIGNATURE_ECC:
- * sigAlg, hash, signatureR, signatureS) and TPMT_SIG_SCHEME (§11.2.1.5), converted to and from
- * the fixed 64-byte r||s form the crypto suite uses.
+ * TPMT_SIGNATURE with an ECDSA or SM2 signature (TPM 2.0 Part 2 §11.3.4 / §11.2.5.4
+ * TPMS_SIGNATURE_ECC, which TPMS_SIGNATURE_SM2 is: sigAlg, hash, signatureR, signatureS) and
+ * TPMT_SIG_SCHEME (§11.2.1.5), converted to and from the fixed 64-byte r||s form the crypto
+ * suites use.
  * @module
  */
 import { TssRefusal } from './tss-refusal.ts';
@@ -25,9 +26,10 @@ function pad32(b: Uint8Array, what: string): Uint8Array {
   return out;
 }
 
-export function readEcdsaSignature(r: TpmReader): EcdsaSignature {
+/** An ECC-form signature of algorithm `expected` (TPM_ALG_ECDSA by default, or TPM_ALG_SM2). */
+export function readEcdsaSignature(r: TpmReader, expected: number = TPM_ALG.ECDSA): EcdsaSignature {
   const sigAlg = r.u16('TPMT_SIGNATURE.sigAlg');
-  if (sigAlg !== TPM_ALG.ECDSA) throw new TpmMarshalError(`${r.what}: signature algorithm 0x${sigAlg.toString(16)} is not ECDSA`);
+  if (sigAlg !== expected) throw new TpmMarshalError(`${r.what}: signature algorithm 0x${sigAlg.toString(16)} is not 0x${expected.toString(16)}`);
   const hashAlg = r.u16('signature.hash');
   const rr = pad32(r.tpm2b('signatureR', 66), 'r');
   const ss = pad32(r.tpm2b('signatureS', 66), 's');
@@ -38,9 +40,9 @@ export function readEcdsaSignature(r: TpmReader): EcdsaSignature {
 }
 
 /** Marshal an ECDSA TPMT_SIGNATURE from r||s (the form tpm2P256.sign returns). */
-export function writeEcdsaSignature(w: TpmWriter, rs: Uint8Array, hashAlg: number = TPM_ALG.SHA256): void {
+export function writeEcdsaSignature(w: TpmWriter, rs: Uint8Array, hashAlg: number = TPM_ALG.SHA256, sigAlg: number = TPM_ALG.ECDSA): void {
   if (rs.length !== 2 * SCALAR) throw new TssRefusal(`ECDSA signature: expected 64 bytes r||s, got ${rs.length}`);
-  w.u16(TPM_ALG.ECDSA).u16(hashAlg).tpm2b(rs.subarray(0, SCALAR)).tpm2b(rs.subarray(SCALAR));
+  w.u16(sigAlg).u16(hashAlg).tpm2b(rs.subarray(0, SCALAR)).tpm2b(rs.subarray(SCALAR));
 }
 
 /** TPMT_SIG_SCHEME: NULL (use the key's own scheme) or scheme + hashAlg. */
@@ -51,7 +53,7 @@ export function writeSigScheme(w: TpmWriter, scheme: { scheme: number; hashAlg: 
 
 /**
  * Any TPMT_SIGNATURE this project handles (Part 2 §11.3.4): ECDSA (r, s), RSASSA / RSAPSS (one
- * TPM2B_PUBLIC_KEY_RSA), HMAC (a TPMT_HA), or NULL. `sig` is r||s for ECDSA, else the octets.
+ * TPM2B_PUBLIC_KEY_RSA), HMAC (a TPMT_HA), or NULL. `sig` is r||s for ECDSA and SM2, else the octets.
  */
 export interface AnySignature {
   readonly sigAlg: number;
@@ -67,7 +69,7 @@ export function readAnySignature(r: TpmReader, digestSize: (alg: number) => numb
   const sigAlg = r.u16('TPMT_SIGNATURE.sigAlg');
   if (sigAlg === TPM_ALG.NULL) return { sigAlg, hashAlg: TPM_ALG.NULL, sig: new Uint8Array(0) };
   const hashAlg = r.u16('signature.hash');
-  if (sigAlg === TPM_ALG.ECDSA) {
+  if (sigAlg === TPM_ALG.ECDSA || sigAlg === TPM_ALG.SM2) {
     const rr = r.tpm2b('signatureR', 66);
     const ss = r.tpm2b('signatureS', 66);
     if (rr.length > SCALAR || ss.length > SCALAR) return { sigAlg, hashAlg, sig: new Uint8Array(0) };
@@ -86,7 +88,7 @@ export function readAnySignature(r: TpmReader, digestSize: (alg: number) => numb
 }
 
 export function writeAnySignature(w: TpmWriter, s: AnySignature): void {
-  if (s.sigAlg === TPM_ALG.ECDSA) return writeEcdsaSignature(w, s.sig, s.hashAlg);
+  if (s.sigAlg === TPM_ALG.ECDSA || s.sigAlg === TPM_ALG.SM2) return writeEcdsaSignature(w, s.sig, s.hashAlg, s.sigAlg);
   w.u16(s.sigAlg);
   if (s.sigAlg === TPM_ALG.NULL) return;
   w.u16(s.hashAlg);

@@ -8,7 +8,7 @@
  * store or seeded engine randomness gets, those objects living in this thread).
  * @module
  */
-import type { RandomSource } from '../crypto/index.ts';
+import { suiteId, tpm2P256, type CryptoSuite, type RandomSource } from '../crypto/index.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import { TpmTransportError, type TpmTransport } from '../tpm2/transport.ts';
 import type { PersistentStateStore, TpmEngine } from './engine-contract.ts';
@@ -80,6 +80,9 @@ export interface TztcmBackendOptions {
   readonly mode?: 'async' | 'sync';
   /** path 'service': the directory of the engine's NV image (default: in memory) */
   readonly stateDir?: string;
+  /** the engine's mode and the client's algorithms: the tpm2 suite (TPM mode, default) or the
+   * tcm suite (TCM mode: SM2 keys, SM3 sessions and PCRs, SM4-CFB; engine/algorithms.ts) */
+  readonly suite?: CryptoSuite;
   /** path 'service': a host whose kernel the TZTCM measures at boot (measured-host.ts) */
   readonly host?: MeasuredHost;
   /** path 'service', TEST / DEMO: a DEVICE_TAMPER (boot/tamper.ts) applied before the boot */
@@ -89,6 +92,7 @@ export interface TztcmBackendOptions {
 export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<TztcmBackend> {
   const local = opts.store !== undefined || opts.engineRandom !== undefined;
   const path = opts.path ?? (local ? 'direct' : 'service');
+  const suite = opts.suite ?? tpm2P256;
   if (path === 'service') {
     if (local) throw new Error('openTztcmBackend: a store or engine randomness object cannot cross into the s-core; use stateDir, or path: direct');
     const service = await startTztcmService({
@@ -96,8 +100,9 @@ export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<
       ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
       ...(opts.host ? { monitor: opts.host.monitor } : {}),
       ...(opts.tamper !== undefined ? { tamper: opts.tamper } : {}),
+      engine: { suite: suiteId(suite) },
     });
-    const client = new TpmSessionClient(new ServiceTransport(service), opts.random);
+    const client = new TpmSessionClient(new ServiceTransport(service), opts.random, suite);
     try {
       await client.startup();
     } catch (e) {
@@ -107,8 +112,8 @@ export async function openTztcmBackend(opts: TztcmBackendOptions = {}): Promise<
     const eventLog = opts.host ? opts.host.passOn(service.eventLog) : [...service.eventLog];
     return { client, swtpm: null, engine: null, service, eventLog, close: () => client.close() };
   }
-  const engine = createTztcmEngine({ ...(opts.store ? { store: opts.store } : {}), ...(opts.engineRandom ? { random: opts.engineRandom } : {}) });
-  const client = new TpmSessionClient(new EngineTransport(engine), opts.random);
+  const engine = createTztcmEngine({ ...(opts.store ? { store: opts.store } : {}), ...(opts.engineRandom ? { random: opts.engineRandom } : {}), suite });
+  const client = new TpmSessionClient(new EngineTransport(engine), opts.random, suite);
   await client.startup();
   return { client, swtpm: null, engine, service: null, eventLog: [], close: () => client.close() };
 }

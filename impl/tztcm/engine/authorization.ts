@@ -9,7 +9,7 @@
  * @module
  */
 import { cfb as aesCfb } from '@noble/ciphers/aes.js';
-import { tpm2P256 } from '../../crypto/index.ts';
+import { suiteOfHash } from '../../tpm2/hash-algorithms.ts';
 import { TpmMarshalError, TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { cfbParameterCrypt, concat, sessionHmac, stripTrailingZeros } from '../../tpm2/session-crypto.ts';
@@ -177,7 +177,7 @@ export function checkAuthorizations(tpm: EngineContext, def: CommandDef, entitie
     const key = hmacKeyOf(s, e);
     // Part 1 §19.6.5 / reference CheckSessionHMAC: with an empty key an empty HMAC is accepted
     if (key.length === 0 && c.entry.hmac.length === 0) continue;
-    const want = fullHmac(key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
+    const want = fullHmac(s, key, cp, c.entry.nonceCaller, s.nonceTPM, c.entry.attributes);
     if (!equal(c.entry.hmac, want)) {
       if (e) throw authFailure(tpm, e, n);
       throw new TpmRc(rcSession(RC.BAD_AUTH, n), 'HMAC of an extra session does not verify');
@@ -224,7 +224,7 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
     const key = hmacKeyOf(s, c.entity);
     // an empty key with an empty command HMAC (accepted above) is answered with an empty HMAC;
     // otherwise the HMAC under the (possibly empty) key, which is what ESAPI checks
-    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : key.length === 0 && c.entry.hmac.length === 0 ? new Uint8Array(0) : fullHmac(key, rph, s.nonceTPM, c.entry.nonceCaller, attrs);
+    const hmac = s.type !== 'hmac' && s.isPasswordNeeded ? new Uint8Array(0) : key.length === 0 && c.entry.hmac.length === 0 ? new Uint8Array(0) : fullHmac(s, key, rph, s.nonceTPM, c.entry.nonceCaller, attrs);
     w.tpm2b(s.nonceTPM).u8(attrs).tpm2b(hmac);
     // Part 1 §19.7.1: a policy session's assertions are used up by the authorization
     if (c.entity && s.type === 'policy') resetPolicy(s);
@@ -239,20 +239,26 @@ export function respond(tpm: EngineContext, checked: readonly CheckedAuth[], par
  */
 function cfb(s: EngineSession, key: Uint8Array, newer: Uint8Array, older: Uint8Array, data: Uint8Array, dir: 'encrypt' | 'decrypt'): Uint8Array {
   if (data.length === 0) return data;
+  const suite = sessionSuite(s);
   if (s.symBits === 1) {
     // Part 1 §21.2 XOR obfuscation: data XOR KDFa(key, "XOR", nonceNewer, nonceOlder, bits)
-    const mask = tpm2P256.kdfa(key, 'XOR', newer, older, data.length * 8);
+    const mask = suite.kdfa(key, 'XOR', newer, older, data.length * 8);
     return data.map((b, i) => b ^ (mask[i] as number));
   }
-  if (s.symBits !== 256) return cfbParameterCrypt(key, newer, older, data, dir);
-  const kiv = tpm2P256.kdfa(key, 'CFB', newer, older, 256 + 128);
+  // 128-bit keys: AES-128-CFB or SM4-CFB, the suite of the session's hash (commands-session.ts)
+  if (s.symBits !== 256) return cfbParameterCrypt(key, newer, older, data, dir, suite);
+  const kiv = suite.kdfa(key, 'CFB', newer, older, 256 + 128);
   const c = aesCfb(kiv.subarray(0, 32), kiv.subarray(32, 48));
   return dir === 'encrypt' ? c.encrypt(data) : c.decrypt(data);
 }
 
+/** The suite of a session's authHash (SHA-256: tpm2, SM3_256: tcm); StartAuthSession took no other. */
+const sessionSuite = (s: EngineSession) => suiteOfHash(s.authHash)!;
+
 /** Part 1 §19.6.5 HMAC(key, pHash || nonceNewer || nonceOlder || attributes), also for an empty key. */
-function fullHmac(key: Uint8Array, pHash: Uint8Array, newer: Uint8Array, older: Uint8Array, attributes: number): Uint8Array {
-  return key.length > 0 ? sessionHmac(key, pHash, newer, older, attributes) : tpm2P256.hmac(key, concat(pHash, newer, older, Uint8Array.of(attributes)));
+function fullHmac(s: EngineSession, key: Uint8Array, pHash: Uint8Array, newer: Uint8Array, older: Uint8Array, attributes: number): Uint8Array {
+  const suite = sessionSuite(s);
+  return key.length > 0 ? sessionHmac(key, pHash, newer, older, attributes, suite) : suite.hmac(key, concat(pHash, newer, older, Uint8Array.of(attributes)));
 }
 
 /** Part 3 §23.20 PolicyRestart's effect, also applied after a policy authorization. */

@@ -15,9 +15,10 @@ import { OBJECT, type CommandDef } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { EngineObject } from './object.ts';
 import { ParamReader, badParam } from './param-reader.ts';
-import { allocatedSelection, readSelection, selectedValues } from './pcr-banks.ts';
+import { allocatedSelection, selectionReader, selectedValues } from './pcr-banks.ts';
 import { RC } from './rc.ts';
-import { assertSigningKey, hashFor, readSigScheme, signDigest, signScheme } from './signing.ts';
+import { suiteOfHash } from '../../tpm2/hash-algorithms.ts';
+import { assertSigningKey, messageDigest, readSigScheme, signDigest, signScheme } from './signing.ts';
 
 /** The engine's firmware version (TPM_PT_FIRMWARE_VERSION_1/2): 0.1 of the TZTCM. */
 export const FIRMWARE_VERSION = 0x00000001_00000000n;
@@ -34,8 +35,8 @@ function attest(tpm: EngineContext, signer: EngineObject, type: number, extraDat
 }
 
 function signed(tpm: EngineContext, key: EngineObject, inScheme: ReturnType<typeof readSigScheme>, schemeParam: number, info: Uint8Array): Uint8Array {
-  const s = signScheme(key, inScheme, schemeParam);
-  const sig = signDigest(tpm, key, s, hashFor(s.hashAlg, info));
+  const s = signScheme(key, inScheme, schemeParam, tpm.algs);
+  const sig = signDigest(tpm, key, s, messageDigest(key, s, info));
   return marshal((w) => {
     w.tpm2b(info);
     writeAnySignature(w, sig);
@@ -75,15 +76,17 @@ export const quote: CommandDef = {
     const p = new ParamReader(params, 'TPM2_Quote');
     const qualifyingData = p.next((r) => r.tpm2b('qualifyingData', 64));
     const inScheme = p.next(readSigScheme);
-    const sel = p.next(readSelection);
+    const sel = p.next(selectionReader(tpm));
     p.end();
     const key = tpm.objectAt(handles[0]!)!;
     assertSigningKey(key, 1);
     if (sel.length === 0) throw badParam(RC.SIZE, 3, 'no PCRs selected');
     const shown = allocatedSelection(tpm, sel);
+    // Part 3 §18.4: pcrDigest is computed with the signing scheme's hash (SHA-256 / SM3)
+    const schemeHash = signScheme(key, inScheme, 2, tpm.algs).hashAlg;
     const body = marshal((w) => {
       writePcrSelection(w, shown);
-      w.tpm2b(pcrCompositeDigest(selectedValues(tpm, shown)));
+      w.tpm2b(pcrCompositeDigest(selectedValues(tpm, shown), suiteOfHash(schemeHash) ?? tpm.algs.suite));
     });
     return { params: signed(tpm, key, inScheme, 2, attest(tpm, key, TPM_ST.ATTEST_QUOTE, qualifyingData, body)) };
   },

@@ -9,35 +9,13 @@
  */
 import { marshal, type TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { writePcrSelection } from '../../tpm2/pcr-selection.ts';
-import { TPM_ALG, TPM_CC, TPM_ECC_NIST_P256 } from '../../tpm2/spec-constants.ts';
+import { TPM_ALG, TPM_CC } from '../../tpm2/spec-constants.ts';
 import type { CommandDef } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
 import { FIRMWARE_VERSION } from './commands-attest.ts';
 import { ParamReader, badParam } from './param-reader.ts';
 import { RC } from './rc.ts';
-import { PCR_BANKS } from './state-init.ts';
 import { HT, MAX_LOADED_OBJECTS, MAX_LOADED_SESSIONS, MAX_NV_BUFFER, MAX_NV_INDEX_SIZE, MAX_PERSISTENT, NO_INCREMENT_PCRS, PCR_COUNT, RESETTABLE_PCRS, RH, handleType } from './state.ts';
-
-/** TPMA_ALGORITHM (Part 2 §8.2): asymmetric 0, symmetric 1, hash 2, object 3, signing 8, encrypting 9, method 10. */
-const ALGS: ReadonlyMap<number, number> = new Map([
-  [TPM_ALG.RSA, 0x009],
-  [TPM_ALG.SHA1, 0x004],
-  [TPM_ALG.HMAC, 0x104],
-  [TPM_ALG.AES, 0x002],
-  [TPM_ALG.KEYEDHASH, 0x10c],
-  [TPM_ALG.SHA256, 0x004],
-  [TPM_ALG.SHA384, 0x004],
-  [TPM_ALG.SHA512, 0x004],
-  [TPM_ALG.NULL, 0x000],
-  [TPM_ALG.RSASSA, 0x101],
-  [TPM_ALG.RSAPSS, 0x101],
-  [TPM_ALG.OAEP, 0x201],
-  [TPM_ALG.ECDSA, 0x101],
-  [TPM_ALG.ECDH, 0x401],
-  [TPM_ALG.ECC, 0x009],
-  [TPM_ALG.SYMCIPHER, 0x008],
-  [TPM_ALG.CFB, 0x202],
-]);
 
 const CAP = { ALGS: 0, HANDLES: 1, COMMANDS: 2, PP_COMMANDS: 3, AUDIT_COMMANDS: 4, PCRS: 5, TPM_PROPERTIES: 6, PCR_PROPERTIES: 7, ECC_CURVES: 8 } as const;
 const MAX_CAP_BUFFER = 1024;
@@ -78,8 +56,9 @@ function tpmProperties(tpm: EngineContext, commands: readonly CommandDef[]): [nu
     [0x117, MAX_NV_INDEX_SIZE],
     [0x118, 0], // MEMORY
     [0x119, 4096], // CLOCK_UPDATE
-    [0x11a, TPM_ALG.SHA256], // CONTEXT_HASH
-    [0x11b, TPM_ALG.AES], // CONTEXT_SYM
+    // the context blobs' protection (commands-context.ts): the mode's hash and 128-bit cipher
+    [0x11a, tpm.algs.nameAlg], // CONTEXT_HASH
+    [0x11b, tpm.algs.symAlg], // CONTEXT_SYM
     [0x11c, 128], // CONTEXT_SYM_SIZE
     [0x11d, 255], // ORDERLY_COUNT
     [0x11e, 4096], // MAX_COMMAND_SIZE
@@ -175,7 +154,7 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
       let body: (w: TpmWriter) => void;
       switch (capability) {
         case CAP.ALGS: {
-          const pg = page([...ALGS], ([a]) => a, property, count, (MAX_CAP_BUFFER - 8) / 6);
+          const pg = page([...tpm.algs.capabilityAlgs], ([a]) => a, property, count, (MAX_CAP_BUFFER - 8) / 6);
           more = pg.more;
           body = (w) => {
             w.u32(pg.items.length);
@@ -210,7 +189,7 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
         case CAP.PCRS: {
           if (property !== 0) throw badParam(RC.VALUE, 2, 'TPM_CAP_PCRS takes property 0');
           // property is not used; any propertyCount but 0 gives every bank (measured on libtpms)
-          const pg = page([...PCR_BANKS.keys()], () => 0, 0, count === 0 ? 0 : 16, 16);
+          const pg = page([...tpm.algs.hashes], () => 0, 0, count === 0 ? 0 : 16, 16);
           more = pg.more;
           body = (w) => writePcrSelection(w, pg.items.map((hashAlg) => ({ hashAlg, pcrs: Array.from({ length: PCR_COUNT }, (_, i) => i) })));
           break;
@@ -246,7 +225,7 @@ export function getCapability(commands: () => readonly CommandDef[]): CommandDef
           break;
         }
         case CAP.ECC_CURVES: {
-          const pg = page([TPM_ECC_NIST_P256], (c) => c, property, count, 64);
+          const pg = page([tpm.algs.curveId], (c) => c, property, count, 64);
           more = pg.more;
           body = (w) => {
             w.u32(pg.items.length);

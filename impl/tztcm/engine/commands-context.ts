@@ -2,13 +2,12 @@
  * Context management (TPM 2.0 Part 3 §28): TPM2_FlushContext (§28.4), TPM2_ContextSave /
  * TPM2_ContextLoad (§28.2, §28.3) and TPM2_EvictControl (§28.5). A saved context (Part 1 §30)
  * is TPMS_CONTEXT {sequence, savedHandle, hierarchy, contextBlob}; the blob is the object or
- * session, AES-128-CFB encrypted and HMAC'd with keys derived from the hierarchy's proof and the
+ * session, CFB encrypted (AES-128, SM4 in TCM mode) and HMAC'd with keys derived from the hierarchy's proof and the
  * sequence number (Part 1 §30.3), so a context of the NULL hierarchy (every session's) dies with
  * a TPM Reset. A session's context can be loaded once per save (its sequence must be the one it
  * was saved under: no replay, Part 1 §30.5).
  * @module
  */
-import { tpm2P256 } from '../../crypto/index.ts';
 import { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter, marshal } from '../../tpm2/marshal-writer.ts';
 import { concat } from '../../tpm2/session-crypto.ts';
@@ -51,7 +50,7 @@ export const flushContext: CommandDef = {
 
 function contextKeys(tpm: EngineContext, h: Hierarchy, sequence: bigint, handle: number) {
   const seq = marshal((w) => w.u32(Number(sequence >> 32n)).u32(Number(sequence & 0xffffffffn)));
-  const k = tpm2P256.kdfa(concat(proofOf(tpm, h), tpm.persistent.contextKey), 'CONTEXT', seq, marshal((w) => w.u32(handle)), 256 + 128);
+  const k = tpm.algs.suite.kdfa(concat(proofOf(tpm, h), tpm.persistent.contextKey), 'CONTEXT', seq, marshal((w) => w.u32(handle)), 256 + 128);
   return { aes: k.subarray(0, 16), iv: k.subarray(16, 32), hmac: k.subarray(32, 48) };
 }
 
@@ -112,8 +111,8 @@ export const contextSave: CommandDef = {
       s.savedSequence = sequence;
     } else throw new TpmRc(rcHandle(RC.VALUE, 1), 'only transient objects and sessions have contexts');
     const k = contextKeys(tpm, hierarchy, sequence, savedHandle);
-    const enc = tpm2P256.cfbEncrypt(k.aes, k.iv, body);
-    const integrity = tpm2P256.hmac(k.hmac, enc);
+    const enc = tpm.algs.suite.cfbEncrypt(k.aes, k.iv, body);
+    const integrity = tpm.algs.suite.hmac(k.hmac, enc);
     return {
       params: marshal((w) => {
         w.u32(Number(sequence >> 32n)).u32(Number(sequence & 0xffffffffn)).u32(savedHandle).u32(hierarchyHandle[hierarchy]);
@@ -141,8 +140,8 @@ export const contextLoad: CommandDef = {
       const r = new TpmReader(c.blob, 'contextBlob');
       const integrity = r.tpm2b('integrity', 64);
       const enc = r.rest();
-      if (!equal(integrity, tpm2P256.hmac(k.hmac, enc))) throw new Error('integrity');
-      body = tpm2P256.cfbDecrypt(k.aes, k.iv, enc);
+      if (!equal(integrity, tpm.algs.suite.hmac(k.hmac, enc))) throw new Error('integrity');
+      body = tpm.algs.suite.cfbDecrypt(k.aes, k.iv, enc);
     } catch {
       throw badParam(RC.INTEGRITY, 1, 'the context does not verify');
     }

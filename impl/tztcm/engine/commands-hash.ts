@@ -11,7 +11,7 @@ import { TPM_CC, TPM_GENERATED_VALUE, TPM_ST } from '../../tpm2/spec-constants.t
 import type { CommandDef } from './command-def.ts';
 import { ticket } from './hierarchy.ts';
 import { ParamReader } from './param-reader.ts';
-import { hashOf } from './pcr-banks.ts';
+import { modeHash } from './algorithms.ts';
 import { RC, TpmRc } from './rc.ts';
 import { hierarchyOf } from './state.ts';
 
@@ -30,7 +30,7 @@ export const hash: CommandDef = {
     const p = new ParamReader(params, 'TPM2_Hash');
     const data = p.next((r) => r.tpm2b('data', MAX_DIGEST_BUFFER));
     const h = p.next((r) => {
-      const f = hashOf(r.u16('hashAlg'));
+      const f = modeHash(tpm.algs, r.u16('hashAlg'));
       if (!f) throw new TpmRc(RC.HASH, 'not a hash the engine has');
       return f;
     });

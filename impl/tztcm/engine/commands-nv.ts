@@ -12,6 +12,7 @@ import { marshal } from '../../tpm2/marshal-writer.ts';
 import { TPM_ALG, TPM_CC, TPM_RH } from '../../tpm2/spec-constants.ts';
 import type { CommandDef, CommandInput } from './command-def.ts';
 import type { EngineContext } from './engine-context.ts';
+import { implementsHash } from './algorithms.ts';
 import { digestSize } from './key-material.ts';
 import { nvName, readNvPublic, TPMA_NV, TPMA_NV_RESERVED, writeNvPublic } from './nv-public.ts';
 import { ParamReader, badParam } from './param-reader.ts';
@@ -39,15 +40,15 @@ export const nvDefineSpace: CommandDef = {
     const pub = p.next((r) => {
       const x = r.sized('publicInfo', readNvPublic);
       if (handleType(x.handle) !== HT.NV_INDEX) throw new TpmRc(RC.VALUE, 'nvIndex is not an NV index handle');
-      if (digestSize(x.nameAlg) === undefined) throw new TpmRc(RC.HASH, 'nameAlg is not a hash');
+      if (!implementsHash(tpm.algs, x.nameAlg)) throw new TpmRc(RC.HASH, 'nameAlg is not a hash the engine implements');
       if (x.dataSize > MAX_NV_INDEX_SIZE) throw new TpmRc(RC.SIZE, 'dataSize over TPM_PT_NV_INDEX_MAX');
       return x;
     });
     p.end();
     const a = pub.attributes >>> 0;
-    if (pub.nameAlg !== TPM_ALG.SHA256) throw badParam(RC.HASH, 2, 'nameAlg must be SHA-256');
+    if (pub.nameAlg !== tpm.algs.nameAlg) throw badParam(RC.HASH, 2, 'nameAlg must be the mode\'s (SHA-256 / SM3_256)');
     if (auth.length > 32) throw badParam(RC.SIZE, 1, 'auth longer than the nameAlg digest');
-    if (pub.authPolicy.length !== 0 && pub.authPolicy.length !== 32) throw badParam(RC.SIZE, 2, 'authPolicy is not a SHA-256 digest');
+    if (pub.authPolicy.length !== 0 && pub.authPolicy.length !== 32) throw badParam(RC.SIZE, 2, 'authPolicy is not a digest of nameAlg');
     if (a & TPMA_NV_RESERVED) throw badParam(RC.RESERVED_BITS, 2, 'reserved TPMA_NV bits');
     const nt = (a & TPMA_NV.TPM_NT_MASK) >>> 4;
     // Part 3 §31.3.1: counter, bit-field and PIN indices hold 8 octets, extend indices one digest

@@ -5,7 +5,7 @@
  * template passes object-checks.ts before anything is made; a refused command loads nothing.
  * @module
  */
-import { tpm2P256 } from '../../crypto/index.ts';
+import { hashById, suiteOfCurve } from '../../tpm2/hash-algorithms.ts';
 import { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { marshal } from '../../tpm2/marshal-writer.ts';
 import { readPublic, writePublic, type TpmPublic } from '../../tpm2/public-area.ts';
@@ -18,7 +18,7 @@ import { makeKeyMaterial, primaryStream, randomStream } from './key-material.ts'
 import { checkTemplate } from './object-checks.ts';
 import { hasAttr, hierarchyQN, isStorageParent, namesOf, type EngineObject } from './object.ts';
 import { ParamReader, badParam } from './param-reader.ts';
-import { readSelection, selectedValues } from './pcr-banks.ts';
+import { selectionReader, selectedValues } from './pcr-banks.ts';
 import { unwrapPrivate, wrapPrivate, type Sensitive } from './protected-storage.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
 import { hierarchyOf, type Hierarchy } from './state.ts';
@@ -42,12 +42,12 @@ interface CreationArgs {
   readonly creationPCR: PcrSelection;
 }
 
-function readCreation(params: Uint8Array, what: string): CreationArgs {
+function readCreation(tpm: EngineContext, params: Uint8Array, what: string): CreationArgs {
   const p = new ParamReader(params, what);
   const sensitive = p.next(readSensitiveCreate);
   const template = p.next(readPublicParam);
   const outsideInfo = p.next((r) => r.tpm2b('outsideInfo', 64));
-  const creationPCR = p.next(readSelection);
+  const creationPCR = p.next(selectionReader(tpm));
   p.end();
   return { sensitive, template, outsideInfo, creationPCR };
 }
@@ -56,11 +56,11 @@ function readCreation(params: Uint8Array, what: string): CreationArgs {
 function creationOutputs(tpm: EngineContext, h: Hierarchy, name: Uint8Array, parent: { name: Uint8Array; qn: Uint8Array }, a: CreationArgs): Uint8Array {
   const data = marshal((w) => {
     writePcrSelection(w, a.creationPCR);
-    w.tpm2b(a.creationPCR.some((b) => b.pcrs.length > 0) ? tpm2P256.hash(marshal((x) => selectedValues(tpm, a.creationPCR).forEach((v) => x.bytes(v)))) : new Uint8Array(0));
+    w.tpm2b(a.creationPCR.some((b) => b.pcrs.length > 0) ? tpm.algs.suite.hash(marshal((x) => selectedValues(tpm, a.creationPCR).forEach((v) => x.bytes(v)))) : new Uint8Array(0));
     w.u8(1); // TPMA_LOCALITY: locality 0
-    w.u16(parent.name.length === 4 ? TPM_ALG.NULL : TPM_ALG.SHA256).tpm2b(parent.name).tpm2b(parent.qn).tpm2b(a.outsideInfo);
+    w.u16(parent.name.length === 4 ? TPM_ALG.NULL : tpm.algs.nameAlg).tpm2b(parent.name).tpm2b(parent.qn).tpm2b(a.outsideInfo);
   });
-  const hash = tpm2P256.hash(data);
+  const hash = tpm.algs.suite.hash(data);
   return marshal((w) => {
     w.tpm2b(data).tpm2b(hash);
     w.bytes(ticket(tpm, TPM_ST.CREATION, h, marshal((x) => x.bytes(name).bytes(hash))));
@@ -83,10 +83,10 @@ export const createPrimary: CommandDef = {
   decrypt: true,
   encrypt: true,
   run(tpm, { handles, params }) {
-    const a = readCreation(params, 'TPM2_CreatePrimary');
-    checkTemplate(a.template, { param: 2, primary: true, dataGiven: a.sensitive.data.length > 0 });
+    const a = readCreation(tpm, params, 'TPM2_CreatePrimary');
+    checkTemplate(a.template, { algs: tpm.algs, param: 2, primary: true, dataGiven: a.sensitive.data.length > 0 });
     const h = hierarchyOf(handles[0]!)!;
-    const m = makeKeyMaterial(a.template, a.sensitive.data, primaryStream(seedOf(tpm, h), a.template, a.sensitive.data));
+    const m = makeKeyMaterial(a.template, a.sensitive.data, primaryStream(seedOf(tpm, h), a.template, a.sensitive.data, tpm.algs.suite));
     const o = objectFrom(m, h, hierarchyQN(handles[0]!), a.sensitive.userAuth, true);
     const handle = tpm.addObject(o);
     return {
@@ -116,12 +116,12 @@ export const create: CommandDef = {
   decrypt: true,
   encrypt: true,
   run(tpm, { handles, params }) {
-    const a = readCreation(params, 'TPM2_Create');
+    const a = readCreation(tpm, params, 'TPM2_Create');
     const parent = storageParent(tpm, handles[0]!);
-    checkTemplate(a.template, { param: 2, primary: false, parentFixedTpm: hasAttr(parent, TPMA_OBJECT.fixedTPM), dataGiven: a.sensitive.data.length > 0 });
+    checkTemplate(a.template, { algs: tpm.algs, param: 2, primary: false, parentFixedTpm: hasAttr(parent, TPMA_OBJECT.fixedTPM), dataGiven: a.sensitive.data.length > 0 });
     const m = makeKeyMaterial(a.template, a.sensitive.data, randomStream(tpm.random));
     const o = objectFrom(m, parent.hierarchy, parent.qualifiedName, a.sensitive.userAuth, false);
-    const priv = wrapPrivate(parent.seedValue, o.name, { type: TYPE_ID[o.public.type], authValue: o.authValue, seedValue: o.seedValue, sensitive: o.sensitive });
+    const priv = wrapPrivate(parent.seedValue, o.name, { type: TYPE_ID[o.public.type], authValue: o.authValue, seedValue: o.seedValue, sensitive: o.sensitive }, tpm.algs.suite);
     return {
       params: marshal((w) => {
         w.tpm2b(priv);
@@ -132,13 +132,15 @@ export const create: CommandDef = {
   },
 };
 
-/** The sensitive area matches the public area it is loaded with (Part 3 §12.2.3: TPM_RC_BINDING). */
+/** The sensitive area matches the public area it is loaded with (Part 3 §12.2.3: TPM_RC_BINDING);
+ * the template passed checkTemplate, so its curve and nameAlg are the mode's. */
 function bindingOk(pub: TpmPublic, s: Sensitive): boolean {
   if (s.type !== TYPE_ID[pub.type]) return false;
   switch (pub.type) {
     case 'ecc': {
-      if (!tpm2P256.isValidScalar(s.sensitive)) return false;
-      const q = tpm2P256.basePointMul(s.sensitive);
+      const curve = suiteOfCurve(pub.curveId)!;
+      if (!curve.isValidScalar(s.sensitive)) return false;
+      const q = curve.basePointMul(s.sensitive);
       return pub.x.length === 32 && pub.y.length === 32 && q.subarray(1, 33).every((b, i) => b === pub.x[i]) && q.subarray(33).every((b, i) => b === pub.y[i]);
     }
     case 'rsa': {
@@ -151,7 +153,7 @@ function bindingOk(pub: TpmPublic, s: Sensitive): boolean {
     }
     case 'keyedhash':
     case 'symcipher': {
-      const u = tpm2P256.hash(new Uint8Array([...s.seedValue, ...s.sensitive]));
+      const u = hashById(pub.nameAlg)!(new Uint8Array([...s.seedValue, ...s.sensitive]));
       return u.length === pub.unique.length && u.every((b, i) => b === pub.unique[i]);
     }
   }
@@ -171,9 +173,9 @@ export const load: CommandDef = {
     const pub = p.next(readPublicParam);
     p.end();
     const parent = storageParent(tpm, handles[0]!);
-    checkTemplate(pub, { param: 2, primary: false, parentFixedTpm: hasAttr(parent, TPMA_OBJECT.fixedTPM), dataGiven: false });
+    checkTemplate(pub, { algs: tpm.algs, param: 2, primary: false, parentFixedTpm: hasAttr(parent, TPMA_OBJECT.fixedTPM), dataGiven: false });
     const names = namesOf(pub, parent.qualifiedName);
-    const s = unwrapPrivate(parent.seedValue, names.name, blob);
+    const s = unwrapPrivate(parent.seedValue, names.name, blob, tpm.algs.suite);
     if (!s) throw badParam(RC.INTEGRITY, 1, 'inPrivate does not verify under this parent and public area');
     if (!bindingOk(pub, s)) throw badParam(RC.BINDING, 2, 'the public and sensitive areas do not match');
     const o: EngineObject = { public: pub, ...names, hierarchy: parent.hierarchy, authValue: s.authValue, sensitive: s.sensitive, seedValue: s.seedValue, publicOnly: false, primary: false, persistentHandle: 0 };
@@ -211,9 +213,9 @@ export const loadExternal: CommandDef = {
     const h = hierarchyOf(hierarchy)!;
     // Part 3 §12.3.3: an object with its private part may only be loaded in the NULL hierarchy
     if (inPrivate && h !== 'null') throw badParam(RC.HIERARCHY, 3, 'a private part loads only in the NULL hierarchy');
-    checkTemplate(pub, { param: 2, primary: false, dataGiven: false, publicOnly: true });
+    checkTemplate(pub, { algs: tpm.algs, param: 2, primary: false, dataGiven: false, publicOnly: true });
     if (inPrivate && !bindingOk(pub, inPrivate)) throw badParam(RC.BINDING, 2, 'the public and sensitive areas do not match');
-    if (!inPrivate && pub.type === 'ecc' && !tpm2P256.isValidPoint(new Uint8Array([4, ...pub.x, ...pub.y]))) throw badParam(RC.ECC_POINT, 2, 'the public point is not on P-256');
+    if (!inPrivate && pub.type === 'ecc' && !suiteOfCurve(pub.curveId)!.isValidPoint(new Uint8Array([4, ...pub.x, ...pub.y]))) throw badParam(RC.ECC_POINT, 2, 'the public point is not on the curve');
     const names = namesOf(pub, marshal((w) => w.u32(hierarchy)));
     const o: EngineObject = {
       public: pub,

@@ -11,9 +11,9 @@ import { marshal } from '../../tpm2/marshal-writer.ts';
 import { readDigestValues, writePcrSelection } from '../../tpm2/pcr-selection.ts';
 import { TPM_CC, TPM_RH } from '../../tpm2/spec-constants.ts';
 import type { CommandDef } from './command-def.ts';
-import { digestSize } from './key-material.ts';
+import { modeDigestSize } from './algorithms.ts';
 import { ParamReader } from './param-reader.ts';
-import { bankOf, hashOf, readSelection } from './pcr-banks.ts';
+import { bankOf, hashOf, selectionReader } from './pcr-banks.ts';
 import { RC, TpmRc } from './rc.ts';
 import { NO_INCREMENT_PCRS, RESETTABLE_PCRS } from './state.ts';
 
@@ -31,7 +31,7 @@ export const pcrRead: CommandDef = {
   encrypt: false,
   run(tpm, { params }) {
     const p = new ParamReader(params, 'TPM2_PCR_Read');
-    const sel = p.next(readSelection);
+    const sel = p.next(selectionReader(tpm));
     p.end();
     const values: Uint8Array[] = [];
     const outSel = sel.map((b) => {
@@ -66,7 +66,8 @@ export const pcrExtend: CommandDef = {
   encrypt: false,
   run(tpm, { handles, params }) {
     const p = new ParamReader(params, 'TPM2_PCR_Extend');
-    const digests = p.next((r) => readDigestValues(r, digestSize));
+    // TPMI_ALG_HASH: a hash of another mode (SM3 in TPM mode, SHA-* in TCM mode) is TPM_RC_HASH
+    const digests = p.next((r) => readDigestValues(r, modeDigestSize(tpm.algs)));
     p.end();
     const pcr = handles[0]!;
     if (pcr === TPM_RH.NULL) return {};

@@ -9,7 +9,6 @@
  * checked, only the digest computed.
  * @module
  */
-import { tpm2P256 } from '../../crypto/index.ts';
 import { marshal } from '../../tpm2/marshal-writer.ts';
 import { pcrCompositeDigest } from '../../tpm2/policy-digest.ts';
 import { writePcrSelection } from '../../tpm2/pcr-selection.ts';
@@ -17,14 +16,17 @@ import { readAnySignature } from '../../tpm2/signature.ts';
 import { TPMA_OBJECT, TPM_CC, TPM_ST, TPM_RH } from '../../tpm2/spec-constants.ts';
 import { resetPolicy, equal } from './authorization.ts';
 import { OBJECT, POLICY_SESSION, type CommandDef } from './command-def.ts';
-import { digestSize } from './key-material.ts';
+import { modeDigestSize } from './algorithms.ts';
 import { hasAttr } from './object.ts';
 import { ParamReader, badParam } from './param-reader.ts';
-import { readSelection, selectedValues } from './pcr-banks.ts';
+import { selectionReader, selectedValues } from './pcr-banks.ts';
 import { RC, TpmRc, rcHandle } from './rc.ts';
-import { hashFor, verifyDigest } from './signing.ts';
+import { messageDigest, verifyDigest } from './signing.ts';
+import type { EngineSession } from './session-state.ts';
+import { suiteOfHash } from '../../tpm2/hash-algorithms.ts';
 
-const H = (b: Uint8Array) => tpm2P256.hash(b);
+/** The session's hash (its authHash: SHA-256 in TPM mode, SM3 in TCM mode). */
+const H = (s: EngineSession, b: Uint8Array) => suiteOfHash(s.authHash)!.hash(b);
 const base = { auth: [], responseHandles: 0, decrypt: false, encrypt: false } as const;
 
 export const policySigned: CommandDef = {
@@ -40,7 +42,7 @@ export const policySigned: CommandDef = {
     const cpHashA = p.next((r) => r.tpm2b('cpHashA', 64));
     const policyRef = p.next((r) => r.tpm2b('policyRef', 64));
     const expiration = p.next((r) => r.u32('expiration') | 0);
-    const auth = p.next((r) => readAnySignature(r, digestSize));
+    const auth = p.next((r) => readAnySignature(r, modeDigestSize(tpm.algs)));
     p.end();
     const key = tpm.objectAt(handles[0]!)!;
     const s = tpm.sessionAt(handles[1]!)!;
@@ -49,10 +51,10 @@ export const policySigned: CommandDef = {
     if (s.type !== 'trial') {
       // Part 3 §23.3.3: a nonce that is not the session's current nonceTPM
       if (nonceTPM.length !== 0 && !equal(nonceTPM, s.nonceTPM)) throw badParam(RC.NONCE, 1, 'nonceTPM is not the session nonce');
-      const aHash = hashFor(auth.hashAlg, marshal((w) => w.bytes(nonceTPM).i32(expiration).bytes(cpHashA).bytes(policyRef)));
+      const aHash = messageDigest(key, { scheme: auth.sigAlg, hashAlg: auth.hashAlg }, marshal((w) => w.bytes(nonceTPM).i32(expiration).bytes(cpHashA).bytes(policyRef)));
       if (!verifyDigest(key, aHash, auth)) throw badParam(RC.SIGNATURE, 5, 'the signature does not verify');
     }
-    s.policyDigest = H(marshal((w) => w.bytes(H(marshal((x) => x.bytes(s.policyDigest).u32(TPM_CC.PolicySigned).bytes(key.name)))).bytes(policyRef)));
+    s.policyDigest = H(s, marshal((w) => w.bytes(H(s, marshal((x) => x.bytes(s.policyDigest).u32(TPM_CC.PolicySigned).bytes(key.name)))).bytes(policyRef)));
     // timeout empty and a NULL TPMT_TK_AUTH: tickets for expiration < 0 are not issued (docs)
     return { params: marshal((w) => w.tpm2b(new Uint8Array(0)).u16(TPM_ST.AUTH_SIGNED).u32(TPM_RH.NULL).tpm2b(new Uint8Array(0))) };
   },
@@ -67,16 +69,16 @@ export const policyPCR: CommandDef = {
   run(tpm, { handles, params }) {
     const p = new ParamReader(params, 'TPM2_PolicyPCR');
     const pcrDigest = p.next((r) => r.tpm2b('pcrDigest', 64));
-    const pcrs = p.next(readSelection);
+    const pcrs = p.next(selectionReader(tpm));
     p.end();
     const s = tpm.sessionAt(handles[0]!)!;
     let digestTPM: Uint8Array;
     if (s.type === 'trial' && pcrDigest.length > 0) digestTPM = pcrDigest;
     else {
-      digestTPM = pcrCompositeDigest(selectedValues(tpm, pcrs));
+      digestTPM = pcrCompositeDigest(selectedValues(tpm, pcrs), suiteOfHash(s.authHash)!);
       if (s.type !== 'trial' && pcrDigest.length > 0 && !equal(pcrDigest, digestTPM)) throw badParam(RC.VALUE, 1, 'the PCRs do not have the values pcrDigest names');
     }
-    s.policyDigest = H(marshal((w) => {
+    s.policyDigest = H(s, marshal((w) => {
       w.bytes(s.policyDigest).u32(TPM_CC.PolicyPCR);
       writePcrSelection(w, pcrs);
       w.bytes(digestTPM);
@@ -101,14 +103,14 @@ function simple(code: number, name: string, apply: (s: NonNullable<ReturnType<im
 }
 
 export const policyAuthValue = simple(TPM_CC.PolicyAuthValue, 'TPM2_PolicyAuthValue', (s) => {
-  s.policyDigest = H(marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyAuthValue)));
+  s.policyDigest = H(s, marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyAuthValue)));
   s.isAuthValueNeeded = true;
   s.isPasswordNeeded = false;
 });
 
 export const policyPassword = simple(TPM_CC.PolicyPassword, 'TPM2_PolicyPassword', (s) => {
   // Part 3 §23.18.1: "the policyDigest is extended as for TPM2_PolicyAuthValue"
-  s.policyDigest = H(marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyAuthValue)));
+  s.policyDigest = H(s, marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyAuthValue)));
   s.isPasswordNeeded = true;
   s.isAuthValueNeeded = false;
 });
@@ -126,7 +128,7 @@ export const policyCommandCode: CommandDef = {
     p.end();
     const s = tpm.sessionAt(handles[0]!)!;
     if (s.commandCode !== null && s.commandCode !== cc) throw badParam(RC.VALUE, 1, 'the session is already restricted to another command');
-    s.policyDigest = H(marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyCommandCode).u32(cc)));
+    s.policyDigest = H(s, marshal((w) => w.bytes(s.policyDigest).u32(TPM_CC.PolicyCommandCode).u32(cc)));
     s.commandCode = cc;
     return {};
   },

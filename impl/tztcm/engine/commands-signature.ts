@@ -12,6 +12,7 @@ import { equal } from './authorization.ts';
 import { hierarchyOf } from './state.ts';
 import { OBJECT, type CommandDef } from './command-def.ts';
 import { ticket } from './hierarchy.ts';
+import { modeDigestSize } from './algorithms.ts';
 import { digestSize } from './key-material.ts';
 import { hasAttr } from './object.ts';
 import { ParamReader, badParam } from './param-reader.ts';
@@ -29,7 +30,7 @@ export const verifySignature: CommandDef = {
   run(tpm, { handles, params }) {
     const p = new ParamReader(params, 'TPM2_VerifySignature');
     const digest = p.next((r) => r.tpm2b('digest', 64));
-    const sig = p.next((r) => readAnySignature(r, digestSize));
+    const sig = p.next((r) => readAnySignature(r, modeDigestSize(tpm.algs)));
     p.end();
     const key = tpm.objectAt(handles[0]!)!;
     if (!hasAttr(key, TPMA_OBJECT.sign)) throw new TpmRc(rcHandle(RC.ATTRIBUTES, 1), 'not a signing key');
@@ -54,7 +55,7 @@ export const sign: CommandDef = {
     p.end();
     const key = tpm.objectAt(handles[0]!)!;
     assertSigningKey(key, 1);
-    const s = signScheme(key, inScheme, 2);
+    const s = signScheme(key, inScheme, 2, tpm.algs);
     if (digest.length !== digestSize(s.hashAlg)) throw badParam(RC.SIZE, 1, 'digest does not fit the scheme hash');
     if (validation.tag !== TPM_ST.HASHCHECK) throw badParam(RC.TAG, 3, 'validation is not a TPMT_TK_HASHCHECK');
     if (hasAttr(key, TPMA_OBJECT.restricted)) {

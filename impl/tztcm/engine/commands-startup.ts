@@ -38,7 +38,7 @@ export const startup: CommandDef = {
       tpm.volatile = { ...saved, started: true, objects: new Map(), startedAt: tpm.now() };
       tpm.persistent.restartCount++;
     } else {
-      tpm.volatile = { ...freshVolatileState(tpm.random), started: true, startedAt: tpm.now() };
+      tpm.volatile = { ...freshVolatileState(tpm.random, tpm.algs.hashes), started: true, startedAt: tpm.now() };
       tpm.persistent.resetCount++;
       tpm.persistent.restartCount = 0;
       // Part 1 §19.8.6.3: with no timed lockoutRecovery, a TPM Reset unlocks lockoutAuth

@@ -9,6 +9,7 @@
  */
 import { tpm2P256, type RandomSource } from '../../crypto/index.ts';
 import type { PersistentStateStore } from '../engine-contract.ts';
+import { TPM_MODE, type EngineAlgorithms } from './algorithms.ts';
 import type { EngineObject } from './object.ts';
 import { RC, TpmRc } from './rc.ts';
 import type { EngineSession } from './session-state.ts';
@@ -29,6 +30,8 @@ export class EngineContext {
     private readonly store: PersistentStateStore,
     /** milliseconds, for TPMS_CLOCK_INFO.clock */
     readonly now: () => number,
+    /** TPM mode or TCM mode: the algorithms the engine implements (algorithms.ts) */
+    readonly algs: EngineAlgorithms = TPM_MODE,
   ) {}
 
   /** The engine's random bytes: the source, XORed with a stream keyed by stirred-in input. */

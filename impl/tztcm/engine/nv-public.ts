@@ -3,7 +3,7 @@
  * (Part 1 §16: nameAlg || H_nameAlg(TPMS_NV_PUBLIC), which changes when TPMA_NV_WRITTEN is set).
  * @module
  */
-import { tpm2P256 } from '../../crypto/index.ts';
+import { hashById } from '../../tpm2/hash-algorithms.ts';
 import type { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { marshal, type TpmWriter } from '../../tpm2/marshal-writer.ts';
 import type { NvIndex } from './state.ts';
@@ -56,5 +56,5 @@ export function readNvPublic(r: TpmReader): NvPublic {
 
 export function nvName(nv: NvIndex | NvPublic): Uint8Array {
   const pub = marshal((w) => writeNvPublic(w, nv));
-  return marshal((w) => w.u16(nv.nameAlg).bytes(tpm2P256.hash(pub)));
+  return marshal((w) => w.u16(nv.nameAlg).bytes(hashById(nv.nameAlg)!(pub)));
 }

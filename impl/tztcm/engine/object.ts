@@ -8,7 +8,7 @@
  */
 import { marshal } from '../../tpm2/marshal-writer.ts';
 import { objectName, publicBytes, type TpmPublic } from '../../tpm2/public-area.ts';
-import { tpm2P256 } from '../../crypto/index.ts';
+import { hashById } from '../../tpm2/hash-algorithms.ts';
 import { TPMA_OBJECT } from '../../tpm2/spec-constants.ts';
 import type { Hierarchy } from './state.ts';
 
@@ -43,7 +43,7 @@ export const isStorageParent = (o: EngineObject): boolean =>
 /** The Name and qualified Name of `pub` under a parent whose qualified Name is `parentQN`. */
 export function namesOf(pub: TpmPublic, parentQN: Uint8Array): { name: Uint8Array; qualifiedName: Uint8Array; publicArea: Uint8Array } {
   const name = objectName(pub);
-  const qualifiedName = marshal((w) => w.u16(pub.nameAlg).bytes(tpm2P256.hash(marshal((x) => x.bytes(parentQN).bytes(name)))));
+  const qualifiedName = marshal((w) => w.u16(pub.nameAlg).bytes(hashById(pub.nameAlg)!(marshal((x) => x.bytes(parentQN).bytes(name)))));
   return { name, qualifiedName, publicArea: publicBytes(pub) };
 }
 

@@ -8,7 +8,7 @@
  * parent or public area, fails the integrity check (TPM_RC_INTEGRITY).
  * @module
  */
-import { tpm2P256 } from '../../crypto/index.ts';
+import { tpm2P256, type CryptoSuite } from '../../crypto/index.ts';
 import { TpmReader } from '../../tpm2/marshal-reader.ts';
 import { TpmWriter, marshal } from '../../tpm2/marshal-writer.ts';
 import { concat } from '../../tpm2/session-crypto.ts';
@@ -32,31 +32,31 @@ export function readSensitive(r: TpmReader): Sensitive {
   return { type: r.u16('sensitiveType'), authValue: r.tpm2b('authValue', 64), seedValue: r.tpm2b('seedValue', 64), sensitive: r.tpm2b('sensitive', 512) };
 }
 
-function keys(parentSeed: Uint8Array, name: Uint8Array) {
+function keys(parentSeed: Uint8Array, name: Uint8Array, suite: CryptoSuite) {
   return {
-    sym: tpm2P256.kdfa(parentSeed, 'STORAGE', name, new Uint8Array(0), 128),
-    hmac: tpm2P256.kdfa(parentSeed, 'INTEGRITY', new Uint8Array(0), new Uint8Array(0), 256),
+    sym: suite.kdfa(parentSeed, 'STORAGE', name, new Uint8Array(0), 128),
+    hmac: suite.kdfa(parentSeed, 'INTEGRITY', new Uint8Array(0), new Uint8Array(0), 256),
   };
 }
 
 /** The TPM2B_PRIVATE body for `s` under a parent with seedValue `parentSeed`, for the child `name`. */
-export function wrapPrivate(parentSeed: Uint8Array, name: Uint8Array, s: Sensitive): Uint8Array {
-  const k = keys(parentSeed, name);
+export function wrapPrivate(parentSeed: Uint8Array, name: Uint8Array, s: Sensitive, suite: CryptoSuite = tpm2P256): Uint8Array {
+  const k = keys(parentSeed, name, suite);
   const plain = marshal((w) => w.sized((x) => writeSensitive(x, s)));
-  const enc = tpm2P256.cfbEncrypt(k.sym, ZERO_IV, plain);
-  const integrity = tpm2P256.hmac(k.hmac, concat(enc, name));
+  const enc = suite.cfbEncrypt(k.sym, ZERO_IV, plain);
+  const integrity = suite.hmac(k.hmac, concat(enc, name));
   return new TpmWriter().tpm2b(integrity).bytes(enc).finish();
 }
 
 /** The sensitive area, or null when the integrity check or the structure fails. */
-export function unwrapPrivate(parentSeed: Uint8Array, name: Uint8Array, blob: Uint8Array): Sensitive | null {
+export function unwrapPrivate(parentSeed: Uint8Array, name: Uint8Array, blob: Uint8Array, suite: CryptoSuite = tpm2P256): Sensitive | null {
   try {
     const r = new TpmReader(blob, 'TPM2B_PRIVATE');
     const integrity = r.tpm2b('integrity', 64);
     const enc = r.rest();
-    const k = keys(parentSeed, name);
-    if (!equal(integrity, tpm2P256.hmac(k.hmac, concat(enc, name)))) return null;
-    const plain = new TpmReader(tpm2P256.cfbDecrypt(k.sym, ZERO_IV, enc), 'sensitive');
+    const k = keys(parentSeed, name, suite);
+    if (!equal(integrity, suite.hmac(k.hmac, concat(enc, name)))) return null;
+    const plain = new TpmReader(suite.cfbDecrypt(k.sym, ZERO_IV, enc), 'sensitive');
     const s = plain.sized('TPM2B_SENSITIVE', readSensitive);
     plain.end();
     return s;

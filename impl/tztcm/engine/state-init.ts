@@ -5,6 +5,8 @@
  * @module
  */
 import type { RandomSource } from '../../crypto/index.ts';
+import { digestSizeOf } from '../../tpm2/hash-algorithms.ts';
+import { TPM_MODE } from './algorithms.ts';
 import { PCR_COUNT, type PcrBanks, type PersistentState, type VolatileState } from './state.ts';
 
 /** Part 1 §14.3: a primary seed has at least twice the security strength: 64 octets here. */
@@ -25,26 +27,21 @@ export function freshPersistentState(random: RandomSource): PersistentState {
   };
 }
 
-/** TPM_ALG_ID → digest size of the allocated banks. */
-export const PCR_BANKS: ReadonlyMap<number, number> = new Map([
-  [0x0004, 20],
-  [0x000b, 32],
-  [0x000c, 48],
-  [0x000d, 64],
-]);
+/** The banks of TPM mode (SHA-1/256/384/512, as swtpm allocates); TCM mode has one SM3_256 bank (algorithms.ts). */
+const TPM_BANKS = TPM_MODE.hashes;
 
 /**
  * PCRs after a TPM Reset: zero, except the D-RTM PCRs 17–22, which start at all ones until a
  * D-RTM event resets them (PC Client PTP §4.6 Table 4; swtpm does the same).
  */
-export function freshPcrs(): PcrBanks {
-  return new Map([...PCR_BANKS].map(([alg, n]) => [alg, Array.from({ length: PCR_COUNT }, (_, i) => new Uint8Array(n).fill(i >= 17 && i <= 22 ? 0xff : 0))]));
+export function freshPcrs(banks: readonly number[] = TPM_BANKS): PcrBanks {
+  return new Map(banks.map((alg) => [alg, Array.from({ length: PCR_COUNT }, (_, i) => new Uint8Array(digestSizeOf(alg)!).fill(i >= 17 && i <= 22 ? 0xff : 0))]));
 }
 
-export function freshVolatileState(random: RandomSource): VolatileState {
+export function freshVolatileState(random: RandomSource, banks: readonly number[] = TPM_BANKS): VolatileState {
   return {
     started: false,
-    pcrs: freshPcrs(),
+    pcrs: freshPcrs(banks),
     pcrUpdateCounter: 0,
     objects: new Map(),
     sessions: new Map(),

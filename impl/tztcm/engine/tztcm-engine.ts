@@ -9,7 +9,8 @@
  * as one image (state-image.ts) whenever it changes.
  * @module
  */
-import { systemRandom, type RandomSource } from '../../crypto/index.ts';
+import { systemRandom, tpm2P256, type CryptoSuite, type RandomSource } from '../../crypto/index.ts';
+import { algorithmsFor } from './algorithms.ts';
 import { TpmWriter } from '../../tpm2/marshal-writer.ts';
 import { cpHash, rpHash } from '../../tpm2/session-crypto.ts';
 import { TPM_ST } from '../../tpm2/spec-constants.ts';
@@ -48,6 +49,8 @@ export interface TztcmEngineOptions {
   readonly random?: RandomSource;
   /** milliseconds for the TPM clock (default performance.now) */
   readonly now?: () => number;
+  /** the algorithms: the tpm2 suite (default) is TPM mode, the tcm suite TCM mode (SM2/SM3/SM4, algorithms.ts) */
+  readonly suite?: CryptoSuite;
 }
 
 function errorResponse(rc: number, tag: number = TPM_ST.NO_SESSIONS): Uint8Array {
@@ -69,7 +72,8 @@ export class TztcmEngine implements TpmEngine {
       // a store that does not hold an engine image is a configuration error, not a TPM answer
       persistent = decodeStateImage(image);
     }
-    this.tpm = new EngineContext(persistent, freshVolatileState(random), random, store, opts.now ?? (() => performance.now()));
+    const algs = algorithmsFor(opts.suite ?? tpm2P256);
+    this.tpm = new EngineContext(persistent, freshVolatileState(random, algs.hashes), random, store, opts.now ?? (() => performance.now()), algs);
   }
 
   execute(command: Uint8Array): Uint8Array {
@@ -123,7 +127,8 @@ export class TztcmEngine implements TpmEngine {
       const entries = parseAuthArea(cmd.subarray(off, off + authSize));
       off += authSize;
       params = cmd.subarray(off);
-      const cp = cpHash(code, entities.map((e) => e.name), params);
+      // every session of a mode has the mode's authHash (commands-session.ts)
+      const cp = cpHash(code, entities.map((e) => e.name), params, this.tpm.algs.suite);
       checked = checkAuthorizations(this.tpm, def, entities, entries, cp);
       params = decryptParams(params, checked);
     } else {
@@ -140,7 +145,7 @@ export class TztcmEngine implements TpmEngine {
       w.bytes(rspParams);
     } else {
       const after = checked.map((c) => (c.entity ? { ...c, entity: afterCommand(this.tpm, c.entity) } : c));
-      const r = respond(this.tpm, after, rspParams, (p) => rpHash(code, p));
+      const r = respond(this.tpm, after, rspParams, (p) => rpHash(code, p, this.tpm.algs.suite));
       w.u16(TPM_ST.SESSIONS).u32(0).u32(0);
       for (const h of rspHandles) w.u32(h);
       w.u32(r.params.length).bytes(r.params).bytes(r.area);

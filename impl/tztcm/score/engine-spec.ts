@@ -6,6 +6,7 @@
  * the default engine is built in).
  * @module
  */
+import type { SuiteId } from '../../crypto/index.ts';
 import type { PersistentStateStore, TpmEngine } from '../engine-contract.ts';
 
 export type EngineFactory = (store: PersistentStateStore | undefined) => TpmEngine;
@@ -15,11 +16,13 @@ export interface EngineSpec {
   readonly module?: string;
   /** the factory's export name (default `createEngine`) */
   readonly export?: string;
+  /** the project's engine only: its algorithms, 'tpm2' (TPM mode, default) or 'tcm' (TCM mode) */
+  readonly suite?: SuiteId;
 }
 
 /** The factory a spec names; throws a one-line Error when the module or export is missing. */
 export async function resolveEngine(spec: EngineSpec | undefined): Promise<EngineFactory> {
-  if (!spec?.module) return (await import('./default-engine.ts')).defaultEngineFactory;
+  if (!spec?.module) return (await import('./default-engine.ts')).engineFactoryFor(spec?.suite);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(spec.module)) as Record<string, unknown>;
