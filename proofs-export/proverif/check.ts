@@ -101,7 +101,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           if (s.name === 'Running' || s.name === 'Commit' || s.name === 'Secret') {
             if (claimsAfterOut) out.push(`${w}: event ${s.name} after an output of its transition (a process may stop at an output; the claim would be skipped)`);
           }
-          if ((s.name === 'Commit' || s.name === 'Secret') && agents && JSON.stringify(s.args[s.args.length - 1]) !== JSON.stringify(agents))
+          if ((s.name === 'Commit' || s.name === 'Secret') && agents && !endsWithAgents(s.args[s.args.length - 1], agents))
             out.push(`${w}: event ${s.name} does not end with the tuple of its process's agents (the query's excuse must be a reveal of this claim's agents)`);
           break;
         }
@@ -190,4 +190,12 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
     }
   }
   return out;
+}
+
+/** Is `t` the process's agents as one tuple, possibly padded with copies of its first (self)? */
+function endsWithAgents(t: PvTerm | undefined, agents: PvTerm): boolean {
+  const items = (x: PvTerm | undefined): PvTerm[] => (x === undefined ? [] : x.k === 'tuple' ? [...x.items] : [x]);
+  const got = items(t).map((x) => JSON.stringify(x));
+  const want = items(agents).map((x) => JSON.stringify(x));
+  return got.length >= want.length && want.every((w, i) => got[i] === w) && got.slice(want.length).every((g) => g === want[0]);
 }

@@ -100,6 +100,7 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
     }
   };
 
+  const agentWidth = Math.max(...walk.roles.map((rw) => rw.agents.length));
   const roleProcess = (rw: RoleWalk): PvDecl => {
     const role = rw.decl.role;
     const where = `${protocol.name}/${role}`;
@@ -223,7 +224,10 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
           // Separate HonestAt events did the same but made every derivation carry them as
           // blocking events: key-exchange's saturation did not end in 300 s (with them in one
           // argument the secrecy query alone ends in 33 s)
-          return [ev(st.event, [...args, tupleOf(rw.agents.map((a) => lookup(a.name)))])];
+          // padded with `self` to the widest role's agents, so one secrecy query covers every role
+          const agents = rw.agents.map((a) => lookup(a.name));
+          while (agents.length < agentWidth) agents.push(lookup('self'));
+          return [ev(st.event, [...args, tupleOf(agents)])];
         }
       }
     }

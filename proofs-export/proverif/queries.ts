@@ -4,8 +4,9 @@
  * `[inj-]event(Commit(…, d, agents)) ==> [inj-]event(Running(…, d)) || reveal of one of the agents`.
  * `agents` is the tuple of the agents the claiming role deals with (its own, its TTP, its TA),
  * carried by the claim event itself: the excuse is then tied to this claim, as Tamarin's
- * `Honest(A) @ i` at the claim's time point. A secrecy query is one per claiming role, since
- * roles deal with different numbers of agents.
+ * `Honest(A) @ i` at the claim's time point. The tuple is padded with the role's own agent to
+ * the widest role's, so one secrecy query covers every claiming role (a property is broken when
+ * any role's claim is: M2.3 breaks P2.1 through the TPM's claim only).
  * @module
  */
 import { type Protocol, type PropertyDecl, type VariantDecl, expectedVerdict } from '../../models/protocol.ts';
@@ -34,7 +35,9 @@ export function propertyQueries(p: Protocol, ctx: QueryContext): PvDecl[] {
   const { walk } = ctx;
   const agentCount = new Map(walk.roles.map((rw) => [rw.decl.role, rw.agents.length]));
   const qv = pvar;
-  const agentVars = (role: string) => Array.from({ length: agentCount.get(role) ?? 1 }, (_, i) => `A${i + 1}`);
+  // every claim's agents are padded (with self) to the widest role's, so one query covers all roles
+  const width = Math.max(...agentCount.values());
+  const agentVars = () => Array.from({ length: width }, (_, i) => `A${i + 1}`);
   /** a reveal of one of the claim's agents; a late one (phase 1) too unless `late` is false */
   const excuse = (agents: string[], late: boolean): PvFact[][] => [
     ...(ctx.reveals ? agents.map((a, i): PvFact[] => [{ k: 'event', name: 'Reveal', args: [qv(`e${i + 1}`), qv(a)] }]) : []),
@@ -51,8 +54,6 @@ export function propertyQueries(p: Protocol, ctx: QueryContext): PvDecl[] {
     return out;
   };
   const query = (comments: string[], premise: PvFact[], conclusion: PvFact[][]): PvDecl => ({ k: 'query', comments, vars: queryVars([...premise, ...conclusion.flat()]), text: { premise, conclusion } });
-  /** the roles with a claim `event` of `tag`, in walk order */
-  const claimers = (event: string, tag: string) => walk.roles.filter((rw) => rw.transitions.some((t) => t.steps.some((s) => s.op === 'claim' && s.event === event && s.tag === tag))).map((rw) => rw.decl.role);
 
   const out: PvDecl[] = [];
   for (const prop of walk.protocol.properties) {
@@ -67,11 +68,9 @@ export function propertyQueries(p: Protocol, ctx: QueryContext): PvDecl[] {
     }
     if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') {
       const late = prop.kind === 'secrecy' && ctx.lateReveals.size > 0;
-      for (const role of claimers('Secret', prop.tag)) {
-        const agents = agentVars(role);
-        const premise: PvFact[] = [{ k: 'event', name: 'Secret', args: [ctx.constant('r', role), tag, qv('a'), qv('p'), qv('x'), tupleOf(agents.map(qv))] }, { k: 'attacker', t: qv('x') }];
-        out.push(query([...head, `the secret of ${role}`], premise, excuse(agents, late)));
-      }
+      const agents = agentVars();
+      const premise: PvFact[] = [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x'), tupleOf(agents.map(qv))] }, { k: 'attacker', t: qv('x') }];
+      out.push(query(head, premise, excuse(agents, late)));
       continue;
     }
     const dirs: [string, string][] = [[prop.commit!, prop.running!], ...(prop.mutual ? [[prop.running!, prop.commit!] as [string, string]] : [])];
@@ -79,7 +78,7 @@ export function propertyQueries(p: Protocol, ctx: QueryContext): PvDecl[] {
   }
   function agreementQuery(prop: PropertyDecl, commit: string, running: string, tag: PvTerm, head: string[]): PvDecl {
     const inj = prop.kind === 'injective-agreement';
-    const agents = agentVars(commit);
+    const agents = agentVars();
     const commitF: PvFact = { k: inj ? 'inj-event' : 'event', name: 'Commit', args: [ctx.constant('r', commit), tag, qv('a'), qv('b'), qv('d'), tupleOf(agents.map(qv))] };
     let ok: PvFact[];
     if (prop.kind === 'aliveness') ok = [{ k: 'event', name: 'Create', args: [qv('rl'), qv('b')] }];
