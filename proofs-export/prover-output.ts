@@ -78,6 +78,9 @@ export function proverifGoals(pv: string): Goal[] {
     if (e) expected = e[1] as 'holds' | 'attack';
     const d = /^\(\* (\S+) commits, (\S+) runs \*\)/.exec(line);
     if (d) dir = ` ${d[1]}->${d[2]}`;
+    // a secrecy query per claiming role
+    const r = /^\(\* the secret of (\S+) \*\)/.exec(line);
+    if (r) dir = ` ${r[1]}`;
     const x = /^\(\* executability: (\S+) can finish/.exec(line);
     if (x) {
       id = `executable ${x[1]}`;

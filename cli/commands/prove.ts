@@ -12,12 +12,14 @@
  * own process group, stopped on a timeout and when tcv is stopped (prover-process.ts).
  * @module
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 import { delimiter, join } from 'node:path';
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { type Goal, type GoalResult, type Verdict, asExpected, parseProverifResults, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
 import { runProver } from './prover-process.ts';
+import { isSecrecyQuery, oneQuery } from '../../proofs-export/proverif/one-query.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export { parseTamarinSummary } from '../../proofs-export/prover-output.ts';
@@ -96,32 +98,40 @@ async function proveTamarin(exe: string, file: string, b: Budget, io: CliIO): Pr
   return { rows, interrupted: false };
 }
 
+/** ProVerif once per query (proofs-export/proverif/one-query.ts), each on a model holding that
+ * query alone, with the lemma budget; a secrecy query is first tried with argument-free names
+ * for at most a minute, then on the model as exported. */
 async function proveProverif(exe: string, file: string, b: Budget, io: CliIO): Promise<{ rows: Row[]; interrupted: boolean }> {
-  const goals = proverifGoals(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const goals = proverifGoals(text);
   const rows: Row[] = [];
-  let last = Date.now();
-  const run = await runProver(exe, [file], {
-    timeoutMs: b.fileMs,
-    idleMs: b.lemmaMs,
-    progress: /^RESULT /,
-    onLine: (l) => {
-      const answers = parseProverifResults(l);
-      const g = goals[rows.length];
-      if (answers.length === 0 || !g) return;
-      const now = Date.now();
-      rows.push(row(file, g, { verdict: proverifVerdict(g, answers[0]!), detail: '' }, (now - last) / 1000, b));
-      last = now;
+  const start = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'tcv-prove-'));
+  try {
+    for (const [i, g] of goals.entries()) {
+      const tries = isSecrecyQuery(text, i) ? [{ plainNames: true, capMs: 60_000 }, { plainNames: false, capMs: Infinity }] : [{ plainNames: false, capMs: Infinity }];
+      let r: { verdict: Verdict; detail: string } = { verdict: 'timeout', detail: 'the file budget (--timeout) was spent before this query' };
+      let seconds = 0;
+      for (const t of tries) {
+        const left = b.fileMs - (Date.now() - start);
+        if (left <= 0) break;
+        const one = join(dir, `q${i + 1}${t.plainNames ? '-plain' : ''}.pv`);
+        writeFileSync(one, oneQuery(text, i, { plainNames: t.plainNames }));
+        const run = await runProver(exe, [one], { timeoutMs: Math.min(left, b.lemmaMs, t.capMs) });
+        if (run.stopped === 'signal') return { rows, interrupted: true };
+        seconds += run.seconds;
+        const answer = parseProverifResults(run.output)[0];
+        const syntax = /^(?:File .*\n)?Error: .*$/m.exec(run.output);
+        if (answer) r = { verdict: proverifVerdict(g, answer), detail: t.plainNames ? 'names without arguments' : '' };
+        else if (run.stopped) r = { verdict: 'timeout', detail: `no RESULT after ${fmt(run.seconds)}` };
+        else r = { verdict: 'error', detail: syntax ? syntax[0].replace(/\n/g, ' ') : lastLines(run.output, run.code) };
+        if (r.verdict === 'verified' || r.verdict === 'falsified' || r.verdict === 'error') break;
+      }
+      rows.push(row(file, g, r, seconds, b));
       io.out(line(rows.at(-1)!));
-    },
-  });
-  if (run.stopped === 'signal') return { rows, interrupted: true };
-  const syntax = /^(?:File .*\n)?Error: .*$/m.exec(run.output);
-  for (const g of goals.slice(rows.length)) {
-    const r: { verdict: Verdict; detail: string } = run.stopped
-      ? { verdict: 'timeout', detail: run.stopped === 'idle' ? `no RESULT for ${fmt(b.lemmaMs / 1000)} (--lemma-timeout)` : `stopped after ${fmt(run.seconds)} (--timeout)` }
-      : { verdict: 'error', detail: syntax ? syntax[0].replace(/\n/g, ' ') : lastLines(run.output, run.code) };
-    rows.push(row(file, g, r, 0, b));
-    io.out(line(rows.at(-1)!));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return { rows, interrupted: false };
 }

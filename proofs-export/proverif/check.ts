@@ -12,7 +12,9 @@
  * - a variable is bound (parameter, `in`, `new`, `let`) before a term reads it;
  * - a query's variables are declared in its `query x: T, …;` head.
  * Meaning (manual §4.3.1: a correspondence sees the events executed before its premise):
- * - each Commit/Secret event comes right after the HonestAt events of its tag;
+ * - each Commit/Secret event ends with the tuple of its process's agents, the ones the query's
+ *   excuse names (separate HonestAt events placed after the claim were invisible to `==>`, and
+ *   placed before it they made key-exchange's saturation run past 300 s);
  * - no claim event follows an output of the same transition (a process may stop there).
  * @module
  */
@@ -63,7 +65,8 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
     }
     return p.items.flatMap((x) => pattern(x, scope, where, false));
   };
-  const steps = (body: readonly PvStep[], params: Iterable<string>, where: string, afterOut = false, before?: PvStep) => {
+  /** `agents`: what a Commit/Secret of this process must end with (its parameters, as one tuple) */
+  const steps = (body: readonly PvStep[], params: Iterable<string>, where: string, afterOut = false, before?: PvStep, agents?: PvTerm) => {
     const scope = new Set(params);
     let claimsAfterOut = afterOut;
     let prev: PvStep | undefined = before;
@@ -98,8 +101,8 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           if (s.name === 'Running' || s.name === 'Commit' || s.name === 'Secret') {
             if (claimsAfterOut) out.push(`${w}: event ${s.name} after an output of its transition (a process may stop at an output; the claim would be skipped)`);
           }
-          if ((s.name === 'Commit' || s.name === 'Secret') && !(prev?.k === 'event' && prev.name === 'HonestAt' && JSON.stringify(prev.args[0]) === JSON.stringify(s.args[1])))
-            out.push(`${w}: event ${s.name} is not right after the HonestAt events of its tag (a correspondence sees only events before its premise)`);
+          if ((s.name === 'Commit' || s.name === 'Secret') && agents && !endsWithAgents(s.args[s.args.length - 1], agents))
+            out.push(`${w}: event ${s.name} does not end with the tuple of its process's agents (the query's excuse must be a reveal of this claim's agents)`);
           break;
         }
         case 'call': {
@@ -115,7 +118,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           term(s.on, scope, w);
           for (const b of s.branches) {
             term(b.on, scope, w);
-            steps(b.steps, scope, w, claimsAfterOut, prev);
+            steps(b.steps, scope, w, claimsAfterOut, prev, agents);
           }
           break;
         case 'phase':
@@ -177,7 +180,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
       case 'let':
         declare(d.name, 'process');
         processes.set(d.name, d.params.length);
-        steps(d.body, d.params, `process ${d.name}`);
+        steps(d.body, d.params, `process ${d.name}`, false, undefined, d.params.length === 1 ? { k: 'var', name: d.params[0]! } : { k: 'tuple', items: d.params.map((n): PvTerm => ({ k: 'var', name: n })) });
         break;
       case 'process':
         d.branches.forEach((b, i) => steps(b.body, [], `main process, branch ${i + 1}`));
@@ -187,4 +190,12 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
     }
   }
   return out;
+}
+
+/** Is `t` the process's agents as one tuple, possibly padded with copies of its first (self)? */
+function endsWithAgents(t: PvTerm | undefined, agents: PvTerm): boolean {
+  const items = (x: PvTerm | undefined): PvTerm[] => (x === undefined ? [] : x.k === 'tuple' ? [...x.items] : [x]);
+  const got = items(t).map((x) => JSON.stringify(x));
+  const want = items(agents).map((x) => JSON.stringify(x));
+  return got.length >= want.length && want.every((w, i) => got[i] === w) && got.slice(want.length).every((g) => g === want[0]);
 }

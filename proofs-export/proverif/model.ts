@@ -15,7 +15,7 @@
  * exponentiation only (all the models use).
  * @module
  */
-import { type Protocol, type PropertyDecl, expectedVerdict, parseLt } from '../../models/protocol.ts';
+import { type Protocol, parseLt } from '../../models/protocol.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
 import type { Term } from '../../models/terms.ts';
 import { type RoleWalk, walkProtocol } from '../walk.ts';
@@ -23,7 +23,9 @@ import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
 import { VarNames, ident } from '../tamarin/names.ts';
 import { ExportError } from '../tamarin/term.ts';
-import { type PvDecl, type PvFact, type PvPattern, type PvStep, type PvTerm, papp, printPv, pvar } from './ast.ts';
+import { type PvDecl, type PvPattern, type PvStep, type PvTerm, papp, printPv, pvar } from './ast.ts';
+import { propertyQueries, tupleOf } from './queries.ts';
+import { authorityName } from '../authorities.ts';
 
 const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
 const FUNCTIONS: Record<string, { arity: number; result: string }> = {
@@ -98,6 +100,7 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
     }
   };
 
+  const agentWidth = Math.max(...walk.roles.map((rw) => rw.agents.length));
   const roleProcess = (rw: RoleWalk): PvDecl => {
     const role = rw.decl.role;
     const where = `${protocol.name}/${role}`;
@@ -215,11 +218,17 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
           if (st.event === 'Oops') return []; // the leak is the out; `unlessOops` is not exported (docs/explorer-semantics.md)
           if (st.event === 'Finish') return [ev('Finish', [names.constant('r', role), tag, data])];
           const peer = st.peer ? term(st.peer, look, w) : names.constant('c', 'none');
-          // the honesty events come first: a correspondence `==>` sees only events executed
-          // before the premise's (ProVerif manual §4.3.1), so HonestAt after the claim was invisible
-          const out: PvStep[] = st.event === 'Running' ? [] : rw.agents.map((a) => ev('HonestAt', [tag, data, lookup(a.name)]));
-          out.push(ev(st.event, [names.constant('r', role), tag, lookup('self'), peer, data]));
-          return out;
+          const args = [names.constant('r', role), tag, lookup('self'), peer, data];
+          if (st.event === 'Running') return [ev('Running', args)];
+          // a Commit or Secret carries the agents the role deals with, the ones that must be
+          // honest: the query's excuse is a reveal of one of them (Tamarin's `Honest(A) @ i`).
+          // Separate HonestAt events did the same but made every derivation carry them as
+          // blocking events: key-exchange's saturation did not end in 300 s (with them in one
+          // argument the secrecy query alone ends in 33 s)
+          // padded with `self` to the widest role's agents, so one secrecy query covers every role
+          const agents = rw.agents.map((a) => lookup(a.name));
+          while (agents.length < agentWidth) agents.push(lookup('self'));
+          return [ev(st.event, [...args, tupleOf(agents)])];
         }
       }
     }
@@ -229,64 +238,16 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   const roleDecls = walk.roles.map(roleProcess);
   const reveals = revealEvents(protocol);
   const qv = (n: string) => pvar(n);
-  /** the variables of query facts (constants are declared, not quantified), in first-use order */
-  const queryVars = (facts: PvFact[]): string[] => {
-    const consts = new Set(names.consts.values());
-    const out: string[] = [];
-    const go = (t: PvTerm) => {
-      if (t.k === 'var' && !consts.has(t.name) && t.name !== 'true' && !out.includes(t.name)) out.push(t.name);
-      if (t.k === 'app') t.args.forEach(go);
-      if (t.k === 'tuple') t.items.forEach(go);
-    };
-    for (const f of facts) (f.k === 'attacker' ? [f.t] : f.args).forEach(go);
-    return out;
-  };
   // the compromises that forward secrecy moves after the sessions (phase 1, event RevealLate)
   const lateReveals = new Set(protocol.properties.flatMap((q) => (q.kind === 'forward-secrecy' ? (q.compromiseAfter ?? []) : [])));
-  /** the honest-agent excuses: a reveal of an agent the claim's role deals with; a late one
-   * (phase 1) too unless the query is forward secrecy */
-  const excuse = (tag: PvTerm, x: PvTerm, late = lateReveals.size > 0): PvFact[][] => [
-    ...(reveals.length ? [[{ k: 'event', name: 'Reveal', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
-    ...(late ? [[{ k: 'event', name: 'RevealLate', args: [qv('e'), qv('A')] }, { k: 'event', name: 'HonestAt', args: [tag, x, qv('A')] }] as PvFact[]] : []),
-  ];
-  const queries: PvDecl[] = [];
-  for (const prop of protocol.properties) {
-    const expected = expectedVerdict(p, prop.id, variant);
-    const head = [`${prop.id} (${prop.kind}, tag '${prop.tag}'): ${prop.statement}`, `expected: ${expected} (ProVerif: ${expected === 'holds' ? 'true' : 'false'})`];
-    const tag = names.constant('t', prop.tag);
-    if (prop.kind === 'forward-secrecy') {
-      // forward secrecy through a phase (ProVerif manual §4.1.2, "phase"): the compromises
-      // listed in compromiseAfter also happen in phase 1, after every session of phase 0, with
-      // no Reveal event; only a Reveal (phase 0, any time) excuses, so a secret the attacker
-      // learns from a late compromise falsifies the query, as the Tamarin lemma has it
-      head.push(`forward secrecy: the compromises ${(prop.compromiseAfter ?? []).join(', ')} also happen in phase 1, after the sessions, and excuse nothing`);
-    }
-    if (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') {
-      queries.push({
-        k: 'query',
-        comments: head,
-        vars: queryVars([{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, ...excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0).flat()]),
-        text: { premise: [{ k: 'event', name: 'Secret', args: [qv('r'), tag, qv('a'), qv('p'), qv('x')] }, { k: 'attacker', t: qv('x') }], conclusion: excuse(tag, qv('x'), prop.kind === 'secrecy' && lateReveals.size > 0) },
-      });
-      continue;
-    }
-    const dirs: [string, string][] = [[prop.commit!, prop.running!], ...(prop.mutual ? [[prop.running!, prop.commit!] as [string, string]] : [])];
-    for (const [commit, running] of dirs) queries.push(agreementQuery(prop, commit, running, tag, head));
-  }
-  function agreementQuery(prop: PropertyDecl, commit: string, running: string, tag: PvTerm, head: string[]): PvDecl {
-    const inj = prop.kind === 'injective-agreement';
-    const commitF: PvFact = { k: inj ? 'inj-event' : 'event', name: 'Commit', args: [names.constant('r', commit), tag, qv('a'), qv('b'), qv('d')] };
-    let ok: PvFact[];
-    if (prop.kind === 'aliveness') ok = [{ k: 'event', name: 'Create', args: [qv('rl'), qv('b')] }];
-    else if (prop.kind === 'weak-agreement') ok = [{ k: 'event', name: 'Running', args: [names.constant('r', running), tag, qv('b'), qv('a'), qv('d2')] }];
-    else ok = [{ k: inj ? 'inj-event' : 'event', name: 'Running', args: [names.constant('r', running), tag, qv('a2'), qv('b2'), qv('d')] }];
-    return {
-      k: 'query',
-      comments: [...head, `${commit} commits, ${running} runs`],
-      vars: queryVars([commitF, ...ok, ...excuse(tag, qv('d')).flat()]),
-      text: { premise: [commitF], conclusion: [ok, ...excuse(tag, qv('d'))] },
-    };
-  }
+  const queries: PvDecl[] = propertyQueries(p, {
+    walk,
+    ...(variant ? { variant } : {}),
+    constant: (prefix, raw) => names.constant(prefix, raw),
+    isConstant: (n) => [...names.consts.values()].includes(n),
+    reveals: reveals.length > 0,
+    lateReveals,
+  });
   const finishes = new Map<string, string>();
   for (const rw of walk.roles) for (const t of rw.transitions) for (const st of t.steps) if (st.op === 'claim' && st.event === 'Finish' && !finishes.has(rw.decl.role)) finishes.set(rw.decl.role, st.tag);
   for (const [role, tag] of finishes)
@@ -295,8 +256,16 @@ export function exportProverif(p: Protocol, variantId?: string): ProverifExport 
   // the main process: roles for any agents, reveals, public parts
   const branches: { replicated: boolean; body: PvStep[] }[] = [];
   for (const rw of walk.roles) {
-    const ps = rw.agents.map((a) => `${names.vars.name(a.name, 'agent')}`);
-    branches.push({ replicated: true, body: [{ k: 'in', pattern: ps.length === 1 ? { k: 'bind', name: ps[0]! } : { k: 'tuple', items: ps.map((n) => ({ k: 'bind', name: n })) } }, { k: 'call', name: `Role_${ident(rw.decl.role)}`, args: ps.map(pvar) }] });
+    // the attacker names the nodes; an authority (the TTP) is the one deployment agent
+    const ps: string[] = [];
+    const args = rw.agents.map((a) => {
+      const authority = authorityName(protocol, rw.decl.agents[a.name] ?? '');
+      if (authority !== undefined) return names.constant('ag', authority);
+      ps.push(names.vars.name(a.name, 'agent'));
+      return pvar(ps[ps.length - 1]!);
+    });
+    const input: PvStep[] = ps.length === 0 ? [] : [{ k: 'in', pattern: ps.length === 1 ? { k: 'bind', name: ps[0]! } : { k: 'tuple', items: ps.map((n) => ({ k: 'bind', name: n })) } }];
+    branches.push({ replicated: true, body: [...input, { k: 'call', name: `Role_${ident(rw.decl.role)}`, args }] });
   }
   for (const d of protocol.longTerm) {
     lts.add(d.name);

@@ -10,6 +10,7 @@
  * a long-term value: the attacker knows those from the start, as in the design.
  * @module
  */
+import { authorityName } from '../authorities.ts';
 import { type LongTermDecl, parseLt } from '../../models/protocol.ts';
 import { type Term, isVar } from '../../models/terms.ts';
 import type { RoleWalk } from '../walk.ts';
@@ -81,7 +82,11 @@ export function startRule(ctx: ExportContext, walk: RoleWalk): TRule {
   const { decl, def } = walk;
   const where = `${ctx.protocol.name}/${decl.role} set-up`;
   const live = walk.liveAt.get(def.initial)!;
-  const agentTerm = (name: string) => modelVar(ctx, { t: 'var', name, sort: 'agent' }, 'pub');
+  // the attacker names the nodes; an authority (the TTP) is the one deployment agent (../authorities.ts)
+  const agentTerm = (name: string) => {
+    const authority = authorityName(ctx.protocol, decl.agents[name] ?? '');
+    return authority === undefined ? modelVar(ctx, { t: 'var', name, sort: 'agent' }, 'pub') : tconst(`agent_${authority}`);
+  };
   // a long-term reference is named after the known variable it is the whole value of, if any
   const ltNames = new Map<string, string>();
   for (const [k, t] of Object.entries(decl.knows)) if (isVar(t) && parseLt(t) && !ltNames.has(t.name)) ltNames.set(t.name, k);

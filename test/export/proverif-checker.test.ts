@@ -12,8 +12,7 @@ function model(body: PvStep[], extra: PvDecl[] = []): PvDecl[] {
     { k: 'const', name: 't_x' },
     { k: 'fun', name: 'senc', arity: 2, result: 'bitstring', private: false },
     { k: 'reduc', vars: ['m', 'k'], lhs: papp('sdec', papp('senc', pvar('m'), pvar('k')), pvar('k')), rhs: pvar('m') },
-    { k: 'event', name: 'HonestAt', arity: 2 },
-    { k: 'event', name: 'Commit', arity: 3 },
+    { k: 'event', name: 'Commit', arity: 4 },
     { k: 'event', name: 'Running', arity: 3 },
     ...extra,
     { k: 'let', name: 'Role_A', params: ['self', 'k'], body },
@@ -22,8 +21,7 @@ function model(body: PvStep[], extra: PvDecl[] = []): PvDecl[] {
 const ok: PvStep[] = [
   { k: 'in', pattern: { k: 'bind', name: 'ct' } },
   { k: 'let', pattern: { k: 'tuple', items: [{ k: 'eq', t: pvar('self') }, { k: 'bind', name: 'n' }] }, t: papp('sdec', pvar('ct'), pvar('k')) },
-  { k: 'event', name: 'HonestAt', args: [pvar('t_x'), pvar('self')] },
-  { k: 'event', name: 'Commit', args: [pvar('self'), pvar('t_x'), pvar('n')] },
+  { k: 'event', name: 'Commit', args: [pvar('self'), pvar('t_x'), pvar('n'), { k: 'tuple', items: [pvar('self'), pvar('k')] }] },
   { k: 'out', t: papp('senc', pvar('n'), pvar('k')) },
 ];
 const problems = (d: PvDecl[]) => modelProblems(d).join('\n');
@@ -38,9 +36,11 @@ test("'let =M = N in' (ProVerif 2.05: syntax error in nspk.pv and nsl.pv) is rej
   assert.match(problems(model(bad)), /top-level '=M' pattern is a syntax error/);
 });
 
-test('HonestAt after the claim it qualifies (invisible to ==>) and a claim after an output are rejected', () => {
-  assert.match(problems(model([ok[0]!, ok[1]!, ok[3]!, ok[2]!, ok[4]!])), /Commit is not right after the HonestAt events/);
-  assert.match(problems(model([ok[0]!, ok[1]!, ok[4]!, { k: 'event', name: 'Running', args: [pvar('t_x'), pvar('self'), pvar('n')] }])), /event Running after an output/);
+test("a claim without its process's agents (the query's excuse) and a claim after an output are rejected", () => {
+  // the old export's form: the claim's agents in HonestAt events before it, the claim without them
+  const old: PvStep[] = [ok[0]!, ok[1]!, { k: 'event', name: 'Commit', args: [pvar('self'), pvar('t_x'), pvar('n'), pvar('self')] }, ok[3]!];
+  assert.match(problems(model(old)), /Commit does not end with the tuple of its process's agents/);
+  assert.match(problems(model([ok[0]!, ok[1]!, ok[3]!, { k: 'event', name: 'Running', args: [pvar('t_x'), pvar('self'), pvar('n')] }])), /event Running after an output/);
 });
 
 test('undeclared or misapplied symbols, unbound variables and keywords as names are rejected', () => {

@@ -45,27 +45,32 @@ for (const p of PROTOCOLS) {
 test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event, M2.3 signs the constant', () => {
   const ke = PROTOCOLS.find((x) => x.name === 'key-exchange')!;
   const base = exportProverif(ke).text;
-  assert.match(base, /event\(Secret\(r, t_skey, a, p, x\)\) && attacker\(x\) ==>/);
-  assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d\)\) ==> inj-event\(Running\(r_TPM, t_session/);
+  assert.match(base, /event\(Secret\(r, t_skey, a, p, x, \(A1, A2\)\)\) && attacker\(x\) ==> event\(Reveal\(e1, A1\)\) \|\| event\(Reveal\(e2, A2\)\)/);
+  // the TTP is the one authority, not an agent the attacker picks per session (proofs-export/authorities.ts)
+  assert.match(base, /Role_TEE\(self, ag_ttp\)/);
+  assert.match(base, /inj-event\(Commit\(r_TEE, t_session, a, b, d, \(A1, A2\)\)\) ==> inj-event\(Running\(r_TPM, t_session/);
   // forward secrecy through a phase: the late compromise of q in phase 1 excuses nothing
   assert.match(base, /P2\.4 .*\n\(\* expected: attack .*\n\(\* forward secrecy: the compromises RevealQ also happen in phase 1/);
   assert.match(base, /!\(\n {4}phase 1;\n {4}in\(c, A: bitstring\);\n {4}event RevealLate\(e_RevealQ, A\);\n {4}out\(c, lt_q\(A\)\);/);
-  assert.match(base, /P2\.1 [^\n]*\n[^\n]*\nquery [^\n]*event\(RevealLate\(e, A\)\)/);
+  assert.match(base, /P2\.1 [^\n]*\n[^\n]*\nquery [^\n]*event\(RevealLate\(e1, A1\)\)/);
   assert.match(exportProverif(ke, 'two-phase').text, /P2\.4 .*\n\(\* expected: holds/);
   assert.match(base, /sign\(\(c_ty_\w+, c_policy, nT1, sh\), skT\)/);
   assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_ty_\w+, c_policy, c_empty, c_empty\), skT\)/);
 });
 
-test('proverif: honesty events precede their claim, sends end a transition, no top-level =M pattern in a let (ProVerif 2.05 taught these)', () => {
+test('proverif: claims carry their agents, sends end a transition, no top-level =M pattern in a let (ProVerif 2.05 taught these)', () => {
   for (const p of PROTOCOLS.concat(CLASSIC)) {
     for (const variant of [undefined, ...p.variants.map((v) => v.id)]) {
       const { text } = exportProverif(p, variant);
       const lines = text.split('\n').map((l) => l.trim());
-      // `==>` sees only events executed before the premise's: HonestAt after Commit/Secret is invisible
-      lines.forEach((l, i) => {
-        const claim = /^event (?:Commit|Secret)\([A-Za-z0-9_]+, (t_[A-Za-z0-9_]+), /.exec(l);
-        if (claim) assert.match(lines[i - 1] ?? '', new RegExp(`^event HonestAt\\(${claim[1]}, `), `${p.name} ${variant ?? ''}: no HonestAt just before '${l}'`);
-      });
+      // a claim carries its role's agents, the ones its query's excuse names (Tamarin's Honest(A) @ i)
+      let params = '';
+      for (const l of lines) {
+        const role = /^let Role_\w+\((.*)\) =$/.exec(l);
+        if (role) params = role[1]!.split(', ').map((x) => x.split(':')[0]).join(', ');
+        if (params && /^event (?:Commit|Secret)\(/.test(l)) assert.ok(l.includes(params.includes(',') ? `, (${params}` : `, ${params}`), `${p.name} ${variant ?? ''}: '${l}' without its agents (${params})`);
+      }
+      assert.doesNotMatch(text, /HonestAt/);
       assert.doesNotMatch(text, /^\s*let =/m, `${p.name}: 'let =M = N in' is a syntax error`);
       // in a role, no event between an out and the next in (a process may stop after any output)
       let afterOut = false;

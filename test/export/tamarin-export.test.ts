@@ -96,3 +96,14 @@ test('a sources lemma is generated where a role learns a value from a received e
   // no encryption received, no sources lemma
   assert.doesNotMatch(exportTamarin(byName('tztcm-session')).text, /\[sources\]/);
 });
+
+test('an authority is one agent: the TTP of key-exchange and the server of nssk are constants, nodes are any agent', () => {
+  // with a TTP per session ProVerif falsified P2.1 through a node whose TEE trusted a second,
+  // compromised TTP (proofs-export/authorities.ts); the explorer has one TTP
+  const ke = exportTamarin(PROTOCOLS.find((p) => p.name === 'key-exchange')!).text;
+  assert.match(ke, /!Ltk_skTTP\('agent_ttp', ~skTTP_ttp\)/);
+  assert.doesNotMatch(ke, /!Ltk_skTTP\(\$ttp/);
+  assert.match(ke, /!Ltk_skT\(\$self, ~skT\)/);
+  const nssk = exportTamarin(ALL_PROTOCOLS.find((p) => p.name === 'nssk')!).text;
+  assert.match(nssk, /Create\('S', 'agent_s', ~tid\)/);
+});
