@@ -31,6 +31,7 @@ export interface ChannelStreamOptions {
 
 export interface ChannelSummary {
   readonly bytesWritten: number;
+  /** bytes the TPM gave back (and the TEE machine checked against what it wrote) */
   readonly bytesRead: number;
   readonly records: number;
   readonly sessions: number;
@@ -76,7 +77,6 @@ export class ChannelStream {
     for (;;) {
       const r = this.readBack.shift();
       if (r) {
-        this.stats.bytesRead += r.length;
         this.notify();
         return r;
       }
@@ -160,6 +160,7 @@ export class ChannelStream {
       return;
     }
     this.stats.records += records.length;
+    for (const b of r.readBack) this.stats.bytesRead += b.length;
     this.readBack.push(...r.readBack);
   }
 }

@@ -23,7 +23,7 @@ import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import { TPM_ALG } from '../tpm2/spec-constants.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
-import { encode } from '../wire/codec.ts';
+import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
 import type { RealTpmValues } from './real-setup.ts';
@@ -249,8 +249,9 @@ export class TpmOperations {
       case 'TPM2_NV_Write': {
         // Part 3 §31.7 with the data parameter AES-128-CFB encrypted by the session (decrypt,
         // Part 1 §21.2; nonceCaller = the TEE's nCw); the TEE machine's ciphertext must be the
-        // bytes that went to the TPM
-        const data = bytesOf(valueOf(callerEnv(), o.caller.data.name, `the ${this.binding.caller}`, forMessage));
+        // bytes that went to the TPM. The record on the TPM is the value as the machines encrypt
+        // it: its canonical encoding (impl/wire, 5 bytes more than the data)
+        const data = encode(valueOf(callerEnv(), o.caller.data.name, `the ${this.binding.caller}`, forMessage));
         this.random.next(read(o.reads.nonceCaller));
         const w = await this.nv.write(data, this.session!);
         this.commands.push({ command: 'TPM2_NV_Write', forMessage, responseHmacVerified: w.responseHmacVerified });
@@ -266,13 +267,15 @@ export class TpmOperations {
       case 'TPM2_NV_Read': {
         // Part 3 §31.13, the data returned encrypted (encrypt, Part 1 §21.3); the TPM machine's copy
         // of the record takes what the TPM read
-        const size = read(o.adopts.data).length;
+        const size = encode(valueOf(env, o.adopts.data.name, 'the TPM machine', forMessage)).length;
         this.random.next(read(o.reads.nonceCaller));
         const r = await this.nv.read(size, this.session!);
         this.commands.push({ command: 'TPM2_NV_Read', forMessage, responseHmacVerified: r.responseHmacVerified });
         if (!r.responseHmacVerified) throw new BridgeFailure('response-auth', forMessage, null, 'NV_Read response HMAC did not verify');
+        const value = decode(r.data);
+        if (value instanceof DecodeError) throw new BridgeFailure('tss-check', forMessage, null, `the record read back: ${value.message}`);
         this.lastUnseal = { real: firstResponseParameter(this.recording.lastResponse), data: r.data };
-        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session!.nonceTPM) }, patches: { [o.adopts.data.name]: bytesV(r.data) } };
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session!.nonceTPM) }, patches: { [o.adopts.data.name]: value } };
       }
     }
   }
