@@ -18,6 +18,7 @@ export const runCommand: Command = {
   summary: 'run a protocol honestly with real cryptography',
   help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
                [--tpm swtpm [--tpm-port P] | --tpm tztcm]
+       tcv run channel --stream SIZE [--records-per-session N] [--tpm swtpm|tztcm] [--seed N] [--json]
 
 Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
 tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
@@ -43,6 +44,14 @@ state, its claims, and the secrets each side derived.
   --tpm tztcm   the same, with the TZTCM's own TPM 2.0 command engine (seed 002) in place of
                 swtpm (see docs/tztcm-engine.md)
 
+  --stream SIZE  channel (or key-exchange: its session carrying data): SIZE bytes (4096, 64KiB,
+                1MiB, 1MB; at most 64MiB) of random application data written through the trusted
+                channel and read back — records of at most the TPM's NV buffer (NV_Write with the
+                data encrypted, NV_Read with the response encrypted), a key exchange per session
+                of --records-per-session records (default 16, 1..256); against our TPM machine,
+                or with --tpm swtpm|tztcm a real TPM 2.0 (see docs/channel.md). Exit 0 when the
+                data read back equals the data sent; a failed check ends the stream with one line
+
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
 provisioning), the TEE stored the sealed secret (provisioning), the TTP accepted the TPM's
@@ -58,10 +67,20 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
+      stream: { type: 'string' },
+      'records-per-session': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     const suite = suiteFlag(values.suite);
+    if (values.stream !== undefined || values['records-per-session'] !== undefined) {
+      if (values.stream === undefined) throw new UsageError('--records-per-session needs --stream');
+      if (positionals[0] !== 'channel' && positionals[0] !== 'key-exchange') throw new UsageError(`--stream runs channel (or key-exchange), not '${positionals[0]}'`);
+      if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg or --mermaid');
+      if (values.tpm !== undefined && values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
+      const { runStream } = await import('./run-stream.ts');
+      return runStream(values, seed, suite, io);
+    }
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm's TPM (and the TZTCM's, in this mode) runs the TPM 2.0 P-256 suite: the bridge marshals ECDSA/P-256/AES (docs/tcm-suite.md)
