@@ -41,7 +41,7 @@ export interface StreamFlags {
 
 export async function runStream(values: StreamFlags, seed: number | undefined, suite: CryptoSuite, io: CliIO): Promise<number> {
   const bytes = streamSize(values.stream!);
-  const perSession = intFlag('records-per-session', values['records-per-session'], 16, { min: 1, max: 256 });
+  const perSession = intFlag('records-per-session', values['records-per-session'], 64, { min: 1, max: 256 });
   const tpm = values.tpm;
   if (tpm !== undefined && tpm !== 'swtpm' && tpm !== 'tztcm') throw new UsageError(`--tpm takes 'swtpm' or 'tztcm', got '${tpm}'`);
   if (values['tpm-port'] !== undefined && tpm !== 'swtpm') throw new UsageError('--tpm-port needs --tpm swtpm');

@@ -48,7 +48,7 @@ state, its claims, and the secrets each side derived.
                 1MiB, 1MB; at most 64MiB) of random application data written through the trusted
                 channel and read back — records of at most the TPM's NV buffer (NV_Write with the
                 data encrypted, NV_Read with the response encrypted), a key exchange per session
-                of --records-per-session records (default 16, 1..256); against our TPM machine,
+                of --records-per-session records (default 64, 1..256); against our TPM machine,
                 or with --tpm swtpm|tztcm a real TPM 2.0 (see docs/channel.md). Exit 0 when the
                 data read back equals the data sent; a failed check ends the stream with one line
 

@@ -17,8 +17,17 @@ import { keyExchangeLongTerm, keyExchangeProperties, keyExchangeRoles } from './
 /** Records per session the explorer decides the channel at. */
 export const CHANNEL_RECORDS = 2;
 
+/** Built once per record count (a stream runs many sessions of the same count). */
+const built = new Map<number, Protocol>();
+
 export function channelProtocol(records: number): Protocol {
   if (!Number.isInteger(records) || records < 1) throw new RangeError(`a channel session carries at least one record, got ${records}`);
+  let p = built.get(records);
+  if (!p) built.set(records, (p = buildChannel(records)));
+  return p;
+}
+
+function buildChannel(records: number): Protocol {
   return {
     name: 'channel',
     title: 'TEE–TPM trusted channel: data records over the key-exchange session (NV_Write / NV_Read, parameter encryption)',
