@@ -11,7 +11,11 @@
  */
 import type { Protocol } from '../protocol.ts';
 import { editMessage } from '../messages.ts';
-import { nvWriteMac } from '../parties/channel-records.ts';
+import { both, replaceSteps } from '../edits.ts';
+import { let_ } from '../steps.ts';
+import { c, kdfa } from '../terms.ts';
+import { K } from '../parties/vocabulary.ts';
+import { nvWriteMac, recordVars } from '../parties/channel-records.ts';
 import { keyExchangeLongTerm, keyExchangeProperties, keyExchangeRoles } from './key-exchange.ts';
 
 /** Records per session the explorer decides the channel at. */
@@ -67,10 +71,22 @@ function buildChannel(records: number): Protocol {
     variants: [
       {
         id: 'M6.1',
-        title: 'NV_Write HMAC without the rolling nonceTPM: an earlier record replays as a later one',
-        // the replay needs a second record of the same session, nothing more
+        title: 'NV_Write without the rolling nonceTPM (HMAC and CFB key): an earlier record replays as a later one',
+        // the replay needs a second record of the same session, nothing more. In TPM 2.0 the same
+        // nonceTPM enters the command HMAC (Part 1 §19.6.5) and the parameter key (§21.2); a record
+        // that does not roll it drops it from both. (Dropped from the HMAC alone, the explorer
+        // still finds the replay — the TPM writes the replayed ciphertext decrypted under the
+        // wrong key, i.e. garbage, as record i — but our runtime's decryption decodes the
+        // plaintext and refuses the garbage, so that attack would not replay on real bytes.)
         breaks: ['P6.2'],
-        edit: editMessage(['TEE', 'TPM'], nvWriteMac, { omit: ['nonceTPM'] }),
+        edit: both(
+          editMessage(['TEE', 'TPM'], nvWriteMac, { omit: ['nonceTPM'] }),
+          replaceSteps(
+            ['TEE', 'TPM'],
+            (st) => st.op === 'let' && /^kw\d+$/.test(st.v.name),
+            (st) => (st.op === 'let' ? [let_(st.v, kdfa(K.sKey, 'CFB', recordVars(Number(st.v.name.slice(2))).nCw, c('empty')), 'CFB key without nonceTPM')] : [st]),
+          ),
+        ),
       },
     ],
   };
