@@ -62,6 +62,25 @@ export type Tpm2Operation =
       /** the machine's set-up value of the secret takes the value the TPM unsealed */
       readonly adopts: { readonly secret: Var };
       readonly checks: { readonly responseKey: Var };
+    }
+  /** TPM2_NV_Write (Part 3 §31.7) of the caller's `data` to the TSS's NV index, in the session
+   * with the decrypt attribute (Part 1 §21.2); the machine's received `ciphertext` must be the
+   * encrypted parameter the TSS sent */
+  | {
+      readonly op: 'TPM2_NV_Write';
+      readonly reads: { readonly nonceCaller: Var; readonly ciphertext: Var };
+      readonly caller: { readonly data: Var };
+      readonly decides: { readonly nonceTPM: Var };
+    }
+  /** TPM2_NV_Read (Part 3 §31.13) of the index in the session with the encrypt attribute (Part 1
+   * §21.3); the machine's copy of the data takes what the TPM read, and the machine's `ciphertext`
+   * must be the TPM's encrypted response parameter */
+  | {
+      readonly op: 'TPM2_NV_Read';
+      readonly reads: { readonly nonceCaller: Var };
+      readonly decides: { readonly nonceTPM: Var };
+      readonly adopts: { readonly data: Var };
+      readonly checks: { readonly ciphertext: Var };
     };
 
 export type Tpm2OperationName = Tpm2Operation['op'];

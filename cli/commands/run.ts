@@ -20,6 +20,7 @@ export const runCommand: Command = {
   summary: 'run a protocol honestly with real cryptography',
   help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
                [--tpm swtpm [--tpm-port P] | --tpm tztcm [--tamper WHAT]]
+       tcv run channel --stream SIZE [--records-per-session N] [--tpm swtpm|tztcm] [--seed N] [--json]
 
 Runs one honest execution of <protocol> (see 'tcv list') with a real crypto suite (default
 tpm2: P-256, SHA-256, HMAC, TPM2 KDFa/KDFe, AES-CFB/GCM; tcm: SM2, SM3, HMAC-SM3, KDFa/KDFe over
@@ -50,6 +51,14 @@ state, its claims, and the secrets each side derived.
   --tamper WHAT with --tpm tztcm: a tampered boot, for the attestation to fail on (exit 1,
                 the reason named): ${Object.keys(TZTCM_TAMPER).join(', ')}
 
+  --stream SIZE  channel (or key-exchange: its session carrying data): SIZE bytes (4096, 64KiB,
+                1MiB, 1MB; at most 64MiB) of random application data written through the trusted
+                channel and read back — records of at most the TPM's NV buffer (NV_Write with the
+                data encrypted, NV_Read with the response encrypted), a key exchange per session
+                of --records-per-session records (default 64, 1..256); against our TPM machine,
+                or with --tpm swtpm|tztcm a real TPM 2.0 (see docs/channel.md). Exit 0 when the
+                data read back equals the data sent; a failed check ends the stream with one line
+
 exit 0 when every party finishes and every claim is consistent (with --tpm: every party and the
 TPM machine finish, every check holds, every TPM response HMAC verified (key-exchange,
 provisioning), the TEE stored the sealed secret (provisioning), the TTP accepted the TPM's
@@ -66,11 +75,21 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       svg: { type: 'string' },
       mermaid: { type: 'string' },
       protocol: { type: 'string' },
+      stream: { type: 'string' },
+      'records-per-session': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     const suite = suiteFlag(values.suite);
     if (values.tamper !== undefined && values.tpm !== 'tztcm') throw new UsageError('--tamper needs --tpm tztcm');
+    if (values.stream !== undefined || values['records-per-session'] !== undefined) {
+      if (values.stream === undefined) throw new UsageError('--records-per-session needs --stream');
+      if (positionals[0] !== 'channel' && positionals[0] !== 'key-exchange') throw new UsageError(`--stream runs channel (or key-exchange), not '${positionals[0]}'`);
+      if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg or --mermaid');
+      if (values.tpm !== undefined && values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
+      const { runStream } = await import('./run-stream.ts');
+      return runStream(values, seed, suite, io);
+    }
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm has no SM3 or SM4 (docs/tcm-suite.md): the tcm suite runs only against the TZTCM, in its TCM mode

@@ -36,6 +36,9 @@ export interface RunOptions {
   /** per role: values of long-term references supplied from outside the store (see
    * `initialEnv`) — e.g. a real TPM's keys and reference PCR state (impl/tpm2-bridge) */
   readonly given?: Readonly<Record<string, Readonly<Record<string, Value>>>>;
+  /** per role: values the role's own application supplies for its `fresh` variables, by name
+   * (e.g. the data records of the channel a TEE application streams); others are random */
+  readonly inputs?: Readonly<Record<string, (variable: string) => Value | undefined>>;
   /** per role: the endpoint that plays its (one) instance instead of a local actor */
   readonly endpoints?: Readonly<Record<string, PartyEndpoint>>;
   /** signature verdicts for every local party before the suite's (EvalDeps.verifier) — e.g. a
@@ -145,7 +148,8 @@ export class ProtocolRun {
       const env = initialEnv(decl, agents, this.longTerm, this.deps, opts.given?.[decl.role]);
       const endpoint = opts.endpoints?.[decl.role] ?? null;
       if (endpoint && [...this.parties.values()].some((p) => p.endpoint === endpoint)) throw new Error(`the endpoint of ${decl.role} plays one instance only`);
-      const local = endpoint ? null : new LocalRole(decl, env, () => this.deps);
+      const input = opts.inputs?.[decl.role];
+      const local = endpoint ? null : new LocalRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps);
       const instance = `${decl.role}#${spec.session}`;
       if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
       this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, seenOut: 0, seenClaims: 0 });

@@ -16,9 +16,10 @@ import type { Protocol } from '../../models/protocol.ts';
 import type { CryptoSuite } from '../crypto/index.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { type RealTpmBinding, realTpmRole } from '../../models/real-tpm.ts';
+import { roleOf } from '../../models/role.ts';
 import { type RunReport, runReport } from '../runtime/report.ts';
 import type { PartyEndpoint } from '../runtime/endpoint.ts';
-import { ProtocolRun } from '../runtime/session.ts';
+import { ProtocolRun, type RunOptions } from '../runtime/session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { openTztcmBackend } from '../tztcm/backend.ts';
 import { DEVICE_TAMPER } from '../tztcm/boot/tamper.ts';
@@ -53,6 +54,12 @@ export interface TpmRunOptions {
   readonly responseTimeoutMs?: number;
   /** TEST ONLY: runs before the TPM commands for a message (e.g. PCR_Extend before Unseal) */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
+  /** per role: values the role's application supplies for its fresh variables (RunOptions.inputs) */
+  readonly inputs?: RunOptions['inputs'];
+  /** the channel's NV index size (its largest record) */
+  readonly recordBytes?: number;
+  /** the run once it ended, before the report (the channel reads what its TEE read back) */
+  readonly observe?: (run: ProtocolRun) => void;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
   readonly rewriteResponse?: (cmd: Uint8Array, rsp: Uint8Array) => Uint8Array;
   /** TEST ONLY: rewrite TPM commands on the wire (a TSS that sends the TPM something else) */
@@ -155,6 +162,7 @@ export async function runOnRealTpm(
     ...(opts.beforeMessage ? { beforeMessage: opts.beforeMessage } : {}),
     ...(opts.rewriteToTpm ? { rewriteIncoming: opts.rewriteToTpm } : {}),
     ...(opts.measuredBoot ? { measuredBoot: opts.measuredBoot } : {}),
+    ...(opts.recordBytes ? { recordBytes: opts.recordBytes } : {}),
   });
   if (opts.rewriteResponse) endpoint.ops.recording.rewriteResponse = opts.rewriteResponse;
   if (opts.rewriteCommand) endpoint.ops.recording.rewriteCommand = opts.rewriteCommand;
@@ -162,9 +170,11 @@ export async function runOnRealTpm(
   try {
     const real = await endpoint.prepare();
     const onTpm = withRealTpm(protocol, real, binding);
-    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256) });
+    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256), ...(opts.inputs ? { inputs: opts.inputs } : {}) });
     await run.startAsync();
-    await run.runHonestAsync(100);
+    // every message of an honest run once: each transition of every role sends at most one
+    await run.runHonestAsync(Math.max(100, protocol.roles.reduce((n, r) => n + roleOf(r.machine).transitions.length, 0)));
+    opts.observe?.(run);
   } catch (e) {
     if (!(e instanceof BridgeFailure)) throw e;
   } finally {

@@ -23,12 +23,13 @@ import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import { TPM_ALG } from '../tpm2/spec-constants.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
-import { encode } from '../wire/codec.ts';
+import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
 import { type AttestationRecord, type BridgeFact, BridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
 import type { RealTpmValues } from './real-setup.ts';
 import { compareWithReference, type MeasuredBoot, measuredSelection, quoteStateOf } from './measured-boot-check.ts';
 import { encryptedFirstParameter, RecordingTransport, ScriptedRandom, sessionFor, startSessionWithSalt } from './tpm-io.ts';
+import { firstCommandParameter, firstResponseParameter, NvRecords } from './nv-records.ts';
 
 /** The PCR a sealed secret is bound to (PolicyPCR): PCR 16, the resettable debug PCR, in the
  * bank of the suite's hash (SHA-256; SM3_256 on a TCM). */
@@ -80,6 +81,10 @@ export class TpmOperations {
 
   private readonly pcrs: { readonly sealed: PcrSelection; readonly quoted: PcrSelection };
 
+  /** the channel's records (an NV index), when the binding has them */
+  readonly nv: NvRecords;
+  private recordsDone = 0;
+
   constructor(
     transport: TpmTransport,
     private readonly binding: RealTpmBinding,
@@ -92,6 +97,18 @@ export class TpmOperations {
     this.client = new TpmSessionClient(this.recording, this.random, suite);
     this.pcrs = { sealed: bridgePcrs(suite), quoted: attestationPcrs(suite) };
     this.quotePcrs = measuredBoot ? measuredSelection(this.pcrs.quoted, measuredBoot) : this.pcrs.quoted;
+    this.nv = new NvRecords(this.client.executor);
+  }
+
+  /** The binding moves data records (TPM2_NV_Write / NV_Read). */
+  get hasRecords(): boolean {
+    return Object.values(this.binding.transitions).some((o) => o.op === 'TPM2_NV_Write');
+  }
+
+  /** Define the records' NV index, `size` bytes (at most TPM_PT_NV_BUFFER_MAX). */
+  async defineRecordIndex(size: number): Promise<void> {
+    await this.nv.define(size);
+    this.fact('tpm', `NV_DefineSpace: an ordinary ${size}-byte index (AUTHWRITE | AUTHREAD | NO_DA) for the records`);
   }
 
   fact(by: BridgeFact['by'], what: string, ok = true): void {
@@ -259,6 +276,37 @@ export class TpmOperations {
         this.lastUnseal = { real: encryptedFirstParameter(this.recording.lastResponse), data: u.data };
         return { decided: { [o.decides.nonceTPM.name]: bytesV(u.nonceTPM) }, patches: { [o.adopts.secret.name]: bytesV(u.data) } };
       }
+      case 'TPM2_NV_Write': {
+        // Part 3 §31.7 with the data parameter AES-128-CFB encrypted by the session (decrypt,
+        // Part 1 §21.2; nonceCaller = the TEE's nCw); the TEE machine's ciphertext must be the
+        // bytes that went to the TPM. The record on the TPM is the value as the machines encrypt
+        // it: its canonical encoding (impl/wire, 5 bytes more than the data)
+        const data = encode(valueOf(callerEnv(), o.caller.data.name, `the ${this.binding.caller}`, forMessage));
+        this.random.next(read(o.reads.nonceCaller));
+        const w = await this.nv.write(data, this.session!);
+        this.commands.push({ command: 'TPM2_NV_Write', forMessage, responseHmacVerified: w.responseHmacVerified });
+        const same = valueEquals(bytesV(firstCommandParameter(this.recording.lastCommand, 2)), bytesV(read(o.reads.ciphertext)));
+        if (!same) throw new BridgeFailure('tss-check', forMessage, null, "the TEE machine's NV_Write ciphertext is not the parameter the TSS encrypted for the TPM");
+        if (!w.responseHmacVerified) throw new BridgeFailure('response-auth', forMessage, null, 'NV_Write response HMAC did not verify');
+        if (this.recordsDone === 0) {
+          this.fact('tpm', `TPM2_NV_Write in the session, decrypt attribute: the TPM decrypted the data (AES-128-CFB, KDFa(sKey, 'CFB', nonceCaller, nonceTPM)) and wrote it (every record alike)`);
+          this.fact('tss', `the TEE machine's ${o.reads.ciphertext.name} equals the encrypted NV_Write parameter on the wire; the response HMAC verified (every record alike)`);
+        }
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session!.nonceTPM) }, patches: {} };
+      }
+      case 'TPM2_NV_Read': {
+        // Part 3 §31.13, the data returned encrypted (encrypt, Part 1 §21.3); the TPM machine's copy
+        // of the record takes what the TPM read
+        const size = encode(valueOf(env, o.adopts.data.name, 'the TPM machine', forMessage)).length;
+        this.random.next(read(o.reads.nonceCaller));
+        const r = await this.nv.read(size, this.session!);
+        this.commands.push({ command: 'TPM2_NV_Read', forMessage, responseHmacVerified: r.responseHmacVerified });
+        if (!r.responseHmacVerified) throw new BridgeFailure('response-auth', forMessage, null, 'NV_Read response HMAC did not verify');
+        const value = decode(r.data);
+        if (value instanceof DecodeError) throw new BridgeFailure('tss-check', forMessage, null, `the record read back: ${value.message}`);
+        this.lastUnseal = { real: firstResponseParameter(this.recording.lastResponse), data: r.data };
+        return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session!.nonceTPM) }, patches: { [o.adopts.data.name]: value } };
+      }
     }
   }
 
@@ -266,6 +314,14 @@ export class TpmOperations {
    * the machine's response key (kdfa(sKey, 'CFB', nonceTPM, nonceCaller)) decrypts the TPM's real
    * CFB ciphertext to the secret it unsealed. */
   afterTransition(o: Tpm2Operation, env: Env, forMessage: string): void {
+    if (o.op === 'TPM2_NV_Read') {
+      // the TPM machine's NV_Read ciphertext (its own KDFa/CFB over the data the TPM read) is the
+      // TPM's encrypted response parameter
+      const ok = valueEquals(bytesV(bytesOf(valueOf(env, o.checks.ciphertext.name, 'the TPM machine', forMessage))), bytesV(this.lastUnseal!.real));
+      if (this.recordsDone++ === 0) this.fact('tss', `the TPM machine's ${o.checks.ciphertext.name} equals the TPM's encrypted NV_Read response parameter (every record alike)`, ok);
+      if (!ok) throw new BridgeFailure('tss-check', forMessage, null, "the model's CFB encryption of the record is not the TPM's response");
+      return;
+    }
     if (o.op !== 'TPM2_Unseal') return;
     const kE = bytesOf(valueOf(env, o.checks.responseKey.name, 'the TPM machine', forMessage));
     const { real, data } = this.lastUnseal!;
@@ -276,6 +332,11 @@ export class TpmOperations {
 
   /** Flush what was loaded (swtpm holds 3 objects and 3 sessions without a resource manager). */
   async cleanUp(): Promise<void> {
+    try {
+      await this.nv.undefine();
+    } catch {
+      // the connection failed: the next run's define removes it
+    }
     const sessionHandle = this.session?.open ? this.session.handle : this.session ? 0 : (this.sessionStart?.handle ?? 0);
     for (const hnd of [sessionHandle, this.sealed?.handle, this.ak?.handle, this.storageKey?.handle]) {
       if (!hnd) continue;

@@ -42,6 +42,8 @@ export interface TssEndpointOptions {
   /** ends the run (SIGINT/SIGTERM): the endpoint fails 'interrupted' as soon as it aborts (the
    * TPM command in flight finishes on the transport; the clean-up's flushes queue behind it) */
   readonly signal?: AbortSignal;
+  /** the size of the channel's NV index (its largest record), when the binding moves records */
+  readonly recordBytes?: number;
   /** TEST ONLY: runs before the TPM commands for a message (e.g. PCR_Extend before Unseal) */
   readonly beforeMessage?: (label: string, client: TpmSessionClient) => Promise<void>;
   /** TEST ONLY: rewrite a protocol message to the TPM (a network attacker before the TSS) */
@@ -98,6 +100,7 @@ export class TssEndpoint implements PartyEndpoint {
       this.transitions = roleOf(ctx.decl.machine).transitions;
       this.local = new LocalRole(ctx.decl, ctx.env, () => ctx.deps);
       await this.ops.sealSecret(ctx.environmentOf(this.o.binding.caller), ctx.deps.rng);
+      if (this.ops.hasRecords) await this.ops.defineRecordIndex(this.o.recordBytes ?? (await this.ops.nv.bufferMax()));
     });
   }
 

@@ -17,6 +17,7 @@ import { roleMachine } from '../role.ts';
 import type { KeyExchangeOptions } from './tpm.ts';
 import { SESSION, commandMac, policyStatement, responseMac, teeChallenge, teeReport, teeToken, tpmToken } from './messages.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
+import { teeRecordTransitions, teeWriteRecord } from './channel-records.ts';
 
 /** TEE role of protocol 1 (subsystem attestation). */
 export function teeAttestation() {
@@ -131,16 +132,17 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
     {
       label: 'tee.policyDone',
       from: 'waitPolicyResponse',
-      to: opts.unseal ? 'waitUnsealResponse' : 'done',
+      to: opts.unseal ? 'waitUnsealResponse' : opts.records ? 'written1' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'PolicySignedResponse', tup(nT2, mac2)),
         check('response HMAC', mac2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }), 'the response HMAC under the session key'),
-        ...(opts.unseal ? unsealRequest() : [claim('Finish', 'key-exchange', null, self)]),
+        ...(opts.unseal ? unsealRequest() : opts.records ? teeWriteRecord(1) : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
   if (opts.unseal) transitions.push(unsealReceive());
+  if (opts.records) transitions.push(...teeRecordTransitions(opts.records));
   return roleMachine({
     role: 'TEE',
     party: 'TEE',

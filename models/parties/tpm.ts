@@ -13,6 +13,7 @@ import { roleMachine } from '../role.ts';
 import type { RealTpmBinding } from '../real-tpm.ts';
 import { SESSION, certifyEvidence, certifyStatement, commandMac, policyStatement, quoteEvidence, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
+import { recordBindings, tpmRecordTransitions } from './channel-records.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
 export function tpmAttestation() {
@@ -113,6 +114,7 @@ export function tpmKeyExchangeOnRealTpm(opts: KeyExchangeOptions = {}): RealTpmB
       ...(opts.unseal
         ? { 'tpm.unseal': { op: 'TPM2_Unseal' as const, reads: { nonceCaller: K.nC3 }, decides: { nonceTPM: K.nT3 }, adopts: { secret: K.S }, checks: { responseKey: K.kE } } }
         : {}),
+      ...(opts.records ? recordBindings(opts.records) : {}),
     },
   };
 }
@@ -123,6 +125,9 @@ export interface KeyExchangeOptions {
   readonly mode?: 'salted' | 'two-phase';
   /** protocol 3: after the session, release the sealed secret with TPM2_Unseal */
   readonly unseal?: boolean;
+  /** the channel (issue 20): after the session, this many data records, each an NV_Write with
+   * the data encrypted and an NV_Read of it with the response encrypted (channel-records.ts) */
+  readonly records?: number;
 }
 
 /** TPM role of protocol 2 (key exchange) and, with `unseal`, protocol 3 (provisioning). */
@@ -186,7 +191,7 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
     {
       label: 'tpm.policySigned',
       from: 'waitPolicySigned',
-      to: opts.unseal ? 'waitUnseal' : 'done',
+      to: opts.unseal ? 'waitUnseal' : opts.records ? 'waitWrite1' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac2)),
@@ -201,11 +206,12 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
         claim('Secret', 'skey', self, sKey),
         fresh(nT2),
         send('TEE', 'PolicySignedResponse', tup(nT2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }))),
-        ...(opts.unseal ? [] : [claim('Finish', 'key-exchange', null, self)]),
+        ...(opts.unseal || opts.records ? [] : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
   if (opts.unseal) transitions.push(unsealTransition());
+  if (opts.records) transitions.push(...tpmRecordTransitions(opts.records));
   return roleMachine({
     role: 'TPM',
     party: 'TPM',

@@ -8,8 +8,9 @@ import { keyExchange } from './key-exchange.ts';
 import { provisioning } from './provisioning.ts';
 import { tztcmSessionProtocol } from './tztcm-session.ts';
 import { tztcmStorage } from './tztcm-storage.ts';
+import { channel } from './channel.ts';
 
-export const PROTOCOLS: readonly Protocol[] = [attestation, keyExchange, provisioning, tztcmSessionProtocol, tztcmStorage];
+export const PROTOCOLS: readonly Protocol[] = [attestation, keyExchange, provisioning, tztcmSessionProtocol, tztcmStorage, channel];
 
 export function protocolByName(name: string, corpus: readonly Protocol[] = PROTOCOLS): Protocol {
   const p = corpus.find((x) => x.name === name);

@@ -53,10 +53,11 @@ test('every command has --help', async () => {
 test('tcv list --json names every protocol with its parties, properties and variants', async () => {
   const r = await tcv('list', '--json');
   const j = JSON.parse(r.out) as { name: string; roles: { party: string }[]; properties: unknown[]; variants: { id: string }[] }[];
-  for (const n of ['attestation', 'key-exchange', 'provisioning', 'tztcm-session', 'tztcm-storage']) assert.ok(j.some((p) => p.name === n), n);
+  for (const n of ['attestation', 'key-exchange', 'provisioning', 'tztcm-session', 'tztcm-storage', 'channel']) assert.ok(j.some((p) => p.name === n), n);
   const parties = new Set(j.flatMap((p) => p.roles.map((r) => r.party)));
   for (const party of ['TTP', 'TEE', 'TPM', 'TDDL', 'TZTCM']) assert.ok(parties.has(party), party);
-  assert.equal(j.flatMap((p) => p.variants.filter((v) => v.id.startsWith('M'))).length, 11);
+  // the design's eleven M lines (M1.1–M5.1) and the channel's M6.1
+  assert.equal(j.flatMap((p) => p.variants.filter((v) => v.id.startsWith('M'))).length, 12);
 });
 
 test('the installed bin: exit code and a one-line error, no stack trace', () => {
