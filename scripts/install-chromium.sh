@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Debian's chromium for the browser tests of the HTML report and the SVG diagrams
-# (test/report/browser.test.ts drives it with playwright-core, which never downloads a browser
+# (test/impl/report/browser.test.ts drives it with playwright-core, which never downloads a browser
 # of its own). Idempotent: does nothing when /usr/bin/chromium is already there.
 # Non-interactive; needs root (or sudo) and apt-get. Usage: bash scripts/install-chromium.sh
 set -euo pipefail

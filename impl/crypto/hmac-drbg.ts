@@ -1,7 +1,7 @@
 /**
  * HMAC_DRBG from NIST SP 800-90A Rev. 1 §10.1.2, over any hash with an HMAC (SHA-256 here).
  * Implemented from the standard and checked against the NIST CAVP HMAC_DRBG.rsp known
- * answers (test/crypto/random.test.ts). Reseeding and prediction resistance are not
+ * answers (test/impl/crypto/random.test.ts). Reseeding and prediction resistance are not
  * implemented: this generator backs `seededRandom`, a deterministic stream for tests and
  * replayable runs, not a source of fresh entropy.
  * @module

@@ -4,7 +4,7 @@
  * (node:crypto) instead of noble. Same `CryptoSuite` contract and boundary checks, so the two
  * agree byte for byte on every output — the signatures too, because the nonce is RFC 6979's in
  * both (native-ecdsa.ts) — and a seeded run gives the same transcript on either
- * (test/crypto/native-differential.test.ts). Where OpenSSL does the work:
+ * (test/impl/crypto/native-differential.test.ts). Where OpenSSL does the work:
  *
  *   hash, hmac, KDFa/KDFe    OpenSSL SHA-256 / HMAC; the KDF loops are tpm-kdf.ts's
  *   s·G, s·P, point checks   OpenSSL EC (ECDH object); y of s·P rebuilt as native-group.ts says

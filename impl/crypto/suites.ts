@@ -18,7 +18,7 @@ export const SUITES: Readonly<Record<SuiteId, CryptoSuite>> = Object.freeze({ tp
 
 /**
  * The suites of distinct algorithms (`tcv start` runs each protocol once per entry): `native`
- * computes exactly the bytes of `tpm2` (test/crypto/native-differential.test.ts), so a row of
+ * computes exactly the bytes of `tpm2` (test/impl/crypto/native-differential.test.ts), so a row of
  * it would repeat tpm2's row with another time; `--suite native` selects it.
  */
 export const ALGORITHM_SUITE_IDS: readonly SuiteId[] = ['tpm2', 'tcm'];
