@@ -16,7 +16,7 @@ import { sm2Point } from '../../../impl/crypto/sm2-curve.ts';
 import { sm2KeyExchange } from '../../../impl/crypto/sm2-key-exchange.ts';
 
 const read = (f: string) =>
-  readFileSync(new URL(`../vectors/gmt-0003/${f}`, import.meta.url), 'utf8')
+  readFileSync(new URL(`../../vectors/gmt-0003/${f}`, import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.includes(' = ') && !l.startsWith('#'))
     .map((l) => l.split(' = ') as [string, string]);

@@ -10,29 +10,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePortPair, haveTools, root, skipWithoutTools } from './fixtures/tpm2-tools.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const haveTools = spawnSync('tpm2_getrandom', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = haveTools ? false : 'tpm2-tools is not installed (bash scripts/install-tpm2-tools.sh)';
-
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const s = createServer();
-    const p = await new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
-    const t = createServer();
-    const ok = await new Promise<boolean>((r) => {
-      t.once('error', () => r(false));
-      t.listen(p + 1, '127.0.0.1', () => r(true));
-    });
-    await new Promise((r) => s.close(r));
-    if (ok) await new Promise((r) => t.close(r));
-    if (ok && p < 65534) return p;
-  }
-}
+const skip = skipWithoutTools;
 
 let dir = '';
 let state = '';
