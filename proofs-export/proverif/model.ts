@@ -17,7 +17,7 @@
  */
 import { type Protocol, parseLt } from '../../models/protocol.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
-import type { Term } from '../../models/terms.ts';
+import { SYMBOLS, type Term } from '../../models/terms.ts';
 import { type RoleWalk, walkProtocol } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
@@ -28,20 +28,18 @@ import { propertyQueries, tupleOf } from './queries.ts';
 import { authorityName } from '../authorities.ts';
 
 const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
-const FUNCTIONS: Record<string, { arity: number; result: string }> = {
-  pk: { arity: 1, result: 'bitstring' },
-  sign: { arity: 2, result: 'bitstring' },
-  h: { arity: 1, result: 'bitstring' },
-  hmac: { arity: 2, result: 'bitstring' },
-  senc: { arity: 2, result: 'bitstring' },
-  aenc: { arity: 2, result: 'bitstring' },
-  kdfa: { arity: 4, result: 'bitstring' },
-  kdfe: { arity: 4, result: 'bitstring' },
-  exp: { arity: 2, result: 'bitstring' },
-};
+/** The free constructors ProVerif declares (`fun`), read from the one symbol table: every
+ * constructor but the tuple (ProVerif's own), `true` (a builtin) and `mult` (only inside a
+ * normalised exponent, exported as nested `exp`). Destructors are `reduc`s (below). */
+const FUNCTIONS: Readonly<Record<string, { arity: number; result: string }>> = Object.fromEntries(
+  Object.entries(SYMBOLS)
+    .filter(([f, info]) => info.role === 'constructor' && f !== 'tuple' && f !== 'true' && f !== 'mult')
+    .map(([f, info]) => [f, { arity: info.arity, result: 'bitstring' }]),
+);
+const DESTRUCTORS = Object.entries(SYMBOLS).filter(([, info]) => info.role === 'destructor').map(([f]) => f);
 
 class Names {
-  readonly vars = new VarNames([...KEYWORDS, ...Object.keys(FUNCTIONS), 'verify', 'sdec', 'adec', 'g']);
+  readonly vars = new VarNames([...KEYWORDS, ...Object.keys(FUNCTIONS), ...DESTRUCTORS, 'g']);
   readonly consts = new Map<string, string>(); // ProVerif name -> declared once, in first-use order
   private readonly used = new Set<string>();
   constant(prefix: string, raw: string): PvTerm {
