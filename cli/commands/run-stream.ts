@@ -14,6 +14,7 @@ import { pipeThroughChannel, type PipeResult } from '../../impl/runtime/channel-
 import { ChannelError } from '../../impl/runtime/channel-stream.ts';
 import type { CryptoSuite } from '../../impl/crypto/index.ts';
 import { interruptible, signalExit } from '../child-process.ts';
+import { jsonOutput } from '../version.ts';
 
 /** MAX_NV_BUFFER_SIZE of the reference TPM (TPM 2.0 Part 2, Table 242 defaults: 1024) less the
  * record's 5 encoding bytes, as on a real TPM: what one record of our TPM machine carries. */
@@ -85,7 +86,7 @@ export async function runStream(values: StreamFlags, seed: number | undefined, s
     failure,
     ok: !!r?.equal && failure === null,
   };
-  if (values.json) io.out(JSON.stringify(report, null, 2));
+  if (values.json) io.out(jsonOutput(report));
   else if (failure) io.err(`tcv run: ${failure}`);
   else if (r) {
     io.out(`channel — ${bytes} bytes through ${backend}, suite ${suite.name}: ${r.summary.records} records of ≤ ${recordBytes} B in ${r.summary.sessions} sessions (≤ ${perSession} records each)`);

@@ -41,6 +41,7 @@ test('every JSON output carries schemaVersion and tcvVersion', async () => {
     ['verify a directory (array)', ['verify', dir, '--json']],
     ['attack', ['attack', 'nspk', '--json']],
     ['run', ['run', 'nspk', '--json']],
+    ['run --stream', ['run', 'channel', '--stream', '2KiB', '--json']],
     ['list (array)', ['list', '--json']],
   ];
   for (const [what, args] of outputs) {
