@@ -14,7 +14,6 @@ import { generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tpm2P256 } from '../impl/crypto/index.ts';
 import {
-  PASSWORD,
   TPMA_OBJECT,
   TPM_ALG,
   TPM_CC,
@@ -32,6 +31,7 @@ import {
   marshal,
 } from '../impl/tpm2/index.ts';
 import { createPrimary, type LoadedObject } from '../impl/tpm2/commands-object.ts';
+import { tpmSign } from '../impl/tpm2/commands-sign.ts';
 import { EngineTransport, ServiceTransport } from '../impl/tztcm/backend.ts';
 import { createTztcmEngine } from '../impl/tztcm/engine/tztcm-engine.ts';
 import { startTztcmService } from '../impl/tztcm/service.ts';
@@ -49,23 +49,6 @@ const TEMPLATES: Record<Alg, TpmPublic> = {
 };
 type Alg = 'ECDSA P-256' | 'RSA-2048';
 const ALGS: Alg[] = ['ECDSA P-256', 'RSA-2048'];
-
-/** TPM2_Sign (Part 3 §20.2) of a SHA-256 digest with the key's own scheme and a NULL ticket;
- * returns the TPMT_SIGNATURE bytes as they come (Part 2 §11.3.4). */
-async function tpmSign(x: TpmCommandExecutor, key: LoadedObject, digest: Uint8Array): Promise<Uint8Array> {
-  const res = await x.run({
-    code: TPM_CC.Sign,
-    handles: [key],
-    authHandles: 1,
-    sessions: [{ auth: PASSWORD }],
-    params: marshal((w) => {
-      w.tpm2b(digest);
-      w.u16(TPM_ALG.NULL); // TPMT_SIG_SCHEME: the key's scheme
-      w.u16(TPM_ST.HASHCHECK).u32(TPM_RH.NULL).tpm2b(EMPTY); // TPMT_TK_HASHCHECK, NULL ticket
-    }),
-  });
-  return res.params;
-}
 
 /** TPM2_VerifySignature (Part 3 §20.1) of a TPMT_SIGNATURE as TPM2_Sign returned it. */
 async function tpmVerify(x: TpmCommandExecutor, key: LoadedObject, digest: Uint8Array, signature: Uint8Array): Promise<void> {

@@ -7,13 +7,13 @@
  * scheme's hashAlg only names the digest's algorithm (SHA-256 here: the TPM knows no SM3).
  * @module
  */
-import { PASSWORD } from './auth-session.ts';
 import type { TpmCommandExecutor } from './command-executor.ts';
 import { loadExternal, type LoadedObject } from './commands-object.ts';
+import { tpmSign } from './commands-sign.ts';
 import { TpmMarshalError, TpmReader } from './marshal-reader.ts';
 import { marshal, type TpmWriter } from './marshal-writer.ts';
 import type { EccPublic, TpmPublic } from './public-area.ts';
-import { TPM_ALG, TPM_CC, TPM_ECC_SM2_P256, TPM_RH, TPM_ST, TPMA_OBJECT } from './spec-constants.ts';
+import { TPM_ALG, TPM_CC, TPM_ECC_SM2_P256, TPM_ST, TPMA_OBJECT } from './spec-constants.ts';
 import type { TpmEntity } from './tpm-entity.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -70,18 +70,7 @@ function writeSm2Signature(w: TpmWriter, rs: Uint8Array): void {
 
 /** TPM2_Sign (Part 3 §20.2) of `digest` with an SM2 key: r ‖ s. NULL hash-check ticket (unrestricted key). */
 export async function sm2Sign(x: TpmCommandExecutor, key: TpmEntity, digest: Uint8Array): Promise<Uint8Array> {
-  const res = await x.run({
-    code: TPM_CC.Sign,
-    handles: [key],
-    authHandles: 1,
-    sessions: [{ auth: PASSWORD }],
-    params: marshal((w) => {
-      w.tpm2b(digest);
-      w.u16(SM2_DIGEST_SCHEME.scheme).u16(SM2_DIGEST_SCHEME.hashAlg);
-      w.u16(TPM_ST.HASHCHECK).u32(TPM_RH.NULL).tpm2b(EMPTY);
-    }),
-  });
-  const r = new TpmReader(res.params, 'TPM2_Sign response');
+  const r = new TpmReader(await tpmSign(x, key, digest, SM2_DIGEST_SCHEME), 'TPM2_Sign response');
   const sigAlg = r.u16('signature.sigAlg');
   if (sigAlg !== TPM_ALG.SM2) throw new TpmMarshalError(`TPM2_Sign: sigAlg 0x${sigAlg.toString(16)} is not TPM_ALG_SM2`);
   r.u16('signature.hash');
