@@ -27,8 +27,9 @@ export const tztcmMonitorCommand: Command = {
                          [--placement dedicated|shared] [--hash sha256|sm3] [--kernel-pages N] [--json]
                          [--svg FILE]
 
-The TZTCM's active measurement (seed 002 §3.2-3.3). A host boots with 13.4 MiB of real code (the
-node executable's .text) as its kernel; the TZTCM measures it at boot, then re-measures it on
+The TZTCM's active measurement (seed 002 §3.2-3.3). A host boots with 13.4 MiB of real code as
+its kernel: the .text of Debian's Linux kernel (bash scripts/install-kernel-image.sh fetches it
+with apt-get download), else the node executable's .text (the reason is printed); the TZTCM measures it at boot, then re-measures it on
 its own core every period through the host's page table, checks the page-table entries, the
 agent's /proc/iomem-style report and the pages it locked, and intervenes on a difference. The
 host runs a small UnixBench-like workload meanwhile.
@@ -88,7 +89,8 @@ without one), 1 otherwise (an attack missed, or an alarm on a clean host), 2 usa
       io.out(JSON.stringify({ ok, ...r }, null, 2));
       return ok ? 0 : 1;
     }
-    io.out(`kernel: ${r.kernel.bytes} bytes (${r.kernel.pages} pages) from ${r.kernel.source}`);
+    io.out(`kernel: ${r.kernel.bytes} bytes (${r.kernel.pages} pages) from ${r.kernel.source}, SHA-256 ${r.kernel.sha256}`);
+    if (r.kernel.fallback) io.out(`        not the Debian kernel: ${r.kernel.fallback}`);
     for (const e of r.bootEvents) io.out(`boot:   PCR ${e.pcr} ${e.alg} ${e.digest.slice(0, 16)}…  ${e.event}`);
     io.out(`monitor: ${r.placement === 'dedicated' ? 'on the s-core (NUCAA)' : "on the host's core"}, every ${r.periodMs} ms, policy ${r.policy}, ${r.measurements.count} measurements (median ${r.measurements.medianMs.toFixed(1)} ms, max ${r.measurements.maxMs.toFixed(1)} ms)`);
     io.out('');

@@ -1,15 +1,23 @@
 /**
  * The kernel code the TZTCM measures. Seed 002 §5 measures the 13.4 MB text of a Linux 4.4
- * kernel. Real code bytes are what make the hash cost honest (no compressible pattern, real
- * instruction mix), and every machine running tcv has a large body of real machine code at hand
- * without a download: the `.text` section of the Node.js executable itself (about 28 MB of
- * x86-64 or AArch64 code here). We take its first `size` bytes, read through the ELF64 section
- * headers (System V gABI, "Sections"). Where the executable is not ELF (macOS, Windows) a
- * documented stand-in is used: bytes from SHA-256 in counter mode, which hash at the same speed.
+ * kernel. Real code bytes make the hash cost honest (no compressible pattern, a real
+ * instruction mix), so the sources, in order:
+ *
+ * 1. a real Linux kernel: the `.text` of the vmlinux that scripts/install-kernel-image.sh
+ *    extracts from Debian's kernel image package (14.0 MiB in 6.1's amd64 build; .ci/run installs
+ *    it), read through the ELF64 section headers (System V gABI, "Sections");
+ * 2. without it, the `.text` of the Node.js executable (about 28 MB of x86-64 or AArch64 code,
+ *    present wherever tcv runs);
+ * 3. where neither is ELF (macOS, Windows), a documented stand-in: bytes from SHA-256 in counter
+ *    mode, which hash at the same speed.
+ *
+ * The first `size` bytes are taken; a fallback carries its reason, which reports print.
  * @module
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** Seed 002 §5: "13.4 MB" of kernel text (read as MiB, rounded down to whole 4 KiB pages). */
 export const SEED_KERNEL_TEXT_BYTES = Math.floor((13.4 * 1024 * 1024) / 4096) * 4096;
@@ -18,6 +26,11 @@ export interface KernelText {
   readonly bytes: Uint8Array;
   /** where the bytes came from, for reports */
   readonly source: string;
+  readonly kind: 'debian-kernel' | 'node-text' | 'stand-in';
+  /** SHA-256 of `bytes` (hex): a plain file digest anyone can recompute from the image */
+  readonly sha256: string;
+  /** why the Debian kernel's text was not used (absent when it was) */
+  readonly fallback?: string;
 }
 
 function readAt(fd: number, offset: number, length: number): Buffer {
@@ -60,20 +73,64 @@ export function elfTextSection(path: string): { offset: number; size: number } |
   }
 }
 
-/** `size` bytes of real code (the Node.js executable's .text), or the stand-in. */
-export function loadKernelText(size = SEED_KERNEL_TEXT_BYTES, executable = process.execPath): KernelText {
-  const text = elfTextSection(executable);
-  if (text && text.size >= size) {
-    const fd = openSync(executable, 'r');
-    try {
-      const bytes = new Uint8Array(readAt(fd, text.offset, size));
-      if (bytes.length === size) return { bytes, source: `${executable} .text (first ${size} of ${text.size} bytes)` };
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return { bytes: standInText(size), source: `stand-in: SHA-256 counter-mode bytes (${executable} has no ELF .text of ${size} bytes)` };
+/** Where scripts/install-kernel-image.sh keeps the Debian kernel's vmlinux and manifest. */
+export function kernelImageCache(env: NodeJS.ProcessEnv = process.env): string {
+  return env['TCV_KERNEL_CACHE'] ?? join(env['HOME'] ?? homedir(), '.cache', 'tcv', 'kernel-image');
 }
+
+/** The `size` first bytes of an ELF file's .text, or why not. */
+function elfText(path: string, size: number): { bytes: Uint8Array; textSize: number } | string {
+  const text = elfTextSection(path);
+  if (!text) return `${path} is not an ELF64 file with a .text section`;
+  if (text.size < size) return `${path} has a .text of ${text.size} bytes, fewer than the ${size} asked for`;
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = new Uint8Array(readAt(fd, text.offset, size));
+    return bytes.length === size ? { bytes, textSize: text.size } : `${path}: .text cut short`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The Debian kernel's text from the cache, or the reason it cannot be used. */
+function debianKernelText(size: number, cache: string): KernelText | string {
+  const vmlinux = join(cache, 'vmlinux');
+  let manifest: { package?: string; version?: string };
+  try {
+    manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return `no Debian kernel image in ${cache} (bash scripts/install-kernel-image.sh fetches one with apt-get download)`;
+  }
+  if (!existsSync(vmlinux)) return `${vmlinux} is missing (bash scripts/install-kernel-image.sh)`;
+  const t = elfText(vmlinux, size);
+  if (typeof t === 'string') return t;
+  const source = `Debian ${manifest.package ?? '?'} ${manifest.version ?? '?'} vmlinux .text (first ${size} of ${t.textSize} bytes)`;
+  return { bytes: t.bytes, source, kind: 'debian-kernel', sha256: sha256(t.bytes) };
+}
+
+export interface LoadKernelOptions {
+  /** the executable whose .text is the first fallback (default: this Node.js) */
+  readonly executable?: string;
+  /** where the Debian image is cached (default kernelImageCache()) */
+  readonly cache?: string;
+}
+
+/**
+ * `size` bytes of kernel code: the Debian kernel's .text when scripts/install-kernel-image.sh
+ * has run, else the Node.js executable's .text, else the counter-mode stand-in; a fallback says
+ * in `fallback` why the Debian kernel was not used.
+ */
+export function loadKernelText(size = SEED_KERNEL_TEXT_BYTES, opts: LoadKernelOptions = {}): KernelText {
+  const debian = debianKernelText(size, opts.cache ?? kernelImageCache());
+  if (typeof debian !== 'string') return debian;
+  const executable = opts.executable ?? process.execPath;
+  const node = elfText(executable, size);
+  if (typeof node !== 'string') return { bytes: node.bytes, source: `${executable} .text (first ${size} of ${node.textSize} bytes)`, kind: 'node-text', sha256: sha256(node.bytes), fallback: debian };
+  const bytes = standInText(size);
+  return { bytes, source: 'stand-in: SHA-256 counter-mode bytes', kind: 'stand-in', sha256: sha256(bytes), fallback: `${debian}; ${node}` };
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function standInText(size: number): Uint8Array {
   const out = new Uint8Array(size);

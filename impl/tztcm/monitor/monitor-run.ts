@@ -9,7 +9,7 @@
 import { startModuleWorker } from '../../threads/module-worker.ts';
 import { type Alarm, readAlarms } from './host-memory.ts';
 import { bootHost } from './host-boot.ts';
-import { loadKernelText, SEED_KERNEL_TEXT_BYTES } from './kernel-text.ts';
+import { type KernelText, loadKernelText, SEED_KERNEL_TEXT_BYTES } from './kernel-text.ts';
 import type { BootEvent, Finding } from './monitor-core.ts';
 import { type InterventionPolicy, type InterventionRecord, resumeHost } from './interventions.ts';
 import type { MeasureHash } from './measurement.ts';
@@ -45,7 +45,8 @@ export interface TimelineEntry {
 }
 
 export interface MonitorRunReport {
-  readonly kernel: { readonly source: string; readonly bytes: number; readonly pages: number };
+  /** which code was watched: the Debian kernel's text, or a fallback and why (kernel-text.ts) */
+  readonly kernel: { readonly kind: KernelText['kind']; readonly source: string; readonly bytes: number; readonly pages: number; readonly sha256: string; readonly fallback?: string };
   readonly placement: MonitorPlacement | 'off';
   readonly periodMs: number;
   readonly policy: InterventionPolicy;
@@ -172,7 +173,7 @@ export async function runMonitorScenario(opts: MonitorRunOptions): Promise<Monit
   timeline.sort((a, b) => a.atMs - b.atMs);
   const times = ticks.map((t) => t.durationMs);
   return {
-    kernel: { source: kernel.source, bytes: kernel.bytes.length, pages: layout.pages },
+    kernel: { kind: kernel.kind, source: kernel.source, bytes: kernel.bytes.length, pages: layout.pages, sha256: kernel.sha256, ...(kernel.fallback ? { fallback: kernel.fallback } : {}) },
     placement: opts.placement,
     periodMs: opts.periodMs,
     policy: opts.policy,

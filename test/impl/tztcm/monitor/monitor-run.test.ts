@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { runMonitorScenario, type MonitorRunOptions } from '../../../../impl/tztcm/monitor/monitor-run.ts';
 import { ATTACKS } from '../../../../impl/tztcm/monitor/attacks.ts';
 import { PAGE_SIZE } from '../../../../impl/tztcm/monitor/host-memory.ts';
+import { loadKernelText } from '../../../../impl/tztcm/monitor/kernel-text.ts';
+import { createHash } from 'node:crypto';
 
 const base: MonitorRunOptions = { periodMs: 20, policy: 'log', placement: 'dedicated', durationMs: 1200, kernelBytes: 256 * PAGE_SIZE, skip: ['spawn'] };
 
@@ -18,6 +20,11 @@ test('a clean host: measurements run, no alarm, no intervention', async () => {
   assert.deepEqual(r.alarms, []);
   assert.deepEqual(r.interventions, []);
   assert.ok(r.host.rounds > 0);
+  // the report names the code it watched, with a digest anyone can recompute from its source
+  const k = loadKernelText(base.kernelBytes);
+  assert.deepEqual([r.kernel.kind, r.kernel.sha256, r.kernel.source], [k.kind, k.sha256, k.source]);
+  assert.equal(r.kernel.sha256, createHash('sha256').update(k.bytes).digest('hex'));
+  if (process.env['CI']) assert.equal(r.kernel.kind, 'debian-kernel', r.kernel.fallback);
 });
 
 for (const attack of ATTACKS) {
