@@ -16,12 +16,10 @@ import { hashAvailable, type MeasureHash, measureRegion } from '../impl/tztcm/mo
 import { startMonitor } from '../impl/tztcm/monitor/monitor-service.ts';
 import { CTRL_MEASURING, PAGE_SIZE } from '../impl/tztcm/monitor/host-memory.ts';
 import { absoluteNow } from '../impl/tztcm/monitor/monitor-service.ts';
-import { runMonitorScenario } from '../impl/tztcm/monitor/monitor-run.ts';
+import { hostSlowdown } from './monitor-host.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ATTACKS = Number(process.env['BENCH_ATTACKS'] ?? 100);
-const HOST_RUNS = Number(process.env['BENCH_HOST_RUNS'] ?? 5);
-const HOST_MS = Number(process.env['BENCH_HOST_MS'] ?? 3000);
 const PERIOD_MS = 100;
 
 /** OpenSSL's own throughput for 16 KiB blocks (bytes/s), or null without the openssl binary. */
@@ -130,27 +128,6 @@ async function detectionLatency() {
   };
 }
 
-async function hostSlowdown() {
-  const configs = ['off', 'dedicated', 'shared'] as const;
-  const rps: Record<(typeof configs)[number], number[]> = { off: [], dedicated: [], shared: [] };
-  for (let i = 0; i < HOST_RUNS; i++) {
-    for (const placement of configs) {
-      const r = await runMonitorScenario({ periodMs: PERIOD_MS, policy: 'log', placement, durationMs: HOST_MS });
-      rps[placement].push(r.host.roundsPerSecond);
-    }
-  }
-  const off = median(rps.off);
-  const pct = (x: number) => +((1 - x / off) * 100).toFixed(2);
-  return {
-    runs: HOST_RUNS,
-    runMs: HOST_MS,
-    periodMs: PERIOD_MS,
-    roundsPerSecondMedian: { off: +off.toFixed(2), dedicated: +median(rps.dedicated).toFixed(2), shared: +median(rps.shared).toFixed(2) },
-    slowdownPercent: { dedicated: pct(median(rps.dedicated)), shared: pct(median(rps.shared)) },
-    raw: rps,
-  };
-}
-
 /**
  * Seed 002 Fig. 9: the passive service's effect on host operations. A host thread runs micro-
  * operations (process creation as fork+exec, a shell, a 4 MiB mapping touched page by page) and
@@ -216,8 +193,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (measurement) console.table(measurement);
   const detection = only.has('detection') ? await detectionLatency() : null;
   if (detection) console.log(detection);
-  const host = only.has('host') ? await hostSlowdown() : null;
-  if (host) console.log(host.roundsPerSecondMedian, host.slowdownPercent);
+  const host = only.has('host') ? hostSlowdown() : null;
   const passive = only.has('passive') ? await passiveServiceEffect() : null;
   if (passive) console.table(passive.rows);
   const result = {

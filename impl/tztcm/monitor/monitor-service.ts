@@ -24,6 +24,7 @@ export interface TimedTick extends TickRecord {
 
 export interface RunningMonitor {
   readonly bootEvents: readonly BootEvent[];
+  readonly placement: SCorePlacement;
   readonly ticks: TimedTick[];
   /** the TZTCM service the monitor runs in (its TPM is there too) */
   readonly service: TztcmService;
@@ -38,6 +39,16 @@ export function absoluteNow(): number {
 
 export interface StartMonitorOptions extends Omit<MonitorCoreOptions, 'now'> {
   readonly periodMs: number;
+  /** bind the s-core to this CPU (MonitorTaConfig.cpu) */
+  readonly cpu?: number;
+  /** benchmark only (MonitorTaConfig.gate) */
+  readonly gate?: SharedArrayBuffer;
+}
+
+/** Where the s-core thread ended up: the CPUs Linux lets it run on, and why a pin failed. */
+export interface SCorePlacement {
+  readonly cpus: string | null;
+  readonly pinFailed?: string;
 }
 
 const u32 = (n: number) => {
@@ -49,14 +60,14 @@ const fromJson = <T>(b: Uint8Array): T => JSON.parse(new TextDecoder().decode(b)
 
 export async function startMonitor(mem: HostMemory, layout: BootLayout, opts: StartMonitorOptions): Promise<RunningMonitor> {
   if (!(opts.periodMs >= 1 && opts.periodMs <= 3_600_000)) throw new RangeError(`period must be 1..3600000 ms, got ${opts.periodMs}`);
-  const { periodMs, ...options } = opts;
-  const service = await startTztcmService({ mode: 'async', monitor: { buffers: mem.buffers, layout, options, periodMs } });
+  const { periodMs, cpu, gate, ...options } = opts;
+  const service = await startTztcmService({ mode: 'async', monitor: { buffers: mem.buffers, layout, options, periodMs, ...(cpu !== undefined ? { cpu } : {}), ...(gate ? { gate } : {}) } });
   const ticks: TimedTick[] = [];
   const waiters: Array<(t: TimedTick) => void> = [];
   let poller: NodeJS.Timeout | undefined;
   try {
     const { session } = await service.newContext().openSession(MONITOR_TA_UUID);
-    const boot = fromJson<{ bootedAt: number; events: BootEvent[] }>(await session.invokeCommand(MONITOR_CMD.BOOT_EVENTS, new Uint8Array(0)));
+    const boot = fromJson<{ bootedAt: number; events: BootEvent[]; placement: SCorePlacement }>(await session.invokeCommand(MONITOR_CMD.BOOT_EVENTS, new Uint8Array(0)));
     let next = 0;
     let reading: Promise<void> | null = null;
     const read = async () => {
@@ -77,6 +88,7 @@ export async function startMonitor(mem: HostMemory, layout: BootLayout, opts: St
     let stopping: Promise<void> | null = null;
     return {
       bootEvents: boot.events,
+      placement: boot.placement,
       ticks,
       service,
       nextFinding: (timeoutMs) =>

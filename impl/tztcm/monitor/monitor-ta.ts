@@ -7,7 +7,8 @@
  * tick records. The host reads them through the TEE Client API:
  *
  * - command 1 (`BOOT_EVENTS`): the boot measurement's event-log entries and when it was taken
- *   (absolute ms), JSON `{ bootedAt, events }`;
+ *   (absolute ms), and the CPUs the s-core thread may run on, JSON `{ bootedAt, events,
+ *   placement: { cpus, pinFailed? } }`;
  * - command 2 (`READ_TICKS`, payload: UINT32 first index, big-endian): the tick records from that
  *   index on (at most 256), JSON `{ next, ticks }`.
  *
@@ -18,6 +19,7 @@ import type { TaAnswer, TrustedApp } from '../gp/tee-core.ts';
 import { TEEC } from '../gp/teec.ts';
 import { HostMemory, type HostMemoryBuffers } from './host-memory.ts';
 import type { BootLayout } from './host-boot.ts';
+import { allowedCpus, pinThisThread } from './cpu-affinity.ts';
 import { type BootEvent, MonitorCore, type MonitorCoreOptions, type TickRecord } from './monitor-core.ts';
 
 export const MONITOR_TA_UUID = '6d6f6e69-746f-7200-747a-74636d000001';
@@ -33,6 +35,16 @@ export interface MonitorTaConfig {
   readonly options: Omit<MonitorCoreOptions, 'now'>;
   /** the re-measurement period; 0: the boot measurement only */
   readonly periodMs: number;
+  /** the CPU the s-core thread binds itself to (cpu-affinity.ts), so that the host's
+   * threads and the TZTCM's are on real, separate cores; unset: wherever the OS puts it */
+  readonly cpu?: number;
+  /**
+   * BENCHMARK ONLY: a word the TZTCM's own configuration shares with the benchmark (never part
+   * of the host's memory, so a host cannot switch the monitor off): ticks are skipped while
+   * word 0 is 0; word 1 counts the ticks run, word 2 their microseconds. The benchmark opens
+   * and closes it around paired windows without restarting the s-core.
+   */
+  readonly gate?: SharedArrayBuffer;
 }
 
 /** The s-core timer's scheduling call (impl/tztcm/score/timer.ts). */
@@ -43,7 +55,11 @@ export interface Scheduler {
 const json = (x: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(x));
 
 export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): TrustedApp & { readonly bootEvents: readonly BootEvent[] } {
+  // bind the s-core first, so the boot measurement already runs on its own core
+  const pin = cfg.cpu === undefined ? null : pinThisThread(cfg.cpu);
+  const placement = { cpus: allowedCpus(), ...(pin ? { pinFailed: pin } : {}) };
   const core = new MonitorCore(new HostMemory(cfg.buffers), cfg.layout, cfg.options);
+  const gate = cfg.gate ? new Int32Array(cfg.gate) : null;
   // tick times are relative to the boot measurement; the host gets this to put them on its clock
   const bootedAt = performance.timeOrigin + performance.now();
   const bootEvents = core.boot();
@@ -52,11 +68,17 @@ export function monitorTrustedApp(timer: Scheduler, cfg: MonitorTaConfig): Trust
   // period 0: the boot-time measurement only (a measured boot without run-time monitoring)
   if (cfg.periodMs > 0)
     timer.schedule(cfg.periodMs, (lateMs) => {
-      ticks.push({ ...core.tick(), lateMs: Math.round(lateMs * 100) / 100 });
+      if (gate && Atomics.load(gate, 0) === 0) return;
+      const t = core.tick();
+      if (gate) {
+        Atomics.add(gate, 1, 1);
+        Atomics.add(gate, 2, Math.round(t.durationMs * 1000));
+      }
+      ticks.push({ ...t, lateMs: Math.round(lateMs * 100) / 100 });
       if (ticks.length > MAX_KEPT) dropped += ticks.splice(0, ticks.length - MAX_KEPT).length;
     });
   const invoke = (command: number, payload: Uint8Array): TaAnswer => {
-    if (command === MONITOR_CMD.BOOT_EVENTS) return { result: TEEC.SUCCESS, payload: json({ bootedAt, events: bootEvents }) };
+    if (command === MONITOR_CMD.BOOT_EVENTS) return { result: TEEC.SUCCESS, payload: json({ bootedAt, events: bootEvents, placement }) };
     if (command === MONITOR_CMD.READ_TICKS) {
       if (payload.length !== 4) return { result: TEEC.ERROR_BAD_PARAMETERS, payload: new Uint8Array(0) };
       const from = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
