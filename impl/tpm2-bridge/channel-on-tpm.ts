@@ -16,6 +16,7 @@ import { asBridgeFailure } from './bridge-records.ts';
 
 /** The canonical encoding's bytes around a record's data (0x01, u32 length: impl/wire/codec.ts). */
 export const RECORD_OVERHEAD = 5;
+import type { CryptoSuite } from '../crypto/index.ts';
 import { runOnRealTpm, type TpmBackendName } from './run.ts';
 
 export interface TpmChannel {
@@ -31,6 +32,9 @@ export interface TpmChannelOptions {
   readonly port?: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
+  /** the run's suite on the TEE side and in the TSS (default tpm2); a P-256 suite on swtpm
+   * (tpm2 or native: the same algorithms), tpm2/native/tcm on the TZTCM (tcm: its TCM mode) */
+  readonly suite?: CryptoSuite;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
   readonly rewriteResponse?: (cmd: Uint8Array, rsp: Uint8Array) => Uint8Array;
 }
@@ -40,7 +44,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
   const tztcm = o.backend === 'tztcm';
   let backend: { readonly client: TpmSessionClient; close(): Promise<void> };
   try {
-    backend = tztcm ? await openTztcmBackend() : await openSwtpmBackend({ ...(o.port === undefined ? {} : { port: o.port }), responseTimeoutMs: 10_000 });
+    backend = tztcm ? await openTztcmBackend(o.suite ? { suite: o.suite } : {}) : await openSwtpmBackend({ ...(o.port === undefined ? {} : { port: o.port }), responseTimeoutMs: 10_000 });
   } catch (e) {
     throw asBridgeFailure(e);
   }
@@ -60,6 +64,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
       backendName,
       ...seed,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.suite ? { suite: o.suite } : {}),
       ...(o.rewriteResponse ? { rewriteResponse: o.rewriteResponse } : {}),
       inputs: { TEE: recordInputs(records) },
       recordBytes: indexBytes,
