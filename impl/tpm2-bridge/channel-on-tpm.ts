@@ -6,8 +6,7 @@
  * TPM_PT_NV_BUFFER_MAX.
  * @module
  */
-import { channelProtocol } from '../../models/protocols/channel.ts';
-import { channelOutcome, type ChannelSessionRunner, recordInputs } from '../runtime/channel-session.ts';
+import { channelOutcome, channelProtocolFor, type ChannelSessionRunner, recordInputs } from '../runtime/channel-session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { nvBufferMax } from '../tpm2/commands-nv.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
@@ -55,7 +54,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
   const backendName = tztcm ? 'tztcm (TPM 2.0 engine, in-process)' : o.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${o.port}`;
   let sessions = 0;
   const runSession: ChannelSessionRunner = async (records) => {
-    const protocol = channelProtocol(records.length);
+    const protocol = channelProtocolFor(records.length);
     let outcome: ReturnType<typeof channelOutcome> | null = null;
     const seed = o.seed === undefined ? {} : { seed: o.seed + sessions };
     sessions++;
