@@ -102,7 +102,7 @@ async function throughput() {
     const [rawMs, floorMs, chMs] = [median(raw), median(floor), median(ch)];
     rows.push({
       suite: id,
-      cipher: id === 'tpm2' ? 'AES-128-CFB' : 'SM4-CFB',
+      cipher: id === 'tcm' ? 'SM4-CFB' : 'AES-128-CFB',
       rawCipherMBps: +mbps(rawMs).toFixed(2),
       recordCryptoFloorMBps: +mbps(floorMs).toFixed(2),
       channelMBps: +mbps(chMs).toFixed(3),

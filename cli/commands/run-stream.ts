@@ -54,7 +54,7 @@ export async function runStream(values: StreamFlags, seed: number | undefined, s
   let recordBytes = LOCAL_RECORD_BYTES;
   const work = async (signal: AbortSignal) => {
     const { openTpmChannel } = await import('../../impl/tpm2-bridge/channel-on-tpm.ts');
-    const real = tpm ? await openTpmChannel({ backend: tpm, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal }) : null;
+    const real = tpm ? await openTpmChannel({ backend: tpm, suite, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), signal }) : null;
     try {
       if (real) ({ backend, recordBytes } = real);
       const runSession = real?.runSession ?? localChannelSession({ suite, ...(seed === undefined ? {} : { seed }) });

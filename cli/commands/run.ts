@@ -7,12 +7,15 @@ import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../co
 import { applyVariant } from '../../models/protocol.ts';
 import { protocolByName } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
-import type { CryptoSuite } from '../../impl/crypto/index.ts';
+import { type CryptoSuite, tpm2P256 } from '../../impl/crypto/index.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
 import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport, TZTCM_TAMPER } from '../../impl/tpm2-bridge/run.ts';
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 import { interruptible, signalExit } from '../child-process.ts';
 import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
+
+/** Same TPM algorithms (tpm2 and native: P-256, SHA-256, AES — what swtpm runs). */
+const sameAlgorithms = (a: CryptoSuite, b: CryptoSuite) => JSON.stringify(a.algorithms) === JSON.stringify(b.algorithms);
 import { jsonOutput } from '../version.ts';
 
 export const runCommand: Command = {
@@ -86,14 +89,14 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       if (values.stream === undefined) throw new UsageError('--records-per-session needs --stream');
       if (positionals[0] !== 'channel' && positionals[0] !== 'key-exchange') throw new UsageError(`--stream runs channel (or key-exchange), not '${positionals[0]}'`);
       if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg or --mermaid');
-      if (values.tpm !== undefined && values.suite !== undefined && suite.name !== 'tpm2-p256') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm (the TPM path runs the tpm2 suite)`);
+      if (values.tpm !== undefined && values.tpm !== 'tztcm' && !sameAlgorithms(suite, tpm2P256)) throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
       const { runStream } = await import('./run-stream.ts');
       return runStream(values, seed, suite, io);
     }
     if (values.tpm !== undefined || values['tpm-port'] !== undefined) {
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm has no SM3 or SM4 (docs/tcm-suite.md): the tcm suite runs only against the TZTCM, in its TCM mode
-      if (suite.name !== 'tpm2-p256' && values.tpm !== 'tztcm') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
+      if (!sameAlgorithms(suite, tpm2P256) && values.tpm !== 'tztcm') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
       return runOnTpm(positionals[0]!, values, seed, io, suite);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file

@@ -29,6 +29,16 @@ export interface ChannelSessionResult {
   readonly tpmCommands: number;
 }
 
+/** `channelProtocol(n)`, built once per record count: building a session's machines (n records,
+ * ~6n transitions) cost about as much as running them, and the concrete machines of
+ * local-role.ts are kept per machine object, so a stream reuses one protocol per session size. */
+const BUILT = new Map<number, ReturnType<typeof channelProtocol>>();
+export function channelProtocolFor(records: number): ReturnType<typeof channelProtocol> {
+  let p = BUILT.get(records);
+  if (!p) BUILT.set(records, (p = channelProtocol(records)));
+  return p;
+}
+
 /** Runs one session carrying `records` (each at most the channel's record size). */
 export type ChannelSessionRunner = (records: readonly Uint8Array[]) => Promise<ChannelSessionResult>;
 
@@ -70,7 +80,7 @@ export interface LocalChannelOptions {
 export function localChannelSession(opts: LocalChannelOptions = {}): ChannelSessionRunner {
   let sessions = 0;
   return async (records) => {
-    const protocol = channelProtocol(records.length);
+    const protocol = channelProtocolFor(records.length);
     const seed = opts.seed === undefined ? {} : { seed: opts.seed + sessions };
     sessions++;
     const run = new ProtocolRun(protocol, { ...seed, ...(opts.suite ? { suite: opts.suite } : {}), inputs: { TEE: recordInputs(records) } });

@@ -151,7 +151,7 @@ function evaluateNode(t: Term, env: Readonly<Record<string, unknown>>, deps: Eva
       case 'pk': {
         const sk = ev(a[0]!);
         if (sk.k !== 'scalar') throw new EvalFailure('type', `pk needs a private scalar, got ${sk.k}`);
-        return { k: 'point', b: suite.publicKey(sk.b) };
+        return publicKeyOf(sk, suite);
       }
       case 'exp': {
         const base = ev(a[0]!);
@@ -226,6 +226,18 @@ function evaluateNode(t: Term, env: Readonly<Record<string, unknown>>, deps: Eva
     if (e instanceof CryptoError) throw new EvalFailure('crypto', `${t.f}: ${e.message}`);
     throw e;
   }
+}
+
+/** pk(sk) per private-key value and suite: a party's own public key is computed once for as long
+ * as it holds the key (values are immutable; a long-term key kept across runs by an Enrolment,
+ * or one key in several steps of a run), not at every step that sends it. */
+const PUBLIC_KEYS = new WeakMap<Value, { suite: CryptoSuite; pk: Value }>();
+function publicKeyOf(sk: Extract<Value, { k: 'scalar' }>, suite: CryptoSuite): Value {
+  const c = PUBLIC_KEYS.get(sk);
+  if (c && c.suite === suite) return c.pk;
+  const pk: Value = { k: 'point', b: suite.publicKey(sk.b) };
+  PUBLIC_KEYS.set(sk, { suite, pk });
+  return pk;
 }
 
 /** A symbolic symmetric key is 32 bytes (a 256-bit KDF output) in every suite. */

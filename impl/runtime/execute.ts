@@ -51,7 +51,7 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
           if (!msg) throw new EvalFailure('unexpected', `${step.label} expected, but no message was delivered`);
           const v = decode(msg.bytes);
           if (v instanceof DecodeError) throw new EvalFailure('decode', v.message);
-          env = matchPattern(step.pattern, v, env, deps, step.label, memo);
+          env = matchPattern(step.pattern, v, env, deps, step.label, memo, true);
           break;
         }
         case 'fresh':
@@ -65,7 +65,7 @@ export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: D
           break;
         case 'match':
           at = `${spec.label}: ${step.label}`;
-          env = matchPattern(step.pattern, ev(step.t), env, deps, step.label, memo);
+          env = matchPattern(step.pattern, ev(step.t), env, deps, step.label, memo, true);
           break;
         case 'check': {
           at = `${spec.label}: check ${step.label}`;

@@ -28,6 +28,40 @@ export interface EventOverlay {
   readonly verifier?: EvalDeps['verifier'];
 }
 
+/** The role instance whose actor is processing an event now. XState runs a guard or action
+ * synchronously inside `actor.start()` / `actor.send()`, and nothing in them sends to another
+ * actor, so one slot suffices; it lets one concrete machine serve every instance of a role. */
+let current: LocalRole | null = null;
+
+/** One concrete machine per abstract role machine (building a machine — `provide` — is about as
+ * costly as a whole transition; before, every run built one per role instance). */
+const CONCRETE = new WeakMap<object, RoleDecl['machine']>();
+
+function concreteMachine(abstract: RoleDecl['machine']): RoleDecl['machine'] {
+  let m = CONCRETE.get(abstract);
+  if (m) return m;
+  const role = (): LocalRole => {
+    if (!current) throw new Error('a role machine ran outside LocalRole.send');
+    return current;
+  };
+  m = abstract.provide({
+    guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => role().result(spec, context, event).ok },
+    actions: {
+      step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+        const r = role().result(spec, context, event);
+        if (!r.ok) return {};
+        return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
+      }),
+      reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
+        const r = role().result(spec, context, event);
+        return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
+      }),
+    },
+  } as never) as RoleDecl['machine'];
+  CONCRETE.set(abstract, m);
+  return m;
+}
+
 export class LocalRole {
   readonly actor: AnyActorRef;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
@@ -38,14 +72,25 @@ export class LocalRole {
     env: Readonly<Record<string, Value>>,
     private readonly deps: () => EvalDeps,
   ) {
-    this.actor = createActor(this.concreteMachine(decl.machine), { input: { env } });
-    this.actor.start();
+    this.actor = createActor(concreteMachine(decl.machine), { input: { env } });
+    this.within(() => this.actor.start());
+  }
+
+  /** Run `f` (an actor's start or send) with this instance as the machine's implementation. */
+  private within(f: () => void): void {
+    const outer = current;
+    current = this;
+    try {
+      f();
+    } finally {
+      current = outer;
+    }
   }
 
   /** Send an event, with what a real party decided for it. */
   send(event: RoleEvent, overlay?: EventOverlay): void {
     if (overlay) this.overlays.set(event, overlay);
-    this.actor.send(event);
+    this.within(() => this.actor.send(event));
   }
 
   get context(): RoleContext {
@@ -64,25 +109,8 @@ export class LocalRole {
     this.actor.stop();
   }
 
-  /** The role's machine with the real-crypto implementations of its guard and actions. */
-  private concreteMachine(abstract: RoleDecl['machine']) {
-    return abstract.provide({
-      guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => this.result(spec, context, event).ok },
-      actions: {
-        step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-          const r = this.result(spec, context, event);
-          if (!r.ok) return {};
-          return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
-        }),
-        reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-          const r = this.result(spec, context, event);
-          return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
-        }),
-      },
-    } as never);
-  }
-
-  private result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
+  /** The transition's result for this event (executed once, read by the guard and the action). */
+  result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
     let m = this.results.get(event);
     if (!m) this.results.set(event, (m = new Map()));
     let r = m.get(spec);

@@ -10,9 +10,10 @@ import { admits } from '../../models/sorts.ts';
 import { type Value, valueEquals, showValue } from '../wire/value.ts';
 import { type EvalDeps, EvalFailure, type StepMemo, evaluate } from './evaluate.ts';
 
-/** Match `value` against `pattern`, extending `env` (returned as a new object). Throws EvalFailure. */
-export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string, memo?: StepMemo): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...env };
+/** Match `value` against `pattern`, extending `env` (returned as a new object; with `inPlace`,
+ * `env` itself — a caller's private copy that it drops on failure). Throws EvalFailure. */
+export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string, memo?: StepMemo, inPlace = false): Record<string, unknown> {
+  const out: Record<string, unknown> = inPlace ? (env as Record<string, unknown>) : { ...env };
   const deferred: [Term, Value, string][] = [];
   const go = (p: Term, x: Value, path: string) => {
     switch (p.t) {

@@ -17,7 +17,7 @@ import type { WireMessage } from './execute.ts';
 import type { EndpointFailure, PartyEndpoint } from './endpoint.ts';
 import { LocalRole } from './local-role.ts';
 import { type Envelope, Network } from './network.ts';
-import { LongTermStore, agentsOf, initialEnv } from './setup.ts';
+import { type Enrolment, LongTermStore, agentsOf, initialEnv } from './setup.ts';
 
 export interface RunOptions {
   /** deterministic randomness (HMAC_DRBG seeded with this); default: system randomness */
@@ -44,6 +44,9 @@ export interface RunOptions {
   /** signature verdicts for every local party before the suite's (EvalDeps.verifier) — e.g. a
    * TPM attestation verifier when a real TPM is in the run */
   readonly verifier?: EvalDeps['verifier'];
+  /** an enrolment kept from an earlier run (setup.ts): its long-term values and initial
+   * environments instead of new ones — a deployment enrolled once (benchmarks of repeated runs) */
+  readonly enrolment?: Enrolment;
 }
 
 export interface InstanceSpec {
@@ -126,7 +129,7 @@ export class ProtocolRun {
   ) {
     const rng: RandomSource = opts.seed === undefined ? systemRandom() : seededRandom(opts.seed);
     this.deps = { suite: opts.suite ?? tpm2P256, rng };
-    this.longTerm = new LongTermStore(protocol, this.deps);
+    this.longTerm = opts.enrolment?.store(protocol, this.deps) ?? new LongTermStore(protocol, this.deps);
     const deployment = opts.deployment ?? protocol.deployment;
     const sessions = opts.sessions ?? 1;
     if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
@@ -145,7 +148,9 @@ export class ProtocolRun {
       const decl = protocol.roles.find((r) => r.role === spec.role);
       if (!decl) throw new Error(`no role '${spec.role}' in ${protocol.name}`);
       const agents = { ...agentsOf(decl, deployment), ...spec.agents };
-      const env = initialEnv(decl, agents, this.longTerm, this.deps, opts.given?.[decl.role]);
+      const env = opts.enrolment
+        ? opts.enrolment.initialEnv(protocol, decl, agents, this.longTerm, this.deps, opts.given?.[decl.role])
+        : initialEnv(decl, agents, this.longTerm, this.deps, opts.given?.[decl.role]);
       const endpoint = opts.endpoints?.[decl.role] ?? null;
       if (endpoint && [...this.parties.values()].some((p) => p.endpoint === endpoint)) throw new Error(`the endpoint of ${decl.role} plays one instance only`);
       const input = opts.inputs?.[decl.role];

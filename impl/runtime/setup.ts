@@ -6,7 +6,7 @@
 import type { Protocol, RoleDecl } from '../../models/protocol.ts';
 import { parseLt } from '../../models/protocol.ts';
 import { varsOf } from '../../models/terms.ts';
-import { type Value, bytesV, constV } from '../wire/value.ts';
+import { type Value, bytesV, constV, valueToJson } from '../wire/value.ts';
 import { type EvalDeps, evaluate } from './evaluate.ts';
 
 export class LongTermStore {
@@ -67,4 +67,36 @@ export function initialEnv(
     env[name] = evaluate(term, local, deps);
   }
   return env;
+}
+
+/**
+ * An enrolment kept across runs: the long-term values and every role's initial environment
+ * (the TTP's tokens — its signatures over each party's key — and the public keys in them), made
+ * by the first run and reused by later runs of the same protocol, suite, agents and given values.
+ * A deployed TEE and TPM are enrolled once (protocol 1 leaves the tokens behind), not per key
+ * exchange; a run without one (the default, `tcv run`) makes its own, as before. The values are
+ * immutable, so sharing them between runs changes no run's messages, only the work before them.
+ * Under a seed, the runs after the first draw fewer bytes from the seeded stream (no long-term
+ * values), so their nonces differ from those of a run with its own enrolment.
+ */
+export class Enrolment {
+  private readonly stores = new Map<string, LongTermStore>();
+  private readonly envs = new Map<string, Record<string, Value>>();
+
+  /** The long-term store of `protocol` on the run's suite (made with the first run's deps). */
+  store(protocol: Protocol, deps: EvalDeps): LongTermStore {
+    const key = `${protocol.name}|${deps.suite.name}`;
+    let s = this.stores.get(key);
+    if (!s) this.stores.set(key, (s = new LongTermStore(protocol, deps)));
+    return s;
+  }
+
+  /** `initialEnv`, computed once per protocol, suite, role, agents and given values. */
+  initialEnv(protocol: Protocol, decl: RoleDecl, agents: Readonly<Record<string, string>>, store: LongTermStore, deps: EvalDeps, given: Readonly<Record<string, Value>> = {}): Record<string, Value> {
+    const givenKey = Object.entries(given).map(([k, v]) => [k, valueToJson(v), v.k === 'point' && v.restricted === true]);
+    const key = JSON.stringify([protocol.name, deps.suite.name, decl.role, agents, givenKey]);
+    let env = this.envs.get(key);
+    if (!env) this.envs.set(key, (env = initialEnv(decl, agents, store, deps, given)));
+    return { ...env };
+  }
 }

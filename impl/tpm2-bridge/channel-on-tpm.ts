@@ -6,8 +6,7 @@
  * TPM_PT_NV_BUFFER_MAX.
  * @module
  */
-import { channelProtocol } from '../../models/protocols/channel.ts';
-import { channelOutcome, type ChannelSessionRunner, recordInputs } from '../runtime/channel-session.ts';
+import { channelOutcome, channelProtocolFor, type ChannelSessionRunner, recordInputs } from '../runtime/channel-session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { nvBufferMax } from '../tpm2/commands-nv.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
@@ -16,6 +15,7 @@ import { asBridgeFailure } from './bridge-records.ts';
 
 /** The canonical encoding's bytes around a record's data (0x01, u32 length: impl/wire/codec.ts). */
 export const RECORD_OVERHEAD = 5;
+import type { CryptoSuite } from '../crypto/index.ts';
 import { runOnRealTpm, type TpmBackendName } from './run.ts';
 
 export interface TpmChannel {
@@ -31,6 +31,9 @@ export interface TpmChannelOptions {
   readonly port?: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
+  /** the run's suite on the TEE side and in the TSS (default tpm2); a P-256 suite on swtpm
+   * (tpm2 or native: the same algorithms), tpm2/native/tcm on the TZTCM (tcm: its TCM mode) */
+  readonly suite?: CryptoSuite;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
   readonly rewriteResponse?: (cmd: Uint8Array, rsp: Uint8Array) => Uint8Array;
 }
@@ -40,7 +43,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
   const tztcm = o.backend === 'tztcm';
   let backend: { readonly client: TpmSessionClient; close(): Promise<void> };
   try {
-    backend = tztcm ? await openTztcmBackend() : await openSwtpmBackend({ ...(o.port === undefined ? {} : { port: o.port }), responseTimeoutMs: 10_000 });
+    backend = tztcm ? await openTztcmBackend(o.suite ? { suite: o.suite } : {}) : await openSwtpmBackend({ ...(o.port === undefined ? {} : { port: o.port }), responseTimeoutMs: 10_000 });
   } catch (e) {
     throw asBridgeFailure(e);
   }
@@ -51,7 +54,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
   const backendName = tztcm ? 'tztcm (TPM 2.0 engine, in-process)' : o.port === undefined ? 'swtpm (started for this run)' : `swtpm at 127.0.0.1:${o.port}`;
   let sessions = 0;
   const runSession: ChannelSessionRunner = async (records) => {
-    const protocol = channelProtocol(records.length);
+    const protocol = channelProtocolFor(records.length);
     let outcome: ReturnType<typeof channelOutcome> | null = null;
     const seed = o.seed === undefined ? {} : { seed: o.seed + sessions };
     sessions++;
@@ -60,6 +63,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
       backendName,
       ...seed,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.suite ? { suite: o.suite } : {}),
       ...(o.rewriteResponse ? { rewriteResponse: o.rewriteResponse } : {}),
       inputs: { TEE: recordInputs(records) },
       recordBytes: indexBytes,

@@ -34,6 +34,27 @@ test('tcv run key-exchange --suite native --json: OpenSSL computes the bytes of 
   assert.equal(j.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex, p.secrets.find((s: { tag: string }) => s.tag === 'skey').values[0].hex);
 });
 
+test('tcv run key-exchange --suite native --tpm tztcm: the TSS and the TEE on OpenSSL, the same run as on tpm2', async () => {
+  const n = await tcv('run', 'key-exchange', '--suite', 'native', '--tpm', 'tztcm', '--json', '--seed', '1');
+  assert.equal(n.code, 0, n.err);
+  const j = JSON.parse(n.out);
+  assert.equal(j.suite, 'native-p256');
+  assert.equal(j.ok, true);
+  assert.equal(j.tpm.responseHmacsVerified, true);
+  const p = JSON.parse((await tcv('run', 'key-exchange', '--tpm', 'tztcm', '--json', '--seed', '1')).out);
+  // the TPM draws its own nonces (not seeded): the messages it chose differ between any two runs;
+  // what the TEE chose (its first message, from the seed) and every command, claim and check agree
+  assert.equal(j.messages[1].hex, p.messages[1].hex);
+  const shape = (r: { tpm: { commands: unknown }; checks: { id: string; ok: boolean }[]; claims: { role: string; event: string; tag: string }[] }) => ({
+    commands: r.tpm.commands,
+    checks: r.checks.map((c) => [c.id, c.ok]),
+    claims: r.claims.map((c) => [c.role, c.event, c.tag]),
+  });
+  assert.deepEqual(shape(j), shape(p));
+  const bad = await tcv('run', 'key-exchange', '--suite', 'native', '--tpm', 'swtpm', '--tpm-port', '1');
+  assert.doesNotMatch(bad.err, /cannot be combined/);
+});
+
 test('tcv attack --suite tcm: the symbolic attack reproduces on the tcm suite, not on the correct protocol', async () => {
   const r = await tcv('attack', 'provisioning', '--variant', 'M3.2', '--suite', 'tcm', '--json');
   assert.equal(r.code, 0, r.err);
