@@ -32,6 +32,8 @@ const SCYTHER_MODEL: Readonly<Record<string, string>> = {
   nspk: 'Demo/ns3.spdl',
   nsl: 'Demo/nsl3.spdl',
   nssk: 'needham-schroeder-sk.spdl',
+  'ccitt-x509': 'ccitt509-1.spdl',
+  'andrew-rpc': 'andrew.spdl',
 };
 
 function median(xs: readonly number[]): number {
@@ -78,6 +80,8 @@ const rows = CLASSIC_PROTOCOLS.map((p) => {
     cut: last!.stats.cut ?? null,
     verdicts: Object.fromEntries(last!.properties.map((x) => [x.id, x.verdict])),
     expected: Object.fromEntries(last!.properties.map((x) => [x.id, x.expected])),
+    // an attack the model expects only from a larger runs bound (`attackFromRuns`)
+    attackFromRuns: Object.fromEntries(last!.properties.flatMap((x) => (x.expectedAttackFromRuns !== undefined ? [[x.id, x.expectedAttackFromRuns]] : []))),
   };
   // tcv as a whole process (the bin: the bundle when built)
   const whole = tcv.cut || tcv.medianMs > 60_000 ? null : Array.from({ length: REPS }, () => processRun(process.execPath, ['bin/tcv.js', 'verify', p.name, '--runs', String(MAX_RUNS), '--json']));

@@ -70,6 +70,12 @@ export interface PropertyDecl {
   readonly compromiseAfter?: readonly string[];
   /** the verdict the design expects on the base protocol (default 'holds') */
   readonly expected?: 'holds' | 'attack';
+  /** with `expected: 'attack'`: the smallest runs bound (`--runs N`, Scyther's `--max-runs`:
+   * every role instance counted, a server's too) at which the attack exists. Below it the attack
+   * needs more runs than the bound allows, so 'holds' is what is expected there (Lowe's attack on
+   * NSPK needs A's run with E and B's run with A: two). Measured with the explorer and checked at
+   * both sides by the tests: a search that finds the attack below it, or misses it at it, differs. */
+  readonly attackFromRuns?: number;
 }
 
 /** An edit of the role machines: returns the changed machines (others are kept). */
@@ -134,6 +140,19 @@ export function expectedVerdict(p: Protocol, pid: string, variant?: VariantDecl)
   if (variant?.expect?.[pid]) return variant.expect[pid]!;
   if (variant?.breaks.includes(pid)) return 'attack';
   return propertiesOf(p, variant).find((x) => x.id === pid)?.expected ?? 'holds';
+}
+
+/** The expectation for property `pid` at a runs bound (`--runs`; undefined: any other bound):
+ * `expectedVerdict`, except that an attack declared to need more runs (`attackFromRuns`) is
+ * expected to be absent at fewer — then `fromRuns` says from which bound it is expected. */
+export function expectedAtRuns(p: Protocol, pid: string, variant: VariantDecl | undefined, runs: number | undefined): { expected: 'holds' | 'attack'; fromRuns?: number } {
+  const expected = expectedVerdict(p, pid, variant);
+  const decl = propertiesOf(p, variant).find((x) => x.id === pid);
+  const from = decl?.attackFromRuns;
+  // the bound is the declaration's, for the attack it expects (not a variant's `expect` override)
+  const declared = decl?.expected === 'attack' && variant?.expect?.[pid] === undefined;
+  if (expected === 'attack' && declared && runs !== undefined && from !== undefined && runs < from) return { expected: 'holds', fromRuns: from };
+  return { expected };
 }
 
 /** The protocol with a variant's edit applied to its machines. */

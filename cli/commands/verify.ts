@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { type CliIO, type Command, MAX_TIMEOUT_S, UsageError, intFlag, parseFlags } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { VerifyProgress, VerifyReport } from '../../properties/explorer/verify.ts';
+import { expectationNote } from '../../properties/explorer/expectation-note.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
 import type { Protocol } from '../../models/protocol.ts';
 import { jsonOutput } from '../version.ts';
@@ -113,7 +114,7 @@ function pad(s: string, n: number): string {
 }
 
 export function tableRows(r: VerifyReport): string[][] {
-  return r.properties.map((x) => [r.protocol, r.variant ?? '-', x.id, x.expected, x.verdict + (x.verdict === x.expected ? '' : '  ✗'), String(r.stats.states), String(r.stats.ms)]);
+  return r.properties.map((x) => [r.protocol, r.variant ?? '-', x.id, x.expected + expectationNote(x, true), x.verdict + (x.verdict === x.expected ? '' : '  ✗'), String(r.stats.states), String(r.stats.ms)]);
 }
 
 export function printTable(io: CliIO, rows: string[][]): void {
@@ -381,7 +382,7 @@ export const verifyCommand: Command = {
     io.out(`explored ${r.stats.states} states in ${r.stats.ms} ms${r.stats.cut ? ` — cut: ${r.stats.cut}` : ''}`);
     if (split) io.out(`shard ${split.index}/${split.count} of a split search: 'holds' covers this shard's first-level branches only; combine the shards' --json with tcv merge`);
     io.out('');
-    for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}`);
+    for (const x of r.properties) io.out(`  ${pad(x.id, 6)} ${pad(x.kind, 24)} expected ${pad(x.expected, 6)} verdict ${x.verdict}${x.verdict === x.expected ? '' : '  ✗'}${expectationNote(x)}`);
     // properties broken by the same trace share one printed trace
     const seqs = groupSequences(r.properties.flatMap((x) => (x.trace ? [x.trace.sequence] : [])));
     for (const s of seqs) {

@@ -116,6 +116,8 @@ export const andrewRpc: Protocol = {
       commit: 'A',
       running: 'B',
       expected: 'attack',
+      // an old run of B whose message 4 is replayed, and A's run: two (`--runs 2`)
+      attackFromRuns: 2,
     },
   ],
   variants: [],

@@ -99,6 +99,8 @@ export const ccittX509: Protocol = {
       commit: 'B',
       running: 'A',
       expected: 'attack',
+      // A's one run and two runs of B accepting the same message: three (`--runs 3`)
+      attackFromRuns: 3,
     },
   ],
   variants: [],

@@ -87,6 +87,9 @@ function responder(lowe: boolean) {
 
 function nsProtocol(lowe: boolean): Protocol {
   const verdict = lowe ? 'holds' : 'attack';
+  // Lowe's man in the middle takes two runs: A's with E, and B's with A (`tcv verify --runs 2`
+  // finds it, `--runs 1` cannot)
+  const attackFrom = lowe ? {} : { attackFromRuns: 2 };
   return {
     name: lowe ? 'nsl' : 'nspk',
     title: lowe ? 'Needham–Schroeder–Lowe public key (holds)' : "Needham–Schroeder public key (Lowe's attack)",
@@ -98,8 +101,8 @@ function nsProtocol(lowe: boolean): Protocol {
     longTerm: [{ name: 'sk', owner: 'I', sort: 'skey', reveal: 'RevealSk' }],
     deployment: { I: 'a1', R: 'b1' },
     properties: [
-      { id: 'NS1', kind: 'secrecy', statement: 'The responder nonce nb stays secret.', tag: 'nb', expected: verdict },
-      { id: 'NS2', kind: 'non-injective-agreement', statement: 'If R completes with I, I ran with R on <I, R, na, nb>.', tag: 'resp', commit: 'R', running: 'I', expected: verdict },
+      { id: 'NS1', kind: 'secrecy', statement: 'The responder nonce nb stays secret.', tag: 'nb', expected: verdict, ...attackFrom },
+      { id: 'NS2', kind: 'non-injective-agreement', statement: 'If R completes with I, I ran with R on <I, R, na, nb>.', tag: 'resp', commit: 'R', running: 'I', expected: verdict, ...attackFrom },
       { id: 'NS3', kind: 'secrecy', statement: 'The initiator nonce na stays secret (the initiator only talks to whom it chose).', tag: 'na' },
       { id: 'NS4', kind: 'non-injective-agreement', statement: 'If I completes with R, R ran with I on <I, R, na, nb>.', tag: 'init', commit: 'I', running: 'R' },
     ],
@@ -110,7 +113,7 @@ function nsProtocol(lowe: boolean): Protocol {
         title: 'R, when it completes, also believes na secret between it and I (broken by the same man in the middle in NSPK)',
         breaks: lowe ? [] : ['NS5'],
         edit: replaceSteps(['R'], (s) => s.op === 'claim' && s.event === 'Commit' && s.tag === 'resp', (s) => [s, claim('Secret', 'na-r', peer, na)]),
-        properties: [{ id: 'NS5', kind: 'secrecy', statement: 'The initiator nonce na stays secret, as the responder believes.', tag: 'na-r', expected: verdict }],
+        properties: [{ id: 'NS5', kind: 'secrecy', statement: 'The initiator nonce na stays secret, as the responder believes.', tag: 'na-r', expected: verdict, ...attackFrom }],
       },
     ],
   };

@@ -125,6 +125,9 @@ export const nssk: Protocol = {
       commit: 'B',
       running: 'A',
       expected: 'attack',
+      // the old session to its end (A, S, B: A's Oops comes after B's msg4) and a new run of B
+      // the old msg3 is replayed to: four runs (`tcv verify nssk --runs 4`; at 3 it holds)
+      attackFromRuns: 4,
     },
     {
       id: 'NSSK2',
@@ -133,6 +136,8 @@ export const nssk: Protocol = {
       tag: 'kab',
       unlessOops: true,
       expected: 'attack',
+      // the same four runs as NSSK1
+      attackFromRuns: 4,
     },
   ],
   variants: [],

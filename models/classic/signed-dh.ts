@@ -104,6 +104,8 @@ function dh(ids: boolean): Protocol {
         commit: 'I',
         running: 'R',
         expected: ids ? 'holds' : 'attack',
+        // an honest run talking to E and the run E relays it to: two (`--runs 2`)
+        ...(ids ? {} : { attackFromRuns: 2 }),
       },
       {
         id: 'DH3',
@@ -113,6 +115,8 @@ function dh(ids: boolean): Protocol {
         commit: 'R',
         running: 'I',
         expected: ids ? 'holds' : 'attack',
+        // an honest run talking to E and the run E relays it to: two (`--runs 2`)
+        ...(ids ? {} : { attackFromRuns: 2 }),
       },
     ],
     variants: [],

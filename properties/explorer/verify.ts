@@ -5,7 +5,7 @@
  * @module
  */
 import { DEFAULT_SESSIONS, type Target, allTargets, defaultSessions } from '../../models/target.ts';
-import { type Protocol, applyVariant, expectedVerdict, propertiesOf } from '../../models/protocol.ts';
+import { type Protocol, applyVariant, expectedAtRuns, propertiesOf } from '../../models/protocol.ts';
 import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, exploreProtocol } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
@@ -22,7 +22,12 @@ export interface VerifyOptions extends ExploreOptions {
 export interface PropertyReport {
   readonly id: string;
   readonly kind: string;
+  /** at this bound: 'holds' for an attack the model declares to need more runs than a runs bound
+   * allows (`PropertyDecl.attackFromRuns`; then `expectedAttackFromRuns` says from which) */
   readonly expected: 'holds' | 'attack';
+  /** the model expects an attack from this runs bound on, not at the smaller one searched: so
+   * 'holds' here is as expected, not a difference */
+  readonly expectedAttackFromRuns?: number;
   readonly verdict: Verdict;
   /** the bound this verdict was decided at */
   readonly bound: string;
@@ -115,10 +120,12 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   const properties = selected.map((prop): PropertyReport => {
     const d = decided.get(prop.id)!;
     const t = d.finding ? shortTrace(d.r.scenario, d.finding) : null;
+    const exp = expectedAtRuns(p, prop.id, variant, opts.runs);
     return {
       id: prop.id,
       kind: prop.kind,
-      expected: expectedVerdict(p, prop.id, variant),
+      expected: exp.expected,
+      ...(exp.fromRuns !== undefined ? { expectedAttackFromRuns: exp.fromRuns } : {}),
       verdict: d.verdict,
       bound: d.r.bound,
       trace: t ? t.trace : null,
