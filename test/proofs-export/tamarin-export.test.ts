@@ -107,3 +107,11 @@ test('an authority is one agent: the TTP of key-exchange and the server of nssk 
   const nssk = exportTamarin(ALL_PROTOCOLS.find((p) => p.name === 'nssk')!).text;
   assert.match(nssk, /Create\('S', 'agent_s', ~tid\)/);
 });
+
+test('the executability lemma asks for one thread per role (what let Tamarin 1.9 decide key-exchange and attestation)', () => {
+  for (const p of PROTOCOLS) {
+    const { text } = exportTamarin(p);
+    const lemma = text.slice(text.indexOf('lemma executable'));
+    assert.match(lemma, /& \(All rl A B th1 th2 #c1 #c2\. \(Create\(rl, A, th1\) @ #c1 & Create\(rl, B, th2\) @ #c2\) ==> #c1 = #c2\)"/, p.name);
+  }
+});
