@@ -155,3 +155,19 @@ test("tcv prove: a failed wellformedness check fails the lemma; Tamarin 1.9's 'D
   assert.equal(r.code, 1);
   assert.match(r.out, /^FAIL a +error .*wellformedness check failed: Fact usage; rule R: Foo used with arities 1 and 2/m);
 });
+
+test('tcv prove --lemma: only the lemmas and queries named (P2.2 = P2_2, both ProVerif directions); an unknown name is a usage error', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN, proverif: FAKE_PROVERIF });
+  const out = join(dir, 'out');
+  assert.equal((await tcv('export', 'tztcm-session', '--tamarin', join(out, 's.spthy'), '--proverif', join(out, 's.pv'))).code, 0);
+  const r = await withPath(bin, {}, () => tcv('prove', '--all', out, '--lemma', 'P4.2,executable'));
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^ok {3}P4_2_injective_agreement /m);
+  assert.match(r.out, /^ok {3}P4\.2 TDDL->TZTCM /m);
+  assert.match(r.out, /^ok {3}executable TZTCM /m);
+  assert.doesNotMatch(r.out, /P4_1|P4\.1|P4_3|P4\.3/);
+  assert.match(r.out, /all 5 lemmas and queries as expected/);
+  const bad = await withPath(bin, {}, () => tcv('prove', join(out, 's.pv'), '--lemma', 'P9.9'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^tcv prove: --lemma P9\.9: no such lemma or query in .*s\.pv\n?$/);
+});
