@@ -19,6 +19,8 @@ export interface Goal {
   /** the lemma name, or for ProVerif the P id (`P2.1`, `P2.2 TPM->TEE`) or `executable ROLE` */
   readonly name: string;
   readonly expected: Expectation;
+  /** Tamarin: a `[sources]` or `[reuse]` lemma, which the lemmas after it use */
+  readonly helper?: boolean;
 }
 
 export type Verdict = 'verified' | 'falsified' | 'incomplete' | 'cannot-be-proved' | 'timeout' | 'error';
@@ -41,7 +43,8 @@ export function tamarinGoals(spthy: string): Goal[] {
     const l = /^lemma ([A-Za-z0-9_]+)/.exec(line);
     if (!l) return;
     const exists = /exists-trace/.test(lines.slice(i, i + 2).join(' '));
-    out.push({ name: l[1]!, expected: exists ? 'reachable' : (pending ?? 'holds') });
+    const helper = /^lemma [A-Za-z0-9_]+ \[(?:sources|reuse)\]/.test(line);
+    out.push({ name: l[1]!, expected: exists ? 'reachable' : (pending ?? 'holds'), ...(helper ? { helper } : {}) });
     pending = null;
   });
   return out;

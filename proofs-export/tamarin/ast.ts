@@ -67,6 +67,8 @@ export interface TLemma {
   readonly formula: Formula;
   /** `[sources]`: a typing lemma Tamarin proves first and uses in precomputation (manual §"Sources lemmas") */
   readonly sources?: boolean;
+  /** `[reuse]`: a helper lemma, proved on its own, that Tamarin uses in the proofs of the lemmas after it */
+  readonly reuse?: boolean;
 }
 
 export interface TRestriction {

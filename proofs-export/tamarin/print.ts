@@ -101,7 +101,7 @@ function layoutFormula(f: Formula): string {
 
 export function printLemma(l: TLemma): string {
   const lines = l.comments.map((c) => `// ${c}`);
-  lines.push(`lemma ${l.name}${l.sources ? ' [sources]' : ''}:`);
+  lines.push(`lemma ${l.name}${l.sources ? ' [sources]' : l.reuse ? ' [reuse]' : ''}:`);
   if (l.trace === 'exists-trace') lines.push('  exists-trace');
   lines.push(`  "${layoutFormula(l.formula)}"`);
   return lines.join('\n');

@@ -13,9 +13,9 @@ import type { Term } from '../../models/terms.ts';
 import { type TFunction, type TItem, type TLemma, type TRule, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
 import { ExportError } from './term.ts';
-import { type ExportContext, transitionRule } from './rules.ts';
+import { type ExportContext, tagConst, transitionRule } from './rules.ts';
 import { setupRules, startRule } from './setup.ts';
-import { executabilityLemma, propertyLemma } from './lemmas.ts';
+import { executabilityLemma, helperSecrecyLemma, propertyLemma } from './lemmas.ts';
 import { printTheory } from './print.ts';
 
 /** The builtins in the order Tamarin's manual lists them; a theory declares those it uses. */
@@ -146,6 +146,9 @@ export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
   }
   items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.'] } });
   if (rules.some((r) => r.actions.some((a) => a.name === 'RecvEnc'))) items.push({ k: 'lemma', lemma: sourcesLemma() });
+  const stated = new Set(protocol.properties.filter((x) => x.kind === 'secrecy' || x.kind === 'forward-secrecy').map((x) => (tagConst(x.tag) as { name: string }).name));
+  const claimed = rules.flatMap((r) => r.actions.flatMap((a) => (a.name === 'Secret' && a.args[1]?.k === 'const' ? [a.args[1].name] : [])));
+  for (const tag of claimed.filter((t, i, a) => a.indexOf(t) === i && !stated.has(t)).sort()) items.push({ k: 'lemma', lemma: helperSecrecyLemma(protocol, tag.replace(/^tag_/, '')) });
   for (const prop of protocol.properties) items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
   const finishes: { role: string; tag: string }[] = [];
   for (const r of rules)

@@ -17,7 +17,8 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'tcv-prove-'));
 /** A fake tamarin-prover: for --prove=NAME, a summary line for NAME ('falsified' if NAME is in
  * $FAKE_FALSIFY, exists-trace for 'executable'). */
 const FAKE_TAMARIN = `#!/bin/sh
-name=\${1#--prove=}
+[ -n "$FAKE_ARGS" ] && echo "$*" >> "$FAKE_ARGS"
+for a in "$@"; do case "$a" in --prove=*) name=\${a#--prove=};; esac; done
 verdict="verified (3 steps)"
 case " $FAKE_FALSIFY " in *" $name "*) verdict="falsified - found trace (7 steps)";; esac
 kind=all-traces
@@ -154,4 +155,32 @@ test("tcv prove: a failed wellformedness check fails the lemma; Tamarin 1.9's 'D
   const r = await withPath(bad.bin, {}, () => tcv('prove', file));
   assert.equal(r.code, 1);
   assert.match(r.out, /^FAIL a +error .*wellformedness check failed: Fact usage; rule R: Foo used with arities 1 and 2/m);
+});
+
+test('tcv prove --lemma: only the lemmas and queries named (P2.2 = P2_2, both ProVerif directions); an unknown name is a usage error', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN, proverif: FAKE_PROVERIF });
+  const out = join(dir, 'out');
+  assert.equal((await tcv('export', 'tztcm-session', '--tamarin', join(out, 's.spthy'), '--proverif', join(out, 's.pv'))).code, 0);
+  const r = await withPath(bin, {}, () => tcv('prove', '--all', out, '--lemma', 'P4.2,executable'));
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^ok {3}P4_2_injective_agreement /m);
+  assert.match(r.out, /^ok {3}P4\.2 TDDL->TZTCM /m);
+  assert.match(r.out, /^ok {3}executable TZTCM /m);
+  assert.doesNotMatch(r.out, /P4_1|P4\.1|P4_3|P4\.3/);
+  assert.match(r.out, /all 5 lemmas and queries as expected/);
+  const bad = await withPath(bin, {}, () => tcv('prove', join(out, 's.pv'), '--lemma', 'P9.9'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^tcv prove: --lemma P9\.9: no such lemma or query in .*s\.pv\n?$/);
+});
+
+test('tcv prove runs a Tamarin lemma with the [sources] / [reuse] lemmas before it selected too (Tamarin 1.9 uses a sources lemma only when selected)', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN });
+  const file = join(dir, 'nspk.spthy');
+  assert.equal((await tcv('export', 'nspk', '--tamarin', file)).code, 0);
+  const args = join(dir, 'args');
+  const r = await withPath(bin, { FAKE_ARGS: args }, () => tcv('prove', file, '--lemma', 'received_plaintexts,NS3'));
+  assert.equal(r.code, 0, r.out + r.err);
+  const runs = readFileSync(args, 'utf8').trim().split('\n');
+  assert.deepEqual(runs, [`--prove=received_plaintexts ${file}`, `--prove=received_plaintexts --prove=NS3_secrecy ${file}`]);
+  assert.match(r.out, /^ok {3}NS3_secrecy +verified/m);
 });

@@ -18,7 +18,7 @@ for (const p of PROTOCOLS) {
       assert.match(text, /\nend\n$/);
       const lemmas = theory.items.flatMap((i) => (i.k === 'lemma' ? [i.lemma] : []));
       assert.deepEqual(
-        lemmas.filter((l) => l.trace === 'all-traces' && !l.sources).map((l) => l.comments[0]!.split(' ')[0]),
+        lemmas.filter((l) => l.trace === 'all-traces' && !l.sources && !l.reuse).map((l) => l.comments[0]!.split(' ')[0]),
         p.properties.map((x) => x.id),
       );
       assert.equal(lemmas.filter((l) => l.trace === 'exists-trace').length, 1);
@@ -106,4 +106,21 @@ test('an authority is one agent: the TTP of key-exchange and the server of nssk 
   assert.match(ke, /!Ltk_skT\(\$self, ~skT\)/);
   const nssk = exportTamarin(ALL_PROTOCOLS.find((p) => p.name === 'nssk')!).text;
   assert.match(nssk, /Create\('S', 'agent_s', ~tid\)/);
+});
+
+test('the executability lemma asks for one thread per role (what let Tamarin 1.9 decide key-exchange and attestation)', () => {
+  for (const p of PROTOCOLS) {
+    const { text } = exportTamarin(p);
+    const lemma = text.slice(text.indexOf('lemma executable'));
+    assert.match(lemma, /& \(All rl A B th1 th2 #c1 #c2\. \(Create\(rl, A, th1\) @ #c1 & Create\(rl, B, th2\) @ #c2\) ==> #c1 = #c2\)"/, p.name);
+  }
+});
+
+test('a [reuse] secrecy helper for a Secret claim no property states (provisioning: the session key), none where a property states it', () => {
+  const prov = exportTamarin(PROTOCOLS.find((p) => p.name === 'provisioning')!).text;
+  assert.match(prov, /lemma skey_secret \[reuse\]:\n {2}"All role actor peer x #i\.\n {6}Secret\(role, 'tag_skey', actor, peer, x\) @ #i/);
+  // before the properties, so that Tamarin uses it in their proofs
+  assert.ok(prov.indexOf('lemma skey_secret') < prov.indexOf('lemma P3_1_secrecy'));
+  const kx = exportTamarin(PROTOCOLS.find((p) => p.name === 'key-exchange')!).text;
+  assert.doesNotMatch(kx, /\[reuse\]/);
 });
