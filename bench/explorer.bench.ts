@@ -9,7 +9,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { ALL_PROTOCOLS } from '../models/catalog.ts';
 import { explore } from '../properties/explorer/search.ts';
-import { allTargets, verifyProtocol } from '../properties/explorer/verify.ts';
+import { verifyTarget } from '../properties/explorer/verify.ts';
+import { allTargets } from '../models/target.ts';
+import { targetOf } from '../models/target.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const TIMEOUT = Number(process.env['BENCH_TIMEOUT_S'] ?? 60) * 1000;
@@ -25,7 +27,7 @@ function measure(name: string, variant: string | undefined, sessions?: number, r
   let last;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    last = explore(p, variant, { ...(sessions ? { sessions } : {}), timeoutMs });
+    last = explore(targetOf(p, variant, { sessions: sessions ?? 1 }), { timeoutMs });
     ms.push(performance.now() - t0);
     if (last.stats.cut) break; // a cut run is not repeated
   }
@@ -41,13 +43,13 @@ function measure(name: string, variant: string | undefined, sessions?: number, r
   };
 }
 
-// as `tcv verify` does it: the default bound, through the one-session rung (see verifyProtocol)
+// as `tcv verify` does it: the default bound, through the one-session rung (see verifyTarget)
 const perTarget = allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => {
   const ms: number[] = [];
   let last;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    last = verifyProtocol(protocol, variant, { timeoutMs: TIMEOUT });
+    last = verifyTarget(targetOf(protocol, variant), { timeoutMs: TIMEOUT });
     ms.push(performance.now() - t0);
     if (last.stats.cut) break;
   }
@@ -73,7 +75,7 @@ const nspk = ALL_PROTOCOLS.find((x) => x.name === 'nspk')!;
 const nspkOne = { ...nspk, properties: nspk.properties.filter((x) => x.id === 'NS2') };
 for (let i = 0; i < Math.max(RUNS, 5); i++) {
   const t0 = performance.now();
-  explore(nspkOne, undefined, {});
+  explore(targetOf(nspkOne, undefined, { sessions: 1 }));
   lowe.push(performance.now() - t0);
 }
 

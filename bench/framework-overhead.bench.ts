@@ -16,6 +16,7 @@ import { cpus } from 'node:os';
 import { protocolByName } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { type CryptoSuite, SUITES, type SuiteId } from '../impl/crypto/index.ts';
+import { targetOf } from '../models/target.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 21);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -43,7 +44,7 @@ export function recordingSuite(suite: CryptoSuite, calls: Call[]): CryptoSuite {
 /** The suite calls of one honest run of `protocol`, and a replay of them (ms). */
 export function cryptoFloor(protocol: string, suite: CryptoSuite): { calls: readonly Call[]; replay: () => number } {
   const calls: Call[] = [];
-  const r = honestRun(protocolByName(protocol), null, { suite: recordingSuite(suite, calls) });
+  const r = honestRun(targetOf(protocolByName(protocol)), { suite: recordingSuite(suite, calls) });
   if (!r.ok) throw new Error(`${protocol} on ${suite.name}: the recorded run did not complete`);
   const fns = calls.map((c) => ({ f: suite[c.method] as (...a: unknown[]) => unknown, args: c.args }));
   return {
@@ -68,7 +69,7 @@ export function benchFrameworkOverhead() {
       const suite = SUITES[id];
       const p = protocolByName(name);
       const floor = cryptoFloor(name, suite);
-      const runMs = () => honestRun(p, null, { suite }).ms;
+      const runMs = () => honestRun(targetOf(p), { suite }).ms;
       for (let i = 0; i < 3; i++) (runMs(), floor.replay()); // warm-up (JIT, noble's precomputed tables)
       const runs: number[] = [];
       const floors: number[] = [];

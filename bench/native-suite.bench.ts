@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import { PROTOCOLS } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { type CryptoSuite, nativeP256, seededRandom, tpm2P256 } from '../impl/crypto/index.ts';
+import { targetOf } from '../models/target.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 11);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -80,7 +81,7 @@ export function benchNativeSuite() {
   const openssl = row('OpenSSL crypto.sign (random nonce; not the suite)', 20, () => () => nodeSign('sha256', MSG, { key, dsaEncoding: 'ieee-p1363' }));
   const runs = PROTOCOLS.map((p) => {
     const m = pair(1, (suite) => () => {
-      if (!honestRun(p, null, { suite, seed: 1 }).ok) throw new Error(`${p.name} on ${suite.name} did not complete`);
+      if (!honestRun(targetOf(p), { suite, seed: 1 }).ok) throw new Error(`${p.name} on ${suite.name} did not complete`);
     });
     return { protocol: p.name, nobleMs: +(m.noble / 1000).toFixed(2), nativeMs: +(m.native / 1000).toFixed(2), ratio: +(m.native / m.noble).toFixed(3) };
   });

@@ -11,7 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { ALL_PROTOCOLS } from '../models/catalog.ts';
-import { verifyProtocol } from '../properties/explorer/verify.ts';
+import { targetOf } from '../models/target.ts';
+import { verifyTarget } from '../properties/explorer/verify.ts';
 import { SPLIT_DEPTH, verifySplit } from '../properties/explorer/parallel-search.ts';
 
 const REPS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -28,18 +29,19 @@ const verdicts = (r: { properties: readonly { id: string; verdict: string }[] })
 const rows = [];
 for (const c of CASES) {
   const p = ALL_PROTOCOLS.find((x) => x.name === c.name)!;
-  const opts = { timeoutMs: 600_000, ...(c.sessions ? { sessions: c.sessions } : {}) };
+  const target = targetOf(p, c.variant, c.sessions ? { sessions: c.sessions } : undefined);
+  const opts = { timeoutMs: 600_000 };
   const inThread: number[] = [];
   let single;
   const byWorkers: Record<number, { ms: number[]; states: number; verdicts: string }> = {};
   // interleaved: each repetition runs the three settings one after the other
   for (let i = 0; i < REPS; i++) {
     let t0 = performance.now();
-    single = verifyProtocol(p, c.variant, opts);
+    single = verifyTarget(target, opts);
     inThread.push(performance.now() - t0);
     for (const w of [1, 2]) {
       t0 = performance.now();
-      const r = await verifySplit(p, c.variant, opts, w);
+      const r = await verifySplit(target, opts, w);
       const e = (byWorkers[w] ??= { ms: [], states: r.stats.states, verdicts: verdicts(r) });
       e.ms.push(performance.now() - t0);
     }

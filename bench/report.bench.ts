@@ -17,7 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROTOCOLS } from '../models/catalog.ts';
 import { applyVariant } from '../models/protocol.ts';
-import { allTargets } from '../properties/explorer/verify.ts';
+import { allTargets, targetOf } from '../models/target.ts';
 import { verifyMany } from '../properties/explorer/verify-pool.ts';
 import { groupSequences } from '../impl/report/group-traces.ts';
 import { svgSequence } from '../impl/report/svg-sequence.ts';
@@ -43,7 +43,7 @@ const med = (f: () => unknown) => {
 
 export async function benchReport() {
   const t0 = performance.now();
-  const reports = await verifyMany(allTargets(ALL_PROTOCOLS).map((t) => ({ ...t, opts: { replay: true } })), availableParallelism());
+  const reports = await verifyMany(allTargets(ALL_PROTOCOLS).map((t) => ({ target: targetOf(t.protocol, t.variant), opts: { replay: true } })), availableParallelism());
   const verifyS = (performance.now() - t0) / 1000;
 
   const traces = reports.flatMap((r) =>
@@ -57,7 +57,7 @@ export async function benchReport() {
     })),
   );
   const honest = ALL_PROTOCOLS.map((p) => {
-    const run = honestRun(p, null, { seed: 1 });
+    const run = honestRun(targetOf(p), { seed: 1 });
     return { protocol: p.name, sequenceAndSvgMs: med(() => svgSequence(honestSequence(p, run))) };
   });
   const tLoad = performance.now();

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PROTOCOLS } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
+import { targetOf } from '../models/target.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 11);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -17,9 +18,9 @@ export function benchRuntime() {
   // dist/ is older than the sources)
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'ignore' });
   const rows = PROTOCOLS.map((p) => {
-    honestRun(p, null); // warm-up (JIT, noble precomputation)
+    honestRun(targetOf(p)); // warm-up (JIT, noble precomputation)
     const inProc: number[] = [];
-    for (let i = 0; i < N; i++) inProc.push(honestRun(p, null).ms);
+    for (let i = 0; i < N; i++) inProc.push(honestRun(targetOf(p)).ms);
     const proc: number[] = [];
     for (let i = 0; i < Math.max(3, Math.floor(N / 2)); i++) {
       const t0 = performance.now();

@@ -2,7 +2,7 @@
  * tcv against Scyther on the classic corpus, at the same bound: `tcv verify --runs 4` (N role
  * instances in all, any role, any agent: `properties/explorer/runs.ts`) beside Scyther's
  * `--max-runs=4` on Scyther's own model of the same protocol. tcv is timed inside the process
- * (verifyProtocol, the goal's measure) and as a whole process (`node bin/tcv.js verify`);
+ * (verifyTarget, the goal's measure) and as a whole process (`node bin/tcv.js verify`);
  * Scyther as a whole process. Wall medians and CPU time (this process's own for tcv in process;
  * `/usr/bin/time` for the child processes where it exists) with the load average: the machine is
  * shared, and under load wall times say more about the neighbours than about the tools.
@@ -19,7 +19,8 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { CLASSIC_PROTOCOLS } from '../models/classic/index.ts';
-import { verifyProtocol } from '../properties/explorer/verify.ts';
+import { verifyTarget } from '../properties/explorer/verify.ts';
+import { targetOf } from '../models/target.ts';
 
 const REPS = Number(process.env['BENCH_RUNS'] ?? 3);
 const TIMEOUT = Number(process.env['BENCH_TIMEOUT_S'] ?? 600) * 1000;
@@ -67,7 +68,7 @@ const rows = CLASSIC_PROTOCOLS.map((p) => {
   for (let i = 0; i < REPS; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    last = verifyProtocol(p, undefined, { runs: MAX_RUNS, timeoutMs: TIMEOUT });
+    last = verifyTarget(targetOf(p, undefined, { runs: MAX_RUNS }), { timeoutMs: TIMEOUT });
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);

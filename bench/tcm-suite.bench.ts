@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { PROTOCOLS } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { type CryptoSuite, SUITES, seededRandom } from '../impl/crypto/index.ts';
+import { targetOf } from '../models/target.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 11);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -100,7 +101,7 @@ export function benchTcmSuite() {
   };
   const runs = PROTOCOLS.map((p) => {
     const m = pair(1, (suite) => () => {
-      if (!honestRun(p, null, { suite, seed: 1 }).ok) throw new Error(`${p.name} on ${suite.name} did not complete`);
+      if (!honestRun(targetOf(p), { suite, seed: 1 }).ok) throw new Error(`${p.name} on ${suite.name} did not complete`);
     });
     return { protocol: p.name, tpm2Ms: +(m.tpm2 / 1000).toFixed(1), tcmMs: +(m.tcm / 1000).toFixed(1), ratio: +(m.tcm / m.tpm2).toFixed(2) };
   });

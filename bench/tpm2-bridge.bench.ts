@@ -11,6 +11,7 @@ import { protocolByName } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { runWithSwtpm } from '../impl/tpm2-bridge/run.ts';
 import { findSwtpm, SwtpmProcess, SWTPM_INSTALL_HINT } from '../impl/tpm2/index.ts';
+import { targetOf } from '../models/target.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 21);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -38,11 +39,11 @@ async function main() {
     for (let i = 0; i < N + 1; i++) {
       const warm = i === 0;
       const pick = (xs: number[]) => (warm ? [] : xs);
-      await time(pick(s.attModel), () => honestRun(att, null));
+      await time(pick(s.attModel), () => honestRun(targetOf(att)));
       await time(pick(s.attSwtpm), () => runWithSwtpm(att, { port }));
-      await time(pick(s.kxModel), () => honestRun(kx, null));
+      await time(pick(s.kxModel), () => honestRun(targetOf(kx)));
       await time(pick(s.kxSwtpm), () => runWithSwtpm(kx, { port }));
-      await time(pick(s.provModel), () => honestRun(prov, null));
+      await time(pick(s.provModel), () => honestRun(targetOf(prov)));
       await time(pick(s.provSwtpm), () => runWithSwtpm(prov, { port }));
       if (i % 3 === 0) await time(pick(s.provSwtpmSpawn), () => runWithSwtpm(prov));
     }

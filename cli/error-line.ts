@@ -12,6 +12,7 @@ import { UsageError } from './command.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { OutputError } from './output.ts';
 import { UnknownNameError } from '../models/protocol.ts';
+import { BoundError } from '../models/target.ts';
 import { ModelError } from '../models/validate.ts';
 import { SwtpmNotFoundError, SwtpmStartError } from '../impl/tpm2/swtpm-process.ts';
 import { FileWriteError } from '../proofs-export/atomic-write.ts';
@@ -31,14 +32,11 @@ export function ioProblem(e: unknown): string | null {
 }
 
 /** The exit code and the lines to print (one, but a model's problems one per line). */
-/** The explorer's BoundError, by name: importing the explorer here would load it for every command. */
-const isBoundError = (e: unknown): e is RangeError => e instanceof RangeError && e.name === 'BoundError';
-
 export function errorLine(command: string, e: unknown): { code: ExitCode; lines: string[] } {
   const say = (code: ExitCode, msg: string, more: readonly string[] = []) => ({ code, lines: [`tcv ${command}: ${msg}`, ...more.map((m) => `  - ${m}`)].map(escapeControl) });
   if (e instanceof OutputError) return say(EXIT.output, e.message);
   if (e instanceof ModelError) return say(EXIT.usage, 'the model is not well formed:', e.problems);
-  if (e instanceof UsageError || e instanceof UnknownNameError || isBoundError(e)) return say(EXIT.usage, e.message);
+  if (e instanceof UsageError || e instanceof UnknownNameError || e instanceof BoundError) return say(EXIT.usage, e.message);
   if (e instanceof SwtpmNotFoundError || e instanceof SwtpmStartError || e instanceof FileWriteError) return say(EXIT.usage, e.message);
   const io = ioProblem(e);
   if (io) return say(EXIT.usage, io);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Protocol } from '../models/protocol.ts';
-import { applyVariant } from '../models/protocol.ts';
+import { targetOf } from '../models/target.ts';
 import { roleOf } from '../models/role.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { dotMachines } from '../impl/report/dot-machine.ts';
@@ -25,14 +25,14 @@ async function protocolPart(p: Protocol): Promise<ReportProtocol> {
   const anchor = anchorOf('protocol', p.name);
   const machines = [{ anchor: anchorOf('machines', p.name), title: `${p.name}: the party machines`, svg: await svgFromDot(dotMachines(p.roles.map((r) => ({ role: r.role, machine: r.machine }))), `${p.name}: the party machines`) }];
   for (const v of p.variants) {
-    const q = applyVariant(p, v.id).protocol;
+    const q = targetOf(p, v.id).protocol;
     const roles = q.roles.map((r) => ({ role: r.role, machine: r.machine, base: p.roles.find((b) => b.role === r.role)!.machine }));
     const title = `${p.name} ${v.id}: the machines, the edit highlighted`;
     machines.push({ anchor: anchorOf('machines', p.name, v.id), title, svg: await svgFromDot(dotMachines(roles, { variant: v.id }), title) });
   }
   let honest: ReportProtocol['honest'] = null;
   try {
-    const run = honestRun(p, null, { seed: 1 });
+    const run = honestRun(targetOf(p), { seed: 1 });
     const seq = honestSequence(p, run);
     honest = { anchor: anchorOf('honest', p.name), title: seq.title, svg: svgSequence(seq) };
   } catch {

@@ -5,19 +5,15 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { ALL_PROTOCOLS } from '../models/catalog.ts';
-import { allTargets } from '../models/target.ts';
-
-export interface ExportTarget {
-  readonly protocol: Protocol;
-  readonly variant?: string;
-}
+import { type Target, allTargets, targetOf } from '../models/target.ts';
 
 /** The protocols to export. */
 export function exportCorpus(): readonly Protocol[] {
   return ALL_PROTOCOLS;
 }
 
-/** Each protocol, then each of its variants (the models' one target list, models/target.ts). */
-export function targetsOf(protocols: readonly Protocol[]): ExportTarget[] {
-  return allTargets(protocols).map(({ protocol, variant }) => (variant === undefined ? { protocol } : { protocol, variant }));
+/** Each protocol, then each of its variants (the models' one target list, models/target.ts),
+ * resolved. */
+export function targetsOf(protocols: readonly Protocol[]): Target[] {
+  return allTargets(protocols).map(({ protocol, variant }) => targetOf(protocol, variant));
 }

@@ -9,7 +9,8 @@
  * protocol's declarations, after the model checker (`protocolProblems`) has accepted it.
  * @module
  */
-import { type Protocol, type RoleDecl, applyVariant } from '../models/protocol.ts';
+import type { Protocol, RoleDecl } from '../models/protocol.ts';
+import type { Target } from '../models/target.ts';
 import { type RoleDef, roleOf } from '../models/role.ts';
 import type { Step, TransitionSpec } from '../models/steps.ts';
 import { type Var, varsOf } from '../models/terms.ts';
@@ -120,10 +121,10 @@ function walkRole(decl: RoleDecl): RoleWalk {
   return { decl, def, transitions, states, boundAt, liveAt, agents };
 }
 
-/** Walk a protocol (or one of its variants). Throws a `ModelError` if the model is not well formed. */
-export function walkProtocol(p: Protocol, variantId?: string): ProtocolWalk {
-  const { protocol } = applyVariant(p, variantId);
+/** Walk a resolved target (its variant applied). Throws a `ModelError` if the model is not well formed. */
+export function walkTarget(target: Target): ProtocolWalk {
+  const { protocol, variant } = target;
   const problems = protocolProblems(protocol);
   if (problems.length) throw new ModelError(problems);
-  return { protocol, ...(variantId === undefined ? {} : { variant: variantId }), roles: protocol.roles.map(walkRole) };
+  return { protocol, ...(variant === undefined ? {} : { variant: variant.id }), roles: protocol.roles.map(walkRole) };
 }

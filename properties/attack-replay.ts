@@ -14,8 +14,7 @@
  * @module
  */
 import type { Protocol } from '../models/protocol.ts';
-import { applyVariant } from '../models/protocol.ts';
-import { defaultSessions } from '../models/target.ts';
+import { type Target, atSessions } from '../models/target.ts';
 import { type Term, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
@@ -206,22 +205,32 @@ function subsets<T>(xs: readonly T[], k: number): T[][] {
   return [...subsets(rest, k - 1).map((s) => [h!, ...s]), ...subsets(rest, k)];
 }
 
+/** A runtime role instance: its id in the run (`TEE#1`, the runtime's name for it) and the role
+ * and session it is made of — read from here, never parsed back from the id. */
+interface ReplayInstance {
+  readonly id: string;
+  readonly role: string;
+  readonly session: number;
+}
+
 /** Runtime instances for the scenario's symbolic instances (`TEE1` → `TEE#1`). */
-function instanceSpecs(scen: Scenario): { specs: InstanceSpec[]; names: Map<number, string> } {
+function instanceSpecs(scen: Scenario): { specs: InstanceSpec[]; names: Map<number, string>; byId: Map<number, ReplayInstance> } {
   const count = new Map<string, number>();
   const names = new Map<number, string>();
+  const byId = new Map<number, ReplayInstance>();
   const specs = scen.instances.map((inst) => {
     const k = (count.get(inst.role) ?? 0) + 1;
     count.set(inst.role, k);
     names.set(inst.id, `${inst.role}#${k}`);
+    byId.set(inst.id, { id: `${inst.role}#${k}`, role: inst.role, session: k });
     return { role: inst.role, session: k, agents: inst.agents };
   });
-  return { specs, names };
+  return { specs, names, byId };
 }
 
 /** Play the finding's steps on `protocol` (the variant it was found on, or the correct one). */
 export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, seed: number, suite?: CryptoSuite): { run: ProtocolRun; steps: ReplayStep[]; failure: string | null; attacker: AttackerKnowledge; names: Map<number, string> } {
-  const { specs, names } = instanceSpecs(scen);
+  const { specs, names, byId } = instanceSpecs(scen);
   const run = new ProtocolRun(protocol, { seed, instances: specs, ...(suite ? { suite } : {}) });
   const attacker = new AttackerKnowledge(run);
   const st = f.state;
@@ -229,15 +238,13 @@ export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, se
   const states = () => new Map(run.partyStates().map((p) => [p.instance, p]));
   for (const [k, s] of st.steps.entries()) {
     if (s.reveal) continue; // the attacker reads the long-term value when it needs it
-    const inst = names.get(s.inst)!;
-    const role = specs.find((x, i) => names.get(i) === inst)!.role;
+    const { id: inst, role, session } = byId.get(s.inst)!;
     const before = run.network.observed.length;
     let received: ReplayStep['received'];
     try {
       if (!s.recv) run.startInstance(inst);
       else {
         const sym = generic(s.recv.term, st.s);
-        const session = Number(inst.split('#')[1]);
         const isHonestReply = (e: { to: string; label: string; session: number; origin: string }) => e.to === role && e.label === s.recv!.label && e.session === session && e.origin === 'party';
         // forging a ciphertext concretely means tampering with a real one (CFB malleability):
         // if none is there yet, let the honest peers answer first (they do not touch `inst`)
@@ -253,7 +260,7 @@ export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, se
         const value = attacker.value(sym);
         const bytes = encode(value);
         const same = run.network.pending().find((e) => e.to === role && valueEquals(decode(e.bytes) as Value, value));
-        const env = same ?? run.network.inject('attacker', role, s.recv.label, bytes, Number(inst.split('#')[1]));
+        const env = same ?? run.network.inject('attacker', role, s.recv.label, bytes, session);
         received = { label: s.recv.label, bytes: bytes.length, hex: hex(bytes), forged: !same };
         run.deliver(env.id, inst);
       }
@@ -261,7 +268,7 @@ export function replayFinding(protocol: Protocol, scen: Scenario, f: Finding, se
       if (!expectedFailure(e)) throw e;
       return { run, steps, failure: `step ${k + 1} (${inst} ${s.transition}): ${(e as Error).message}`, attacker, names };
     }
-    const out = run.network.observed.slice(before).filter((e) => e.origin === 'party' && e.from === role && e.session === Number(inst.split('#')[1]));
+    const out = run.network.observed.slice(before).filter((e) => e.origin === 'party' && e.from === role && e.session === session);
     out.forEach((e, i) => {
       const sym = s.sends[i];
       const val = decode(e.bytes);
@@ -316,9 +323,9 @@ export interface ReplayOutcome {
 }
 
 /** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
-export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
+export function replayOutcome(target: Target, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
   const t0 = performance.now();
-  const { protocol } = applyVariant(p, variantId);
+  const { protocol, base: p } = target;
   const on = (proto: Protocol) => {
     const v = violated(proto, found, replayFinding(proto, scen, found, seed));
     return { reproduced: v.yes, detail: v.detail };
@@ -334,19 +341,21 @@ export function replayOutcome(p: Protocol, variantId: string, scen: Scenario, fo
  * correct protocol, where it must not produce the violation. Without a variant the protocol is
  * attacked as it is (a user's protocol with a flaw, a textbook protocol's known attack): at one
  * session per role first, then at the protocol's bound, and the attack found is replayed on the
- * protocol itself (`correctRun` is null: there is no other version to compare with).
+ * protocol itself (`correctRun` is null: there is no other version to compare with). A bound the
+ * user chose (`Target.bound.chosen`) is the one searched.
  */
-export function replayAttack(p: Protocol, variantId: string | undefined, opts: { property?: string; sessions?: number; seed?: number; timeoutMs?: number; suite?: CryptoSuite } = {}) {
-  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
+export function replayAttack(target: Target, opts: { property?: string; seed?: number; timeoutMs?: number; suite?: CryptoSuite } = {}) {
+  const { base: p, protocol, variant, bound } = target;
+  const variantId = variant?.id;
   const focus = opts.property ? [opts.property] : variant?.breaks.length ? variant.breaks : undefined;
   const t0 = performance.now();
   const budget = opts.timeoutMs ?? 60_000;
-  const search = (sessions: number) => explore(p, variantId, { sessions, timeoutMs: budget, deadlineAt: t0 + budget, ...(focus ? { properties: focus } : {}) });
-  const first = opts.sessions ?? (variantId === undefined ? 1 : (variant?.sessions ?? 1));
+  const search = (sessions: number) => explore(atSessions(target, sessions), { timeoutMs: budget, deadlineAt: t0 + budget, ...(focus ? { properties: focus } : {}) });
+  const first = bound.chosen ? bound.sessions : (variant?.sessions ?? 1);
   let r = search(first);
   const pick = () => opts.property ?? variant?.breaks.find((id) => r.verdicts.get(id)?.finding) ?? [...r.verdicts].find(([, x]) => x.finding)?.[0];
   // the base protocol: an attack needing more sessions is looked for at the protocol's bound
-  if (variantId === undefined && opts.sessions === undefined && !pick() && !r.stats.cut && defaultSessions(p) > first) r = search(defaultSessions(p));
+  if (variant === undefined && !bound.chosen && !pick() && !r.stats.cut && bound.sessions > first) r = search(bound.sessions);
   const wanted = pick();
   const finding = wanted ? r.verdicts.get(wanted)?.finding : undefined;
   // `cut`: the search stopped at a budget, so "no attack" is inconclusive, not a result
@@ -354,7 +363,6 @@ export function replayAttack(p: Protocol, variantId: string | undefined, opts: {
   // the steps the attack uses, as `tcv verify` shows them
   const found = minimise(r.scenario, finding).finding;
   const seed = opts.seed ?? 1;
-  const { protocol } = applyVariant(p, variantId);
   const onVariant = replayFinding(protocol, r.scenario, found, seed, opts.suite);
   const v1 = violated(protocol, found, onVariant);
   const result = (rep: typeof onVariant, v: typeof v1, variant: string | null): ReplayResult => ({

@@ -20,11 +20,11 @@ if (args.length === 0 || args.length % 2 !== 0) {
   process.exit(2);
 }
 
-/** The part of a verify report that a refactor must keep. */
+/** The part of a verify report that a refactor must keep, keyed by target name (so that a
+ * target added or moved is named, not compared with its neighbour). */
 function verifyDigest(report) {
   const list = Array.isArray(report) ? report : [report];
-  return list.map((t) => ({
-    target: `${t.protocol}${t.variant ? ' ' + t.variant : ''}`,
+  return Object.fromEntries(list.map((t) => [`${t.protocol}${t.variant ? ' ' + t.variant : ''}`, {
     bound: t.bound,
     states: t.stats?.states,
     properties: (t.properties ?? []).map((p) => ({
@@ -32,7 +32,7 @@ function verifyDigest(report) {
       traceSteps: p.trace ? p.trace.steps.length : null,
       traceOmitted: p.trace ? (p.trace.omitted ?? null) : null,
     })),
-  }));
+  }]));
 }
 
 /** The part of a run report that a refactor must keep (bytes only when no real TPM chose them). */
@@ -73,8 +73,9 @@ for (let i = 0; i < args.length; i += 2) {
   const [before, after] = [args[i], args[i + 1]].map((f) => digest(JSON.parse(readFileSync(f, 'utf8'))));
   const diff = differences(before, after);
   if (diff.length === 0) {
-    const what = Array.isArray(before)
-      ? `${before.length} targets, ${before.reduce((n, t) => n + t.properties.length, 0)} verdicts, ${before.reduce((n, t) => n + (t.states ?? 0), 0)} states`
+    const targets = 'messages' in before ? null : Object.values(before);
+    const what = targets
+      ? `${targets.length} targets, ${targets.reduce((n, t) => n + t.properties.length, 0)} verdicts, ${targets.reduce((n, t) => n + (t.states ?? 0), 0)} states`
       : `${before.protocol}: ${before.messages.length} messages, ${before.claims.length} claims, ${before.checks.length} checks`;
     console.log(`identical: ${args[i + 1]} (${what})`);
   } else {

@@ -28,6 +28,7 @@ export interface AttackWatchOptions {
 export async function attackWatch(io: CliIO, opts: AttackWatchOptions): Promise<number> {
   const { loadProtocolFiles, userModulesLoaded, severalMessage } = await import('../protocol-files.ts');
   const { replayAttack } = await import('../../properties/attack-replay.ts');
+  const { targetOf } = await import('../../models/target.ts');
   const { expectedVerdict } = await import('../../models/protocol.ts');
   let generation = 0;
   let last: string | null = null;
@@ -43,7 +44,6 @@ export async function attackWatch(io: CliIO, opts: AttackWatchOptions): Promise<
         found = await loadProtocolFiles(opts.path, opts.pick, ++generation);
         if (found.length > 1) throw new Error(severalMessage(opts.path, found.map((x) => x.protocol)));
         const p = found[0]!.protocol;
-        if (opts.variant !== undefined && !p.variants.some((x) => x.id === opts.variant)) throw new Error(`${p.name} has no variant '${opts.variant}'`);
         found = p;
       } catch (e) {
         io.out(`[watch] ${(e as Error).message.replace(/\n\s*-\s*/g, '; ').replace(/:;/g, ':')} — waiting for the next save`);
@@ -53,9 +53,10 @@ export async function attackWatch(io: CliIO, opts: AttackWatchOptions): Promise<
       const target = `${p.name}${opts.variant ? ' ' + opts.variant : ''}`;
       let r;
       try {
-        r = replayAttack(p, opts.variant, { ...(opts.property ? { property: opts.property } : {}), ...(opts.sessions ? { sessions: opts.sessions } : {}), seed: opts.seed, suite: opts.suite, timeoutMs: opts.timeoutMs });
+        // an unknown variant, one whose edit no longer applies, an unknown property: one line,
+        // as a load error
+        r = replayAttack(targetOf(p, opts.variant, opts.sessions ? { sessions: opts.sessions } : undefined), { ...(opts.property ? { property: opts.property } : {}), seed: opts.seed, suite: opts.suite, timeoutMs: opts.timeoutMs });
       } catch (e) {
-        // a variant whose edit no longer applies, an unknown property: one line, as a load error
         io.out(`[watch] ${target}: ${(e as Error).message.split('\n')[0]} — waiting for the next save`);
         return;
       }

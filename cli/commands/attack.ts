@@ -75,7 +75,7 @@ it found an attack (inconclusive)`,
       if (!existsSync(arg)) throw new UsageError(`${arg}: no such file or directory`);
       const bad = ['json', 'svg', 'mermaid'].find((f) => values[f as 'json'] !== undefined);
       if (bad) throw new UsageError(`--watch prints to the terminal; it does not go with --${bad}`);
-      const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+      const { MAX_SESSIONS } = await import('../../models/target.ts');
       const { attackWatch } = await import('./attack-watch.ts');
       const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1, { min: 1, max: MAX_SESSIONS });
       return attackWatch(io, {
@@ -90,17 +90,17 @@ it found an attack (inconclusive)`,
       });
     }
     const { UnknownNameError, expectedVerdict } = await import('../../models/protocol.ts');
+    const { MAX_SESSIONS, targetName, targetOf } = await import('../../models/target.ts');
     const p = await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
-    if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
-    if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
-    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
     const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1, { min: 1, max: MAX_SESSIONS });
+    const resolved = targetOf(p, values.variant, sessions ? { sessions } : undefined);
+    if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
     const timeout = intFlag('timeout', values.timeout, 60, { min: 1, max: MAX_TIMEOUT_S });
     const seed = intFlag('seed', values.seed, 1);
     const suite = suiteFlag(values.suite);
     const { replayAttack } = await import('../../properties/attack-replay.ts');
-    const r = replayAttack(p, values.variant, { ...(values.property ? { property: values.property } : {}), ...(sessions ? { sessions } : {}), seed, suite, timeoutMs: timeout * 1000 });
-    const target = `${p.name}${values.variant ? ' ' + values.variant : ''}`;
+    const r = replayAttack(resolved, { ...(values.property ? { property: values.property } : {}), seed, suite, timeoutMs: timeout * 1000 });
+    const target = targetName(resolved);
     if (!r.found) {
       // a search cut by a budget proves nothing: inconclusive (exit 4), not "no attack"
       if (values.json) io.out(jsonOutput({ protocol: p.name, variant: values.variant ?? null, found: false, inconclusive: r.cut !== null && r.cut !== undefined, ...(r.cut ? { cut: r.cut } : {}), bound: r.bound }));

@@ -41,13 +41,13 @@ export const diagramCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolByName } = await import('../../models/protocols/index.ts');
-    const { UnknownNameError, applyVariant } = await import('../../models/protocol.ts');
+    const { UnknownNameError } = await import('../../models/protocol.ts');
+    const { targetOf } = await import('../../models/target.ts');
     const p = protocolByName(positionals[0]!, ALL_PROTOCOLS);
-    if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
+    const q = targetOf(p, values.variant).protocol;
     if (values.role !== undefined && !p.roles.some((r) => r.role === values.role)) throw new UnknownNameError('role', values.role, p.roles.map((r) => r.role), `of ${p.name}`);
     const { dotMachines } = await import('../../impl/report/dot-machine.ts');
     const { writeOrSay } = await import('../diagram-files.ts');
-    const q = applyVariant(p, values.variant).protocol;
     const roles = q.roles
       .filter((r) => values.role === undefined || r.role === values.role)
       .map((r) => ({ role: r.role, machine: r.machine, ...(values.variant !== undefined ? { base: p.roles.find((b) => b.role === r.role)!.machine } : {}) }));

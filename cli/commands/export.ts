@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { type Command, type CliIO, parseFlags, UsageError } from '../command.ts';
 import { protocolByName } from '../../models/protocols/index.ts';
 import type { Protocol } from '../../models/protocol.ts';
-import { type ExportTarget, exportCorpus, targetsOf } from '../../proofs-export/corpus.ts';
+import { type Target, targetName, targetOf } from '../../models/target.ts';
+import { exportCorpus, targetsOf } from '../../proofs-export/corpus.ts';
 import { writeFileAtomic } from '../../proofs-export/atomic-write.ts';
 import { exportTamarin, theoryName } from '../../proofs-export/tamarin/theory.ts';
 import { theoryProblems } from '../../proofs-export/tamarin/check-theory.ts';
@@ -25,10 +26,10 @@ interface Produced {
 }
 
 /** Export one target in the requested languages; null (problems printed) if it cannot be. */
-function produce(t: ExportTarget, want: { tamarin: boolean; proverif: boolean }, io: CliIO): Produced | null {
-  const label = `${t.protocol.name}${t.variant ? ` ${t.variant}` : ''}`;
+function produce(t: Target, want: { tamarin: boolean; proverif: boolean }, io: CliIO): Produced | null {
+  const label = targetName(t);
   try {
-    const e = exportTamarin(t.protocol, t.variant);
+    const e = exportTamarin(t);
     const problems = theoryProblems(e.theory);
     if (problems.length) {
       io.err(`tcv export: the Tamarin theory of ${label} is not well formed (an exporter defect):`);
@@ -36,7 +37,7 @@ function produce(t: ExportTarget, want: { tamarin: boolean; proverif: boolean },
       return null;
     }
     const lemmas = e.theory.items.filter((i) => i.k === 'lemma').length;
-    const pv = want.proverif ? exportProverif(t.protocol, t.variant) : undefined;
+    const pv = want.proverif ? exportProverif(t) : undefined;
     const pvProblems = pv ? modelProblems(pv.decls) : [];
     if (pvProblems.length) {
       io.err(`tcv export: the ProVerif model of ${label} is not well formed (an exporter defect):`);
@@ -87,7 +88,7 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
           failed++;
           continue;
         }
-        const base = theoryName(t.protocol, t.variant);
+        const base = theoryName(t);
         if (out.tamarin !== undefined) writeFileAtomic(join(values.tamarin!, `${base}.spthy`), out.tamarin);
         if (out.proverif !== undefined) writeFileAtomic(join(values.proverif!, `${base}.pv`), out.proverif);
         written++;
@@ -98,17 +99,16 @@ exit 0 when everything was written; 1 when an export failed (nothing is overwrit
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list), or --all');
     const { oneProtocolFor } = await import('../protocol-files.ts');
     const protocol = await oneProtocolFor(positionals[0]!, exportCorpus(), values.protocol);
-    if (values.variant !== undefined && !protocol.variants.some((v) => v.id === values.variant))
-      throw new UsageError(`unknown variant '${values.variant}' of ${protocol.name} (known: ${protocol.variants.map((v) => v.id).join(', ') || 'none'})`);
-    const out = produce({ protocol, ...(values.variant !== undefined ? { variant: values.variant } : {}) }, want, io);
+    const target = targetOf(protocol, values.variant);
+    const out = produce(target, want, io);
     if (!out) return 1;
     if (out.tamarin !== undefined) {
       writeFileAtomic(values.tamarin!, out.tamarin);
-      io.out(`wrote ${values.tamarin} (theory ${theoryName(protocol, values.variant)}, ${out.lemmas} lemmas)`);
+      io.out(`wrote ${values.tamarin} (theory ${theoryName(target)}, ${out.lemmas} lemmas)`);
     }
     if (out.proverif !== undefined) {
       writeFileAtomic(values.proverif!, out.proverif);
-      io.out(`wrote ${values.proverif} (ProVerif model of ${protocol.name}${values.variant ? ` ${values.variant}` : ''})`);
+      io.out(`wrote ${values.proverif} (ProVerif model of ${targetName(target)})`);
     }
     return 0;
   },

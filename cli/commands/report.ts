@@ -45,28 +45,26 @@ export const reportCommand: Command = {
       jobs: { type: 'string' },
     });
     if (values.out === '') throw new UsageError('--out wants a directory');
-    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+    const { MAX_SESSIONS, allTargets, targetOf } = await import('../../models/target.ts');
     const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
     const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolByName } = await import('../../models/protocols/index.ts');
-    const { UnknownNameError } = await import('../../models/protocol.ts');
-    const { allTargets } = await import('../../properties/explorer/verify.ts');
     const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
     const chosen = positionals.length
       ? positionals.flatMap((t) => {
           const [name, variant] = t.split(':');
           const p = protocolByName(name!, ALL_PROTOCOLS);
           if (variant === undefined) return allTargets([p]);
-          if (variant === 'base') return [{ protocol: p, variant: undefined }];
-          if (!p.variants.some((v) => v.id === variant)) throw new UnknownNameError('variant', variant, p.variants.map((v) => v.id), `of ${p.name}`);
-          return [{ protocol: p, variant }];
+          return [{ protocol: p, variant: variant === 'base' ? undefined : variant }];
         })
       : allTargets(ALL_PROTOCOLS);
-    const opts = { ...(sessions ? { sessions } : {}), timeoutMs: timeout * 1000, replay: true };
+    const bound = sessions ? { sessions } : undefined;
+    const targets = chosen.map((t) => targetOf(t.protocol, t.variant, bound));
+    const opts = { timeoutMs: timeout * 1000, replay: true };
     const t0 = performance.now();
-    const reports = await verifyMany(chosen.map((t) => ({ ...t, opts })), jobs || availableParallelism());
+    const reports = await verifyMany(targets.map((target) => ({ target, opts })), jobs || availableParallelism());
     const t1 = performance.now();
     const { writeReport } = await import('../report-build.ts');
     const path = await writeReport(values.out ?? DEFAULT_REPORT_DIR, reports, ALL_PROTOCOLS, `made by tcv report on ${new Date().toISOString().slice(0, 19)}Z`);

@@ -4,7 +4,7 @@
  * @module
  */
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
-import { applyVariant } from '../../models/protocol.ts';
+import { targetOf } from '../../models/target.ts';
 import { protocolByName } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { type CryptoSuite, tpm2P256 } from '../../impl/crypto/index.ts';
@@ -102,9 +102,10 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     // any protocol the tools know: the design's, the classic corpus, or one from a file
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { oneProtocolFor } = await import('../protocol-files.ts');
-    const { protocol } = applyVariant(await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol), values.variant);
+    const target = targetOf(await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol), values.variant);
+    const { protocol } = target;
     assertWellFormed(protocol);
-    const report = honestRun(protocol, values.variant ?? null, { suite, ...(seed === undefined ? {} : { seed }) });
+    const report = honestRun(target, { suite, ...(seed === undefined ? {} : { seed }) });
     if (values.json) io.out(jsonOutput(report));
     else printReport(report, io.out);
     if (values.svg !== undefined || values.mermaid !== undefined) {

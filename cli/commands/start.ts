@@ -7,6 +7,7 @@
 import { type Command, parseFlags, UsageError } from '../command.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { assertWellFormed } from '../../models/validate.ts';
+import { targetOf } from '../../models/target.ts';
 import { honestRun } from '../../impl/runtime/report.ts';
 import { ALGORITHM_SUITE_IDS, SUITES, suiteId } from '../../impl/crypto/index.ts';
 import { suiteFlag } from '../suite-flag.ts';
@@ -60,7 +61,7 @@ differences are inconclusive verdicts)`,
     const suites = values.suite === undefined ? ALGORITHM_SUITE_IDS.map((id) => SUITES[id]) : [suiteFlag(values.suite)];
     PROTOCOLS.forEach((p) => assertWellFormed(p));
     const rows = PROTOCOLS.flatMap((p) => suites.map((suite) => ({ p, suite }))).map(({ p, suite }) => {
-      const r = honestRun(p, null, { suite });
+      const r = honestRun(targetOf(p), { suite });
       return {
         protocol: p.name,
         suite: suiteId(suite),

@@ -39,21 +39,23 @@ const key = (r: VerifyReport, id: string) => `${r.protocol}${r.variant ? ' ' + r
 /** Every target of the protocols (base and variants) verified in this thread; variants whose
  * edit matches nothing are named and skipped, as `tcv verify FILE` does. */
 async function verifyTargets(protocols: readonly Protocol[], opts: VerifyWatchOptions): Promise<{ reports: VerifyReport[]; skipped: string[] }> {
-  const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
-  const { applyVariant } = await import('../../models/protocol.ts');
+  const { verifyTarget } = await import('../../properties/explorer/verify.ts');
+  const { targetOf } = await import('../../models/target.ts');
   const reports: VerifyReport[] = [];
   const skipped: string[] = [];
-  const run = { timeoutMs: opts.timeoutMs, ...(opts.sessions ? { sessions: opts.sessions } : {}) };
+  const bound = opts.sessions ? { sessions: opts.sessions } : undefined;
+  const run = { timeoutMs: opts.timeoutMs };
   for (const p of protocols) {
-    reports.push(verifyProtocol(p, undefined, run));
+    reports.push(verifyTarget(targetOf(p, undefined, bound), run));
     for (const x of p.variants) {
+      let target;
       try {
-        applyVariant(p, x.id);
+        target = targetOf(p, x.id, bound);
       } catch (e) {
         skipped.push(`${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
         continue;
       }
-      reports.push(verifyProtocol(p, x.id, run));
+      reports.push(verifyTarget(target, run));
     }
   }
   return { reports, skipped };

@@ -12,6 +12,7 @@ import type { VerifyProgress, VerifyReport } from '../../properties/explorer/ver
 import { expectationNote } from '../../properties/explorer/expectation-note.ts';
 import type { Sequence } from '../../impl/report/sequence.ts';
 import type { Protocol } from '../../models/protocol.ts';
+import type { BoundRequest, Target } from '../../models/target.ts';
 import { jsonOutput } from '../version.ts';
 
 export interface VerifyAllOptions {
@@ -136,10 +137,10 @@ export function mismatches(reports: readonly VerifyReport[]): string[] {
   );
 }
 
-/** The bound to use: the user's `--sessions`, else none (the explorer's default, with a
- * variant's broken properties at the variant's own bound: see `verifyProtocol`). */
-function sessionsFor(user: number | undefined, runs?: number): { sessions?: number; runs?: number } {
-  return { ...(user ? { sessions: user } : {}), ...(runs ? { runs } : {}) };
+/** The bound the user asked for (`--sessions` or `--runs`), else none: the target's default,
+ * with a variant's broken properties at the variant's own bound (see `verifyTarget`). */
+function boundFor(sessions: number | undefined, runs?: number): BoundRequest | undefined {
+  return sessions ? { sessions } : runs ? { runs } : undefined;
 }
 
 /** A progress line rewritten in place on a terminal (nothing when `on` is false), cleared before
@@ -195,7 +196,7 @@ async function writeDiagrams(io: CliIO, values: { svg?: string; mermaid?: string
 /** `tcv verify --all`: every protocol and variant of both corpora; exit code as the command. */
 export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?: readonly Protocol[]): Promise<number> {
   const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
-  const { allTargets } = await import('../../properties/explorer/verify.ts');
+  const { allTargets, targetName, targetOf } = await import('../../models/target.ts');
   const { verifyMany } = await import('../../properties/explorer/verify-pool.ts');
   const broken = new Set(opts.brokenVariants ?? []);
   let chosen = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`));
@@ -205,18 +206,18 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   }
   // a protocol from the user's files goes to a worker with the module it came from
   const { sourceFileOf, packageAliasHooks } = await import('../protocol-files.ts');
+  const bound = boundFor(opts.sessions, opts.runs);
   const targets = chosen.map(({ protocol, variant }) => ({
-    protocol,
-    variant,
+    target: targetOf(protocol, variant, bound),
     ...(sourceFileOf(protocol) ? { module: sourceFileOf(protocol)! } : {}),
-    opts: { ...sessionsFor(opts.sessions, opts.runs), timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
+    opts: { timeoutMs: (opts.timeout ?? 120) * 1000, ...(opts.replay ? { replay: true } : {}) },
   }));
   const live = liveLine(io.isTTY && !opts.json);
   live.show(`[0/${targets.length}] …`);
   // on a terminal one live line; elsewhere (a CI log) one line per finished target on stderr,
   // so the log is never silent for long and stdout keeps only the table or the JSON
-  const onDone = (done: number, t: { protocol: Protocol; variant: string | undefined }, r: VerifyReport) => {
-    const name = `${t.protocol.name}${t.variant ? ' ' + t.variant : ''}`;
+  const onDone = (done: number, t: { target: Target }, r: VerifyReport) => {
+    const name = targetName(t.target);
     if (io.isTTY && !opts.json) live.show(`[${done}/${targets.length}] ${name} done`);
     else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
   };
@@ -274,11 +275,10 @@ export const verifyCommand: Command = {
     });
     const ci = { ...(values.sarif !== undefined ? { sarif: values.sarif } : {}), ...(values['sarif-all'] ? { 'sarif-all': true } : {}) };
     if (values.junit === '') throw new UsageError('--junit wants a file name');
-    const { MAX_SESSIONS } = await import('../../properties/explorer/scenario.ts');
+    const { MAX_RUNS, MAX_SESSIONS } = await import('../../models/target.ts');
     const jobs = intFlag('jobs', values.jobs, 0, { min: 1, max: 256 });
     const sessions = intFlag('sessions', values.sessions, 0, { min: 1, max: MAX_SESSIONS });
     const timeout = intFlag('timeout', values.timeout, 120, { min: 1, max: MAX_TIMEOUT_S });
-    const { MAX_RUNS } = await import('../../properties/explorer/runs.ts');
     const runs = intFlag('runs', values.runs, 0, { min: 1, max: MAX_RUNS });
     if (runs && sessions) throw new UsageError('--runs and --sessions are two kinds of bound: give one');
     if (values.watch) {
@@ -310,7 +310,7 @@ export const verifyCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one protocol at a time (got ${positionals.join(', ')})` : 'name a protocol, or --all (see tcv list)');
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
     const { protocolsFor } = await import('../protocol-files.ts');
-    const { verifyProtocol } = await import('../../properties/explorer/verify.ts');
+    const { verifyTarget } = await import('../../properties/explorer/verify.ts');
     const { textTrace } = await import('../../impl/report/text-trace.ts');
     const { groupSequences } = await import('../../impl/report/group-traces.ts');
     const chosen = await protocolsFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
@@ -323,12 +323,12 @@ export const verifyCommand: Command = {
       if (one) throw new UsageError(`${positionals[0]} has ${chosen.length} protocols (${chosen.map((x) => x.name).join(', ')}): pick one with --protocol NAME`);
       // a variant whose edit matches nothing (e.g. the check it drops is already gone) is named
       // and not verified; the rest still is
-      const { applyVariant } = await import('../../models/protocol.ts');
+      const { targetOf } = await import('../../models/target.ts');
       const brokenVariants: string[] = [];
       for (const p of chosen)
         for (const x of p.variants) {
           try {
-            applyVariant(p, x.id);
+            targetOf(p, x.id);
           } catch (e) {
             brokenVariants.push(`${p.name} ${x.id}`);
             io.err(`tcv verify: ${p.name} ${x.id}: ${(e as Error).message.split('\n')[0]}`);
@@ -341,23 +341,19 @@ export const verifyCommand: Command = {
     // no machine makes) gets no verdicts, not even `holds`
     const { assertWellFormed } = await import('../../models/validate.ts');
     assertWellFormed(p);
-    if (values.variant !== undefined && !p.variants.some((x) => x.id === values.variant)) {
-      const { UnknownNameError } = await import('../../models/protocol.ts');
-      throw new UnknownNameError('variant', values.variant, p.variants.map((x) => x.id), `of ${p.name}`);
-    }
-    if (values.variant !== undefined) {
+    const { UnknownNameError } = await import('../../models/protocol.ts');
+    const { BoundError, targetOf } = await import('../../models/target.ts');
+    let target: Target;
+    try {
+      target = targetOf(p, values.variant, boundFor(sessions || undefined, runs || undefined));
+    } catch (e) {
+      if (e instanceof UnknownNameError || e instanceof BoundError) throw e;
       // a variant whose edit matches nothing names the problem, as a model error does
-      const { applyVariant } = await import('../../models/protocol.ts');
-      try {
-        applyVariant(p, values.variant);
-      } catch (e) {
-        throw new UsageError(`${p.name} ${values.variant}: ${(e as Error).message.split('\n')[0]}`);
-      }
+      throw new UsageError(`${p.name} ${values.variant}: ${(e as Error).message.split('\n')[0]}`);
     }
     const wanted = values.property === undefined ? undefined : values.property.split(',').map((x) => x.trim());
     for (const id of wanted ?? []) {
-      const { UnknownNameError, propertiesOf } = await import('../../models/protocol.ts');
-      const judged = propertiesOf(p, p.variants.find((x) => x.id === values.variant));
+      const judged = target.protocol.properties;
       if (!judged.some((x) => x.id === id)) {
         throw new UnknownNameError('property', id, judged.map((x) => x.id), `of ${p.name}`);
       }
@@ -367,7 +363,7 @@ export const verifyCommand: Command = {
     // a live progress line on a terminal, for searches that take a while
     const live = liveLine(io.isTTY && !values.json);
     const progress = (at: VerifyProgress) => live.show(`  searching at ${at.sessions} session(s) per role for ${at.properties.join(', ')}: ${at.states} states, ${(at.ms / 1000).toFixed(1)} s`);
-    const searched = verifyProtocol(p, values.variant, { ...sessionsFor(sessions || undefined, runs || undefined), timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}), ...(split ? { split: { part: split.index - 1, parts: split.count, depth: SPLIT_DEPTH } } : {}) }, progress);
+    const searched = verifyTarget(target, { timeoutMs: timeout * 1000, ...(wanted ? { properties: wanted } : {}), ...(split ? { split: { part: split.index - 1, parts: split.count, depth: SPLIT_DEPTH } } : {}) }, progress);
     // a shard's report says so: 'holds' there covers only its branches (tcv merge combines them)
     const r = split ? { ...searched, split: { index: split.index, count: split.count } } : searched;
     live.clear();

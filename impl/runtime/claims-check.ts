@@ -15,7 +15,7 @@ import { type JudgePolicy, type Verdict, judgeProperty } from '../../models/judg
 import type { Protocol } from '../../models/protocol.ts';
 import { type Value, containsBytes, valueEquals } from '../wire/value.ts';
 import { decode, DecodeError } from '../wire/codec.ts';
-import type { ClaimEvent } from './session.ts';
+import type { LoggedClaim } from './session.ts';
 import type { Envelope } from './network.ts';
 
 export interface ClaimCheck {
@@ -33,7 +33,7 @@ function leaves(v: Value): Uint8Array[] {
 }
 
 /** The judge's policy for the claims of a concrete run. */
-export function concretePolicy(observed: readonly Envelope[], opts: { readonly attacker?: string } = {}): JudgePolicy<Value, ClaimEvent> {
+export function concretePolicy(observed: readonly Envelope[], opts: { readonly attacker?: string } = {}): JudgePolicy<Value, LoggedClaim> {
   let decoded: (readonly [Envelope, Value])[] | null = null;
   const messages = () =>
     (decoded ??= observed.map((env) => {
@@ -53,7 +53,7 @@ export function concretePolicy(observed: readonly Envelope[], opts: { readonly a
   };
 }
 
-export function checkClaims(protocol: Protocol, claims: readonly ClaimEvent[], observed: readonly Envelope[], opts: { readonly attacker?: string } = {}): ClaimCheck[] {
+export function checkClaims(protocol: Protocol, claims: readonly LoggedClaim[], observed: readonly Envelope[], opts: { readonly attacker?: string } = {}): ClaimCheck[] {
   const policy = concretePolicy(observed, opts);
   return protocol.properties.map((p) => {
     const v = judgeProperty(p, claims, policy);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
+import type { Target } from '../../models/target.ts';
 import { roleOf } from '../../models/role.ts';
 import { hex, showValue, valueEquals, valueToJson } from '../wire/value.ts';
 import { type ClaimCheck, checkClaims } from './claims-check.ts';
@@ -38,9 +39,11 @@ export function partyReport(protocol: Protocol, s: ReturnType<ProtocolRun['party
   };
 }
 
-export function honestRun(protocol: Protocol, variant: string | null, opts: RunOptions = {}): RunReport {
+/** The honest run of a resolved target (models/target.ts: its variant applied) with real crypto. */
+export function honestRun(target: Target, opts: RunOptions = {}): RunReport {
   const t0 = performance.now();
-  const run = new ProtocolRun(protocol, opts);
+  const variant = target.variant?.id ?? null;
+  const run = new ProtocolRun(target.protocol, opts);
   run.start();
   run.runHonest();
   const ms = performance.now() - t0;

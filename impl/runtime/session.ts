@@ -56,7 +56,9 @@ export interface InstanceSpec {
   readonly agents?: Readonly<Record<string, string>>;
 }
 
-export interface ClaimEvent extends ClaimRecord {
+/** A claim as the run's one claim log holds it: the role instance's claim (concrete values) and
+ * where it was made. */
+export interface LoggedClaim extends ClaimRecord {
   readonly seq: number;
   /** the role instance, `TEE#1` */
   readonly instance: string;
@@ -112,7 +114,7 @@ function view(p: Party): { state: string; active: boolean; outbox: readonly Wire
 
 export class ProtocolRun {
   readonly network = new Network();
-  readonly claims: ClaimEvent[] = [];
+  readonly claims: LoggedClaim[] = [];
   readonly undeliverable: Undeliverable[] = [];
   readonly sinks: Envelope[] = [];
   private readonly parties = new Map<string, Party>();

@@ -2,7 +2,8 @@
  * The built-in protocols, in the design's order.
  * @module
  */
-import { type Protocol, UnknownNameError } from '../protocol.ts';
+import type { Protocol } from '../protocol.ts';
+import { protocolNamed } from '../target.ts';
 import { attestation } from './attestation.ts';
 import { keyExchange } from './key-exchange.ts';
 import { provisioning } from './provisioning.ts';
@@ -12,8 +13,7 @@ import { channel } from './channel.ts';
 
 export const PROTOCOLS: readonly Protocol[] = [attestation, keyExchange, provisioning, tztcmSessionProtocol, tztcmStorage, channel];
 
+/** The built-in protocol of that name (`protocolNamed` of models/target.ts over PROTOCOLS). */
 export function protocolByName(name: string, corpus: readonly Protocol[] = PROTOCOLS): Protocol {
-  const p = corpus.find((x) => x.name === name);
-  if (!p) throw new UnknownNameError('protocol', name, corpus.map((x) => x.name));
-  return p;
+  return protocolNamed(corpus, name);
 }

@@ -16,9 +16,10 @@
  * @module
  */
 import { type Protocol, parseLt } from '../../models/protocol.ts';
+import type { Target } from '../../models/target.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
 import { SYMBOLS, type Term } from '../../models/terms.ts';
-import { type RoleWalk, walkProtocol } from '../walk.ts';
+import { type RoleWalk, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
 import { VarNames, ident } from '../tamarin/names.ts';
@@ -63,10 +64,10 @@ export interface ProverifExport {
   readonly decls: readonly PvDecl[];
 }
 
-export function exportProverif(p: Protocol, variantId?: string): ProverifExport {
-  const walk = tagWalk(walkProtocol(p, variantId));
+export function exportProverif(target: Target): ProverifExport {
+  const walk = tagWalk(walkTarget(target));
   const protocol = walk.protocol;
-  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
+  const { base: p, variant } = target;
   const names = new Names();
   const funcs = new Set<string>();
   const lts = new Set<string>();

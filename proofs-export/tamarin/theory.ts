@@ -6,8 +6,9 @@
  * @module
  */
 import type { Protocol } from '../../models/protocol.ts';
+import type { Target } from '../../models/target.ts';
 import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
-import { type ProtocolWalk, stepTerms, walkProtocol } from '../walk.ts';
+import { type ProtocolWalk, stepTerms, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import type { Term } from '../../models/terms.ts';
 import { type TFunction, type TItem, type TLemma, type TRule, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
@@ -21,8 +22,9 @@ import { printTheory } from './print.ts';
 /** The builtins in the order Tamarin's manual lists them; a theory declares those it uses. */
 const BUILTIN_ORDER = ['diffie-hellman', 'hashing', 'signing', 'symmetric-encryption', 'asymmetric-encryption'];
 
-export function theoryName(p: Protocol, variantId?: string): string {
-  return ident(variantId === undefined ? p.name : `${p.name}_${variantId}`);
+export function theoryName(target: Target): string {
+  const { base: p, variant } = target;
+  return ident(variant === undefined ? p.name : `${p.name}_${variant.id}`);
 }
 
 function signature(rules: readonly TRule[]): { builtins: string[]; functions: TFunction[] } {
@@ -100,14 +102,14 @@ export interface TamarinExport {
   readonly text: string;
 }
 
-/** Export `p` (with `variantId` applied) as a Tamarin theory. Throws `ModelError` for a model
- * that is not well formed and `ExportError` for something Tamarin cannot express. */
-export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
-  const walk = tagWalk(walkProtocol(p, variantId));
+/** Export a resolved target (its variant applied) as a Tamarin theory. Throws `ModelError` for
+ * a model that is not well formed and `ExportError` for something Tamarin cannot express. */
+export function exportTamarin(target: Target): TamarinExport {
+  const { base: p, variant } = target;
+  const walk = tagWalk(walkTarget(target));
   const protocol = walk.protocol;
   const clashes = constantClashes(walk);
   if (clashes.length) throw new ExportError(`${p.name}: constants that Tamarin's lexer cannot tell apart: ${clashes.join('; ')}`);
-  const variant = variantId === undefined ? undefined : p.variants.find((x) => x.id === variantId);
   const ctx: ExportContext = { protocol, names: new VarNames(['tid', 'A', 'kind', 'role', 'actor', 'peer']), stateSorts: new Map(), ruleNames: new Set() };
   const items: TItem[] = [];
   const rules: TRule[] = [];
@@ -159,7 +161,7 @@ export function exportTamarin(p: Protocol, variantId?: string): TamarinExport {
       }
   items.push({ k: 'lemma', lemma: executabilityLemma(protocol, finishes) });
   const theory: Theory = {
-    name: theoryName(p, variantId),
+    name: theoryName(target),
     comments: [
       `${p.title} — ${p.source}`,
       ...(variant ? [`variant ${variant.id}: ${variant.title}${variant.breaks.length ? ` (breaks ${variant.breaks.join(', ')})` : ''}`] : []),

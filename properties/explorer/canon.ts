@@ -41,6 +41,8 @@ import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
 import { isGround, namesIn } from './deduction.ts';
 
+/** The step that led to a state: its instance, the knowledge before it, and whether it left an
+ * attacker choice open. */
 export interface LastStep {
   readonly inst: number;
   readonly knowFrom: number;

@@ -19,7 +19,7 @@
 import type { PoolJob, PoolAnswer } from './verify-pool.ts';
 import { PoolError } from './verify-pool.ts';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
-import type { Protocol } from '../../models/protocol.ts';
+import { type Target, targetName, targetRequest } from '../../models/target.ts';
 import { startModuleWorker } from '../../impl/threads/module-worker.ts';
 import type { PropertyReport, VerifyOptions, VerifyReport } from './verify.ts';
 
@@ -40,9 +40,10 @@ export function mergeParts(parts: readonly VerifyReport[], ms: number): VerifyRe
   return { ...first, properties, stats: { states: parts.reduce((n, r) => n + r.stats.states, 0), ms: Math.round(ms), ...(cut ? { cut } : {}) } };
 }
 
-/** Verify one catalog protocol (or variant) with its search split over `workers` threads. */
-export async function verifySplit(protocol: Protocol, variant: string | undefined, opts: VerifyOptions, workers: number, depth = SPLIT_DEPTH): Promise<VerifyReport> {
-  if (!ALL_PROTOCOLS.includes(protocol)) throw new PoolError(`${protocol.name}: not in the catalog, so no worker can load it`);
+/** Verify one catalog target with its search split over `workers` threads. */
+export async function verifySplit(target: Target, opts: VerifyOptions, workers: number, depth = SPLIT_DEPTH): Promise<VerifyReport> {
+  const name = targetName(target);
+  if (!ALL_PROTOCOLS.includes(target.base)) throw new PoolError(`${name}: not in the catalog, so no worker can load it`);
   const t0 = performance.now();
   const reports = await Promise.all(
     Array.from(
@@ -50,13 +51,13 @@ export async function verifySplit(protocol: Protocol, variant: string | undefine
       (_, part) =>
         new Promise<VerifyReport>((resolve, reject) => {
           const w = startModuleWorker(import.meta.url, 'verify-worker');
-          const job: PoolJob = { k: part, module: undefined, protocol: protocol.name, variant, opts: { ...opts, split: { part, parts: workers, depth } }, hooks: [] };
+          const job: PoolJob = { k: part, module: undefined, target: targetRequest(target), opts: { ...opts, split: { part, parts: workers, depth } }, hooks: [] };
           w.on('message', (a: PoolAnswer) => {
             void w.terminate();
-            if ('error' in a) reject(new PoolError(`part ${part + 1} of ${workers} of ${protocol.name} failed: ${a.error}`));
+            if ('error' in a) reject(new PoolError(`part ${part + 1} of ${workers} of ${name} failed: ${a.error}`));
             else resolve(a.report);
           });
-          w.on('error', (e) => reject(new PoolError(`part ${part + 1} of ${workers} of ${protocol.name} failed: ${e.message}`)));
+          w.on('error', (e) => reject(new PoolError(`part ${part + 1} of ${workers} of ${name} failed: ${e.message}`)));
           w.postMessage(job);
         }),
     ),

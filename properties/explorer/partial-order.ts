@@ -11,13 +11,6 @@ import { type SolveContext, solve } from './deduction.ts';
 import type { SymState } from './execute.ts';
 import { resolve } from './unify.ts';
 
-/** The step that led to a state: its instance, the knowledge before it, and whether it left an
- * attacker choice open. */
-export interface Last {
-  readonly inst: number;
-  readonly knowFrom: number;
-  readonly free: boolean;
-}
 
 /** Is the received message `m` of the step that led to `st` derivable from the knowledge before
  * the previous step (`knowFrom` entries), without fixing any open choice? A null `m` (no input)

@@ -20,8 +20,7 @@
  */
 import type { RoleDecl } from '../../models/protocol.ts';
 
-/** The largest `--runs`: the instance kinds times the runs are all in the scenario. */
-export const MAX_RUNS = 8;
+// the largest `--runs` (MAX_RUNS) is a bound of the target, checked once in models/target.ts
 
 /** The attacker's own agent (as `scenario.ts` names it). */
 const E = 'E';

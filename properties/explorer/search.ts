@@ -38,7 +38,7 @@
  */
 import type { Protocol, PropertyDecl } from '../../models/protocol.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
-import { applyVariant } from '../../models/protocol.ts';
+import type { Target } from '../../models/target.ts';
 import { type Term, termEquals } from '../../models/terms.ts';
 import { isGround, newSolveContext } from './deduction.ts';
 import { type ClaimRecord, type SymState, execReveal, execTransition, initialState } from './execute.ts';
@@ -49,17 +49,14 @@ import { type VisitEntry, VisitedSet } from './visited.ts';
 import { resolve } from './unify.ts';
 import { heapBudget } from './memory-budget.ts';
 import { type Finding, generic, judgeAt } from './state-judge.ts';
-import { type Last, independent } from './partial-order.ts';
+import { independent } from './partial-order.ts';
+import type { LastStep } from './canon.ts';
 import { silentStepper } from './silent-steps.ts';
 
 export { type Finding, generic, judgeAt };
 
+/** How to search (the bound is the target's: `Target.bound`). */
 export interface ExploreOptions {
-  /** honest sessions per role (default 1) */
-  readonly sessions?: number;
-  /** Scyther's bound instead of `sessions`: at most this many role instances in all, any role,
-   * any agent (`runs.ts`) */
-  readonly runs?: number;
   /** honest nodes (default 1; 2 adds one instance per role on a second node) */
   readonly nodes?: number;
   readonly timeoutMs?: number;
@@ -110,16 +107,11 @@ export interface ExploreResult {
   };
 }
 
-/** Explore a protocol with a variant applied (by name; see `exploreProtocol`). */
-export function explore(p: Protocol, variantId: string | undefined, opts: ExploreOptions = {}): ExploreResult {
-  return exploreProtocol(applyVariant(p, variantId).protocol, opts);
-}
-
-/** Explore a protocol as given (a resolved Target's `protocol`: its variant already applied). */
-export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): ExploreResult {
+/** Explore a resolved target (models/target.ts: its variant applied) at its bound. */
+export function explore(target: Target, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
-  const sessions = opts.sessions ?? 1;
-  const scen = buildScenario(protocol, { sessions, nodes: opts.nodes ?? 1, ...(opts.runs !== undefined ? { runs: opts.runs } : {}) });
+  const { protocol, bound } = target;
+  const scen = buildScenario(protocol, { sessions: bound.sessions, nodes: opts.nodes ?? 1, ...(bound.runs !== undefined ? { runs: bound.runs } : {}) });
   const deadline = opts.deadlineAt ?? t0 + (opts.timeoutMs ?? 60_000);
   const memory = heapBudget(opts.heapFraction);
   const maxStates = opts.maxStates ?? 2_000_000;
@@ -228,7 +220,7 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     return -1;
   });
 
-  const visit = (st: SymState, last: Last | null, from = -1): void => {
+  const visit = (st: SymState, last: LastStep | null, from = -1): void => {
     if (stopped) return;
     if (othersPart(st, from)) return;
     // the compromise events open right here: a reveal matters only right after a Secret claim it
@@ -242,7 +234,7 @@ export function exploreProtocol(protocol: Protocol, opts: ExploreOptions = {}): 
     explore1(st, last, entry, open);
     cache?.leave(entry, !stopped);
   };
-  const explore1 = (st: SymState, last: Last | null, entry: VisitEntry | null, open: readonly number[]): void => {
+  const explore1 = (st: SymState, last: LastStep | null, entry: VisitEntry | null, open: readonly number[]): void => {
     states++;
     if (states > maxStates) cut = `state budget (${maxStates}) reached`;
     else if (ctx.budget.cut) cut = 'constraint-solving budget reached';

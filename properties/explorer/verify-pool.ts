@@ -1,11 +1,11 @@
 /**
- * `verifyProtocol` over many targets on the machine's cores: a pool of worker threads, each
+ * `verifyTarget` over many targets on the machine's cores: a pool of worker threads, each
  * verifying one target at a time and taking the next when it is done. A target's search is
  * single-threaded here (the cores are used across targets; `parallel-search.ts` splits one).
  *
  * Machines are code, not data, so a worker is sent where a target comes from — the catalog, or
- * the user's module (`PoolTarget.module`) — with its name, variant and bound, and resolves it
- * once (`resolveTarget`) into the Target it verifies. Workers start from the bundle or from the
+ * the user's module (`PoolTarget.module`) — with the request the target was resolved from
+ * (`targetRequest`: name, variant, bound), and resolves it into the same Target. Workers start from the bundle or from the
  * TypeScript sources alike (`impl/threads/module-worker.ts`). A target no worker can load, a
  * worker that fails or dies, is an error of the whole call (never a silent run in this thread):
  * a report is never lost and never made elsewhere than asked.
@@ -14,14 +14,12 @@
 import { threadId } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
-import type { Protocol } from '../../models/protocol.ts';
-import { resolveTarget } from '../../models/target.ts';
+import { type Target, type TargetRequest, targetName, targetRequest } from '../../models/target.ts';
 import { startModuleWorker } from '../../impl/threads/module-worker.ts';
 import { type VerifyOptions, type VerifyReport, verifyTarget } from './verify.ts';
 
 export interface PoolTarget {
-  readonly protocol: Protocol;
-  readonly variant: string | undefined;
+  readonly target: Target;
   readonly opts: VerifyOptions;
   /** the module (a path or file URL) a protocol from the user's files was loaded from; a
    * worker imports it to load the protocol (catalog protocols need none) */
@@ -39,8 +37,7 @@ export interface PoolJob {
   readonly k: number;
   /** undefined: the catalog */
   readonly module: string | undefined;
-  readonly protocol: string;
-  readonly variant: string | undefined;
+  readonly target: TargetRequest;
   readonly opts: VerifyOptions;
   readonly hooks: readonly PoolHooks[];
 }
@@ -54,7 +51,7 @@ export class PoolError extends Error {
   }
 }
 
-const nameOf = (t: PoolTarget) => `${t.protocol.name}${t.variant ? ' ' + t.variant : ''}`;
+const nameOf = (t: PoolTarget) => targetName(t.target);
 
 /**
  * Verify every target with `jobs` workers (1: in this thread, in order). `onDone` is called as
@@ -75,15 +72,13 @@ export async function verifyMany(
   };
   const n = Math.min(Math.max(1, jobs), targets.length);
   if (n <= 1) {
-    for (const [k, t] of targets.entries()) finish(k, verifyTarget(resolveTarget([t.protocol], t.protocol.name, t.variant), t.opts), threadId);
+    for (const [k, t] of targets.entries()) finish(k, verifyTarget(t.target, t.opts), threadId);
     return reports;
   }
   const jobsOf = targets.map((t, k): PoolJob => {
-    if (!t.module && !ALL_PROTOCOLS.includes(t.protocol)) throw new PoolError(`${nameOf(t)}: not in the catalog and no module given, so no worker can load it (verify it with one job)`);
-    // validated here, once, so that a bad name or variant is named before any worker starts
-    resolveTarget([t.protocol], t.protocol.name, t.variant);
+    if (!t.module && !ALL_PROTOCOLS.includes(t.target.base)) throw new PoolError(`${nameOf(t)}: not in the catalog and no module given, so no worker can load it (verify it with one job)`);
     const module = t.module === undefined ? undefined : /^file:/.test(t.module) ? t.module : pathToFileURL(t.module).href;
-    return { k, module, protocol: t.protocol.name, variant: t.variant, opts: t.opts, hooks };
+    return { k, module, target: targetRequest(t.target), opts: t.opts, hooks };
   });
   const queue = jobsOf.slice();
   const workers: { terminate(): Promise<number> }[] = [];

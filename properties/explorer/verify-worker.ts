@@ -29,7 +29,7 @@ async function corpusOf(job: PoolJob): Promise<readonly Protocol[]> {
 
 parentPort!.on('message', (job: PoolJob) => {
   void corpusOf(job)
-    .then((corpus): PoolAnswer => ({ k: job.k, thread: threadId, report: verifyTarget(resolveTarget(corpus, job.protocol, job.variant), job.opts) }))
+    .then((corpus): PoolAnswer => ({ k: job.k, thread: threadId, report: verifyTarget(resolveTarget(corpus, job.target.protocol, job.target.variant, job.target.bound), job.opts) }))
     .catch((e: unknown): PoolAnswer => ({ k: job.k, error: e instanceof Error ? e.message : String(e) }))
     // the report is plain data (traces are JSON), so it crosses threads as it is
     .then((answer) => parentPort!.postMessage(answer));

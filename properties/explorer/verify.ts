@@ -4,9 +4,9 @@
  * attack trace as data. This is the JSON `tcv verify --json` prints.
  * @module
  */
-import { DEFAULT_SESSIONS, type Target, allTargets, defaultSessions } from '../../models/target.ts';
-import { type Protocol, applyVariant, expectedAtRuns, propertiesOf } from '../../models/protocol.ts';
-import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, exploreProtocol } from './search.ts';
+import { type Target, atSessions } from '../../models/target.ts';
+import { expectedAtRuns } from '../../models/protocol.ts';
+import { type ExploreOptions, type ExploreResult, type Finding, type Verdict, explore } from './search.ts';
 import { type TraceData, traceData } from './trace.ts';
 import { minimise } from './minimise.ts';
 import type { SymState, TraceStep } from './execute.ts';
@@ -54,37 +54,27 @@ export interface VerifyProgress {
   readonly ms: number;
 }
 
-// the default bound and the target list are the models' (models/target.ts), one of each
-export { DEFAULT_SESSIONS, allTargets, defaultSessions };
-
 /**
- * Verify a protocol or variant at its bound. The search runs as a ladder: first at one session
+ * Verify a resolved target (models/target.ts) at its bound. The search runs as a ladder: first at one session
  * per role, where attacks are found fastest and their traces are the shortest; the properties
  * not refuted there are then decided at the full bound (an attack within a smaller bound is an
  * attack within the larger). A replay variant whose attack needs more sessions than the
  * protocol's default (`VariantDecl.sessions`) gets a last rung at that bound for the properties
- * it breaks. Each property reports the bound it was decided at. An explicit `sessions` sets the
- * top of the ladder.
+ * it breaks (unless the user chose the bound). Each property reports the bound it was decided at.
+ * The target's bound is the top of the ladder.
  */
-export function verifyProtocol(p: Protocol, variantId: string | undefined, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
-  const { protocol, variant } = applyVariant(p, variantId);
-  return verifyTarget({ base: p, protocol, variant, sessions: opts.sessions ?? defaultSessions(p) }, opts, progress);
-}
-
-/** `verifyProtocol` of a resolved target (`resolveTarget`): its variant is applied once, there.
- * The ladder's top is `opts.sessions` when given (the target's bound is the default). */
 export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
-  const { base: p, variant } = target;
+  const { base: p, variant, bound } = target;
   const variantId = variant?.id;
-  const top = opts.sessions ?? target.sessions;
-  const replay = opts.sessions === undefined && opts.runs === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
+  const top = bound.sessions;
+  const replay = !bound.chosen && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
   // a runs bound (`runs.ts`, Scyther's) is one search at that bound: no ladder, no replay rung
   const rungs: { sessions: number; only?: readonly string[] }[] =
-    opts.runs !== undefined
+    bound.runs !== undefined
       ? [{ sessions: top }]
       : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : [])];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
-  const judged = propertiesOf(p, variant);
+  const judged = target.protocol.properties;
   const selected = opts.properties ? judged.filter((x) => opts.properties!.includes(x.id)) : judged;
   // one time budget for the whole ladder: a later rung gets what the earlier ones left
   const deadlineAt = performance.now() + (opts.timeoutMs ?? 60_000);
@@ -95,7 +85,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = exploreProtocol(target.protocol, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const r = explore(atSessions(target, rung.sessions), { ...opts, deadlineAt, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -115,12 +105,12 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
     const shape = JSON.stringify(trace.steps);
     if (!opts.replay || variantId === undefined || replayed.has(shape)) return { trace };
     replayed.add(shape);
-    return { trace, replay: replayOutcome(p, variantId, scen, m.finding) };
+    return { trace, replay: replayOutcome(target, scen, m.finding) };
   };
   const properties = selected.map((prop): PropertyReport => {
     const d = decided.get(prop.id)!;
     const t = d.finding ? shortTrace(d.r.scenario, d.finding) : null;
-    const exp = expectedAtRuns(p, prop.id, variant, opts.runs);
+    const exp = expectedAtRuns(p, prop.id, variant, bound.runs);
     return {
       id: prop.id,
       kind: prop.kind,
@@ -138,7 +128,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && opts.runs === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (!bound.chosen && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };

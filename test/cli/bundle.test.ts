@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PoolAnswer } from '../../properties/explorer/verify-pool.ts';
+import type { PoolAnswer, PoolJob } from '../../properties/explorer/verify-pool.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = mkdtempSync(join(tmpdir(), 'tcv-bundle-'));
@@ -56,7 +56,7 @@ test('the worker bundle beside the bundle answers a pool job', async () => {
     const answer = await new Promise<PoolAnswer>((resolve, reject) => {
       w.once('message', resolve);
       w.once('error', reject);
-      w.postMessage({ k: 7, protocol: 'nsl', variant: undefined, opts: { sessions: 1 } });
+      w.postMessage({ k: 7, module: undefined, target: { protocol: 'nsl', variant: undefined, bound: { sessions: 1 } }, opts: {}, hooks: [] } satisfies PoolJob);
     });
     assert.equal(answer.k, 7);
     assert.ok('report' in answer, JSON.stringify(answer));

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
-import { allTargets } from '../../properties/explorer/verify.ts';
+import { allTargets } from '../../models/target.ts';
 import { benchCosts, parseShard, shardOf } from '../../cli/shard.ts';
 import { tcv } from './harness.ts';
 

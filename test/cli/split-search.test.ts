@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tcv } from './harness.ts';
+import { targetOf } from '../../models/target.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tcv-split-'));
 test.after(() => rmSync(work, { recursive: true, force: true }));
@@ -90,7 +91,7 @@ test("the explorer's split option as a shard uses it: one part is the whole sear
   const nspk = ALL_PROTOCOLS.find((p) => p.name === 'nspk')!;
   const holding = nspk.properties.filter((x) => x.expected !== 'attack').map((x) => x.id);
   const { SPLIT_DEPTH } = await import('../../properties/explorer/parallel-search.ts');
-  const run = (split?: { part: number; parts: number }) => explore(nspk, undefined, { sessions: 2, properties: holding, ...(split ? { split: { ...split, depth: SPLIT_DEPTH } } : {}) }).stats.states;
+  const run = (split?: { part: number; parts: number }) => explore(targetOf(nspk, undefined, { sessions: 2 }), { properties: holding, ...(split ? { split: { ...split, depth: SPLIT_DEPTH } } : {}) }).stats.states;
   const whole = { stats: { states: run() } };
   assert.equal(run({ part: 0, parts: 1 }), whole.stats.states);
   const parts = [0, 1, 2].map((part) => run({ part, parts: 3 }));

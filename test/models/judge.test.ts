@@ -14,7 +14,7 @@ import type { ClaimEvent as Event } from '../../models/steps.ts';
 import type { ClaimRecord } from '../../properties/explorer/execute.ts';
 import { judge } from '../../properties/explorer/judge.ts';
 import { checkClaims } from '../../impl/runtime/claims-check.ts';
-import type { ClaimEvent } from '../../impl/runtime/session.ts';
+import type { LoggedClaim } from '../../impl/runtime/session.ts';
 import { type Value, bytesV, constV, tupleV } from '../../impl/wire/value.ts';
 import type { Protocol } from '../../models/protocol.ts';
 
@@ -47,7 +47,7 @@ function symbolic(specs: readonly Spec[]): ClaimRecord[] {
   }));
 }
 
-function concrete(specs: readonly Spec[]): ClaimEvent[] {
+function concrete(specs: readonly Spec[]): LoggedClaim[] {
   return specs.map((s, i) => ({
     seq: i,
     instance: `${s.role}#${i}`,

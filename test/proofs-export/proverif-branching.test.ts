@@ -6,6 +6,7 @@ import { claim, fresh, recv, send } from '../../models/steps.ts';
 import { tup, v } from '../../models/terms.ts';
 import { exportProverif } from '../../proofs-export/proverif/model.ts';
 import { modelProblems } from '../../proofs-export/proverif/check.ts';
+import { targetOf } from '../../models/target.ts';
 
 const self = agent('self');
 const n = v('n', 'nonce');
@@ -48,7 +49,7 @@ export const branching: Protocol = {
 };
 
 test('proverif: a state with two transitions is a choice the network makes, each branch with its own bindings (was: an error)', () => {
-  const { text, decls } = exportProverif(branching);
+  const { text, decls } = exportProverif(targetOf(branching));
   assert.deepEqual(modelProblems(decls), []);
   assert.match(text, /in\(c, sel_wait: bitstring\);\n {2}if sel_wait = b_r_pong then\n {2}\(\n/);
   assert.match(text, /\n {2}else if sel_wait = b_r_stop then\n {2}\(\n {4}\(\* r\.stop: wait -> stopped \*\)\n {4}in\(c, m\d+_R: bitstring\);\n {4}if m\d+_R = c_stop then\n/);

@@ -4,6 +4,7 @@ import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { exportProverif } from '../../proofs-export/proverif/model.ts';
 import { modelProblems } from '../../proofs-export/proverif/check.ts';
 import { type PvDecl, type PvStep, papp, pvar } from '../../proofs-export/proverif/ast.ts';
+import { targetOf } from '../../models/target.ts';
 
 /** A small well-formed model: one role receiving a ciphertext, claiming, sending. */
 function model(body: PvStep[], extra: PvDecl[] = []): PvDecl[] {
@@ -28,7 +29,7 @@ const problems = (d: PvDecl[]) => modelProblems(d).join('\n');
 
 test('the hand-built model is well formed, and so is every export (design protocols, variants, classic corpus)', () => {
   assert.deepEqual(modelProblems(model(ok)), []);
-  for (const p of ALL_PROTOCOLS) for (const v of [undefined, ...p.variants.map((x) => x.id)]) assert.deepEqual(modelProblems(exportProverif(p, v).decls), [], `${p.name} ${v ?? ''}`);
+  for (const p of ALL_PROTOCOLS) for (const v of [undefined, ...p.variants.map((x) => x.id)]) assert.deepEqual(modelProblems(exportProverif(targetOf(p, v)).decls), [], `${p.name} ${v ?? ''}`);
 });
 
 test("'let =M = N in' (ProVerif 2.05: syntax error in nspk.pv and nsl.pv) is rejected", () => {

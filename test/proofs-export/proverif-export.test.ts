@@ -5,6 +5,7 @@ import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { CLASSIC_PROTOCOLS as CLASSIC } from '../../models/classic/index.ts';
 import { exportProverif } from '../../proofs-export/proverif/model.ts';
 import { theoryName } from '../../proofs-export/tamarin/theory.ts';
+import { targetOf } from '../../models/target.ts';
 
 /** Identifiers a model uses must be declared: events, constants, functions, roles. */
 function undeclared(text: string): string[] {
@@ -24,7 +25,7 @@ const balanced = (s: string) => [...s.replace(/\(\*.*?\*\)/g, '')].reduce((d, ch
 for (const p of PROTOCOLS) {
   for (const variant of [undefined, ...p.variants.map((v) => v.id)]) {
     test(`proverif ${p.name}${variant ? ` ${variant}` : ''}: declares what it uses, one query per property direction, a process`, () => {
-      const { text } = exportProverif(p, variant);
+      const { text } = exportProverif(targetOf(p, variant));
       assert.deepEqual(undeclared(text), []);
       assert.ok(balanced(text), 'parentheses balance');
       for (const prop of p.properties) assert.match(text, new RegExp(`\\(\\* ${prop.id.replace('.', '\\.')} \\(`));
@@ -33,9 +34,9 @@ for (const p of PROTOCOLS) {
     });
   }
   test(`proverif ${p.name}: byte-identical across two exports and equal to the reviewed golden file`, () => {
-    const a = exportProverif(p).text;
-    assert.equal(a, exportProverif(p).text);
-    const file = new URL(`../golden/${theoryName(p)}.pv`, import.meta.url);
+    const a = exportProverif(targetOf(p)).text;
+    assert.equal(a, exportProverif(targetOf(p)).text);
+    const file = new URL(`../golden/${theoryName(targetOf(p))}.pv`, import.meta.url);
     if (process.env['UPDATE_GOLDEN']) writeFileSync(file, a);
     assert.ok(existsSync(file), `missing golden file (UPDATE_GOLDEN=1 writes it)`);
     assert.equal(a, readFileSync(file, 'utf8'));
@@ -44,7 +45,7 @@ for (const p of PROTOCOLS) {
 
 test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event, M2.3 signs the constant', () => {
   const ke = PROTOCOLS.find((x) => x.name === 'key-exchange')!;
-  const base = exportProverif(ke).text;
+  const base = exportProverif(targetOf(ke)).text;
   assert.match(base, /event\(Secret\(r, t_skey, a, p, x, \(A1, A2\)\)\) && attacker\(x\) ==> event\(Reveal\(e1, A1\)\) \|\| event\(Reveal\(e2, A2\)\)/);
   // the TTP is the one authority, not an agent the attacker picks per session (proofs-export/authorities.ts)
   assert.match(base, /Role_TEE\(self, ag_ttp\)/);
@@ -53,15 +54,15 @@ test('proverif: secrecy is attacker(x) on the Secret claim, agreement inj-event,
   assert.match(base, /P2\.4 .*\n\(\* expected: attack .*\n\(\* forward secrecy: the compromises RevealQ also happen in phase 1/);
   assert.match(base, /!\(\n {4}phase 1;\n {4}in\(c, A: bitstring\);\n {4}event RevealLate\(e_RevealQ, A\);\n {4}out\(c, lt_q\(A\)\);/);
   assert.match(base, /P2\.1 [^\n]*\n[^\n]*\nquery [^\n]*event\(RevealLate\(e1, A1\)\)/);
-  assert.match(exportProverif(ke, 'two-phase').text, /P2\.4 .*\n\(\* expected: holds/);
+  assert.match(exportProverif(targetOf(ke, 'two-phase')).text, /P2\.4 .*\n\(\* expected: holds/);
   assert.match(base, /sign\(\(c_ty_\w+, c_policy, nT1, sh\), skT\)/);
-  assert.match(exportProverif(ke, 'M2.3').text, /sign\(\(c_ty_\w+, c_policy, c_empty, c_empty\), skT\)/);
+  assert.match(exportProverif(targetOf(ke, 'M2.3')).text, /sign\(\(c_ty_\w+, c_policy, c_empty, c_empty\), skT\)/);
 });
 
 test('proverif: claims carry their agents, sends end a transition, no top-level =M pattern in a let (ProVerif 2.05 taught these)', () => {
   for (const p of PROTOCOLS.concat(CLASSIC)) {
     for (const variant of [undefined, ...p.variants.map((v) => v.id)]) {
-      const { text } = exportProverif(p, variant);
+      const { text } = exportProverif(targetOf(p, variant));
       const lines = text.split('\n').map((l) => l.trim());
       // a claim carries its role's agents, the ones its query's excuse names (Tamarin's Honest(A) @ i)
       let params = '';

@@ -4,8 +4,9 @@ import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { exportProverif } from '../../proofs-export/proverif/model.ts';
 import { isSecrecyQuery, oneQuery } from '../../proofs-export/proverif/one-query.ts';
 import { proverifGoals } from '../../proofs-export/prover-output.ts';
+import { targetOf } from '../../models/target.ts';
 
-const ke = exportProverif(PROTOCOLS.find((p) => p.name === 'key-exchange')!).text;
+const ke = exportProverif(targetOf(PROTOCOLS.find((p) => p.name === 'key-exchange')!)).text;
 const queries = (t: string) => t.split('\n').filter((l) => l.startsWith('query '));
 
 test('one query of a model: that query alone, the rest of the model unchanged', () => {

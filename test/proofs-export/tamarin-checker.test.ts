@@ -9,6 +9,7 @@ import { replaceSteps } from '../../models/edits.ts';
 import { match } from '../../models/steps.ts';
 import { h, tup, v } from '../../models/terms.ts';
 import { T } from '../../models/parties/tddl.ts';
+import { targetOf } from '../../models/target.ts';
 
 const x = tvar('x');
 const k = tvar('k', 'fresh');
@@ -106,7 +107,7 @@ test('something Tamarin cannot express gets an error naming it: a match on a com
       },
     ],
   };
-  assert.throws(() => exportTamarin(bad, 'bad'), (e: unknown) => e instanceof ExportError && /tddl\.openSession: match 'split hash'/.test(e.message));
+  assert.throws(() => exportTamarin(targetOf(bad, 'bad')), (e: unknown) => e instanceof ExportError && /tddl\.openSession: match 'split hash'/.test(e.message));
 });
 
 test("constants outside Tamarin 1.7's lexer (letters, digits, _) are rejected, in rules and in lemmas; the exports spell them so", () => {
@@ -117,7 +118,7 @@ test("constants outside Tamarin 1.7's lexer (letters, digits, _) are rejected, i
   for (const c of ['GetTime-rsp', 'static string', 'tag_tee-key']) assert.match(p, new RegExp(`"${c}" is not letters, digits and _`));
   assert.equal(tconst('tag_tee-key').k === 'const' && (tconst('tag_tee-key') as { name: string }).name, 'tag_tee_key');
   for (const proto of PROTOCOLS) for (const variant of [undefined, ...proto.variants.map((vv) => vv.id)]) {
-      const code = exportTamarin(proto, variant).text.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+      const code = exportTamarin(targetOf(proto, variant)).text.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
       for (const m of code.matchAll(/'([^'\n]*)'/g)) assert.match(m[1]!, /^[A-Za-z0-9_]+$/, `${proto.name} ${variant ?? ''}`);
     }
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { PROTOCOLS, protocolByName } from '../../models/protocols/index.ts';
 import { replayAttack } from '../../properties/attack-replay.ts';
 import { SUITE_IDS, SUITES } from '../../impl/crypto/index.ts';
+import { targetOf } from '../../models/target.ts';
 
 // every known-bad variant the models declare (those with `breaks`), each at its own bound
 const VARIANTS = PROTOCOLS.flatMap((p) => p.variants.filter((v) => v.breaks.length > 0).map((v) => [p.name, v.id] as const));
@@ -19,7 +20,7 @@ test('the models declare known-bad variants, each an M id of the design', () => 
 
 for (const id of SUITE_IDS) for (const [name, variant] of VARIANTS) {
   test(`${name} ${variant}: the symbolic attack reproduces on real crypto (${id} suite), and not on the correct protocol`, () => {
-    const r = replayAttack(protocolByName(name), variant, { timeoutMs: 60_000, suite: SUITES[id] });
+    const r = replayAttack(targetOf(protocolByName(name), variant), { timeoutMs: 60_000, suite: SUITES[id] });
     assert.ok(r.found, `the explorer found no attack (${r.bound})`);
     assert.ok(r.variantRun.reproduced, `${r.variantRun.property} not violated concretely: ${r.variantRun.detail}`);
     assert.ok(!r.correctRun!.reproduced, `the correct protocol was violated too: ${r.correctRun!.detail}`);

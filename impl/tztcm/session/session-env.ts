@@ -20,7 +20,7 @@ export function sessionParty(
   kuuid: Uint8Array,
   uuid: string,
   deps: EvalDeps,
-  /** TEST ONLY: a variant of protocol 4 (applyVariant), to show the tests catch a weakened session */
+  /** TEST ONLY: a variant of protocol 4 (a Target's `protocol`), to show the tests catch a weakened session */
   protocol: Protocol = tztcmSessionProtocol,
 ): { machine: RoleMachine; env: Record<string, Value> } {
   const decl = protocol.roles.find((r) => r.role === role);

@@ -6,11 +6,12 @@
  */
 import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { protocolByName } from '../../../models/protocols/index.ts';
-import { type VerifyReport, verifyProtocol } from '../../../properties/explorer/verify.ts';
+import { type VerifyReport, verifyTarget } from '../../../properties/explorer/verify.ts';
 import type { Sequence } from '../../../impl/report/sequence.ts';
 import { groupSequences } from '../../../impl/report/group-traces.ts';
 import { honestRun } from '../../../impl/runtime/report.ts';
 import { honestSequence } from '../../../impl/report/honest-sequence.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const cache = new Map<string, VerifyReport>();
 
@@ -19,7 +20,7 @@ export function report(protocol: string, variant?: string, replay = false): Veri
   const key = `${protocol} ${variant} ${replay}`;
   let r = cache.get(key);
   if (!r) {
-    r = verifyProtocol(protocolByName(protocol, ALL_PROTOCOLS), variant, { sessions: 1, ...(replay ? { replay: true } : {}) });
+    r = verifyTarget(targetOf(protocolByName(protocol, ALL_PROTOCOLS), variant, { sessions: 1 }), { ...(replay ? { replay: true } : {}) });
     cache.set(key, r);
   }
   return r;
@@ -40,5 +41,5 @@ export function lowe(): Sequence {
 /** An honest run of key-exchange with seed 1, as a sequence. */
 export function honestKeyExchange(): Sequence {
   const p = protocolByName('key-exchange');
-  return honestSequence(p, honestRun(p, null, { seed: 1 }));
+  return honestSequence(p, honestRun(targetOf(p), { seed: 1 }));
 }

@@ -15,6 +15,7 @@ import { ProtocolRun } from '../../../impl/runtime/session.ts';
 import { recvOf } from '../../../models/steps.ts';
 import { roleOf } from '../../../models/role.ts';
 import type { Value } from '../../../impl/wire/value.ts';
+import { targetOf } from '../../../models/target.ts';
 
 /** An endpoint that answers later (a microtask) with its own actor of the role's machine. */
 class DeferredLocal implements PartyEndpoint {
@@ -51,7 +52,7 @@ const strip = (r: ReturnType<typeof honestRun>) => ({ ...r, ms: 0, parties: r.pa
 for (const p of PROTOCOLS) {
   for (const decl of p.roles) {
     test(`${p.name}: ${decl.role} as an endpoint gives the local run`, async () => {
-      const local = honestRun(p, null, { seed: 5 });
+      const local = honestRun(targetOf(p), { seed: 5 });
       const run = new ProtocolRun(p, { seed: 5, endpoints: { [decl.role]: new DeferredLocal(decl.role) } });
       await run.startAsync();
       await run.runHonestAsync();

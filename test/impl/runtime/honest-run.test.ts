@@ -5,13 +5,14 @@ import { ProtocolRun } from '../../../impl/runtime/session.ts';
 import { honestRun } from '../../../impl/runtime/report.ts';
 import { valueEquals } from '../../../impl/wire/value.ts';
 import { SUITE_IDS, SUITES } from '../../../impl/crypto/index.ts';
+import { targetOf } from '../../../models/target.ts';
 
 for (const id of SUITE_IDS) {
   const suite = SUITES[id];
 
   for (const p of PROTOCOLS) {
     test(`${p.name} on the ${id} suite: an honest run with real crypto completes and its claims are consistent`, () => {
-      const r = honestRun(p, null, { seed: 7, suite });
+      const r = honestRun(targetOf(p), { seed: 7, suite });
       assert.equal(r.suite, suite.name);
       for (const party of r.parties) assert.equal(party.state, 'done', `${party.role} ended in ${party.state}: ${JSON.stringify(party.failure)}`);
       for (const c of r.checks) assert.ok(c.ok, `${c.id}: ${c.detail}`);
@@ -35,7 +36,7 @@ for (const id of SUITE_IDS) {
   });
 
   test(`two-phase mode on the ${id} suite: both sides derive the same key from (Q^e, R^e)`, () => {
-    const r = honestRun(protocolByName('key-exchange'), 'two-phase', { seed: 9, suite });
+    const r = honestRun(targetOf(protocolByName('key-exchange'), 'two-phase'), { seed: 9, suite });
     const s = r.secrets.find((x) => x.tag === 'skey')!;
     assert.equal(s.values.length, 2);
     assert.ok(s.equal);
@@ -43,7 +44,7 @@ for (const id of SUITE_IDS) {
 }
 
 test('the suite is the one computing: with the same seed, tpm2 and tcm put other bytes in the messages', () => {
-  const [a, b] = SUITE_IDS.map((id) => honestRun(protocolByName('key-exchange'), null, { seed: 3, suite: SUITES[id] }));
+  const [a, b] = SUITE_IDS.map((id) => honestRun(targetOf(protocolByName('key-exchange')), { seed: 3, suite: SUITES[id] }));
   assert.notEqual(a!.secrets[0]!.values[0]!.hex, b!.secrets[0]!.values[0]!.hex);
   // the same message sequence (the protocol is suite-independent); the messages carrying a
   // point, a signature or a ciphertext differ (those of fresh nonces alone come from the same

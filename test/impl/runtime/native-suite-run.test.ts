@@ -11,9 +11,10 @@ import { test } from 'node:test';
 import { PROTOCOLS, protocolByName } from '../../../models/protocols/index.ts';
 import { type CryptoSuite, nativeP256, tpm2P256 } from '../../../impl/crypto/index.ts';
 import { honestRun } from '../../../impl/runtime/report.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const transcript = (protocol: (typeof PROTOCOLS)[number], suite: CryptoSuite, seed: number) => {
-  const r = honestRun(protocol, null, { seed, suite });
+  const r = honestRun(targetOf(protocol), { seed, suite });
   assert.ok(r.ok, `${protocol.name} on ${suite.name}`);
   return { messages: r.messages.map((m) => `${m.label} ${m.hex}`), secrets: r.secrets.map((s) => s.values.map((v) => v.hex).join(',')) };
 };
@@ -34,6 +35,6 @@ test('a native suite with one HMAC bit flipped gives another key-exchange transc
     },
   };
   const kx = protocolByName('key-exchange');
-  const r = honestRun(kx, null, { seed: 11, suite: flipped });
+  const r = honestRun(targetOf(kx), { seed: 11, suite: flipped });
   assert.notDeepEqual(r.messages.map((m) => m.hex), transcript(kx, tpm2P256, 11).messages.map((m) => m.split(' ')[1]));
 });

@@ -9,12 +9,13 @@ import { seededRandom } from '../../../impl/crypto/random.ts';
 import { aenc, pk, sign, tup, v } from '../../../models/terms.ts';
 import { send } from '../../../models/steps.ts';
 import type { Value } from '../../../impl/wire/value.ts';
+import { targetOf } from '../../../models/target.ts';
 
 // the textbook corpus runs with real crypto too: every honest run completes, and every claim is
 // consistent (CCITT X.509 sends aenc(ya, pk(B)) in its message and inside the signature over it)
 for (const p of CLASSIC_PROTOCOLS)
   test(`${p.name}: an honest run with real crypto completes`, () => {
-    const r = honestRun(p, null, { seed: 11 });
+    const r = honestRun(targetOf(p), { seed: 11 });
     for (const party of r.parties) assert.equal(party.state, 'done', `${party.role} ended in ${party.state}: ${JSON.stringify(party.failure)}`);
     for (const c of r.checks) assert.ok(c.ok, `${c.id}: ${c.detail}`);
   });

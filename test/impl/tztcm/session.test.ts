@@ -25,7 +25,7 @@ import { countOf, createEngine, frame } from './fixtures/counting-engine.ts';
 import type { ClaimRecord } from '../../../models/role.ts';
 import { checkClaims } from '../../../impl/runtime/claims-check.ts';
 import type { Envelope } from '../../../impl/runtime/network.ts';
-import type { ClaimEvent } from '../../../impl/runtime/session.ts';
+import type { LoggedClaim } from '../../../impl/runtime/session.ts';
 
 /** The attacker rewrites a public field of a recorded InvokeCommand <sid, i, cmd, mac>. */
 function rewrite(payload: Uint8Array, at: number, value: Value): Uint8Array {
@@ -44,7 +44,7 @@ function rig(seed: number, variant?: string) {
   const kTztcm = b.finish(a.publicKey);
   const refused: string[] = [];
   // both parties' claims in the order they are made, as the runtime's claim check reads them
-  const claims: ClaimEvent[] = [];
+  const claims: LoggedClaim[] = [];
   const log = (role: string, c: ClaimRecord) => claims.push({ ...c, seq: claims.length, instance: `${role}#1`, session: 1, role, agent: role, data: c.data as Value, peer: c.peer as Value | null });
   const core = new TeeCore([
     tztcmTrustedApp({ engine: createEngine(undefined), kuuid: kTztcm, deps, protocol, onRefused: (e, why) => refused.push(`${e}: ${why}`), onClaim: (c) => log('TZTCM', c) }),

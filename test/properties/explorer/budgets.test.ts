@@ -12,15 +12,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { protocolByName } from '../../../models/protocols/index.ts';
-import { BoundError, MAX_SESSIONS, buildScenario } from '../../../properties/explorer/scenario.ts';
+import { buildScenario } from '../../../properties/explorer/scenario.ts';
 import { explore } from '../../../properties/explorer/search.ts';
+import { BoundError, MAX_SESSIONS, targetOf } from '../../../models/target.ts';
 
 const nspk = protocolByName('nspk', ALL_PROTOCOLS);
 
 test('a bound above MAX_SESSIONS is refused before any work', () => {
   for (const sessions of [MAX_SESSIONS + 1, 10_000, 1e9, 1e20, 0, -1, 1.5]) {
     const t0 = performance.now();
-    assert.throws(() => explore(nspk, undefined, { sessions }), BoundError, String(sessions));
+    assert.throws(() => explore(targetOf(nspk, undefined, { sessions })), BoundError, String(sessions));
     assert.ok(performance.now() - t0 < 100);
   }
   assert.equal(buildScenario(nspk, { sessions: MAX_SESSIONS }).instances.filter((i) => i.role === 'I').length, MAX_SESSIONS + 1);

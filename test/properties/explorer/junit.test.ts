@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
-import { verifyProtocol, type VerifyReport } from '../../../properties/explorer/verify.ts';
+import { verifyTarget, type VerifyReport } from '../../../properties/explorer/verify.ts';
 import { junitXml } from '../../../properties/explorer/junit.ts';
 import { tcv } from '../../cli/harness.ts';
+import { targetOf } from '../../../models/target.ts';
 
 /** A small XML well-formedness check: one root, tags nested and closed in order, attributes
  * double-quoted without a raw `<` or `&`, text without a raw `<`, only the five predefined
@@ -49,7 +50,7 @@ function elements(xml: string): { name: string; attrs: Record<string, string>; t
 const nspk = ALL_PROTOCOLS.find((p) => p.name === 'nspk')!;
 
 test('JUnit: a suite per report, a case per property, failures where a verdict differs', () => {
-  const r = verifyProtocol(nspk, undefined, { sessions: 1 });
+  const r = verifyTarget(targetOf(nspk, undefined, { sessions: 1 }));
   // the same report with NS1 expected to hold: one failure, of type attack, with the trace
   const wrong: VerifyReport = { ...r, variant: 'x&y', properties: r.properties.map((x) => (x.id === 'NS1' ? { ...x, expected: 'holds' as const } : x)) };
   const xml = junitXml([r, wrong]);
@@ -76,7 +77,7 @@ test('JUnit: a suite per report, a case per property, failures where a verdict d
 });
 
 test('JUnit: characters XML cannot hold are left out, markup in names escaped', () => {
-  const r = verifyProtocol(nspk, undefined, { sessions: 1, properties: ['NS3'] });
+  const r = verifyTarget(targetOf(nspk, undefined, { sessions: 1 }), { properties: ['NS3'] });
   const odd: VerifyReport = { ...r, protocol: 'a<b>"c"\u0001', stats: { ...r.stats, cut: 'time & budget' } };
   const els = elements(junitXml([odd]));
   assert.equal(els.find((e) => e.name === 'testsuite')!.attrs['name'], 'a&lt;b&gt;&quot;c&quot;');

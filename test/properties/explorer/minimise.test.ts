@@ -4,11 +4,12 @@ import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { explore } from '../../../properties/explorer/search.ts';
 import { attackSteps, minimise, replay } from '../../../properties/explorer/minimise.ts';
 import { partOf, stepSig, violatesAgain } from './short-traces.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const byName = (n: string) => ALL_PROTOCOLS.find((p) => p.name === n)!;
 
 function finding(p: string, variant: string | undefined, prop: string, sessions: number) {
-  const r = explore(byName(p), variant, { sessions, properties: [prop] });
+  const r = explore(targetOf(byName(p), variant, { sessions }), { properties: [prop] });
   const f = r.verdicts.get(prop)!.finding;
   assert.ok(f, `${p} ${variant ?? ''} ${prop}: an attack at ${sessions} session(s)`);
   return { scen: r.scenario, f: f! };

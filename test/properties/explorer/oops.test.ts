@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { nssk } from '../../../models/classic/needham-schroeder-sk.ts';
 import type { Protocol } from '../../../models/protocol.ts';
 import { explore } from '../../../properties/explorer/search.ts';
-import { verifyProtocol } from '../../../properties/explorer/verify.ts';
+import { verifyTarget } from '../../../properties/explorer/verify.ts';
 import { honestRun } from '../../../impl/runtime/report.ts';
+import { targetOf } from '../../../models/target.ts';
 
 // NSSK2: kab secret unless this session's key leaked (Paulson's Oops). The initiator reveals kab
 // at the end of every run, naming its session <kab, nb>.
@@ -12,14 +13,14 @@ const prop = nssk.properties.find((p) => p.id === 'NSSK2')!;
 const without: Protocol = { ...nssk, properties: [{ ...prop, unlessOops: false }] };
 
 test("a session's own key reveal does not count against its secrecy; without the exemption it does", () => {
-  const one = explore(nssk, undefined, { sessions: 1, properties: ['NSSK2'] });
+  const one = explore(targetOf(nssk, undefined, { sessions: 1 }), { properties: ['NSSK2'] });
   assert.equal(one.verdicts.get('NSSK2')!.verdict, 'holds');
-  const plain = explore(without, undefined, { sessions: 1, properties: ['NSSK2'] });
+  const plain = explore(targetOf(without, undefined, { sessions: 1 }), { properties: ['NSSK2'] });
   assert.equal(plain.verdicts.get('NSSK2')!.verdict, 'attack');
 });
 
 test("Denning–Sacco: B accepts an old session's revealed key in a new session (the model's verdict)", () => {
-  const r = verifyProtocol(nssk, undefined, { properties: ['NSSK2'] });
+  const r = verifyTarget(targetOf(nssk), { properties: ['NSSK2'] });
   const x = r.properties[0]!;
   assert.equal(x.verdict, x.expected);
   assert.equal(x.expected, 'attack');
@@ -29,8 +30,8 @@ test("Denning–Sacco: B accepts an old session's revealed key in a new session 
 });
 
 test('the runtime judges the same way: an honest run reveals kab at its end and NSSK2 is consistent', () => {
-  const r = honestRun(nssk, null, { seed: 2 });
+  const r = honestRun(targetOf(nssk), { seed: 2 });
   assert.ok(r.checks.find((c) => c.id === 'NSSK2')!.ok, JSON.stringify(r.checks));
-  const plain = honestRun(without, null, { seed: 2 });
+  const plain = honestRun(targetOf(without), { seed: 2 });
   assert.ok(!plain.checks.find((c) => c.id === 'NSSK2')!.ok, 'the leak is seen without the exemption');
 });

@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PoolError, verifyMany } from '../../../properties/explorer/verify-pool.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const byName = (n: string) => ALL_PROTOCOLS.find((p) => p.name === n)!;
 
 test('verify pool: two workers give the reports one thread gives, in target order', async () => {
-  const targets = ['nspk', 'nsl', 'nssk', 'tztcm-session'].map((n) => ({ protocol: byName(n), variant: undefined, opts: { sessions: 1 } }));
+  const targets = ['nspk', 'nsl', 'nssk', 'tztcm-session'].map((n) => ({ target: targetOf(byName(n), undefined, { sessions: 1 }), opts: {} }));
   const seen: string[] = [];
   const threads = new Set<number>();
-  const two = await verifyMany(targets, 2, (done, t, _r, thread) => (seen.push(`${done}:${t.protocol.name}`), threads.add(thread)));
+  const two = await verifyMany(targets, 2, (done, t, _r, thread) => (seen.push(`${done}:${t.target.base.name}`), threads.add(thread)));
   const one = await verifyMany(targets, 1);
   assert.deepEqual(two.map((r) => r.protocol), ['nspk', 'nsl', 'nssk', 'tztcm-session']);
   const verdicts = (rs: typeof one) => rs.map((r) => r.properties.map((x) => `${r.protocol} ${x.id} ${x.verdict}`));
@@ -30,7 +31,7 @@ test('verify pool: two workers give the reports one thread gives, in target orde
 
 test('verify pool: a protocol no worker can load is an error, not a silent run in this thread', async () => {
   const edited = { ...byName('nspk'), name: 'nspk-edited' };
-  await assert.rejects(verifyMany([{ protocol: edited, variant: undefined, opts: { sessions: 1 } }, { protocol: byName('nsl'), variant: undefined, opts: { sessions: 1 } }], 2), (e: Error) => e instanceof PoolError && /nspk-edited: not in the catalog/.test(e.message));
+  await assert.rejects(verifyMany([{ target: targetOf(edited, undefined, { sessions: 1 }), opts: {} }, { target: targetOf(byName('nsl'), undefined, { sessions: 1 }), opts: {} }], 2), (e: Error) => e instanceof PoolError && /nspk-edited: not in the catalog/.test(e.message));
 });
 
 test('verify pool: a protocol of a user module is loaded by the worker from that module', async () => {
@@ -41,7 +42,7 @@ test('verify pool: a protocol of a user module is loaded by the worker from that
   const { mine } = (await import(pathToFileURL(file).href)) as { mine: typeof edited };
   const edited = byName('nspk');
   const threads: number[] = [];
-  const [r] = await verifyMany([{ protocol: mine, variant: undefined, opts: { sessions: 1 }, module: file }, { protocol: byName('nssk'), variant: undefined, opts: { sessions: 1 } }], 2, (_d, _t, _r, th) => threads.push(th));
+  const [r] = await verifyMany([{ target: targetOf(mine, undefined, { sessions: 1 }), opts: {}, module: file }, { target: targetOf(byName('nssk'), undefined, { sessions: 1 }), opts: {} }], 2, (_d, _t, _r, th) => threads.push(th));
   assert.equal(r!.protocol, 'nspk-mine');
   assert.equal(r!.properties.find((x) => x.id === 'NS2')!.verdict, 'attack');
   assert.ok(!threads.includes(threadId));
@@ -52,5 +53,5 @@ test('verify pool: a worker that fails is an error naming the target', async () 
   const dir = mkdtempSync(join(tmpdir(), 'tcv-pool-'));
   const file = join(dir, 'none.mts');
   writeFileSync(file, 'export const nothing = 1;\n');
-  await assert.rejects(verifyMany([{ protocol: byName('nspk'), variant: undefined, opts: { sessions: 1 }, module: file }, { protocol: byName('nsl'), variant: undefined, opts: { sessions: 1 } }], 2), (e: Error) => e instanceof PoolError && /verifying nspk in a worker failed: unknown protocol/i.test(e.message));
+  await assert.rejects(verifyMany([{ target: targetOf(byName('nspk'), undefined, { sessions: 1 }), opts: {}, module: file }, { target: targetOf(byName('nsl'), undefined, { sessions: 1 }), opts: {} }], 2), (e: Error) => e instanceof PoolError && /verifying nspk in a worker failed: unknown protocol/i.test(e.message));
 });

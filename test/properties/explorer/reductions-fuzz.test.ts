@@ -33,6 +33,7 @@ import { protocolProblems } from '../../../models/validate.ts';
 import { type ExploreOptions, explore } from '../../../properties/explorer/search.ts';
 import { minimise } from '../../../properties/explorer/minimise.ts';
 import { partOf, violatesAgain } from './short-traces.ts';
+import { targetOf } from '../../../models/target.ts';
 
 // ---------------------------------------------------------------- the plan (what fast-check draws)
 
@@ -433,8 +434,8 @@ export interface Stats {
 }
 export const newStats = (): Stats => ({ generated: 0, noProperty: 0, illFormed: 0, cutOn: 0, compared: 0, complete: 0, configs: {}, verdicts: {}, byKind: {}, statesOn: 0, statesOff: 0, minimised: 0, stepsLeftOut: 0 });
 
-const verdictsOf = (p: Protocol, opts: ExploreOptions) => {
-  const r = explore(p, undefined, opts);
+const verdictsOf = (p: Protocol, sessions: number, opts: ExploreOptions) => {
+  const r = explore(targetOf(p, undefined, { sessions }), opts);
   return { cut: r.stats.cut, states: r.stats.states, v: Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict])) as Record<string, string>, r };
 };
 
@@ -469,8 +470,8 @@ export function differential(plan: Plan, sessions: number, stats: Stats, budget:
     stats.illFormed++;
     assert.fail(`the generator made an ill-formed protocol:\n${problems.join('\n')}\n${describe(p)}`);
   }
-  const base = { sessions, ...budget, ...BASE };
-  const on = verdictsOf(p, base);
+  const base = { ...budget, ...BASE };
+  const on = verdictsOf(p, sessions, base);
   if (on.cut) {
     stats.cutOn++;
     return null;
@@ -479,7 +480,7 @@ export function differential(plan: Plan, sessions: number, stats: Stats, budget:
   const configs: [string, ExploreOptions][] = [['all off', ALL_OFF], ...SINGLE.map((o) => [`${o} off`, { [o]: false }] as [string, ExploreOptions])];
   let compared = 0;
   for (const [label, o] of configs) {
-    const r = verdictsOf(p, { ...base, ...o });
+    const r = verdictsOf(p, sessions, { ...base, ...o });
     const c = (stats.configs[label] ??= { compared: 0, cut: 0 });
     if (r.cut) {
       c.cut++;
@@ -493,11 +494,11 @@ export function differential(plan: Plan, sessions: number, stats: Stats, budget:
     }
     if (JSON.stringify(r.v) !== JSON.stringify(on.v)) bad.push(`${label}: ${JSON.stringify(r.v)} (all on: ${JSON.stringify(on.v)})`);
   }
-  // each property decided alone (`properties`: what `verifyProtocol` does for a focused rung;
+  // each property decided alone (`properties`: what `verifyTarget` does for a focused rung;
   // the leaves read which claims the properties of the search judge)
   if (p.properties.length > 1)
     for (const prop of p.properties) {
-      const r = verdictsOf(p, { ...base, properties: [prop.id] });
+      const r = verdictsOf(p, sessions, { ...base, properties: [prop.id] });
       const c = (stats.configs['one property'] ??= { compared: 0, cut: 0 });
       if (r.cut) {
         c.cut++;
@@ -619,10 +620,10 @@ const silentEcho = (echo: boolean) => {
 
 test('fuzz regression: a final silent step that fixes an open choice, and secrecy (leaves)', () => {
   const p = silentEcho(true);
-  assert.equal(explore(p, undefined, { sessions: 1, leaves: false }).verdicts.get('S')!.verdict, 'attack');
-  assert.equal(explore(p, undefined, { sessions: 1, ...ALL_OFF }).verdicts.get('S')!.verdict, 'attack');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 1 }), { leaves: false }).verdicts.get('S')!.verdict, 'attack');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 1 }), { ...ALL_OFF }).verdicts.get('S')!.verdict, 'attack');
   // was 'holds' before 0d8addc
-  assert.equal(explore(p, undefined, { sessions: 1 }).verdicts.get('S')!.verdict, 'attack', 'all reductions on');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 1 })).verdicts.get('S')!.verdict, 'attack', 'all reductions on');
 });
 
 // Not a reduction: the root cause of the case above. Without I's silent step there was nothing
@@ -630,7 +631,7 @@ test('fuzz regression: a final silent step that fixes an open choice, and secrec
 // honest run itself (I1 → R1) puts n in clear.
 test('fuzz regression: a secret sent in clear by an honest responder after a stuck decryption (secrecy judge)', () => {
   const p = silentEcho(false);
-  for (const o of [{}, ALL_OFF]) assert.equal(explore(p, undefined, { sessions: 1, ...o }).verdicts.get('S')!.verdict, 'attack', JSON.stringify(o));
+  for (const o of [{}, ALL_OFF]) assert.equal(explore(targetOf(p, undefined, { sessions: 1 }), { ...o }).verdicts.get('S')!.verdict, 'attack', JSON.stringify(o));
 });
 
 // Leaves and injective agreement (fixed by 400aed0). Two sessions: I signs a nonce after its
@@ -648,8 +649,8 @@ test('fuzz regression: two Commits as final silent steps share one Running (leav
     [{ label: 'r.0', from: 'q0', to: 'done', trigger: 'MSG', steps: [recv('I', 'm0', tup(n, s)), check('signature', verify(s, n, PKPEER), TRUE, 'I signed it'), claim('Commit', 'agr', PEER, c('none'))] }],
     [{ id: 'IA', kind: 'injective-agreement', statement: 'each R Commit has its own I Running (it does not: replay)', tag: 'agr', commit: 'R', running: 'I' }],
   );
-  assert.equal(explore(p, undefined, { sessions: 2, leaves: false }).verdicts.get('IA')!.verdict, 'attack');
-  assert.equal(explore(p, undefined, { sessions: 2, ...ALL_OFF }).verdicts.get('IA')!.verdict, 'attack');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 2 }), { leaves: false }).verdicts.get('IA')!.verdict, 'attack');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 2 }), { ...ALL_OFF }).verdicts.get('IA')!.verdict, 'attack');
   // was 'holds' before 400aed0
-  assert.equal(explore(p, undefined, { sessions: 2 }).verdicts.get('IA')!.verdict, 'attack', 'all reductions on');
+  assert.equal(explore(targetOf(p, undefined, { sessions: 2 })).verdicts.get('IA')!.verdict, 'attack', 'all reductions on');
 });

@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { type ExploreOptions, explore } from '../../../properties/explorer/search.ts';
-import { allTargets } from '../../../properties/explorer/verify.ts';
+import { allTargets } from '../../../models/target.ts';
 import type { Protocol } from '../../../models/protocol.ts';
+import { targetOf } from '../../../models/target.ts';
 
 // Every reduction must keep every verdict: each one switched off alone, on the classic corpus and
 // on every design protocol and variant at one session.
 const verdictsOf = (opts: ExploreOptions) =>
   allTargets(ALL_PROTOCOLS).map(({ protocol, variant }) => {
-    const r = explore(protocol, variant, { sessions: 1, timeoutMs: 60_000, ...opts });
+    const r = explore(targetOf(protocol, variant, { sessions: 1 }), { timeoutMs: 60_000, ...opts });
     assert.equal(r.stats.cut, null, `${protocol.name} ${variant ?? ''} was cut`);
     return [`${protocol.name} ${variant ?? '-'}`, Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]))] as const;
   });
@@ -28,12 +29,12 @@ const only = (n: string, ids: string[]) => {
 };
 
 test('attestation M1.1 at two sessions: the stale quote replayed into a second TTP session (P1.1)', () => {
-  const r = explore(only('attestation', ['P1.1']), 'M1.1', { sessions: 2, timeoutMs: 30_000 });
+  const r = explore(targetOf(only('attestation', ['P1.1']), 'M1.1', { sessions: 2 }), { timeoutMs: 30_000 });
   assert.equal(r.verdicts.get('P1.1')!.verdict, 'attack');
 });
 
 test('key-exchange M2.2 at two sessions: whole-session replay to a second TPM instance (P2.2, P2.3)', () => {
-  const r = explore(only('key-exchange', ['P2.2', 'P2.3']), 'M2.2', { sessions: 2, timeoutMs: 60_000 });
+  const r = explore(targetOf(only('key-exchange', ['P2.2', 'P2.3']), 'M2.2', { sessions: 2 }), { timeoutMs: 60_000 });
   assert.equal(r.verdicts.get('P2.2')!.verdict, 'attack');
   assert.equal(r.verdicts.get('P2.3')!.verdict, 'attack');
 });
@@ -42,7 +43,7 @@ test('key-exchange M2.2 at two sessions: whole-session replay to a second TPM in
 const SMALL = allTargets(ALL_PROTOCOLS).filter(({ protocol }) => ['nspk', 'nsl', 'nssk', 'signed-dh', 'signed-dh-ids', 'tztcm-session', 'tztcm-storage'].includes(protocol.name));
 const twoSessions = (opts: ExploreOptions) =>
   SMALL.map(({ protocol, variant }) => {
-    const r = explore(protocol, variant, { sessions: 2, timeoutMs: 60_000, ...opts });
+    const r = explore(targetOf(protocol, variant, { sessions: 2 }), { timeoutMs: 60_000, ...opts });
     assert.equal(r.stats.cut, null, `${protocol.name} ${variant ?? ''} was cut`);
     return [`${protocol.name} ${variant ?? '-'}`, Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]))] as const;
   });
@@ -61,8 +62,8 @@ test('verdicts agree with the visited set, symmetry, leaf, subsumption, level-re
 // two sessions (the states differ only in when each choice was made)
 test('verdicts agree with level relevance off on key-exchange and provisioning at two sessions', () => {
   for (const [n, v] of [['key-exchange', undefined], ['key-exchange', 'M2.3'], ['provisioning', undefined]] as const) {
-    const on = explore(byName(n), v, { sessions: 2, timeoutMs: 60_000 });
-    const off = explore(byName(n), v, { sessions: 2, timeoutMs: 60_000, levelRelevance: false });
+    const on = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 60_000 });
+    const off = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 60_000, levelRelevance: false });
     assert.equal(on.stats.cut, null);
     assert.equal(off.stats.cut, null);
     const verdicts = (r: typeof on) => Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict]));
@@ -118,7 +119,7 @@ test('partial order: a fixed step right after a free step of the same instance i
     variants: [],
   };
   for (const sessions of [1, 2]) {
-    const r = explore(toy, undefined, { sessions });
+    const r = explore(targetOf(toy, undefined, { sessions }));
     assert.equal(r.verdicts.get('T1')!.verdict, 'attack', `${sessions} session(s)`);
   }
 });

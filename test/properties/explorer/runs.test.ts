@@ -12,6 +12,7 @@ import { adec, aenc, pk, tup, v } from '../../../models/terms.ts';
 import { ALL_PROTOCOLS } from '../../../models/catalog.ts';
 import { explore } from '../../../properties/explorer/search.ts';
 import { buildScenario } from '../../../properties/explorer/scenario.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const self = agent('self');
 const peer = agent('peer');
@@ -62,20 +63,20 @@ function echo(fixed: boolean): Protocol {
 }
 
 test('runs bound: an honest agent talking to itself (reflection) is in it, and not in the sessions bound', () => {
-  const r = explore(echo(false), undefined, { runs: 1 });
+  const r = explore(targetOf(echo(false), undefined, { runs: 1 }));
   assert.equal(r.verdicts.get('E1')!.verdict, 'attack');
   const inst = r.scenario.instances[r.verdicts.get('E1')!.finding!.state.steps[0]!.inst]!;
   assert.equal(inst.agents['self'], inst.agents['peer'], 'the attack is the initiator reflected onto itself');
   // per-role sessions put I on a1 and R on b1: no instance talks to itself
-  assert.equal(explore(echo(false), undefined, { sessions: 2 }).verdicts.get('E1')!.verdict, 'holds');
+  assert.equal(explore(targetOf(echo(false), undefined, { sessions: 2 })).verdicts.get('E1')!.verdict, 'holds');
   // the fixed answer is not a reflected challenge: holds at the same runs bound
-  assert.equal(explore(echo(true), undefined, { runs: 2 }).verdicts.get('E1')!.verdict, 'holds');
+  assert.equal(explore(targetOf(echo(true), undefined, { runs: 2 })).verdicts.get('E1')!.verdict, 'holds');
 });
 
 test("runs bound: Lowe's attack needs two runs, and at most N instances ever start", () => {
   const nspk = ALL_PROTOCOLS.find((p) => p.name === 'nspk')!;
-  assert.equal(explore(nspk, undefined, { runs: 1, properties: ['NS2'] }).verdicts.get('NS2')!.verdict, 'holds');
-  const two = explore(nspk, undefined, { runs: 2, properties: ['NS2'] });
+  assert.equal(explore(targetOf(nspk, undefined, { runs: 1 }), { properties: ['NS2'] }).verdicts.get('NS2')!.verdict, 'holds');
+  const two = explore(targetOf(nspk, undefined, { runs: 2 }), { properties: ['NS2'] });
   assert.equal(two.verdicts.get('NS2')!.verdict, 'attack');
   const used = new Set(two.verdicts.get('NS2')!.finding!.state.steps.map((s) => s.inst));
   assert.ok(used.size <= 2, `instances ${[...used].join(',')}`);
@@ -88,5 +89,6 @@ test('runs bound: the scenario has every kind of run (role × self honest × pee
   assert.equal(scen.instances.length, 36);
   assert.ok(scen.instances.some((i) => i.role === 'R' && i.agents['self'] === 'a1' && i.agents['peer'] === 'a1'), 'an initiator agent plays the responder, with itself');
   assert.ok(!scen.instances.some((i) => i.agents['self'] === 'E'));
-  assert.throws(() => buildScenario(echo(false), { sessions: 1, runs: 9 }), /runs must be a whole number from 1 to 8/);
+  // the bound is checked once, when the target is resolved (models/target.ts)
+  assert.throws(() => targetOf(echo(false), undefined, { runs: 9 }), /runs must be a whole number from 1 to 8/);
 });

@@ -11,6 +11,7 @@ import { andrewRpc } from '../../../models/classic/andrew-rpc.ts';
 import { CLASSIC_PROTOCOLS as CLASSIC } from '../../../models/classic/index.ts';
 import { explore } from '../../../properties/explorer/search.ts';
 import { ProtocolRun } from '../../../impl/runtime/session.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const SORTS: Sort[] = ['msg', 'nonce', 'const', 'agent', 'skey', 'point', 'sig', 'digest', 'ct', 'bool'];
 const deps = { suite: SUITES.tpm2, rng: seededRandom(1) };
@@ -77,12 +78,12 @@ test("Andrew RPC: A's own message 3 reflected as message 4 is rejected by the ru
   assert.equal(a.state, 'failed');
   assert.equal(a.failure?.code, 'type', JSON.stringify(a.failure));
   // the explorer: the same rule, so no attack where the model declares none
-  const r = explore(andrewRpc, undefined, { sessions: 1 });
+  const r = explore(targetOf(andrewRpc, undefined, { sessions: 1 }));
   for (const id of ['AR1', 'AR2']) assert.equal(r.verdicts.get(id)!.verdict, andrewRpc.properties.find((p) => p.id === id)!.expected ?? 'holds', id);
 });
 
 test('NSSK1: no attack at one session (A would have to decrypt junk into its nonce nb), the Denning–Sacco replay at two', () => {
   const nssk = CLASSIC.find((p) => p.name === 'nssk')!;
-  assert.equal(explore(nssk, undefined, { sessions: 1, properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, 'holds');
-  assert.equal(explore(nssk, undefined, { sessions: 2, properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, nssk.properties.find((p) => p.id === 'NSSK1')!.expected);
+  assert.equal(explore(targetOf(nssk, undefined, { sessions: 1 }), { properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, 'holds');
+  assert.equal(explore(targetOf(nssk, undefined, { sessions: 2 }), { properties: ['NSSK1'] }).verdicts.get('NSSK1')!.verdict, nssk.properties.find((p) => p.id === 'NSSK1')!.expected);
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { CLASSIC_PROTOCOLS } from '../../../models/classic/index.ts';
 import { expectedVerdict } from '../../../models/protocol.ts';
 import { protocolProblems } from '../../../models/validate.ts';
-import { verifyProtocol } from '../../../properties/explorer/verify.ts';
+import { verifyTarget } from '../../../properties/explorer/verify.ts';
+import { targetOf } from '../../../models/target.ts';
 
 // a variant may add properties (with the claims they read): they are judged on the variant, with
 // the expectation the variant declares, and not on the base protocol
@@ -13,13 +14,13 @@ test('the classic corpus has variants that add properties', () => assert.ok(adde
 
 for (const { p, v } of added)
   test(`${p.name} ${v.id}: the properties it adds are judged on it, as it expects`, () => {
-    const r = verifyProtocol(p, v.id);
+    const r = verifyTarget(targetOf(p, v.id));
     for (const prop of v.properties!) {
       const got = r.properties.find((x) => x.id === prop.id);
       assert.ok(got, `${prop.id} not judged`);
       assert.equal(got.verdict, expectedVerdict(p, prop.id, v), `${prop.id}`);
     }
-    const base = verifyProtocol(p, undefined, { sessions: 1 });
+    const base = verifyTarget(targetOf(p, undefined, { sessions: 1 }));
     for (const prop of v.properties!) assert.ok(!base.properties.some((x) => x.id === prop.id), `${prop.id} judged on the base protocol`);
   });
 

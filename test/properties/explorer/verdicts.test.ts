@@ -5,11 +5,12 @@ import { CLASSIC_PROTOCOLS } from '../../../models/classic/index.ts';
 import { protocolProblems } from '../../../models/validate.ts';
 import { expectedVerdict } from '../../../models/protocol.ts';
 import { explore } from '../../../properties/explorer/search.ts';
-import { verifyProtocol } from '../../../properties/explorer/verify.ts';
+import { verifyTarget } from '../../../properties/explorer/verify.ts';
+import { targetOf } from '../../../models/target.ts';
 
 const byName = (n: string) => [...PROTOCOLS, ...CLASSIC_PROTOCOLS].find((p) => p.name === n)!;
 const verdicts = (n: string, variant?: string, sessions = 1) => {
-  const r = explore(byName(n), variant, { sessions, timeoutMs: 60_000 });
+  const r = explore(targetOf(byName(n), variant, { sessions }), { timeoutMs: 60_000 });
   return Object.fromEntries([...r.verdicts].map(([k, v]) => [k, v.verdict]));
 };
 
@@ -20,7 +21,7 @@ for (const p of PROTOCOLS)
   for (const variant of p.variants.filter((x) => x.breaks.length > 0)) {
     const sessions = variant.sessions ?? 1;
     test(`${p.name} ${variant.id}: attack on ${variant.breaks.join(', ')} (sessions ${sessions})`, () => {
-      const r = explore(p, variant.id, { sessions, timeoutMs: 60_000, properties: variant.breaks });
+      const r = explore(targetOf(p, variant.id, { sessions }), { timeoutMs: 60_000, properties: variant.breaks });
       const v = Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict]));
       for (const pid of variant.breaks) assert.equal(v[pid], 'attack', `${pid}: ${JSON.stringify(v)}`);
     });
@@ -38,13 +39,13 @@ for (const p of PROTOCOLS)
 test('classic corpus: verdicts as the literature gives (and as each model declares)', () => {
   for (const p of CLASSIC_PROTOCOLS) {
     assert.deepEqual(protocolProblems(p), []);
-    const r = verifyProtocol(p, undefined);
+    const r = verifyTarget(targetOf(p));
     for (const x of r.properties) assert.equal(x.verdict, x.expected, `${p.name} ${x.id}`);
   }
 });
 
 test("Lowe's attack: the trace is the man in the middle through the attacker's own session", () => {
-  const r = verifyProtocol(byName('nspk'), undefined);
+  const r = verifyTarget(targetOf(byName('nspk')));
   const ns2 = r.properties.find((x) => x.id === 'NS2')!;
   assert.equal(ns2.verdict, 'attack');
   const t = ns2.trace!;
@@ -54,37 +55,37 @@ test("Lowe's attack: the trace is the man in the middle through the attacker's o
 
 test('a too-small bound gives holds (with that bound) or inconclusive, never a false attack', () => {
   // M4.2 (splicing) needs two sessions: one session finds nothing
-  const one = explore(byName('tztcm-session'), 'M4.2', { sessions: 1 });
+  const one = explore(targetOf(byName('tztcm-session'), 'M4.2', { sessions: 1 }));
   assert.equal(one.verdicts.get('P4.1')!.verdict, 'holds');
   assert.match(one.bound, /1 session/);
   // a state budget that cuts the search: inconclusive, not holds
-  const cut = explore(byName('nsl'), undefined, { sessions: 1, maxStates: 5 });
+  const cut = explore(targetOf(byName('nsl'), undefined, { sessions: 1 }), { maxStates: 5 });
   assert.ok(cut.stats.cut);
   for (const [, v] of cut.verdicts) assert.notEqual(v.verdict, 'holds');
 });
 
 test('the partial-order reduction keeps the verdicts (on the classic corpus)', () => {
   for (const p of CLASSIC_PROTOCOLS) {
-    const on = explore(p, undefined, { sessions: 1 });
-    const off = explore(p, undefined, { sessions: 1, por: false });
+    const on = explore(targetOf(p, undefined, { sessions: 1 }));
+    const off = explore(targetOf(p, undefined, { sessions: 1 }), { por: false });
     assert.deepEqual([...on.verdicts].map(([k, v]) => [k, v.verdict]), [...off.verdicts].map(([k, v]) => [k, v.verdict]), p.name);
     // (state counts are not compared: the state cache keys on the last step, so they can differ either way)
   }
 });
 
 test('default bound: two sessions per role through a one-session rung; attacks keep the rung they were found at', () => {
-  const r = verifyProtocol(byName('nspk'), undefined);
+  const r = verifyTarget(targetOf(byName('nspk')));
   const by = Object.fromEntries(r.properties.map((x) => [x.id, x]));
   assert.match(by['NS2']!.bound, /^1 session\(s\)/, "Lowe's attack is found at one session, with its short trace");
   assert.match(by['NS3']!.bound, /^2 session\(s\)/, 'what holds is decided at two sessions');
   assert.match(r.bound, /^2 session\(s\)/);
-  const att = verifyProtocol(byName('attestation'), undefined);
+  const att = verifyTarget(targetOf(byName('attestation')));
   assert.match(att.bound, /^2 session\(s\)/, 'attestation at the default bound');
 });
 
 test('a declared smaller bound is stated, and a replay variant still gets the sessions it declares', () => {
   const p = { ...byName('attestation'), bound: { sessions: 1, why: 'a test of the declared bound' } };
-  const r = verifyProtocol(p, 'M1.1');
+  const r = verifyTarget(targetOf(p, 'M1.1'));
   assert.match(r.bound, /^1 session\(s\).*P1\.1 at 2 session\(s\).*declared bound: a test of the declared bound/);
   const p11 = r.properties.find((x) => x.id === 'P1.1')!;
   assert.equal(p11.verdict, 'attack');
@@ -93,7 +94,7 @@ test('a declared smaller bound is stated, and a replay variant still gets the se
 });
 
 test('key-exchange M2.2 at the default bound: the replayed authorisation also breaks P2.1 (found at two sessions)', () => {
-  const r = verifyProtocol(byName('key-exchange'), 'M2.2');
+  const r = verifyTarget(targetOf(byName('key-exchange'), 'M2.2'));
   const p21 = r.properties.find((x) => x.id === 'P2.1')!;
   assert.equal(p21.verdict, 'attack');
   assert.match(p21.bound, /^2 session\(s\)/);
@@ -105,7 +106,7 @@ test('key-exchange M2.2 at the default bound: the replayed authorisation also br
 
 test('a long verification reports its progress: the rung, the open properties, growing state counts', () => {
   const seen: { sessions: number; properties: readonly string[]; states: number; ms: number }[] = [];
-  const r = verifyProtocol(byName('attestation'), 'M1.2', {}, (at) => seen.push(at));
+  const r = verifyTarget(targetOf(byName('attestation'), 'M1.2'), {}, (at) => seen.push(at));
   assert.ok(r.stats.ms < 250 || seen.length > 0, `no progress over ${r.stats.ms} ms`);
   for (let k = 1; k < seen.length; k++) if (seen[k]!.sessions === seen[k - 1]!.sessions) assert.ok(seen[k]!.states > seen[k - 1]!.states);
   for (const at of seen) {
