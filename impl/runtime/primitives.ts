@@ -120,9 +120,9 @@ export const PRIMITIVES: { readonly [F in FunctionSymbol]: Primitive } = {
     const m = arg(1);
     const decided = deps.verifier?.(s, m, p);
     if (decided !== undefined) return decided ? TRUE_V : FAILED_VERIFY;
-    // a TPM attestation signature, or any signature under a restricted signing key (which
-    // signs TPM-generated structures only): only a TPM attestation verifier states anything
-    if (s.attest || p.restricted) return FAILED_VERIFY;
+    // a signature or key in a form defined outside (e.g. a TPM attestation signature, a
+    // restricted signing key, impl/tpm2/value-forms.ts): only the verifier that knows it decides
+    if (s.form || p.form) return FAILED_VERIFY;
     return deps.suite.verify(s.b, encode(m), p.b) ? TRUE_V : FAILED_VERIFY;
   },
   senc: (arg, _n, { suite }) => {
