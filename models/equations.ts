@@ -1,17 +1,20 @@
 /**
- * The equational theory of the term algebra, and normalisation modulo it.
+ * The equational theory of the term algebra, and normalisation modulo it — both derived from
+ * the rewrite rules and the `ac` marks of the symbol table (models/terms.ts `SYMBOLS`), so a
+ * symbol added to the table reduces, prints its equation and counts as stuck without an edit
+ * here.
  *
- * Equations (the same ones Tamarin's builtins declare, so an export means what we mean):
+ * The rules today (the same equations Tamarin's builtins declare, so an export means what we mean):
  *   verify(sign(m, sk), m, pk(sk)) = true          (signing)
  *   sdec(senc(m, k), k) = m                         (symmetric-encryption)
  *   adec(aenc(m, pk(sk)), sk) = m                   (asymmetric-encryption)
  *   (b^x)^y = b^(x*y),  x*y = y*x,  (x*y)*z = x*(y*z)   (diffie-hellman, without inverses)
- * The DH equations are handled by normal forms: `exp(b, mult(x1..xn))` with a non-exp base and
- * the exponents sorted, so two terms are equal modulo the theory iff their normal forms are
- * syntactically equal.
+ * The DH equations are handled by normal forms: the `exp` rule folds a tower into one `exp`
+ * whose exponent is a `mult`, and `mult` (AC) is kept flat with its arguments sorted, so two
+ * terms are equal modulo the theory iff their normal forms are syntactically equal.
  * @module
  */
-import { type App, type Term, TRUE, app, show, termEquals } from './terms.ts';
+import { type App, type RewriteRule, type SymbolTable, type Term, SYMBOLS, show, termEquals, varsOf } from './terms.ts';
 
 export interface Equation {
   readonly lhs: string;
@@ -19,37 +22,44 @@ export interface Equation {
   readonly builtin: string;
 }
 
-/** The equations as data, for documentation and for exporters that must not redeclare them. */
-export const EQUATIONS: readonly Equation[] = [
-  { lhs: 'verify(sign(m, sk), m, pk(sk))', rhs: 'true', builtin: 'signing' },
-  { lhs: 'sdec(senc(m, k), k)', rhs: 'm', builtin: 'symmetric-encryption' },
-  { lhs: 'adec(aenc(m, pk(sk)), sk)', rhs: 'm', builtin: 'asymmetric-encryption' },
-  { lhs: '(b^x)^y', rhs: 'b^(x*y)', builtin: 'diffie-hellman' },
-];
+/** The equations of a table as text (each rule, the Tamarin builtin of its symbol), in table order. */
+export function equationsOf(table: SymbolTable): Equation[] {
+  return Object.values(table).flatMap((info) => (info.rules ?? []).map((r) => ({ lhs: show(r.lhs), rhs: show(r.rhs), builtin: info.tamarin })));
+}
 
-/** Exponents of a (normalised) exponent term, flattened out of `mult`. */
-function factors(x: Term): Term[] {
-  return x.t === 'app' && x.f === 'mult' ? [...x.args] : [x];
+/** The equations as data, for documentation and for exporters that must not redeclare them. */
+export const EQUATIONS: readonly Equation[] = equationsOf(SYMBOLS);
+
+/** Match `pattern` against `t`, extending `s` (pattern variable → term); a repeated variable
+ * must meet equal terms. Null when it does not match. */
+export function matchRule(pattern: Term, t: Term, s: Record<string, Term> = {}): Record<string, Term> | null {
+  switch (pattern.t) {
+    case 'var': {
+      const bound = s[pattern.name];
+      if (bound === undefined) {
+        s[pattern.name] = t;
+        return s;
+      }
+      return termEquals(bound, t) ? s : null;
+    }
+    case 'app': {
+      if (t.t !== 'app' || t.f !== pattern.f || t.args.length !== pattern.args.length) return null;
+      for (let i = 0; i < pattern.args.length; i++) if (matchRule(pattern.args[i]!, t.args[i]!, s) === null) return null;
+      return s;
+    }
+    default:
+      return termEquals(pattern, t) ? s : null;
+  }
+}
+
+function instantiate(t: Term, s: Readonly<Record<string, Term>>): Term {
+  if (t.t === 'var') return s[t.name]!;
+  if (t.t === 'app') return { t: 'app', f: t.f, args: t.args.map((a) => instantiate(a, s)) };
+  return t;
 }
 
 function sortTerms(ts: Term[]): Term[] {
   return ts.map((t) => [show(t), t] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((p) => p[1]);
-}
-
-function mkExp(base: Term, exps: Term[]): Term {
-  const sorted = sortTerms(exps);
-  return app('exp', base, sorted.length === 1 ? sorted[0]! : { t: 'app', f: 'mult', args: sorted });
-}
-
-/** Marks a term object known to be in normal form: normalising is the explorer's hottest path,
- * and term objects are immutable and shared. A non-enumerable symbol-keyed mark is invisible to
- * JSON, `show` and deep equality (weak collections measured much slower here). */
-const NF = Symbol('normal-form');
-type Marked = { [NF]?: true };
-
-function mark(t: Term): Term {
-  if (t.t === 'app' && !(t as Marked)[NF] && Object.isExtensible(t)) Object.defineProperty(t, NF, { value: true, enumerable: false });
-  return t;
 }
 
 /** Are these terms in the order `sortTerms` gives? */
@@ -58,67 +68,106 @@ function isSorted(ts: readonly Term[]): boolean {
   return true;
 }
 
-/**
- * Normal form modulo the equations. Destructors that do not reduce are left in place (they are
- * "stuck": a receiver applying them fails; the runtime reports the step that failed). Subterms
- * already in normal form are kept as they are (the same objects), so normalising a term that was
- * just built from normal forms only walks its new spine.
- */
-export function normalize(t: Term): Term {
-  if (t.t !== 'app' || (t as Marked)[NF]) return t;
-  return mark(normalStep(t));
+export interface Theory {
+  /** normal form modulo the table's equations */
+  readonly normalize: (t: Term) => Term;
+  /** is a destructor application left somewhere inside this (normalised) term? */
+  readonly hasStuckDestructor: (t: Term) => boolean;
+  /** the destructor symbols (those that only reduce by a rule) */
+  readonly destructors: ReadonlySet<string>;
 }
 
-function normalStep(t: App): Term {
-  let changed = false;
-  const args = t.args.map((a) => {
-    const r = normalize(a);
-    if (r !== a) changed = true;
-    return r;
-  });
-  const n: App = changed ? { t: 'app', f: t.f, args } : t;
-  switch (n.f) {
-    case 'exp': {
-      const [b, x] = args as [Term, Term];
-      if (b.t === 'app' && b.f === 'exp') return mkExp(b.args[0]!, [...factors(b.args[1]!), ...factors(x)]);
-      // an exponent in normal form is already flat and sorted
-      return n;
-    }
-    case 'mult':
-      if (!args.some((a) => a.t === 'app' && a.f === 'mult') && isSorted(args)) return n;
-      return { t: 'app', f: 'mult', args: sortTerms(args.flatMap(factors)) };
-    case 'verify': {
-      const [s, m, p] = args as [Term, Term, Term];
-      if (s.t === 'app' && s.f === 'sign' && termEquals(s.args[0]!, m) && p.t === 'app' && p.f === 'pk' && termEquals(p.args[0]!, s.args[1]!))
-        return TRUE;
-      return n;
-    }
-    case 'sdec': {
-      const [ct, k] = args as [Term, Term];
-      if (ct.t === 'app' && ct.f === 'senc' && termEquals(ct.args[1]!, k)) return ct.args[0]!;
-      return n;
-    }
-    case 'adec': {
-      const [ct, sk] = args as [Term, Term];
-      if (ct.t === 'app' && ct.f === 'aenc') {
-        const p = ct.args[1]!;
-        if (p.t === 'app' && p.f === 'pk' && termEquals(p.args[0]!, sk)) return ct.args[0]!;
-      }
-      return n;
-    }
-    default:
-      return n;
+/**
+ * The normaliser and stuck-destructor check of a symbol table. Destructors that do not reduce
+ * are left in place (they are "stuck": a receiver applying them fails; the runtime reports the
+ * step that failed). Subterms already in normal form are kept as they are (the same objects),
+ * so normalising a term that was just built from normal forms only walks its new spine.
+ */
+export function theoryOf(table: SymbolTable): Theory {
+  /** Marks a term object known to be in normal form (under this table): normalising is the
+   * explorer's hottest path, and term objects are immutable and shared. A non-enumerable
+   * symbol-keyed mark is invisible to JSON, `show` and deep equality (weak collections measured
+   * much slower here). */
+  const NF = Symbol('normal-form');
+  type Marked = { [NF]?: true };
+  const mark = (t: Term): Term => {
+    if (t.t === 'app' && !(t as Marked)[NF] && Object.isExtensible(t)) Object.defineProperty(t, NF, { value: true, enumerable: false });
+    return t;
+  };
+  const rules = new Map<string, readonly RewriteRule[]>();
+  const ac = new Set<string>();
+  const destructors = new Set<string>();
+  for (const [f, info] of Object.entries(table)) {
+    if (info.rules?.length) rules.set(f, info.rules);
+    if (info.ac) ac.add(f);
+    if (info.role === 'destructor') destructors.add(f);
   }
+
+  const normalize = (t: Term): Term => {
+    if (t.t !== 'app' || (t as Marked)[NF]) return t;
+    return mark(normalStep(t));
+  };
+  const normalStep = (t: App): Term => {
+    let changed = false;
+    const args = t.args.map((a) => {
+      const r = normalize(a);
+      if (r !== a) changed = true;
+      return r;
+    });
+    const n: App = changed ? { t: 'app', f: t.f, args } : t;
+    if (ac.has(n.f)) {
+      // arguments in normal form are flat and sorted already
+      if (!args.some((a) => a.t === 'app' && a.f === n.f) && isSorted(args)) return n;
+      return { t: 'app', f: n.f, args: sortTerms(args.flatMap((a) => (a.t === 'app' && a.f === n.f ? [...a.args] : [a]))) };
+    }
+    const rs = rules.get(n.f);
+    if (rs)
+      for (const r of rs) {
+        const s = matchRule(r.lhs, n);
+        // the right side's new spine is normalised (its variables hold normal forms)
+        if (s) return normalize(instantiate(r.rhs, s));
+      }
+    return n;
+  };
+  const hasStuckDestructor = (t: Term): boolean => t.t === 'app' && (destructors.has(t.f) || t.args.some(hasStuckDestructor));
+  return { normalize, hasStuckDestructor, destructors };
 }
+
+const THEORY = theoryOf(SYMBOLS);
+
+/** Normal form modulo the equations of SYMBOLS (see theoryOf). */
+export const normalize: (t: Term) => Term = THEORY.normalize;
+
+/** Is this (normalised) term a stuck destructor application somewhere inside? */
+export const hasStuckDestructor: (t: Term) => boolean = THEORY.hasStuckDestructor;
 
 /** Equality modulo the theory. */
 export function equalModulo(a: Term, b: Term): boolean {
   return termEquals(normalize(a), normalize(b));
 }
 
-/** Is this (normalised) term a stuck destructor application somewhere inside? */
-export function hasStuckDestructor(t: Term): boolean {
-  if (t.t !== 'app') return false;
-  if (t.f === 'verify' || t.f === 'sdec' || t.f === 'adec') return true;
-  return t.args.some(hasStuckDestructor);
+/** What is wrong with a table's rules, if anything: a left side headed by another symbol, an
+ * application with the wrong number of arguments or of an unknown symbol, a right-side
+ * variable the left side does not bind, a destructor with no rule (it could never reduce). */
+export function tableProblems(table: SymbolTable): string[] {
+  const out: string[] = [];
+  const arities = (t: Term, where: string) => {
+    if (t.t !== 'app') return;
+    const info = table[t.f];
+    if (!info) out.push(`${where}: unknown symbol ${t.f}`);
+    else if (info.arity >= 0 && info.arity !== t.args.length) out.push(`${where}: ${t.f} takes ${info.arity} arguments, has ${t.args.length}`);
+    t.args.forEach((a) => arities(a, where));
+  };
+  for (const [f, info] of Object.entries(table)) {
+    if (info.role === 'destructor' && !info.rules?.length) out.push(`${f}: a destructor without a rule`);
+    for (const r of info.rules ?? []) {
+      const where = `${f}: ${show(r.lhs)} = ${show(r.rhs)}`;
+      if (r.lhs.f !== f) out.push(`${where}: the left side is not an application of ${f}`);
+      arities(r.lhs, where);
+      arities(r.rhs, where);
+      const bound = new Set(varsOf(r.lhs).map((x) => x.name));
+      for (const x of varsOf(r.rhs)) if (!bound.has(x.name)) out.push(`${where}: ${x.name} is not bound by the left side`);
+    }
+  }
+  return out;
 }

@@ -80,30 +80,58 @@ export interface SymbolInfo {
   /** the kind of its concrete value (models/sorts.ts), null if only evaluation tells (a
    * decryption yields whatever was encrypted) */
   readonly kind: ValueKind | null;
+  /** its equations, oriented left to right (models/equations.ts normalises with them; the
+   * exporters declare them): each left side is an application of this symbol, and the
+   * variables of a side are pattern variables (one repeated must match equal terms) */
+  readonly rules?: readonly RewriteRule[];
+  /** associative and commutative: its normal form is flat (no argument of the same symbol)
+   * with the arguments sorted by their printed form */
+  readonly ac?: true;
+}
+
+/** A symbol table: SYMBOLS, or (in tests) a copy with symbols added; the derivations
+ * (equations.ts, the exporters, the runtime's dispatch) take one. */
+export type SymbolTable = Readonly<Record<string, SymbolInfo>>;
+
+/** `lhs → rhs`, the variables of both being pattern variables. */
+export interface RewriteRule {
+  readonly lhs: App;
+  readonly rhs: Term;
 }
 
 /** The kinds of concrete value, as a receiver tells them apart on the wire (models/sorts.ts says
  * which a sort admits; impl/wire/value.ts is their byte form). */
 export type ValueKind = 'bytes' | 'point' | 'sig' | 'scalar' | 'const' | 'tuple';
 
-/** The primitives, as data (Verifpal style): one generic deduction engine reads this table. */
+// Patterns of the rewrite rules below: built without `app`'s arity check (the table is not
+// there yet); tests check every rule against the table's arities.
+const pv = (name: string): Var => ({ t: 'var', name, sort: 'msg' });
+const pf = (f: FunctionSymbol, ...args: Term[]): App => ({ t: 'app', f, args });
+const [M, SK, K, B, X, Y] = ['m', 'sk', 'k', 'b', 'x', 'y'].map(pv) as [Var, Var, Var, Var, Var, Var];
+
+/** The primitives, as data (Verifpal style): one generic deduction engine reads this table.
+ * Everything else about a symbol is derived from its row: normalisation and stuck destructors
+ * (models/equations.ts), the exporters' declarations (proofs-export/), and the runtime's
+ * dispatch, which must have one implementation per row (impl/runtime/primitives.ts). */
 export const SYMBOLS: Readonly<Record<FunctionSymbol, SymbolInfo>> = {
   tuple: { arity: -1, public: true, role: 'constructor', tamarin: 'pairing', sort: 'msg', kind: 'tuple' },
   pk: { arity: 1, public: true, role: 'constructor', tamarin: 'signing', sort: 'point', kind: 'point' },
   sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig', kind: 'sig' },
-  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool', kind: 'const' },
+  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool', kind: 'const', rules: [{ lhs: pf('verify', pf('sign', M, SK), M, pf('pk', SK)), rhs: pf('true') }] },
   true: { arity: 0, public: true, role: 'constructor', tamarin: 'signing', sort: 'bool', kind: 'const' },
   h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest', kind: 'bytes' },
   hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
   senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct', kind: 'bytes' },
-  sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg', kind: null },
+  sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg', kind: null, rules: [{ lhs: pf('sdec', pf('senc', M, K), K), rhs: M }] },
   aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct', kind: 'bytes' },
-  adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg', kind: null },
+  adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg', kind: null, rules: [{ lhs: pf('adec', pf('aenc', M, pf('pk', SK)), SK), rhs: M }] },
   kdfa: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
   kdfe: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
-  exp: { arity: 2, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'point', kind: 'point' },
+  // (b^x)^y = b^(x*y); with `mult` AC, two DH terms are equal iff their normal forms are
+  // (no inverses: Tamarin's diffie-hellman without them is what the models need)
+  exp: { arity: 2, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'point', kind: 'point', rules: [{ lhs: pf('exp', pf('exp', B, X), Y), rhs: pf('exp', B, pf('mult', X, Y)) }] },
   // product of exponents; appears only inside normalised `exp` terms (DH exponents commute)
-  mult: { arity: -1, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'skey', kind: 'scalar' },
+  mult: { arity: -1, public: true, role: 'constructor', tamarin: 'diffie-hellman', sort: 'skey', kind: 'scalar', ac: true },
 };
 
 // ---------------------------------------------------------------- constructors

@@ -93,7 +93,7 @@ export class Enrolment {
 
   /** `initialEnv`, computed once per protocol, suite, role, agents and given values. */
   initialEnv(protocol: Protocol, decl: RoleDecl, agents: Readonly<Record<string, string>>, store: LongTermStore, deps: EvalDeps, given: Readonly<Record<string, Value>> = {}): Record<string, Value> {
-    const givenKey = Object.entries(given).map(([k, v]) => [k, valueToJson(v), v.k === 'point' && v.restricted === true]);
+    const givenKey = Object.entries(given).map(([k, v]) => [k, valueToJson(v), 'form' in v && v.form ? v.form.form.label : null]);
     const key = JSON.stringify([protocol.name, deps.suite.name, decl.role, agents, givenKey]);
     let env = this.envs.get(key);
     if (!env) this.envs.set(key, (env = initialEnv(decl, agents, store, deps, given)));

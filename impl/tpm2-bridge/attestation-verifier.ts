@@ -1,6 +1,6 @@
 /**
  * The signature verifier a run with a real TPM gives every local party (`EvalDeps.verifier`): a
- * TPM's attestation signature (a sig carrying the TPMS_ATTEST bytes it signs, impl/wire/value.ts)
+ * TPM's attestation signature (a sig carrying the TPMS_ATTEST bytes it signs, impl/tpm2/value-forms.ts)
  * verifies the model statement m = <'certify'|'quote', subject, nonce> when the TPM's structure
  * states it (impl/tpm2/attested-statement.ts: ECDSA over SHA-256(TPMS_ATTEST), magic, type,
  * extraData = nonce, certified Name = Name(Q) / SHA-256(TPMS_QUOTE_INFO) = pcr). Under a key
@@ -17,13 +17,15 @@ import { certifyStatement, quoteStatement } from '../../models/parties/messages.
 import { tpm2P256, type CryptoSuite } from '../crypto/index.ts';
 import type { EvalDeps } from '../runtime/evaluate.ts';
 import { checkAttestedStatement } from '../tpm2/attested-statement.ts';
+import { attestOf, isRestrictedKey } from '../tpm2/value-forms.ts';
 import type { Value } from '../wire/value.ts';
 
 /** The verifier for a run on `suite` (the TPM's signatures and digests are the suite's: ECDSA/SHA-256 or SM2/SM3). */
 export function tpmAttestationVerifierFor(suite: CryptoSuite): NonNullable<EvalDeps['verifier']> {
   return (sig, m, pk) => {
-    if (sig.attest) return verifyAttested(sig.b, sig.attest, m, pk.b, suite);
-    return pk.restricted ? false : undefined;
+    const attest = attestOf(sig);
+    if (attest) return verifyAttested(sig.b, attest, m, pk.b, suite);
+    return isRestrictedKey(pk) ? false : undefined;
   };
 }
 

@@ -19,6 +19,7 @@ import { G, type Term, mapTerm } from '../../models/terms.ts';
 import { type Protocol, lt, parseLt } from '../../models/protocol.ts';
 import type { RealTpmBinding } from '../../models/real-tpm.ts';
 import { type Value, bytesV, constV } from '../wire/value.ts';
+import { restrictedKey } from '../tpm2/value-forms.ts';
 
 /** What the real TPM decided at set-up. */
 export interface RealTpmValues {
@@ -58,7 +59,7 @@ export function withRealTpm(protocol: Protocol, real: RealTpmValues, binding: Re
         return Qreal;
       }
       if (real.ak && attestationKey && publicOf(u, attestationKey)) {
-        g[AKreal.name] = { k: 'point', b: real.ak, restricted: true };
+        g[AKreal.name] = restrictedKey(real.ak);
         return AKreal;
       }
       const ref = u.t === 'var' ? parseLt(u) : null;

@@ -12,6 +12,7 @@ import type { TransitionSpec } from '../../models/steps.ts';
 import { type EvalDeps, EvalFailure, evaluate } from '../runtime/evaluate.ts';
 import { TpmError } from '../tpm2/response-codes.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
+import { attestOf } from '../tpm2/value-forms.ts';
 import { encode } from '../wire/codec.ts';
 import { type Value, hex } from '../wire/value.ts';
 import { type BridgeFact, BridgeFailure, type TpmCommandRecord } from './bridge-records.ts';
@@ -30,7 +31,7 @@ export class TpmVerdicts {
   }
   /** the evaluator's `verifier` hook */
   readonly decide: NonNullable<EvalDeps['verifier']> = (sig, m, pk) => {
-    if (sig.attest) return undefined;
+    if (attestOf(sig)) return undefined;
     const v = this.byKey.get(TpmVerdicts.key(sig, encode(m), pk));
     if (v) this.used.add(v.step);
     return v?.ok;
@@ -62,7 +63,7 @@ export async function tpmSignatureChecks(
       if (e instanceof EvalFailure) continue; // bound only inside the transition: our crypto decides
       throw e;
     }
-    if (sig.k !== 'sig' || sig.attest || pk.k !== 'point' || !deps.suite.isValidPoint(pk.b)) continue;
+    if (sig.k !== 'sig' || attestOf(sig) || pk.k !== 'point' || !deps.suite.isValidPoint(pk.b)) continue;
     const message = encode(m);
     let ok = true;
     try {

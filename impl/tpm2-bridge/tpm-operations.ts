@@ -22,6 +22,7 @@ import type { PcrSelection } from '../tpm2/pcr-selection.ts';
 import { pcrCompositeDigest } from '../tpm2/policy-digest.ts';
 import { TpmSessionClient } from '../tpm2/session-client.ts';
 import { TPM_ALG } from '../tpm2/spec-constants.ts';
+import { attestedSig } from '../tpm2/value-forms.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
 import { decode, DecodeError, encode } from '../wire/codec.ts';
 import { type Value, bytesV, constV, hex, valueEquals } from '../wire/value.ts';
@@ -192,7 +193,7 @@ export class TpmOperations {
         this.fact('tss', `the TPM machine's ${o.decides.signature.name} = the TPM's signature with the TPMS_ATTEST bytes it signed (what they state is the TTP's check)`);
         if (r.attest.type === 'certify' && this.attestation)
           this.attestation.certify = { extraData: hex(r.attest.extraData), certifiedName: hex(r.attest.name), attest: hex(r.attestBytes) };
-        return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
+        return { decided: { [o.decides.certifiedKey.name]: point(), [o.decides.signature.name]: attestedSig(r.signature.rs, r.attestBytes) }, patches: {} };
       }
       case 'TPM2_Quote': {
         // Part 3 §18.4, of ATTESTATION_PCRS with qualifyingData
@@ -211,7 +212,7 @@ export class TpmOperations {
         // the verifier's replay of the device's event log against what the TPM signed
         const mb = this.attestation?.measuredBoot;
         if (mb && r.attest.type === 'quote') mb.logMatchesQuote = hex(r.attest.pcrDigest) === mb.logPcrDigest;
-        return { decided: { [o.decides.signature.name]: { k: 'sig', b: r.signature.rs, attest: r.attestBytes } }, patches: {} };
+        return { decided: { [o.decides.signature.name]: attestedSig(r.signature.rs, r.attestBytes) }, patches: {} };
       }
       case 'TPM2_StartAuthSession': {
         // Part 3 §11.1: the TPM decides nonceTPM and the handle (named by H(handle), 32 bytes);

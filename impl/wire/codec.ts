@@ -9,13 +9,17 @@
  *   scalar := 0x04 data[32]
  *   const  := 0x05 len:u8 ascii[len]          (1 ≤ len ≤ 64, printable ASCII)
  *   tuple  := 0x06 n:u8 value[n]              (0 ≤ n ≤ LIMITS.maxItems, depth ≤ LIMITS.maxDepth)
- *   asig   := 0x07 data[64] len:u32be attest[len]  (a TPM's attestation signature: r || s and the
- *                                             TPMS_ATTEST bytes it signs; 1 ≤ len ≤ LIMITS.maxBytes)
+ *   form   := tag data[fixed] len:u32be extra[len]   (a sig or point in a form defined outside
+ *                                             this layer, under that form's tag, forms.ts; e.g.
+ *                                             0x07 a TPM's attestation signature and its
+ *                                             TPMS_ATTEST bytes, impl/tpm2/value-forms.ts;
+ *                                             1 ≤ len ≤ LIMITS.maxBytes)
  *
  * Decoding never throws: it returns a `DecodeError` value naming the offset and the problem.
  * @module
  */
 import type { Value } from './value.ts';
+import { formByTag, travellingForm } from './forms.ts';
 
 export const LIMITS = {
   /** whole message */
@@ -26,7 +30,7 @@ export const LIMITS = {
   maxConst: 64,
 } as const;
 
-const TAG = { bytes: 0x01, point: 0x02, sig: 0x03, scalar: 0x04, const: 0x05, tuple: 0x06, asig: 0x07 } as const;
+const TAG = { bytes: 0x01, point: 0x02, sig: 0x03, scalar: 0x04, const: 0x05, tuple: 0x06 } as const;
 const FIXED = { point: 65, sig: 64, scalar: 32 } as const;
 
 export type DecodeErrorCode = 'empty' | 'truncated' | 'trailing' | 'bad-tag' | 'bad-length' | 'too-large' | 'too-deep' | 'bad-const' | 'bad-point';
@@ -55,9 +59,12 @@ function encodedSize(v: Value, depth: number): number {
     case 'sig':
     case 'scalar':
       if (v.b.length !== FIXED[v.k]) throw new EncodeError(`${v.k} of ${v.b.length} bytes, want ${FIXED[v.k]}`);
-      if (v.k === 'sig' && v.attest) {
-        if (v.attest.length < 1 || v.attest.length > LIMITS.maxBytes) throw new EncodeError(`TPMS_ATTEST of ${v.attest.length} bytes`);
-        return 1 + v.b.length + 4 + v.attest.length;
+      {
+        const f = v.k === 'scalar' ? null : travellingForm(v);
+        if (f) {
+          if (f.data.length < 1 || f.data.length > LIMITS.maxBytes) throw new EncodeError(`${f.form.label} of ${f.data.length} bytes`);
+          return 1 + v.b.length + 4 + f.data.length;
+        }
       }
       return 1 + v.b.length;
     case 'const':
@@ -85,17 +92,19 @@ export function encode(v: Value): Uint8Array {
         break;
       case 'point':
       case 'sig':
-      case 'scalar':
-        out[o++] = x.k === 'sig' && x.attest ? TAG.asig : TAG[x.k];
+      case 'scalar': {
+        const f = x.k === 'scalar' ? null : travellingForm(x);
+        out[o++] = f ? f.form.tag! : TAG[x.k];
         out.set(x.b, o);
         o += x.b.length;
-        if (x.k === 'sig' && x.attest) {
-          new DataView(out.buffer).setUint32(o, x.attest.length);
+        if (f) {
+          new DataView(out.buffer).setUint32(o, f.data.length);
           o += 4;
-          out.set(x.attest, o);
-          o += x.attest.length;
+          out.set(f.data, o);
+          o += f.data.length;
         }
         break;
+      }
       case 'const':
         out[o++] = TAG.const;
         out[o++] = x.s.length;
@@ -149,17 +158,6 @@ export function decode(buf: Uint8Array): Value | DecodeError {
         if (k === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
         return { k, b: take(FIXED[k]) };
       }
-      case TAG.asig: {
-        const e1 = need(FIXED.sig + 4);
-        if (e1) return e1;
-        const b = take(FIXED.sig);
-        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
-        o += 4;
-        if (len === 0 || len > LIMITS.maxBytes) return new DecodeError(len === 0 ? 'bad-length' : 'too-large', at, `TPMS_ATTEST of ${len} bytes`);
-        const e2 = need(len);
-        if (e2) return e2;
-        return { k: 'sig', b, attest: take(len) };
-      }
       case TAG.const: {
         const e1 = need(1);
         if (e1) return e1;
@@ -189,8 +187,20 @@ export function decode(buf: Uint8Array): Value | DecodeError {
         }
         return { k: 'tuple', items };
       }
-      default:
-        return new DecodeError('bad-tag', at, `unknown type tag 0x${tag.toString(16).padStart(2, '0')}`);
+      default: {
+        const form = formByTag(tag);
+        if (!form) return new DecodeError('bad-tag', at, `unknown type tag 0x${tag.toString(16).padStart(2, '0')}`);
+        const e1 = need(FIXED[form.kind] + 4);
+        if (e1) return e1;
+        if (form.kind === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
+        const b = take(FIXED[form.kind]);
+        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
+        o += 4;
+        if (len === 0 || len > LIMITS.maxBytes) return new DecodeError(len === 0 ? 'bad-length' : 'too-large', at, `${form.label} of ${len} bytes`);
+        const e2 = need(len);
+        if (e2) return e2;
+        return { k: form.kind, b, form: { form, data: take(len) } };
+      }
     }
   };
   const v = get(0);

@@ -5,32 +5,22 @@
  * KDF outputs, ciphertexts), EC points, ECDSA signatures, scalars (private keys, exponents),
  * public constants (labels, agent names, `true`) and tuples.
  *
- * Two forms exist only for a real TPM 2.0 (impl/tpm2-bridge): a signature a TPM made over its
- * own attestation structure carries the signed TPMS_ATTEST bytes with it (`attest`: the TPM signs
- * that structure, not our encoding of the model's message — see impl/tpm2/attested-statement.ts
- * for what it states), and a verifier's enrolled TPM attestation key is marked `restricted` (a
- * restricted signing key signs TPM-generated structures only, so nothing else may be accepted
- * under it). Neither changes how the other forms are evaluated.
+ * A signature or a point may come in a form defined outside this layer (forms.ts: e.g. a TPM's
+ * attestation signature, impl/tpm2/value-forms.ts); a form that travels is part of the value
+ * (encoded, compared, shown), a local mark is not.
  * @module
  */
 import type { ValueKind as ModelKind } from '../../models/terms.ts';
+import { type FormData, travellingForm } from './forms.ts';
 
 export type Value =
   | { readonly k: 'bytes'; readonly b: Uint8Array; /** a KDFa 'CFB' key: AES-128-CFB key || IV */ readonly cfb?: boolean }
-  | {
-      readonly k: 'point';
-      readonly b: Uint8Array;
-      /** a verifier's enrolled TPM restricted signing key (an AK): verify accepts only
-       * TPMS_ATTEST-form signatures under it. Not encoded (a verifier's own set-up value). */
-      readonly restricted?: boolean;
-    }
+  | { readonly k: 'point'; readonly b: Uint8Array; readonly form?: FormData }
   | {
       readonly k: 'sig';
       /** ECDSA r || s */
       readonly b: Uint8Array;
-      /** a TPM's attestation signature: the TPMS_ATTEST bytes (TPM 2.0 Part 2 §10.12.12) whose
-       * SHA-256 digest `b` signs */
-      readonly attest?: Uint8Array;
+      readonly form?: FormData;
     }
   | { readonly k: 'scalar'; readonly b: Uint8Array }
   | { readonly k: 'const'; readonly s: string }
@@ -61,9 +51,10 @@ export function valueEquals(x: Value, y: Value): boolean {
     const yi = (y as { items: readonly Value[] }).items;
     return x.items.length === yi.length && x.items.every((v, i) => valueEquals(v, yi[i]!));
   }
-  if (x.k === 'sig') {
-    const ya = (y as { attest?: Uint8Array }).attest;
-    if ((x.attest === undefined) !== (ya === undefined) || (x.attest && !bytesEqual(x.attest, ya!))) return false;
+  if (x.k === 'sig' || x.k === 'point') {
+    const fx = travellingForm(x);
+    const fy = travellingForm(y as { form?: FormData });
+    if (fx?.form !== fy?.form || (fx && !bytesEqual(fx.data, fy!.data))) return false;
   }
   return bytesEqual(x.b, (y as { b: Uint8Array }).b);
 }
@@ -80,8 +71,9 @@ export function showValue(x: Value, full = false): string {
     default: {
       const h = hex(x.b);
       const body = full || h.length <= 16 ? h : `${h.slice(0, 8)}…`;
-      const attest = x.k === 'sig' && x.attest ? `+TPMS_ATTEST:${full ? hex(x.attest) : hex(x.attest).slice(0, 8) + '…'}(${x.attest.length})` : '';
-      return `${x.k === 'bytes' ? '' : x.k + ':'}${body}(${x.b.length})${attest}`;
+      const f = x.k === 'sig' || x.k === 'point' ? travellingForm(x) : null;
+      const extra = f ? `+${f.form.label}:${full ? hex(f.data) : hex(f.data).slice(0, 8) + '…'}(${f.data.length})` : '';
+      return `${x.k === 'bytes' ? '' : x.k + ':'}${body}(${x.b.length})${extra}`;
     }
   }
 }
@@ -94,7 +86,10 @@ export function valueToJson(x: Value): unknown {
     case 'tuple':
       return x.items.map(valueToJson);
     case 'sig':
-      return x.attest ? { sig: hex(x.b), attest: hex(x.attest) } : { sig: hex(x.b) };
+    case 'point': {
+      const f = travellingForm(x);
+      return f ? { [x.k]: hex(x.b), [f.form.jsonKey]: hex(f.data) } : { [x.k]: hex(x.b) };
+    }
     default:
       return { [x.k]: hex(x.b) };
   }
@@ -104,7 +99,8 @@ export function valueToJson(x: Value): unknown {
 export function containsBytes(x: Value, needle: Uint8Array): boolean {
   if (x.k === 'tuple') return x.items.some((i) => containsBytes(i, needle));
   if (x.k === 'const') return false;
-  if (x.k === 'sig' && x.attest && indexOf(x.attest, needle) >= 0) return true;
+  const f = x.k === 'sig' || x.k === 'point' ? travellingForm(x) : null;
+  if (f && indexOf(f.data, needle) >= 0) return true;
   return indexOf(x.b, needle) >= 0;
 }
 

@@ -18,7 +18,8 @@
 import { type Protocol, parseLt } from '../../models/protocol.ts';
 import type { Target } from '../../models/target.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
-import { SYMBOLS, type Term } from '../../models/terms.ts';
+import type { Term } from '../../models/terms.ts';
+import { PV_SIGNATURE } from './functions.ts';
 import { type RoleWalk, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import { revealEvents } from '../tamarin/lemmas.ts';
@@ -29,15 +30,10 @@ import { propertyQueries, tupleOf } from './queries.ts';
 import { authorityName } from '../authorities.ts';
 
 const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
-/** The free constructors ProVerif declares (`fun`), read from the one symbol table: every
- * constructor but the tuple (ProVerif's own), `true` (a builtin) and `mult` (only inside a
- * normalised exponent, exported as nested `exp`). Destructors are `reduc`s (below). */
-const FUNCTIONS: Readonly<Record<string, { arity: number; result: string }>> = Object.fromEntries(
-  Object.entries(SYMBOLS)
-    .filter(([f, info]) => info.role === 'constructor' && f !== 'tuple' && f !== 'true' && f !== 'mult')
-    .map(([f, info]) => [f, { arity: info.arity, result: 'bitstring' }]),
-);
-const DESTRUCTORS = Object.entries(SYMBOLS).filter(([, info]) => info.role === 'destructor').map(([f]) => f);
+/** The free constructors and destructors ProVerif declares, read from the one symbol table
+ * (functions.ts). */
+const FUNCTIONS = PV_SIGNATURE.functions;
+const DESTRUCTORS = PV_SIGNATURE.destructors;
 
 class Names {
   readonly vars = new VarNames([...KEYWORDS, ...Object.keys(FUNCTIONS), ...DESTRUCTORS, 'g']);
@@ -302,13 +298,9 @@ export function exportProverif(target: Target): ProverifExport {
   if (funcs.has('exp')) names.constant('c', 'g');
   for (const n of names.consts.values()) decls.push({ k: 'const', name: n });
   // the constructors the destructors' rewrite rules mention are declared with them
-  if (funcs.has('verify')) ['sign', 'pk'].forEach((f) => funcs.add(f));
-  if (funcs.has('sdec')) funcs.add('senc');
-  if (funcs.has('adec')) ['aenc', 'pk'].forEach((f) => funcs.add(f));
+  for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) r.needs.forEach((f) => funcs.add(f));
   for (const f of Object.keys(FUNCTIONS)) if (funcs.has(f)) decls.push({ k: 'fun', name: f, arity: FUNCTIONS[f]!.arity, result: FUNCTIONS[f]!.result, private: false });
-  if (funcs.has('verify')) decls.push({ k: 'reduc', vars: ['m', 'sk'], lhs: papp('verify', papp('sign', pvar('m'), pvar('sk')), pvar('m'), papp('pk', pvar('sk'))), rhs: pvar('true') });
-  if (funcs.has('sdec')) decls.push({ k: 'reduc', vars: ['m', 'k'], lhs: papp('sdec', papp('senc', pvar('m'), pvar('k')), pvar('k')), rhs: pvar('m') });
-  if (funcs.has('adec')) decls.push({ k: 'reduc', vars: ['m', 'sk'], lhs: papp('adec', papp('aenc', pvar('m'), papp('pk', pvar('sk'))), pvar('sk')), rhs: pvar('m') });
+  for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) decls.push({ k: 'reduc', vars: r.vars, lhs: r.lhs, rhs: r.rhs });
   if (funcs.has('exp')) decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('x')), pvar('y')), rhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('y')), pvar('x')) });
   for (const n of [...lts].sort()) {
     const d = protocol.longTerm.find((l) => l.name === n);

@@ -9,30 +9,46 @@
  * (`E_point`).
  * @module
  */
+import { SYMBOLS, type SymbolTable } from '../../models/terms.ts';
 
 /** Words of the input language that cannot name a variable, function or rule. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(['in', 'let', 'rule', 'diff', 'theory', 'begin', 'end', 'lemma', 'restriction', 'builtins', 'functions', 'equations', 'All', 'Ex', 'not', 'F', 'T']);
 
-/** Function symbols the builtins (and pairing, always present) declare. */
-export const BUILTIN_FUNCTIONS: Readonly<Record<string, { readonly builtin: string; readonly arity: number; readonly reducible: boolean }>> = {
+export interface BuiltinFunction {
+  readonly builtin: string;
+  readonly arity: number;
+  /** the root of an equation's left side (Tamarin: reducible) */
+  readonly reducible: boolean;
+}
+
+/** Model symbols Tamarin writes as syntax, not by name: `<…>` (pairing), `^` and `*`
+ * (diffie-hellman); term.ts `spthyTerm` prints them. */
+const OPERATORS: ReadonlySet<string> = new Set(['tuple', 'exp', 'mult']);
+
+/** Function symbols Tamarin's builtins declare that the model has no symbol for. */
+const TAMARIN_ONLY: Readonly<Record<string, BuiltinFunction>> = {
   pair: { builtin: 'pairing', arity: 2, reducible: false },
   fst: { builtin: 'pairing', arity: 1, reducible: true },
   snd: { builtin: 'pairing', arity: 1, reducible: true },
-  h: { builtin: 'hashing', arity: 1, reducible: false },
-  sign: { builtin: 'signing', arity: 2, reducible: false },
-  verify: { builtin: 'signing', arity: 3, reducible: true },
-  pk: { builtin: 'signing', arity: 1, reducible: false },
-  true: { builtin: 'signing', arity: 0, reducible: false },
-  senc: { builtin: 'symmetric-encryption', arity: 2, reducible: false },
-  sdec: { builtin: 'symmetric-encryption', arity: 2, reducible: true },
-  aenc: { builtin: 'asymmetric-encryption', arity: 2, reducible: false },
-  adec: { builtin: 'asymmetric-encryption', arity: 2, reducible: true },
   inv: { builtin: 'diffie-hellman', arity: 1, reducible: true },
   one: { builtin: 'diffie-hellman', arity: 0, reducible: false },
   revealSign: { builtin: 'revealing-signing', arity: 2, reducible: false },
   revealVerify: { builtin: 'revealing-signing', arity: 3, reducible: true },
   getMessage: { builtin: 'revealing-signing', arity: 1, reducible: true },
 };
+
+/** The function symbols a table's Tamarin builtins declare: each symbol a builtin declares
+ * under its own name (the table's `tamarin` column; a destructor is reducible), and the ones
+ * the builtins declare beyond the model's. */
+export function tamarinBuiltinFunctions(table: SymbolTable): Record<string, BuiltinFunction> {
+  const ours = Object.entries(table)
+    .filter(([f, info]) => info.tamarin !== 'functions' && !OPERATORS.has(f))
+    .map(([f, info]) => [f, { builtin: info.tamarin, arity: info.arity, reducible: info.role === 'destructor' }] as const);
+  return { ...Object.fromEntries(ours), ...TAMARIN_ONLY };
+}
+
+/** Function symbols the builtins (and pairing, always present) declare. */
+export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = tamarinBuiltinFunctions(SYMBOLS);
 
 /** Fact names Tamarin reserves (compared case-insensitively, as Tamarin does). */
 export const RESERVED_FACTS: ReadonlySet<string> = new Set(['fr', 'in', 'out', 'k', 'ku', 'kd']);

@@ -14,6 +14,7 @@
 import type { Term } from '../../models/terms.ts';
 import { type TSort, type TTerm, tconst } from './ast.ts';
 import { printTerm } from './print.ts';
+import { BUILTIN_FUNCTIONS } from './names.ts';
 
 /** A term Tamarin cannot express, named. */
 export class ExportError extends Error {}
@@ -45,7 +46,7 @@ export function spthyTerm(t: Term, lookup: (name: string) => TTerm, where: strin
 }
 
 /** Function symbols that are the root of a left side of an equation (Tamarin: reducible). */
-export const REDUCIBLE: ReadonlySet<string> = new Set(['verify', 'sdec', 'adec', 'fst', 'snd', 'inv', 'revealVerify', 'getMessage']);
+export const REDUCIBLE: ReadonlySet<string> = new Set(Object.entries(BUILTIN_FUNCTIONS).filter(([, b]) => b.reducible).map(([f]) => f));
 
 /** Does the term contain a reducible symbol, `^` or `*`? Such terms may not stand in a rule's
  * left side (Tamarin abstracts them away and then finds the right side's variables unbound). */

@@ -12,6 +12,7 @@ import { c, tup, v, verify } from '../../../models/terms.ts';
 import { seededRandom, tpm2P256 } from '../../../impl/crypto/index.ts';
 import { evaluate, TRUE_V, type EvalDeps } from '../../../impl/runtime/evaluate.ts';
 import { certifiedKeyName, quoteStateDigest } from '../../../impl/tpm2/attested-statement.ts';
+import { attestedSig, restrictedKey } from '../../../impl/tpm2/value-forms.ts';
 import { tpmAttestationVerifier } from '../../../impl/tpm2-bridge/attestation-verifier.ts';
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_ST, marshal, pcrCompositeDigest, type PcrSelection } from '../../../impl/tpm2/index.ts';
 import { decode, DecodeError, encode } from '../../../impl/wire/codec.ts';
@@ -45,13 +46,13 @@ function attest(type: 'certify' | 'quote', extraData: Uint8Array, o: { magic?: n
     }
   });
 }
-const asig = (bytes: Uint8Array, key = sk): Value => ({ k: 'sig', b: tpm2P256.sign(key, bytes), attest: bytes });
+const asig = (bytes: Uint8Array, key = sk): Value => attestedSig(tpm2P256.sign(key, bytes), bytes);
 
 const s = v('s', 'sig');
 const pk = v('pk', 'point');
 const subj = v('x', 'msg');
 const n = v('n', 'nonce');
-function verifies(sig: Value, tag: string, subject: Value, nonce: Uint8Array, key: Value = { k: 'point', b: akPoint, restricted: true }): boolean {
+function verifies(sig: Value, tag: string, subject: Value, nonce: Uint8Array, key: Value = restrictedKey(akPoint)): boolean {
   const r = evaluate(verify(s, tup(c(tag), subj, n), pk), { s: sig, pk: key, x: subject, n: bytesV(nonce) }, deps);
   return valueEquals(r, TRUE_V);
 }
@@ -69,7 +70,7 @@ describe('attestation signatures (TPMS_ATTEST + ECDSA) in the evaluator', () => 
     assert.ok(!verifies(asig(attest('certify', nB), tpm2P256.scalarFromSeed(rng.bytes(48))), 'certify', Qv, nB), 'signed by another key');
     assert.ok(!verifies(asig(attest('certify', nB, { magic: 0x01020304 })), 'certify', Qv, nB), 'magic');
     const tampered = attest('certify', nB);
-    assert.ok(!verifies({ k: 'sig', b: (cert as { b: Uint8Array }).b, attest: Uint8Array.from(tampered, (x, i) => (i === tampered.length - 1 ? x ^ 1 : x)) }, 'certify', Qv, nB), 'altered TPMS_ATTEST');
+    assert.ok(!verifies(attestedSig((cert as { b: Uint8Array }).b, Uint8Array.from(tampered, (x, i) => (i === tampered.length - 1 ? x ^ 1 : x))), 'certify', Qv, nB), 'altered TPMS_ATTEST');
   });
 
   it('a quote verifies <quote, SHA-256(TPMS_QUOTE_INFO), nB>: values and selection are bound', () => {
@@ -90,8 +91,8 @@ describe('attestation signatures (TPMS_ATTEST + ECDSA) in the evaluator', () => 
     const bare: EvalDeps = { suite: tpm2P256, rng };
     const plain: Value = { k: 'sig', b: tpm2P256.sign(sk, encode({ k: 'tuple', items: [{ k: 'const', s: 'certify' }, Qv, bytesV(nB)] })) };
     const run = (sig: Value, key: Value) => valueEquals(evaluate(verify(s, tup(c('certify'), subj, n), pk), { s: sig, pk: key, x: Qv, n: bytesV(nB) }, bare), TRUE_V);
-    assert.ok(!run(asig(attest('certify', nB)), { k: 'point', b: akPoint, restricted: true }));
-    assert.ok(!run(plain, { k: 'point', b: akPoint, restricted: true }));
+    assert.ok(!run(asig(attest('certify', nB)), restrictedKey(akPoint)));
+    assert.ok(!run(plain, restrictedKey(akPoint)));
     assert.ok(run(plain, { k: 'point', b: akPoint }));
   });
 
@@ -106,6 +107,12 @@ describe('attestation signatures (TPMS_ATTEST + ECDSA) in the evaluator', () => 
     const empty = Uint8Array.of(0x07, ...new Uint8Array(64), 0, 0, 0, 0);
     assert.equal((decode(empty) as DecodeError).code, 'bad-length');
     assert.equal((decode(Uint8Array.of(0x07, ...new Uint8Array(64), 0, 0, 0, 9, 1)) as DecodeError).code, 'truncated');
-    assert.throws(() => encode({ k: 'sig', b: new Uint8Array(64), attest: new Uint8Array(0) }));
+    assert.throws(() => encode(attestedSig(new Uint8Array(64), new Uint8Array(0))));
+    // the bytes: 0x07 r||s len:u32be TPMS_ATTEST (as before the form moved to impl/tpm2)
+    const rs = Uint8Array.from({ length: 64 }, (_, i) => i);
+    assert.deepEqual([...encode(attestedSig(rs, Uint8Array.of(9, 8, 7)))], [0x07, ...rs, 0, 0, 0, 3, 9, 8, 7]);
+    // a restricted key is a local mark: encoded, compared and shown as the plain point
+    assert.deepEqual(encode(restrictedKey(akPoint)), encode({ k: 'point', b: akPoint }));
+    assert.ok(valueEquals(restrictedKey(akPoint), { k: 'point', b: akPoint }));
   });
 });
