@@ -111,6 +111,10 @@ export function protocolProblems(p: Protocol): string[] {
         if (ref) {
           if (!ltNames.has(ref.name)) out.push(`${here}: set-up of '${k}' refers to undeclared long-term value '${ref.name}'`);
           if (!(ref.agentVar in decl.agents)) out.push(`${here}: set-up of '${k}' refers to unknown agent variable '${ref.agentVar}'`);
+          if (ref.peerVar !== undefined && !(ref.peerVar in decl.agents)) out.push(`${here}: set-up of '${k}' refers to unknown agent variable '${ref.peerVar}'`);
+          const pair = p.longTerm.find((l) => l.name === ref.name)?.shared !== undefined;
+          if (ltNames.has(ref.name) && pair !== (ref.peerVar !== undefined))
+            out.push(`${here}: set-up of '${k}': long-term value '${ref.name}' is ${pair ? "shared by a pair: lt(name, agentVar, peerVar, sort)" : 'one per agent: lt(name, agentVar, sort)'}`);
         } else if (!(x.name in decl.agents)) out.push(`${here}: set-up of '${k}' uses '${x.name}', which is neither an agent nor lt(...)`);
       }
     }
@@ -170,6 +174,7 @@ export function protocolProblems(p: Protocol): string[] {
     for (const ev of prop.compromiseAfter ?? [])
       if (!p.longTerm.some((l) => l.reveal === ev)) out.push(`${p.name} ${prop.id}: compromise '${ev}' is not declared by any long-term value`);
   }
+  for (const l of p.longTerm) if (l.shared && l.reveal) out.push(`${p.name}: long-term value '${l.name}' is shared by a pair; its reveal is not modelled`);
   for (const variant of p.variants) {
     const judged = propertiesOf(p, variant);
     for (const pid of [...variant.breaks, ...Object.keys(variant.expect ?? {})])
