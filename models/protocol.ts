@@ -79,6 +79,14 @@ export interface PropertyDecl {
   /** secrecy unless this session's key leaked: a Secret claim is not judged when an Oops claim
    * (models/steps.ts `oops`) names its sid — the session's own reveal, at any time */
   readonly unlessOops?: boolean;
+  /** agreement: whose Commits are judged. 'honest' (the default): only those whose peer is
+   * honest — Lowe's "with an honest peer" ("A hierarchy of authentication specifications", CSFW
+   * 1997), which is what agreement means in the literature; a Commit naming the attacker's agent
+   * (or a compromised one) says nothing. 'any': also a Commit by an honest agent that names a
+   * dishonest peer, which holds only if the attacker had the data before the claim — a party
+   * that believes the attacker's agent sent it data the attacker never knew is misled (BAN's
+   * attack on CCITT X.509: B takes A's encrypted ya as coming from E). */
+  readonly peers?: 'honest' | 'any';
   /** forward secrecy: the compromise events allowed after the claim */
   readonly compromiseAfter?: readonly string[];
   /** the verdict the design expects on the base protocol (default 'holds') */

@@ -169,6 +169,7 @@ export function protocolProblems(p: Protocol): string[] {
     }
     if ((prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') && evs && ![...evs].some((e) => e.endsWith(':Secret')))
       out.push(`${p.name} ${prop.id}: no Secret(${prop.tag}) claim`);
+    if (prop.peers === 'any' && (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy')) out.push(`${p.name} ${prop.id}: peers 'any' is for agreement properties (a secret shared with the attacker's agent is not one)`);
     if (prop.unlessOops && prop.kind !== 'secrecy' && prop.kind !== 'forward-secrecy') out.push(`${p.name} ${prop.id}: unlessOops is for secrecy properties`);
     if (prop.unlessOops && !secretSids.has(prop.tag)) out.push(`${p.name} ${prop.id}: unlessOops, but no Secret(${prop.tag}) claim names its session (sid)`);
     for (const ev of prop.compromiseAfter ?? [])
