@@ -107,6 +107,9 @@ export interface VariantDecl {
   /** the smallest number of sessions per role at which its attack exists (a replay or a
    * splice needs a second session); verifiers use it unless told otherwise */
   readonly sessions?: number;
+  /** the runs bound (`--runs`, any agent in any role) at which its attack exists, for an attack
+   * that needs one agent in two roles (reflection); verifiers add that search for `breaks` */
+  readonly runs?: number;
   readonly edit: MachineEdit;
   /** properties judged on this variant only, beside the protocol's own (a variant that adds a
    * claim adds the property reading it); each with its own `expected` (default 'holds') */

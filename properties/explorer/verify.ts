@@ -74,10 +74,12 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   const top = opts.sessions ?? target.sessions;
   const replay = opts.sessions === undefined && opts.runs === undefined && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
   // a runs bound (`runs.ts`, Scyther's) is one search at that bound: no ladder, no replay rung
-  const rungs: { sessions: number; only?: readonly string[] }[] =
+  // a reflection variant (`VariantDecl.runs`): a last search at its runs bound for what it breaks
+  const reflect = opts.sessions === undefined && opts.runs === undefined && variant?.runs ? variant.runs : undefined;
+  const rungs: { sessions: number; only?: readonly string[]; runs?: number }[] =
     opts.runs !== undefined
       ? [{ sessions: top }]
-      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : [])];
+      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []), ...(reflect ? [{ sessions: top, runs: reflect, only: variant!.breaks }] : [])];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
   const judged = propertiesOf(p, variant);
   const selected = opts.properties ? judged.filter((x) => opts.properties!.includes(x.id)) : judged;
@@ -90,7 +92,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = exploreProtocol(target.protocol, { ...opts, deadlineAt, sessions: rung.sessions, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const r = exploreProtocol(target.protocol, { ...opts, deadlineAt, sessions: rung.sessions, ...(rung.runs ? { runs: rung.runs } : {}), ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -131,7 +133,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (opts.sessions === undefined && opts.runs === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (reflect ? `; ${variant!.breaks.join(', ')} at --runs ${reflect}` : '') + (opts.sessions === undefined && opts.runs === undefined && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };
