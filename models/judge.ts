@@ -15,6 +15,10 @@
  * - non-injective-agreement: a Running(tag) by the running role earlier, with equal data.
  * - injective-agreement: as non-injective, with distinct Running events for distinct Commits.
  * - `mutual`: also with the roles swapped.
+ * - peers: a Commit counts when its instance is honest — its actor and its peer (Lowe's "with an
+ *   honest peer"). With `peers: 'any'` a Commit by an honest actor naming a dishonest peer is
+ *   judged too: it holds iff the attacker had its data before the claim (`attackerHad`) — the
+ *   attacker's agent cannot have sent what it never knew.
  *
  * A verdict is a typed union: `holds`, `violated` (the claim and why), or `vacuous` — nothing the
  * property reads happened (no honest Commit, no honest Secret): it holds, trivially, which a run
@@ -50,6 +54,10 @@ export interface JudgePolicy<V, C extends JudgedClaim<V>> {
   readonly honest: (c: C, allowedAfter: readonly string[]) => boolean;
   /** secrecy: why the attacker has the secret of this Secret claim, or null */
   readonly leaked: (c: C) => string | null;
+  /** `peers: 'any'`: is the claim's own agent honest (its peer may not be)? */
+  readonly actorHonest?: (c: C) => boolean;
+  /** `peers: 'any'`: did the attacker have the claim's data before the claim? */
+  readonly attackerHad?: (c: C) => boolean;
 }
 
 export type Verdict<C> =
@@ -107,6 +115,11 @@ export function judgeProperty<V, C extends JudgedClaim<V>>(prop: PropertyDecl, c
       return out;
     };
     const cands = commits.map(candidates);
+    // with any peer: a Commit naming a dishonest peer on data the attacker did not have
+    if (prop.peers === 'any' && policy.actorHonest && policy.attackerHad) {
+      const misled = claims.find((c) => c.event === 'Commit' && c.tag === prop.tag && c.role === commitRole && !policy.honest(c, []) && policy.actorHonest!(c) && !policy.attackerHad!(c));
+      if (misled) return { verdict: 'violated', claim: misled, why: `Commit(${prop.tag}) by ${commitRole} with a dishonest peer on data the attacker did not have` };
+    }
     const lonely = cands.findIndex((x) => x.length === 0);
     if (lonely >= 0) return { verdict: 'violated', claim: commits[lonely]!, why: `Commit(${prop.tag}) by ${commitRole} without a matching earlier Running by ${runningRole}` };
     if (prop.kind === 'injective-agreement') {

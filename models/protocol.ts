@@ -9,7 +9,16 @@
  *
  * Long-term values are per agent: `lt('skAK', 'self')` is the attestation key of the agent bound
  * to `self`. Interpreters give each (value, agent) pair one fresh value (the runtime: real key
- * bytes; the explorer: a symbolic name; the Tamarin export: a `!Ltk` fact).
+ * bytes; the explorer: a symbolic name; the Tamarin export: a `!Ltk` fact). A value declared
+ * `shared: 'pair'` is one per unordered pair of agents: `lt('kab', 'self', 'peer', 'symkey')` is
+ * the key the agents bound to `self` and `peer` share — k_AB of the literature, the same value as
+ * k_BA (Clark & Jacob 1997 §2: "Kab: a key shared by A and B"): B reads the key A uses with B as
+ * `lt('kab', 'self', 'peer')` too, and an agent talking to itself has k_AA. With a symmetric key
+ * nothing but the messages tells the two directions apart, so an agent that plays both roles
+ * can be made to answer its own challenge (reflection: `--runs`). A value declared
+ * `shared: 'ordered'` is one per ordered pair: the key of a client A at a server B (Andrew RPC's
+ * Kab, a user's key at one file server) is not the key of B as a client at A; the responder
+ * reads it as `lt('kab', 'peer', 'self')`.
  * @module
  */
 import type { AnyStateMachine } from 'xstate';
@@ -34,6 +43,10 @@ export interface LongTermDecl {
   readonly public?: boolean;
   /** the compromise event that reveals it, if the attacker may trigger one (e.g. 'RevealAK') */
   readonly reveal?: string;
+  /** one value per unordered pair of agents (a key two agents share, k_AB = k_BA), or per
+   * ordered pair (the key of A as client at server B), referenced with
+   * `lt(name, agentVar, peerVar, sort)`; without it, one per agent */
+  readonly shared?: 'pair' | 'ordered';
 }
 
 export interface RoleDecl {
@@ -66,6 +79,14 @@ export interface PropertyDecl {
   /** secrecy unless this session's key leaked: a Secret claim is not judged when an Oops claim
    * (models/steps.ts `oops`) names its sid — the session's own reveal, at any time */
   readonly unlessOops?: boolean;
+  /** agreement: whose Commits are judged. 'honest' (the default): only those whose peer is
+   * honest — Lowe's "with an honest peer" ("A hierarchy of authentication specifications", CSFW
+   * 1997), which is what agreement means in the literature; a Commit naming the attacker's agent
+   * (or a compromised one) says nothing. 'any': also a Commit by an honest agent that names a
+   * dishonest peer, which holds only if the attacker had the data before the claim — a party
+   * that believes the attacker's agent sent it data the attacker never knew is misled (BAN's
+   * attack on CCITT X.509: B takes A's encrypted ya as coming from E). */
+  readonly peers?: 'honest' | 'any';
   /** forward secrecy: the compromise events allowed after the claim */
   readonly compromiseAfter?: readonly string[];
   /** the verdict the design expects on the base protocol (default 'holds') */
@@ -92,6 +113,9 @@ export interface VariantDecl {
   /** the smallest number of sessions per role at which its attack exists (a replay or a
    * splice needs a second session); verifiers use it unless told otherwise */
   readonly sessions?: number;
+  /** the runs bound (`--runs`, any agent in any role) at which its attack exists, for an attack
+   * that needs one agent in two roles (reflection); verifiers add that search for `breaks` */
+  readonly runs?: number;
   readonly edit: MachineEdit;
   /** properties judged on this variant only, beside the protocol's own (a variant that adds a
    * claim adds the property reading it); each with its own `expected` (default 'holds') */
@@ -117,14 +141,35 @@ export interface Protocol {
 /** Separator of long-term references: `skAK@self`. Not a legal character of a machine variable. */
 export const LT_SEP = '@';
 
-/** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`. */
-export function lt(name: string, agentVar: string, sort: Sort = 'skey'): Var {
-  return v(`${name}${LT_SEP}${agentVar}`, sort);
+/** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`;
+ * with a second agent variable, the value shared by the pair of agents (`shared: 'pair'`),
+ * the same whichever order the pair is named in. */
+export function lt(name: string, agentVar: string, sort?: Sort): Var;
+export function lt(name: string, agentVar: string, peerVar: string, sort: Sort): Var;
+export function lt(name: string, agentVar: string, a?: string, b?: Sort): Var {
+  if (b !== undefined) return v(`${name}${LT_SEP}${agentVar}${LT_SEP}${a}`, b);
+  return v(`${name}${LT_SEP}${agentVar}`, (a as Sort | undefined) ?? 'skey');
 }
-/** `{ name, agentVar }` if this variable is a long-term reference. */
-export function parseLt(x: Var): { name: string; agentVar: string } | null {
-  const i = x.name.indexOf(LT_SEP);
-  return i < 0 ? null : { name: x.name.slice(0, i), agentVar: x.name.slice(i + 1) };
+/** `{ name, agentVar, peerVar? }` if this variable is a long-term reference (`peerVar`: a
+ * per-pair value's second agent variable). */
+export function parseLt(x: Var): { name: string; agentVar: string; peerVar?: string } | null {
+  const parts = x.name.split(LT_SEP);
+  if (parts.length < 2) return null;
+  return parts.length === 2 ? { name: parts[0]!, agentVar: parts[1]! } : { name: parts[0]!, agentVar: parts[1]!, peerVar: parts[2]! };
+}
+/** The agents a long-term value belongs to, in the one order every interpreter names them by:
+ * one agent, an ordered pair as given, an unordered pair sorted (k_AB = k_BA). */
+export function ltAgents(agent: string, peer?: string, shared?: LongTermDecl['shared']): string[] {
+  return peer === undefined ? [agent] : shared === 'pair' ? [agent, peer].sort() : [agent, peer];
+}
+/** The key of a long-term value of concrete agents, `kab@a1@b1` (a symbolic name in the explorer,
+ * a store key at run time); `parseLtKey` reads it back. */
+export function ltKey(name: string, agent: string, peer?: string, shared?: LongTermDecl['shared']): string {
+  return [name, ...ltAgents(agent, peer, shared)].join(LT_SEP);
+}
+export function parseLtKey(key: string): { name: string; agents: string[] } | null {
+  const parts = key.split(LT_SEP);
+  return parts.length < 2 ? null : { name: parts[0]!, agents: parts.slice(1) };
 }
 /** An agent variable (its value is an agent's public name). */
 export const agent = (n: string): Var => v(n, 'agent');

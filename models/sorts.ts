@@ -25,6 +25,9 @@ export const SORT_KINDS: Readonly<Record<Sort, readonly ValueKind[] | 'any'>> = 
   skey: ['scalar'],
   point: ['point'],
   sig: ['sig'],
+  // a key is 32 bytes on the wire, like a nonce: a receiver cannot tell them apart, so a nonce
+  // taken for a key (a type flaw of the literature) stays possible; a tuple cannot be one
+  symkey: ['bytes'],
 };
 
 /** Does a variable of `sort` admit a value of `kind`? */

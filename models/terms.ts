@@ -21,7 +21,8 @@ export type Sort =
   | 'sig' // an ECDSA signature
   | 'digest' // hash or MAC output, or a KDF-derived key
   | 'ct' // ciphertext
-  | 'bool'; // the constant `true`
+  | 'bool' // the constant `true`
+  | 'symkey'; // a symmetric key: 32 bytes (AES-256), such as a key two agents share
 
 /** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. */
 export interface Var {

@@ -111,6 +111,10 @@ export function protocolProblems(p: Protocol): string[] {
         if (ref) {
           if (!ltNames.has(ref.name)) out.push(`${here}: set-up of '${k}' refers to undeclared long-term value '${ref.name}'`);
           if (!(ref.agentVar in decl.agents)) out.push(`${here}: set-up of '${k}' refers to unknown agent variable '${ref.agentVar}'`);
+          if (ref.peerVar !== undefined && !(ref.peerVar in decl.agents)) out.push(`${here}: set-up of '${k}' refers to unknown agent variable '${ref.peerVar}'`);
+          const pair = p.longTerm.find((l) => l.name === ref.name)?.shared !== undefined;
+          if (ltNames.has(ref.name) && pair !== (ref.peerVar !== undefined))
+            out.push(`${here}: set-up of '${k}': long-term value '${ref.name}' is ${pair ? "shared by a pair: lt(name, agentVar, peerVar, sort)" : 'one per agent: lt(name, agentVar, sort)'}`);
         } else if (!(x.name in decl.agents)) out.push(`${here}: set-up of '${k}' uses '${x.name}', which is neither an agent nor lt(...)`);
       }
     }
@@ -165,11 +169,13 @@ export function protocolProblems(p: Protocol): string[] {
     }
     if ((prop.kind === 'secrecy' || prop.kind === 'forward-secrecy') && evs && ![...evs].some((e) => e.endsWith(':Secret')))
       out.push(`${p.name} ${prop.id}: no Secret(${prop.tag}) claim`);
+    if (prop.peers === 'any' && (prop.kind === 'secrecy' || prop.kind === 'forward-secrecy')) out.push(`${p.name} ${prop.id}: peers 'any' is for agreement properties (a secret shared with the attacker's agent is not one)`);
     if (prop.unlessOops && prop.kind !== 'secrecy' && prop.kind !== 'forward-secrecy') out.push(`${p.name} ${prop.id}: unlessOops is for secrecy properties`);
     if (prop.unlessOops && !secretSids.has(prop.tag)) out.push(`${p.name} ${prop.id}: unlessOops, but no Secret(${prop.tag}) claim names its session (sid)`);
     for (const ev of prop.compromiseAfter ?? [])
       if (!p.longTerm.some((l) => l.reveal === ev)) out.push(`${p.name} ${prop.id}: compromise '${ev}' is not declared by any long-term value`);
   }
+  for (const l of p.longTerm) if (l.shared && l.reveal) out.push(`${p.name}: long-term value '${l.name}' is shared by a pair; its reveal is not modelled`);
   for (const variant of p.variants) {
     const judged = propertiesOf(p, variant);
     for (const pid of [...variant.breaks, ...Object.keys(variant.expect ?? {})])

@@ -23,7 +23,7 @@ import type { Step, TransitionSpec } from '../models/steps.ts';
 import type { ProtocolWalk, RoleWalk } from './walk.ts';
 
 /** The runtime's kind of a value of each sort (impl/runtime/match.ts ACCEPTS); `any` for msg. */
-const SORT_KIND: Record<Sort, string> = { msg: 'any', nonce: 'bytes', digest: 'bytes', ct: 'bytes', const: 'const', agent: 'const', bool: 'const', skey: 'scalar', point: 'point', sig: 'sig' };
+const SORT_KIND: Record<Sort, string> = { msg: 'any', nonce: 'bytes', digest: 'bytes', ct: 'bytes', const: 'const', agent: 'const', bool: 'const', skey: 'scalar', point: 'point', sig: 'sig', symkey: 'bytes' };
 const APP_KIND: Record<string, string> = { h: 'bytes', hmac: 'bytes', kdfa: 'bytes', kdfe: 'bytes', senc: 'bytes', aenc: 'bytes', pk: 'point', exp: 'point', sign: 'sig', mult: 'scalar', true: 'const', verify: 'const', sdec: 'any', adec: 'any' };
 
 /** The kinds of a term in prefix form: `t<n>` then the n items for a tuple. */

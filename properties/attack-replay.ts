@@ -15,6 +15,7 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { type Target, atSessions } from '../models/target.ts';
+import { parseLtKey } from '../models/protocol.ts';
 import { type Term, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
@@ -126,9 +127,9 @@ class AttackerKnowledge {
     if (t.t === 'name') {
       // a long-term value (the trace only uses those the attacker knows), or one of its own
       // choices (`x:…`); an honest party's fresh value is known only if observed
-      const at = t.name.indexOf('@');
+      const lt = parseLtKey(t.name);
       let x: Value;
-      if (at > 0) x = this.run.longTerm.get(t.name.slice(0, at), t.name.slice(at + 1));
+      if (lt) x = this.run.longTerm.get(lt.name, lt.agents[0]!, lt.agents[1]);
       else if (t.name.startsWith('x:')) x = this.ownValue(t.sort);
       else throw new CannotCompute(`the attacker does not know ${show(t)}`);
       this.known.set(show(t), x);

@@ -46,6 +46,11 @@ export function concretePolicy(observed: readonly Envelope[], opts: { readonly a
     agentOf: (peer) => (peer && peer.k === 'const' ? peer.s : null),
     equal: valueEquals,
     honest: (c) => opts.attacker === undefined || !(c.agents ?? [c.agent]).includes(opts.attacker),
+    // `peers: 'any'`: the claim's own agent is not the attacker's; the attacker had the data if
+    // every byte string of it appears in a message observed on the network (a run's messages,
+    // not the attacker's derivations: a check of one execution, as `leaked`)
+    actorHonest: (c) => opts.attacker === undefined || c.agent !== opts.attacker,
+    attackerHad: (c) => leaves(c.data).every((leaf) => messages().some(([, hay]) => containsBytes(hay, leaf))),
     leaked: (c) => {
       for (const [env, hay] of messages()) for (const leaf of leaves(c.data)) if (containsBytes(hay, leaf)) return `the bytes of ${c.tag} (claimed by ${c.instance}) appear in message #${env.id} (${env.label})`;
       return null;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Protocol, RoleDecl } from '../../models/protocol.ts';
-import { parseLt } from '../../models/protocol.ts';
+import { ltKey, parseLt } from '../../models/protocol.ts';
 import { varsOf } from '../../models/terms.ts';
 import { type Value, bytesV, constV, valueToJson } from '../wire/value.ts';
 import { type EvalDeps, evaluate } from './evaluate.ts';
@@ -16,13 +16,16 @@ export class LongTermStore {
     private readonly deps: EvalDeps,
   ) {}
 
-  /** The long-term value `name` of `agent`, created on first use. */
-  get(name: string, agent: string): Value {
-    const key = `${name}@${agent}`;
+  /** The long-term value `name` of `agent` (of the pair `agent`, `peer` for a value shared by
+   * a pair: one value whichever way round if `shared: 'pair'`, k_AB = k_BA), created on first use — a per-pair key
+   * is 32 fresh random bytes, an AES-256 key of that pair alone. */
+  get(name: string, agent: string, peer?: string): Value {
+    const decl = this.protocol.longTerm.find((l) => l.name === name);
+    if (!decl) throw new Error(`undeclared long-term value '${name}'`);
+    const key = ltKey(name, agent, peer, decl.shared);
     let v = this.values.get(key);
     if (!v) {
-      const decl = this.protocol.longTerm.find((l) => l.name === name);
-      if (!decl) throw new Error(`undeclared long-term value '${name}'`);
+      if ((decl.shared !== undefined) !== (peer !== undefined)) throw new Error(`long-term value '${name}' is ${decl.shared ? 'shared by a pair of agents: name both' : 'one per agent: name one agent'}`);
       if (decl.sort === 'skey') v = { k: 'scalar', b: this.deps.suite.scalarFromSeed(this.deps.rng.bytes(48)) };
       else if (decl.sort === 'const' || decl.sort === 'agent') v = constV(`${name}:${agent}`);
       else v = bytesV(this.deps.rng.bytes(32));
@@ -62,7 +65,7 @@ export function initialEnv(
     const local: Record<string, Value> = { ...env, ...given };
     for (const x of varsOf(term)) {
       const ref = parseLt(x);
-      if (ref && !(x.name in given)) local[x.name] = store.get(ref.name, agents[ref.agentVar]!);
+      if (ref && !(x.name in given)) local[x.name] = store.get(ref.name, agents[ref.agentVar]!, ref.peerVar === undefined ? undefined : agents[ref.peerVar]!);
     }
     env[name] = evaluate(term, local, deps);
   }

@@ -14,6 +14,16 @@
  * `<'succ', na>` for the key — and its mirror on message 1 (B decrypting an old message 3, or
  * any ciphertext, "into" its nonce na) need a tuple or garbage where a nonce or key is typed:
  * the runtime rejects both, and so must the explorer (they once were false attacks on AR1).
+ *
+ * kab is the key of client A at server B (`shared: 'ordered'`; Satyanarayanan's Kab is the
+ * user's key at a file server, which no server uses as a client): A reads it as the key of
+ * itself and its peer, B as the key of its peer and itself. When kab was A's own long-term key,
+ * which its responder read, the key named no peer: A's run with a second peer accepted B's
+ * message 4 meant for a run with A (ProVerif 2.05 and `tcv verify --runs 3` found it) — an
+ * attack on that model, not on the protocol. With a symmetric k_AB (`shared: 'pair'`) an agent
+ * that plays both roles answers its own challenge: `--runs 3` finds that reflection
+ * (test/properties/explorer/per-pair-keys.test.ts); SPORE's Andrew RPC has fixed client and
+ * server roles, where it cannot happen.
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';
@@ -23,10 +33,10 @@ import { c, sdec, senc, tup, v } from '../terms.ts';
 
 const self = agent('self');
 const peer = agent('peer');
-const kab = v('kab', 'digest');
+const kab = v('kab', 'symkey');
 const na = v('na', 'nonce');
 const nb = v('nb', 'nonce');
-const k2 = v('k2', 'digest');
+const k2 = v('k2', 'symkey');
 const nb2 = v('nb2', 'nonce');
 const succ = (x: typeof na) => tup(c('succ'), x);
 
@@ -99,11 +109,11 @@ export const andrewRpc: Protocol = {
   title: 'Andrew Secure RPC (an old message 4 is accepted again)',
   source: 'Satyanarayanan 1989; Burrows, Abadi & Needham 1989; Clark & Jacob 1997; SPORE',
   roles: [
-    // kab: the key A shares with B (the initiator's long-term key, which its responder knows)
-    { role: 'A', machine: initiator, agents: { self: 'A', peer: 'B' }, initiator: true, knows: { kab: lt('kab', 'self', 'digest') } },
-    { role: 'B', machine: responder, agents: { self: 'B', peer: 'A' }, initiator: false, knows: { kab: lt('kab', 'peer', 'digest') } },
+    // kab: the key of client A at server B (one per ordered pair of agents)
+    { role: 'A', machine: initiator, agents: { self: 'A', peer: 'B' }, initiator: true, knows: { kab: lt('kab', 'self', 'peer', 'symkey') } },
+    { role: 'B', machine: responder, agents: { self: 'B', peer: 'A' }, initiator: false, knows: { kab: lt('kab', 'peer', 'self', 'symkey') } },
   ],
-  longTerm: [{ name: 'kab', owner: 'A', sort: 'digest' }],
+  longTerm: [{ name: 'kab', owner: 'A', sort: 'symkey', shared: 'ordered' }],
   deployment: { A: 'a1', B: 'b1' },
   properties: [
     { id: 'AR1', kind: 'non-injective-agreement', statement: 'If A accepts k2 from B, B sent k2 (with nb2) to A.', tag: 'key', commit: 'A', running: 'B' },

@@ -11,8 +11,9 @@
  *
  * Verdicts the literature gives: ya stays secret; B agrees with an honest A on what it received
  * (A signed it); without the timestamp Ta nothing is fresh, so a recorded message is accepted
- * again (no injective agreement). (Burrows, Abadi and Needham's attack — the attacker signs A's
- * `aenc(ya, pk(B))` as its own — is about B's belief that the attacker's agent knows ya.)
+ * again (no injective agreement). Burrows, Abadi and Needham's attack — the attacker signs A's
+ * `aenc(ya, pk(B))` as its own — is about B's belief that the attacker's agent knows ya: no
+ * attack on agreement with an honest peer (X2 holds), an attack with any peer (X4 of the variant `any-peer`, `peers: 'any'`).
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';
@@ -103,5 +104,24 @@ export const ccittX509: Protocol = {
       attackFromRuns: 3,
     },
   ],
-  variants: [],
+  variants: [
+    {
+      id: 'any-peer',
+      title: "X2 judged with any peer (BAN's attack: E signs A's aenc(ya, pk(B)) as its own)",
+      breaks: [],
+      edit: () => ({}),
+      properties: [
+        {
+          id: 'X4',
+          kind: 'non-injective-agreement',
+          statement: "X2 with any peer: if B accepts from the attacker's agent, the attacker knew na, xa and ya (fails: BAN's attack — E signs A's aenc(ya, pk(B)) as its own).",
+          tag: 'b',
+          commit: 'B',
+          running: 'A',
+          peers: 'any',
+          expected: 'attack',
+        },
+      ],
+    },
+  ],
 };

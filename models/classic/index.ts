@@ -9,5 +9,6 @@ import { nssk } from './needham-schroeder-sk.ts';
 import { signedDh, signedDhIds } from './signed-dh.ts';
 import { ccittX509 } from './ccitt-x509.ts';
 import { andrewRpc } from './andrew-rpc.ts';
+import { iso9798 } from './iso-9798-2.ts';
 
-export const CLASSIC_PROTOCOLS: readonly Protocol[] = [nspk, nsl, nssk, signedDh, signedDhIds, ccittX509, andrewRpc];
+export const CLASSIC_PROTOCOLS: readonly Protocol[] = [nspk, nsl, nssk, signedDh, signedDhIds, ccittX509, andrewRpc, iso9798];

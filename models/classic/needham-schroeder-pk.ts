@@ -115,6 +115,16 @@ function nsProtocol(lowe: boolean): Protocol {
         edit: replaceSteps(['R'], (s) => s.op === 'claim' && s.event === 'Commit' && s.tag === 'resp', (s) => [s, claim('Secret', 'na-r', peer, na)]),
         properties: [{ id: 'NS5', kind: 'secrecy', statement: 'The initiator nonce na stays secret, as the responder believes.', tag: 'na-r', expected: verdict, ...attackFrom }],
       },
+      {
+        id: 'any-peer',
+        title: "NS4 judged with any peer (Lowe's attack seen from A: A, running with E, takes B's nb as E's)",
+        breaks: [],
+        edit: () => ({}),
+        // Lowe's honest-peer reading (NS4) holds for both; with any peer, NSPK's initiator that
+        // talks to E completes on B's nb, which E never had: E relayed B's message 2 (NSL's
+        // message 2 names B, so it cannot be relayed)
+        properties: [{ id: 'NS6', kind: 'non-injective-agreement', statement: 'NS4 with any peer: if I completes with the attacker\'s agent, the attacker had na and nb.', tag: 'init', commit: 'I', running: 'R', peers: 'any', expected: verdict }],
+      },
     ],
   };
 }

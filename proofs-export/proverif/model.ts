@@ -108,7 +108,7 @@ export function exportProverif(target: Target): ProverifExport {
       const ref = parseLt({ t: 'var', name: n, sort: 'msg' });
       if (ref) {
         lts.add(ref.name);
-        return papp(`lt_${ident(ref.name)}`, lookup(ref.agentVar));
+        return papp(`lt_${ident(ref.name)}`, lookup(ref.agentVar), ...(ref.peerVar === undefined ? [] : [lookup(ref.peerVar)]));
       }
       throw new ExportError(`${where}: '${n}' is used before it is bound`);
     };
@@ -264,6 +264,7 @@ export function exportProverif(target: Target): ProverifExport {
   }
   for (const d of protocol.longTerm) {
     lts.add(d.name);
+    if (d.shared) continue; // a pair's value: no reveal (models/validate.ts)
     const value = papp(`lt_${ident(d.name)}`, pvar('A'));
     if (d.reveal && lateReveals.has(d.reveal)) {
       events.set('RevealLate', 2);
@@ -304,7 +305,9 @@ export function exportProverif(target: Target): ProverifExport {
   if (funcs.has('exp')) decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('x')), pvar('y')), rhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('y')), pvar('x')) });
   for (const n of [...lts].sort()) {
     const d = protocol.longTerm.find((l) => l.name === n);
-    decls.push({ k: 'fun', name: `lt_${ident(n)}`, arity: 1, result: 'bitstring', private: !d?.public });
+    decls.push({ k: 'fun', name: `lt_${ident(n)}`, arity: d?.shared ? 2 : 1, result: 'bitstring', private: !d?.public });
+    // a symmetric key of a pair: k_AB = k_BA (a linear equation, as the DH one above)
+    if (d?.shared === 'pair') decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp(`lt_${ident(n)}`, pvar('x'), pvar('y')), rhs: papp(`lt_${ident(n)}`, pvar('y'), pvar('x')) });
   }
   for (const [n, a] of events) decls.push({ k: 'event', name: n, arity: a });
   decls.push(...queries, ...roleDecls, { k: 'process', branches });

@@ -56,7 +56,9 @@ export function propertyQueries(p: Protocol, ctx: QueryContext): PvDecl[] {
   const query = (comments: string[], premise: PvFact[], conclusion: PvFact[][]): PvDecl => ({ k: 'query', comments, vars: queryVars([...premise, ...conclusion.flat()]), text: { premise, conclusion } });
 
   const out: PvDecl[] = [];
+  // `peers: 'any'` is not exported (as in the Tamarin theory): the queries judge honest peers only
   for (const prop of walk.protocol.properties) {
+    if (prop.peers === 'any') continue;
     const expected = expectedVerdict(p, prop.id, ctx.variant);
     const head = [`${prop.id} (${prop.kind}, tag '${prop.tag}'): ${prop.statement}`, `expected: ${expected} (ProVerif: ${expected === 'holds' ? 'true' : 'false'})`];
     const tag = ctx.constant('t', prop.tag);

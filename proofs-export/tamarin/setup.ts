@@ -51,6 +51,20 @@ export function setupRules(ctx: ExportContext): TRule[] {
     const sort = ltSort(d);
     const x = tvar(ident(d.name).toLowerCase() === 'a' ? 'x' : ident(d.name), sort);
     const A = tvar('A', 'pub');
+    if (d.shared) {
+      // a value of a pair of agents (models/protocol.ts): one fact per pair, and for a symmetric
+      // key the same value under both orders (k_AB = k_BA)
+      const B = tvar('B', 'pub');
+      rules.push({
+        name: uniqueRuleName(ctx, `Setup_${d.name}`),
+        comments: [`long-term value ${d.name} (${d.sort}) of each ${d.shared === 'pair' ? 'unordered pair of agents, k_AB = k_BA' : 'ordered pair of agents (A as client at B)'}`],
+        lhs: [fact('Fr', x)],
+        // LtkUnique (theory.ts) then allows one value per pair, in either order for a symmetric key
+        actions: [fact('LtkGen', tconst(d.name), { k: 'tuple', items: [A, B] } as TTerm, x), ...(d.shared === 'pair' ? [fact('LtkGen', tconst(d.name), { k: 'tuple', items: [B, A] } as TTerm, x)] : [])],
+        rhs: [pfact(ltFactName(d.name), A, B, x), ...(d.shared === 'pair' ? [pfact(ltFactName(d.name), B, A, x)] : [])],
+      });
+      continue;
+    }
     const outs: TTerm[] = [];
     for (const p of parts.get(d.name) ?? []) outs.push(p === 'pk' ? { k: 'app', f: 'pk', args: [x] } : { k: 'exp', base: tconst('g'), exponent: x });
     if (d.public && sort === 'fresh') outs.push(x);
@@ -90,7 +104,7 @@ export function startRule(ctx: ExportContext, walk: RoleWalk): TRule {
   // a long-term reference is named after the known variable it is the whole value of, if any
   const ltNames = new Map<string, string>();
   for (const [k, t] of Object.entries(decl.knows)) if (isVar(t) && parseLt(t) && !ltNames.has(t.name)) ltNames.set(t.name, k);
-  const ltks: { key: string; term: TTerm; agent: TTerm; decl: LongTermDecl }[] = [];
+  const ltks: { key: string; term: TTerm; agents: TTerm[]; decl: LongTermDecl }[] = [];
   const lookupIn = (name: string): TTerm => {
     const ref = parseLt({ t: 'var', name, sort: 'msg' });
     if (!ref) {
@@ -102,7 +116,7 @@ export function startRule(ctx: ExportContext, walk: RoleWalk): TRule {
     const known = ltks.find((l) => l.key === name);
     if (known) return known.term;
     const term = tvar(ctx.names.name(ltNames.get(name) ?? `${ref.name}_${ref.agentVar}`, ld.sort), ltSort(ld));
-    ltks.push({ key: name, term, agent: agentTerm(ref.agentVar), decl: ld });
+    ltks.push({ key: name, term, agents: [agentTerm(ref.agentVar), ...(ref.peerVar === undefined ? [] : [agentTerm(ref.peerVar)])], decl: ld });
     return term;
   };
   const values = live.map((x) => {
@@ -115,7 +129,7 @@ export function startRule(ctx: ExportContext, walk: RoleWalk): TRule {
   return {
     name: uniqueRuleName(ctx, `${decl.role}_start`),
     comments: [`${decl.role} (party ${def.party}): a new thread in '${def.initial}', its set-up values bound from the long-term facts`],
-    lhs: [fact('Fr', TID), ...ltks.map((l) => pfact(ltFactName(l.decl.name), l.agent, l.term))],
+    lhs: [fact('Fr', TID), ...ltks.map((l) => pfact(ltFactName(l.decl.name), ...l.agents, l.term))],
     actions: [fact('Create', tconst(decl.role), agentTerm('self'), TID)],
     rhs: [stateFact(decl.role, def.initial, values)],
   };

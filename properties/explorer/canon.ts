@@ -154,7 +154,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   const know = st.know.map(sh);
   const cons = st.cons.map((c) => sh(c.t));
 
-  const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}${c.sid ? `:${sh(c.sid)}` : ''}`;
+  const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}${c.sid ? `:${sh(c.sid)}` : ''}${c.had === undefined ? '' : c.had ? ':had' : ':new'}`;
   const claims = st.claims.map((c) => {
     if (c.event === 'Commit') {
       const reads = commitReads ? commitReads(c) : st.claims.filter((r) => r.event === 'Running' && r.step < c.step);

@@ -54,6 +54,9 @@ export interface SolveContext {
    * these cannot help to derive it), or null for any other read (a term with variables, or the
    * level passed to another variable). What the search's level relevance needs (`search.ts`). */
   levelRead?: (v: string, names: ReadonlySet<string> | null) => void;
+  /** a property judges Commits with a dishonest peer (`peers: 'any'`): a step records, for each
+   * such Commit, whether the attacker had its data before the step (`ClaimRecord.had`) */
+  attackerHad?: boolean;
 }
 
 /** Work units per `solve` call unless a search says otherwise (`ExploreOptions.solveBudget`). */

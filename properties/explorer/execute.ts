@@ -11,7 +11,8 @@
  */
 import type { ClaimEvent, Step, TransitionSpec } from '../../models/steps.ts';
 import { type Term, type Var, name, substitute, varsOf } from '../../models/terms.ts';
-import { type Constraint, type Deduction, type SolveContext, solve } from './deduction.ts';
+import { type Constraint, type Deduction, type SolveContext, derivable, solve } from './deduction.ts';
+import { ATTACKER } from './scenario.ts';
 import type { Instance, Scenario } from './scenario.ts';
 import { EMPTY, type FreshVars, type Subst, resolve, unify } from './unify.ts';
 
@@ -28,6 +29,9 @@ export interface ClaimRecord {
   readonly data: Term;
   /** the session the claim names, if any (models/steps.ts) */
   readonly sid?: Term;
+  /** a Commit naming the attacker's agent, under `peers: 'any'`: could the attacker derive its
+   * data from what it knew before the step (models/judge.ts `attackerHad`)? */
+  readonly had?: boolean;
 }
 
 export interface SentMessage {
@@ -166,7 +170,10 @@ export function execTransition(st: SymState, i: number, spec: TransitionSpec, ct
       const nextInst: Instance = { ...inst, state: spec.to, env, started: true };
       const insts = st.insts.slice();
       insts[i] = nextInst;
-      const stepClaims = claims.map((c) => ({ ...c, step: stepNo }));
+      // the data of a Commit naming the attacker's agent, against the knowledge before the step
+      // (its constraints and bindings as solved; what the attacker had, not what it will learn)
+      const had = (c: Omit<ClaimRecord, 'step'>) => ctx.attackerHad === true && c.event === 'Commit' && c.self !== ATTACKER && c.agents.includes(ATTACKER);
+      const stepClaims = claims.map((c) => (had(c) ? { ...c, step: stepNo, had: derivable(c.data, lvl, sol.cons, sol.s, ctx) !== null } : { ...c, step: stepNo }));
       const trace: TraceStep = {
         inst: i,
         transition: spec.label,

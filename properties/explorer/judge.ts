@@ -7,6 +7,9 @@
  * Honesty: a claim counts only if every agent its instance names (itself and each agent
  * variable) is honest — not the attacker's agent, and none of its long-term values revealed
  * (at any time; for forward secrecy, reveals named in `compromiseAfter` after the claim are allowed).
+ * The agents an instance names are its actor, its peer and authorities (never compromised), so
+ * this is Lowe's "with an honest peer". With `peers: 'any'`, a Commit by an honest actor with
+ * the attacker's agent as peer is judged on `had`: the attacker had its data before the claim.
  *
  * `commitReads` is the search's: what of a Commit a state key must keep (canon.ts).
  * @module
@@ -56,6 +59,9 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
     equal: input.equal,
     honest: (c, allowed) => honest(c, input.reveals, allowed),
     leaked: (c) => (input.derivable(c.data) ? `the attacker derives the secret of Secret(${prop.tag})` : null),
+    // `peers: 'any'` (recorded at the claim, execute.ts `had`)
+    actorHonest: (c) => c.self !== ATTACKER && !input.reveals.some((r) => r.agent === c.self),
+    attackerHad: (c) => c.had !== false,
   };
   const v = judgeProperty(prop, input.claims, policy);
   return v.verdict === 'violated' ? { claim: v.claim, why: v.why } : null;

@@ -74,6 +74,7 @@ export function attackSteps(f: Finding): number[] {
  */
 export function replay(scen: Scenario, f: Finding, schedule: readonly TraceStep[], budget = { steps: REPLAY_BUDGET_PER_STEP * schedule.length }, shared: ReplayCache = newReplayCache()): Finding | null {
   const ctx = newSolveContext(shared.fresh);
+  if (f.prop.peers === 'any') ctx.attackerHad = true; // the search's claims record `had` too
   let work = Math.min(budget.steps, REPLAY_BUDGET_PER_STEP * schedule.length);
   // `path`: the steps taken so far, each with the solution chosen, which determine the state
   const go = (st: SymState, k: number, path: string): Finding | null => {

@@ -20,7 +20,7 @@
  * @module
  */
 import { normalize } from '../../models/equations.ts';
-import { type Protocol, parseLt } from '../../models/protocol.ts';
+import { type Protocol, ltKey, parseLt } from '../../models/protocol.ts';
 import { type RoleDef, roleOf } from '../../models/role.ts';
 import { type Term, G, app, c, name, substitute, varsOf } from '../../models/terms.ts';
 import { honestAgents, runKinds, runsBound } from './runs.ts';
@@ -68,10 +68,11 @@ export interface ScenarioOptions {
   readonly runs?: number;
 }
 
-/** The long-term value `name` of `agent`, as one symbolic name. */
-export function ltName(p: Protocol, lt: string, agent: string): Term {
+/** The long-term value `name` of `agent` (or shared by the pair `agent`, `peer`: for an
+ * unordered pair one name whichever way round), as one symbolic name. */
+export function ltName(p: Protocol, lt: string, agent: string, peer?: string): Term {
   const decl = p.longTerm.find((l) => l.name === lt);
-  return name(`${lt}@${agent}`, decl?.sort ?? 'skey');
+  return name(ltKey(lt, agent, peer, decl?.shared), decl?.sort ?? 'skey');
 }
 
 function secondAgent(a: string): string {
@@ -133,6 +134,11 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
     }
   };
   for (const lt of p.longTerm) {
+    if (lt.shared) {
+      // a pair's key is the attacker's if E is one of the pair (k_AE, which E shares with A)
+      for (const a of allAgents) for (const b of allAgents) if (lt.public || a === ATTACKER || b === ATTACKER) learn(ltName(p, lt.name, a, b));
+      continue;
+    }
     for (const a of allAgents) {
       const x = ltName(p, lt.name, a);
       if (lt.public || a === ATTACKER) learn(x);
@@ -153,7 +159,7 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
   const reveals: RevealOption[] = [];
   const fsEvents = new Set(p.properties.flatMap((x) => (x.kind === 'forward-secrecy' ? x.compromiseAfter ?? [] : [])));
   for (const lt of p.longTerm) {
-    if (!lt.reveal || !fsEvents.has(lt.reveal)) continue;
+    if (!lt.reveal || !fsEvents.has(lt.reveal) || lt.shared) continue; // a pair's reveal: not modelled (validate.ts)
     for (const a of [...allAgents].filter((x) => x !== ATTACKER && instances.some((i) => i.role === lt.owner && i.agents['self'] === x)))
       reveals.push({ event: lt.reveal, lt: lt.name, agent: a, value: ltName(p, lt.name, a) });
   }
@@ -173,7 +179,7 @@ function instantiate(p: Protocol, t: Term, agents: Record<string, string>): Term
   const sub: Record<string, Term> = {};
   for (const x of varsOf(t)) {
     const ref = parseLt(x);
-    if (ref) sub[x.name] = ltName(p, ref.name, agents[ref.agentVar]!);
+    if (ref) sub[x.name] = ltName(p, ref.name, agents[ref.agentVar]!, ref.peerVar === undefined ? undefined : agents[ref.peerVar]!);
     else if (x.name in agents) sub[x.name] = c(agents[x.name]!);
   }
   return substitute(t, sub);

@@ -115,9 +115,13 @@ export function explore(target: Target, opts: ExploreOptions = {}): ExploreResul
   const deadline = opts.deadlineAt ?? t0 + (opts.timeoutMs ?? 60_000);
   const memory = heapBudget(opts.heapFraction);
   const maxStates = opts.maxStates ?? 2_000_000;
-  const por = opts.por ?? true;
   const ctx = newSolveContext(undefined, opts.solveBudget);
   const props = opts.properties ? protocol.properties.filter((x) => opts.properties!.includes(x.id)) : protocol.properties;
+  // `peers: 'any'` judges a Commit on what the attacker had before it: that depends on the order
+  // of independent steps, which the partial-order reduction takes as one
+  const anyPeer = props.some((x) => x.peers === 'any');
+  if (anyPeer) ctx.attackerHad = true;
+  const por = (opts.por ?? true) && !anyPeer;
   const found = new Map<string, Finding>();
   let states = 0;
   const firstAttack: Record<string, { states: number; ms: number }> = {};

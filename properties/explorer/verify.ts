@@ -69,10 +69,12 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   const top = bound.sessions;
   const replay = !bound.chosen && variant?.sessions && variant.sessions > top ? variant.sessions : undefined;
   // a runs bound (`runs.ts`, Scyther's) is one search at that bound: no ladder, no replay rung
-  const rungs: { sessions: number; only?: readonly string[] }[] =
+  // a reflection variant (`VariantDecl.runs`): a last search at its runs bound for what it breaks
+  const reflect = !bound.chosen && variant?.runs ? variant.runs : undefined;
+  const rungs: { sessions: number; only?: readonly string[]; runs?: number }[] =
     bound.runs !== undefined
       ? [{ sessions: top }]
-      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : [])];
+      : [...(top > 1 ? [{ sessions: 1 }] : []), { sessions: top }, ...(replay ? [{ sessions: replay, only: variant!.breaks }] : []), ...(reflect ? [{ sessions: top, runs: reflect, only: variant!.breaks }] : [])];
   // `opts.properties` narrows the report (and the search, which stops once they are refuted)
   const judged = target.protocol.properties;
   const selected = opts.properties ? judged.filter((x) => opts.properties!.includes(x.id)) : judged;
@@ -85,7 +87,8 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
     const open = selected.filter((x) => (rung.only ? rung.only.includes(x.id) : true) && decided.get(x.id)?.verdict !== 'attack').map((x) => x.id);
     if (!open.length) continue;
     const onProgress = progress && ((states: number, ms: number) => progress({ sessions: rung.sessions, properties: open, states, ms }));
-    const r = explore(atSessions(target, rung.sessions), { ...opts, deadlineAt, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
+    const at = rung.runs ? { ...target, bound: { ...bound, sessions: rung.sessions, runs: rung.runs } } : atSessions(target, rung.sessions);
+    const r = explore(at, { ...opts, deadlineAt, ...(k > 0 || rung.only || opts.properties ? { properties: open } : {}), ...(onProgress ? { onProgress } : {}) });
     runs.push({ sessions: rung.sessions, r });
     for (const [id, v] of r.verdicts) {
       // below the top, only attacks are final
@@ -128,7 +131,7 @@ export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?
   return {
     protocol: p.name,
     variant: variantId ?? null,
-    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (!bound.chosen && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
+    bound: (replay ? `${mainBound}; ${variant!.breaks.join(', ')} at ${replay} session(s) per role` : mainBound) + (reflect ? `; ${variant!.breaks.join(', ')} at --runs ${reflect}` : '') + (!bound.chosen && p.bound ? ` (declared bound: ${p.bound.why})` : ''),
     properties,
     stats: { states: runs.reduce((n, x) => n + x.r.stats.states, 0), ms: runs.reduce((n, x) => n + x.r.stats.ms, 0), ...(cut ? { cut } : {}) },
   };

@@ -8,17 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Protocol } from '../../../models/protocol.ts';
 import { CLASSIC_PROTOCOLS } from '../../../models/classic/index.ts';
-import { asExpected, verifyTarget } from '../../../properties/explorer/verify.ts';
-import { targetOf } from '../../../models/target.ts';
+import { asExpected } from '../../../properties/explorer/verify.ts';
+import { verifyAt as verifyProtocol } from './verify-at.ts';
 
 const nspk = CLASSIC_PROTOCOLS.find((p) => p.name === 'nspk')!;
 const opts = (runs: number, id: string) => ({ runs, properties: [id], timeoutMs: 300_000 });
 
-/** verify `p` at the bound in `o` (runs or sessions), the other options as given */
-function verifyProtocol(p: Protocol, variant: string | undefined, o: { runs?: number; sessions?: number; properties?: string[]; timeoutMs?: number }) {
-  const { runs, sessions, ...rest } = o;
-  return verifyTarget(targetOf(p, variant, runs !== undefined ? { runs } : sessions !== undefined ? { sessions } : undefined), rest);
-}
 
 /** nspk with NS2's declared bound replaced. */
 const declaring = (from: number): Protocol => ({ ...nspk, properties: nspk.properties.map((x) => (x.id === 'NS2' ? { ...x, attackFromRuns: from } : x)) });
