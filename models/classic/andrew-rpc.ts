@@ -126,8 +126,9 @@ export const andrewRpc: Protocol = {
       commit: 'A',
       running: 'B',
       expected: 'attack',
-      // an old run of B whose message 4 is replayed, and A's run: two (`--runs 2`)
-      attackFromRuns: 2,
+      // with the ordered per-pair key k_AB the replay needs two sessions of both A and B: holds at
+      // `--runs 3`, attack at `--runs 4` (measured after the re-model; was 2 with lt(kab, A))
+      attackFromRuns: 4,
     },
   ],
   variants: [],
