@@ -7,6 +7,8 @@
  * @module
  */
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { symbolicTerm } from '../support/arbitraries.ts';
 import assert from 'node:assert/strict';
 import { type FunctionSymbol, type SymbolInfo, type SymbolTable, type Term, SYMBOLS, aenc, adec, exp, G, name, pk, sdec, senc, sign, verify, show, v } from '../../models/terms.ts';
 import { EQUATIONS, equationsOf, hasStuckDestructor, normalize, tableProblems, theoryOf } from '../../models/equations.ts';
@@ -131,3 +133,27 @@ test('the runtime has an implementation of every symbol, and refuses a table wit
   const incomplete: { readonly [F in FunctionSymbol]: Primitive } = withoutH;
   assert.deepEqual(missingImplementations(SYMBOLS, incomplete), ['h']);
 });
+
+test('normalize (derived) is idempotent, and a theory built afresh from the table agrees with it', () => {
+  const fresh = theoryOf({ ...SYMBOLS });
+  const reducible = (t: Term): boolean =>
+    t.t === 'app' && ((SYMBOLS[t.f].rules ?? []).some((r) => matchesRoot(r.lhs, t)) || t.args.some(reducible));
+  fc.assert(
+    fc.property(symbolicTerm, (t) => {
+      const n = normalize(t);
+      assert.equal(show(normalize(n)), show(n));
+      assert.equal(show(fresh.normalize(t)), show(n));
+      assert.equal(reducible(n), false, `a rule still applies in ${show(n)}`);
+    }),
+    { seed: 20261203, numRuns: 400 },
+  );
+});
+
+function matchesRoot(p: Term, t: Term, s = new Map<string, string>()): boolean {
+  if (p.t === 'var') {
+    const b = s.get(p.name);
+    if (b === undefined) s.set(p.name, show(t));
+    return b === undefined || b === show(t);
+  }
+  return p.t === 'app' && t.t === 'app' && p.f === t.f && p.args.length === t.args.length && p.args.every((a, i) => matchesRoot(a, t.args[i]!, s));
+}

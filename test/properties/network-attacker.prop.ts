@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { protocolIndex, suiteId } from '../support/arbitraries.ts';
 import { PROTOCOLS, protocolByName } from '../../models/protocols/index.ts';
 import type { Protocol } from '../../models/protocol.ts';
 import { ProtocolRun } from '../../impl/runtime/session.ts';
@@ -37,7 +38,7 @@ const program = attackProgram;
 
 test(`no forbidden claim under an active network attacker (${RUNS} runs over all protocols and both crypto suites)`, () => {
   fc.assert(
-    fc.property(fc.nat(PROTOCOLS.length - 1), fc.constantFrom(...SUITE_IDS), program, fc.nat(), (pi, suite, prog, seed) => {
+    fc.property(protocolIndex, suiteId, program, fc.nat(), (pi, suite, prog, seed) => {
       assert.deepEqual(violations(PROTOCOLS[pi]!, prog, seed, suite), []);
     }),
     { seed: SEED, numRuns: RUNS },

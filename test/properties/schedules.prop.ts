@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { protocolIndex, suiteId } from '../support/arbitraries.ts';
 import { PROTOCOLS } from '../../models/protocols/index.ts';
 import { ProtocolRun } from '../../impl/runtime/session.ts';
 import { checkClaims } from '../../impl/runtime/claims-check.ts';
@@ -19,7 +20,7 @@ const SEED = Number(process.env['FC_SEED'] ?? 20261123);
 
 test(`any delivery order of concurrent honest sessions completes with equal keys (${RUNS} runs, both crypto suites)`, () => {
   fc.assert(
-    fc.property(fc.nat(PROTOCOLS.length - 1), fc.constantFrom(...SUITE_IDS), fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(), { maxLength: 60 }), fc.nat(), (pi, suite, sessions, order, seed) => {
+    fc.property(protocolIndex, suiteId, fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(), { maxLength: 60 }), fc.nat(), (pi, suite, sessions, order, seed) => {
       const p = PROTOCOLS[pi]!;
       const run = new ProtocolRun(p, { seed, sessions, suite: SUITES[suite] });
       run.start();

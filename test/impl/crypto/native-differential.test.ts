@@ -12,12 +12,12 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { bytes, printable } from '../../support/arbitraries.ts';
 import { CryptoError, type CryptoSuite, nativeP256, tpm2P256 } from '../../../impl/crypto/index.ts';
 
 const SEED = 20261203;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
-const label = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+const label = printable(0, 12);
 const scalar = bytes(48, 48).map((s) => tpm2P256.scalarFromSeed(s));
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createECDH, createHash, createHmac, getCurves } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { bytes } from '../../support/arbitraries.ts';
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { CryptoError, SM2_DEFAULT_ID, sm2, sm3, tcmSm2 as suite, tpm2P256 } from '../../../impl/crypto/index.ts';
 import { sm2Signer } from '../../../impl/crypto/sm2-sign.ts';
@@ -87,7 +88,7 @@ describe('SM2 signature, GB/T 32918.2-2016 Appendix A (example curve)', () => {
 });
 
 describe('SM2 signing in the suite', () => {
-  const seeds = fc.uint8Array({ minLength: 16, maxLength: 48 });
+  const seeds = bytes(16, 48);
 
   it('deterministic (RFC 6979-style nonce over HMAC-SM3), verifies, and binds message and key', () => {
     fc.assert(

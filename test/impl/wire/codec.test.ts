@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { wireValue } from '../../support/arbitraries.ts';
 import { decode, DecodeError, encode, LIMITS } from '../../../impl/wire/codec.ts';
 import { type Value, valueEquals } from '../../../impl/wire/value.ts';
 
-const leaf: fc.Arbitrary<Value> = fc.oneof(
-  fc.uint8Array({ maxLength: 80 }).map((b) => ({ k: 'bytes', b }) as Value),
-  fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => ({ k: 'point', b: Uint8Array.of(4, ...b) }) as Value),
-  fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => ({ k: 'sig', b }) as Value),
-  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => ({ k: 'scalar', b }) as Value),
-  fc.stringMatching(/^[\x20-\x7e]{1,64}$/).map((s) => ({ k: 'const', s }) as Value),
-);
-const value: fc.Arbitrary<Value> = fc.letrec<{ v: Value }>((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 5 }).map((items) => ({ k: 'tuple', items }) as Value)),
-})).v;
+const value = wireValue;
 const opts = { seed: Number(process.env['FC_SEED'] ?? 20261123) };
 
 test('encode/decode round-trips every value, and the encoding is canonical', () => {
