@@ -54,6 +54,33 @@ export interface EcGroup {
   publicKey(sk: Uint8Array): Uint8Array;
 }
 
+/**
+ * isValidPoint and pointX over a suite's own point decoder, shared by the noble and native
+ * groups so both apply the same boundary checks (SEC 1 v2 §2.3.3: X of the uncompressed form).
+ */
+export function pointReaders(
+  toPoint: (p: Uint8Array, what: string) => unknown,
+  pointLen: number,
+  scalarLen: number,
+): Pick<EcGroup, 'isValidPoint' | 'pointX'> {
+  return {
+    isValidPoint(p: Uint8Array): boolean {
+      try {
+        toPoint(p, 'point');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    pointX(p: Uint8Array): Uint8Array {
+      abytes(p, 'pointX point', [pointLen], 'bad-point');
+      if (p[0] !== 0x04) throw new CryptoError('bad-point', 'pointX point: expected uncompressed 0x04||X||Y');
+      toPoint(p, 'pointX point');
+      return p.slice(1, 1 + scalarLen);
+    },
+  };
+}
+
 export function ecGroup({ curve, Point, scalarMax, seedHash, seedDst }: EcGroupParams): EcGroup {
   const scalarLen = Point.Fn.BYTES;
   const pointLen = 1 + 2 * Point.Fp.BYTES;
@@ -108,20 +135,7 @@ export function ecGroup({ curve, Point, scalarMax, seedHash, seedDst }: EcGroupP
       // n is prime and the cofactor is 1, so s in [1, n-1] times a valid P never gives infinity
       return pt.multiply(toScalar(s, 'pointMul scalar', 'bad-scalar')).toBytes(false);
     },
-    isValidPoint(p: Uint8Array): boolean {
-      try {
-        toPoint(p, 'point');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    pointX(p: Uint8Array): Uint8Array {
-      abytes(p, 'pointX point', [pointLen], 'bad-point');
-      if (p[0] !== 0x04) throw new CryptoError('bad-point', 'pointX point: expected uncompressed 0x04||X||Y');
-      toPoint(p, 'pointX point');
-      return p.slice(1, 1 + scalarLen);
-    },
+    ...pointReaders(toPoint, pointLen, scalarLen),
     publicKey: (sk: Uint8Array) => mulBase(sk, 'publicKey key', 'bad-key'),
   });
 }

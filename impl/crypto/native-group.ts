@@ -20,7 +20,7 @@ import { createECDH, ECDH } from 'node:crypto';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { mapHashToField } from '@noble/curves/abstract/modular.js';
 import { abytes, concatBytes } from './assert.ts';
-import { bytesToBigInt } from './ec-group.ts';
+import { bytesToBigInt, pointReaders } from './ec-group.ts';
 import { nativeSha256, plain } from './native-bytes.ts';
 import { CryptoError, type CryptoErrorCode } from './suite.ts';
 
@@ -113,19 +113,6 @@ export const nativeGroup = Object.freeze({
     const P = toPoint(p, 'pointMul point');
     return mulPoint(P, toScalar(s, 'pointMul scalar', 'bad-scalar'));
   },
-  isValidPoint(p: Uint8Array): boolean {
-    try {
-      toPoint(p, 'point');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  pointX(p: Uint8Array): Uint8Array {
-    abytes(p, 'pointX point', [POINT_LEN], 'bad-point');
-    if (p[0] !== 0x04) throw new CryptoError('bad-point', 'pointX point: expected uncompressed 0x04||X||Y');
-    toPoint(p, 'pointX point');
-    return p.slice(1, 1 + SCALAR_LEN);
-  },
+  ...pointReaders(toPoint, POINT_LEN, SCALAR_LEN),
   publicKey: (sk: Uint8Array) => mulBase(toScalar(sk, 'publicKey key', 'bad-key')),
 });
