@@ -17,6 +17,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { abytes } from './assert.ts';
+import { GCM_KEY_LEN, GCM_NONCE_LEN, GCM_TAG_LEN, aeadOpenable, checkAeadInputs } from './aes-gcm-shape.ts';
 import { hashMethods } from './hash-methods.ts';
 import { nativeSha256Kdf, plain } from './native-bytes.ts';
 import { nativeSign, nativeVerify } from './native-ecdsa.ts';
@@ -25,9 +26,6 @@ import type { CryptoSuite } from './suite.ts';
 import { tpm2P256 } from './tpm2-p256.ts';
 
 const CFB_KEY_LEN = 16;
-const GCM_KEY_LEN = 32;
-const GCM_NONCE_LEN = 12;
-const GCM_TAG_LEN = 16;
 const AES_BLOCK = 16;
 
 function cfbArgs(key: Uint8Array, iv: Uint8Array, data: Uint8Array): void {
@@ -76,10 +74,7 @@ export const nativeP256: CryptoSuite = Object.freeze({
   },
 
   aeadEncrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array {
-    abytes(key, 'aes-gcm key', [GCM_KEY_LEN], 'bad-key');
-    abytes(nonce, 'aes-gcm nonce', [GCM_NONCE_LEN]);
-    abytes(data, 'aes-gcm data');
-    if (aad !== undefined) abytes(aad, 'aes-gcm aad');
+    checkAeadInputs(key, nonce, data, aad);
     const c = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_LEN });
     if (aad !== undefined) c.setAAD(aad);
     return plain(Buffer.concat([c.update(data), c.final(), c.getAuthTag()]));
@@ -87,10 +82,7 @@ export const nativeP256: CryptoSuite = Object.freeze({
 
   aeadDecrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array | null {
     try {
-      if (!(key instanceof Uint8Array) || key.length !== GCM_KEY_LEN) return null;
-      if (!(nonce instanceof Uint8Array) || nonce.length !== GCM_NONCE_LEN) return null;
-      if (!(data instanceof Uint8Array) || data.length < GCM_TAG_LEN) return null;
-      if (aad !== undefined && !(aad instanceof Uint8Array)) return null;
+      if (!aeadOpenable(key, nonce, data, aad)) return null;
       const d = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: GCM_TAG_LEN });
       if (aad !== undefined) d.setAAD(aad);
       d.setAuthTag(data.subarray(data.length - GCM_TAG_LEN));

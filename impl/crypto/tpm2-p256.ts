@@ -9,6 +9,7 @@ import { cfb, gcm } from '@noble/ciphers/aes.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { abytes } from './assert.ts';
+import { GCM_KEY_LEN, GCM_NONCE_LEN, GCM_TAG_LEN, aeadOpenable, checkAeadInputs } from './aes-gcm-shape.ts';
 import { ecGroup } from './ec-group.ts';
 import type { CryptoSuite } from './suite.ts';
 import { hashMethods } from './hash-methods.ts';
@@ -17,9 +18,6 @@ import { kdfHash } from './tpm-kdf.ts';
 const Point = p256.Point;
 const SIG_LEN = 64;
 const CFB_KEY_LEN = 16; // AES-128: the TPM's parameter-encryption key for a SHA-256/AES-128 session
-const GCM_KEY_LEN = 32; // AES-256
-const GCM_NONCE_LEN = 12;
-const GCM_TAG_LEN = 16;
 const AES_BLOCK = 16;
 
 /** P-256 group operations; scalars in [1, n-1] (n: FIPS 186-5 / SEC 2 §2.4.2). */
@@ -99,19 +97,13 @@ export const tpm2P256: CryptoSuite = Object.freeze({
   },
 
   aeadEncrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array {
-    abytes(key, 'aes-gcm key', [GCM_KEY_LEN], 'bad-key');
-    abytes(nonce, 'aes-gcm nonce', [GCM_NONCE_LEN]);
-    abytes(data, 'aes-gcm data');
-    if (aad !== undefined) abytes(aad, 'aes-gcm aad');
+    checkAeadInputs(key, nonce, data, aad);
     return gcm(key, nonce, aad).encrypt(data);
   },
 
   aeadDecrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Uint8Array | null {
     try {
-      if (!(key instanceof Uint8Array) || key.length !== GCM_KEY_LEN) return null;
-      if (!(nonce instanceof Uint8Array) || nonce.length !== GCM_NONCE_LEN) return null;
-      if (!(data instanceof Uint8Array) || data.length < GCM_TAG_LEN) return null;
-      if (aad !== undefined && !(aad instanceof Uint8Array)) return null;
+      if (!aeadOpenable(key, nonce, data, aad)) return null;
       return gcm(key, nonce, aad).decrypt(data);
     } catch {
       return null;
