@@ -185,3 +185,15 @@ test('tcv prove runs a Tamarin lemma with the [sources] / [reuse] lemmas before 
   assert.deepEqual(runs, [`--derivcheck-timeout=0 --prove=received_plaintexts ${file}`, `--derivcheck-timeout=0 --prove=received_plaintexts --prove=NS3_secrecy ${file}`]);
   assert.match(r.out, /^ok {3}NS3_secrecy +verified/m);
 });
+
+test('tcv prove does not re-prove a [reuse] lemma in every later run (it has its own row); [sources] lemmas stay selected', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN });
+  const file = join(dir, 'provisioning.spthy');
+  assert.equal((await tcv('export', 'provisioning', '--tamarin', file)).code, 0);
+  assert.match(readFileSync(file, 'utf8'), /lemma skey_secret \[reuse\]/);
+  const args = join(dir, 'args');
+  const r = await withPath(bin, { FAKE_ARGS: args }, () => tcv('prove', file, '--lemma', 'skey_secret,P3.2'));
+  assert.equal(r.code, 0, r.out + r.err);
+  const runs = readFileSync(args, 'utf8').trim().split('\n');
+  assert.deepEqual(runs, [`--derivcheck-timeout=0 --prove=received_plaintexts --prove=skey_secret ${file}`, `--derivcheck-timeout=0 --prove=received_plaintexts --prove=P3_2_injective_agreement ${file}`]);
+});
