@@ -21,6 +21,8 @@ export interface Goal {
   readonly expected: Expectation;
   /** Tamarin: a `[sources]` or `[reuse]` lemma, which the lemmas after it use */
   readonly helper?: boolean;
+  /** Tamarin: a `[sources]` lemma (a helper `tcv prove` selects in every later lemma's run) */
+  readonly sources?: boolean;
 }
 
 export type Verdict = 'verified' | 'falsified' | 'incomplete' | 'cannot-be-proved' | 'timeout' | 'error';
@@ -44,7 +46,8 @@ export function tamarinGoals(spthy: string): Goal[] {
     if (!l) return;
     const exists = /exists-trace/.test(lines.slice(i, i + 2).join(' '));
     const helper = /^lemma [A-Za-z0-9_]+ \[(?:sources|reuse)\]/.test(line);
-    out.push({ name: l[1]!, expected: exists ? 'reachable' : (pending ?? 'holds'), ...(helper ? { helper } : {}) });
+    const sources = /^lemma [A-Za-z0-9_]+ \[sources\]/.test(line);
+    out.push({ name: l[1]!, expected: exists ? 'reachable' : (pending ?? 'holds'), ...(helper ? { helper } : {}), ...(sources ? { sources } : {}) });
     pending = null;
   });
   return out;

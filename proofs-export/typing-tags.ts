@@ -18,7 +18,7 @@
  * security protocols", CSFW 2000), read off the model's sorts rather than added to it.
  * @module
  */
-import type { Sort, Term } from '../models/terms.ts';
+import type { Sort, Term, Var } from '../models/terms.ts';
 import type { Step, TransitionSpec } from '../models/steps.ts';
 import type { ProtocolWalk, RoleWalk } from './walk.ts';
 
@@ -61,13 +61,27 @@ export function tagTerm(t: Term): Term {
 
 const isDecryption = (t: Term) => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
 
+/** A `match` made of `let x = dec(c, k)`: the machine binds `x` even where `dec` does not reduce
+ * (a `let` keeps the stuck term — AES-CFB has no integrity, so any ciphertext "decrypts",
+ * TPM 2.0 Part 1 §21; properties/explorer/execute.ts), so the pattern covers only the case
+ * where `c` is an encryption under `k`; an exporter must cover the other (the stuck term) too. */
+export type LetDecryptionMatch = Extract<Step, { op: 'match' }> & { readonly keepsStuck: Var };
+
+/** The variable a tagged `let` decryption binds, if this step is one (see `LetDecryptionMatch`). */
+export function keepsStuck(s: Step): Var | undefined {
+  return s.op === 'match' ? (s as Partial<LetDecryptionMatch>).keepsStuck : undefined;
+}
+
 function tagStep(s: Step): Step {
   switch (s.op) {
     case 'recv':
       return { ...s, pattern: tagTerm(s.pattern) };
     case 'let':
       // the value of a decryption is the tagged plaintext: bind `x` from it by its sort
-      if (isDecryption(s.t) && s.v.sort !== 'msg') return { op: 'match', pattern: tagged(s.v), t: tagTerm(s.t), label: s.label };
+      if (isDecryption(s.t) && s.v.sort !== 'msg') {
+        const m: LetDecryptionMatch = { op: 'match', pattern: tagged(s.v), t: tagTerm(s.t), label: s.label, keepsStuck: s.v };
+        return m;
+      }
       return { ...s, t: tagTerm(s.t) };
     case 'match':
       return { ...s, pattern: isDecryption(s.t) ? tagged(tagTerm(s.pattern)) : tagTerm(s.pattern), t: tagTerm(s.t) };

@@ -8,12 +8,16 @@
  * - names are unique (rules; lemmas and restrictions), no declared function redeclares a
  *   builtin or reserved name, every applied symbol is declared with its arity;
  * - public constants: letters, digits and `_` only (Tamarin 1.7's lexer; 1.9 is laxer), in
- *   rules and in formulas, and no two that differ only in case.
+ *   rules and in formulas, and no two that differ only in case;
+ * - a rule whose In pattern matches an encryption under a KDFa 'CFB' key has its `_stuck`
+ *   companion: CFB decrypts any ciphertext, so the pattern alone claims an authentication the
+ *   runtime does not have (Tamarin 1.7.1 verified provisioning M3.2's P3.2 on that pattern).
  * `tcv export` and the tests run it on every export; an empty list means well formed.
  * @module
  */
 import { type TFact, type Theory, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, CONST_RE, IDENT_RE, RESERVED_WORDS } from './names.ts';
+import { isCfbKey } from './term.ts';
 import { constantsOf, ruleApplications, ruleProblems } from './check-rules.ts';
 import { formulaFacts, formulaProblems } from './check-formulas.ts';
 
@@ -100,6 +104,11 @@ export function theoryProblems(t: Theory): string[] {
       for (const a of f.args)
         for (const c of constantsOf(a)) if (!CONST_RE.test(c)) out.push(`${x.kind} ${x.name}: public constant ${JSON.stringify(c)} is not letters, digits and _ (Tamarin 1.7's lexer rejects it)`);
   for (const s of consts.values()) if (s.size > 1) out.push(`public constants differ only in capitalization: ${[...s].map((c) => `'${c}'`).join(', ')}`);
+
+  const names = new Set(rules.map((r) => r.name));
+  for (const r of rules.filter((x) => !/_stuck(_\d+)?$/.test(x.name)))
+    if (r.lhs.some((f) => f.name === 'In' && f.args.some((a) => subterms(a).some((x) => x.k === 'app' && x.f === 'senc' && isCfbKey(x.args[1]!)))) && !names.has(`${r.name}_stuck`))
+      out.push(`rule ${r.name}: its In pattern matches an encryption under a 'CFB' key, which decrypts anything, and no rule ${r.name}_stuck takes any other message`);
   return out;
 }
 

@@ -7,8 +7,13 @@
  * How the steps map:
  * - `let x = t`: `t` is substituted for `x` (Tamarin's own reading: a destructor that does not
  *   reduce leaves a stuck term) — except `let x = sdec(c, k)` (or `adec`) where `c` was just
- *   received: then `c` is matched as `senc(x, k)` in the `In` pattern, which is exactly the
- *   machine's semantics (the step fails unless decryption succeeds).
+ *   received: then the transition has two rules. In the first, `c` is matched as `senc(x, k)`
+ *   in the `In` pattern (with the typing tag when `x` has a sort); in the second (`…_stuck`),
+ *   `c` is any message that is not an encryption under `k` (action `StuckSdec(c, k)`, the
+ *   restriction `Stuck_sdec` in theory.ts) and `x` is the stuck `sdec(c, k)`. A `let` keeps the
+ *   stuck term in the machines, the explorer and the runtime (AES-CFB has no integrity: any
+ *   ciphertext decrypts, TPM 2.0 Part 1 §21), so without the second rule Tamarin 1.7.1 verified
+ *   provisioning M3.2's P3.2, where the explorer finds the attacker's ciphertext accepted.
  * - `check l = r`: when one side is a variable just received, it is folded into the `In`
  *   pattern (Tamarin matches modulo the theory, as the check does); otherwise an `Eq(l, r)`
  *   action with the `Equality` restriction. Signature checks are always `Eq`.
@@ -23,9 +28,10 @@ import type { Protocol } from '../../models/protocol.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
 import { type Var, varsOf } from '../../models/terms.ts';
 import type { RoleWalk } from '../walk.ts';
+import { keepsStuck } from '../typing-tags.ts';
 import { type TFact, type TRule, type TSort, type TTerm, fact, tconst, tvar } from './ast.ts';
 import { type VarNames, factIdent, ident } from './names.ts';
-import { ExportError, hasReducible, occursVar, sameTerm, spthyTerm, substituteT } from './term.ts';
+import { ExportError, hasReducible, isCfbKey, occursVar, sameTerm, spthyTerm, substituteT } from './term.ts';
 import { printTerm } from './print.ts';
 
 /** What rule building shares across the rules of one theory. */
@@ -74,8 +80,30 @@ export function uniqueRuleName(ctx: ExportContext, base: string): string {
   return n;
 }
 
-/** The rule of one transition. */
-export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: TransitionSpec): TRule {
+/** Does a decryption always succeed in the runtime? Only under a KDFa 'CFB' key (`isCfbKey`);
+ * every other `senc` is authenticated, and its `sdec` fails on a ciphertext under another key,
+ * as the fold into the In pattern says. */
+export const alwaysDecrypts = (dec: TTerm): boolean => dec.k === 'app' && dec.f === 'sdec' && isCfbKey(dec.args[1]!);
+
+/** The action a stuck-decryption rule records for the destructor `f` (`StuckSdec(c, k)`). */
+export const stuckAction = (f: string) => `Stuck${f[0]!.toUpperCase()}${f.slice(1)}`;
+
+/** The rules of one transition: the rule the steps read, then one for every non-empty set of
+ * its `let` decryptions of a just-received ciphertext taken as stuck (see the module comment). */
+export function transitionRules(ctx: ExportContext, walk: RoleWalk, t: TransitionSpec): TRule[] {
+  const first = buildRule(ctx, walk, t, new Set())!;
+  const n = first.letDecryptions.length;
+  if (n > 4) throw new ExportError(`${ctx.protocol.name}/${walk.decl.role} ${t.label}: ${n} decryptions bound by let in one transition (${2 ** n} rules); split the transition`);
+  const out = [first.rule];
+  for (let m = 1; m < 2 ** n; m++) {
+    const alt = buildRule(ctx, walk, t, new Set(first.letDecryptions.filter((_, i) => m & (1 << i))));
+    if (alt) out.push(alt.rule);
+  }
+  return out;
+}
+
+/** The rule of one transition, the `let` decryptions at the step indices `stuck` taken as stuck. */
+function buildRule(ctx: ExportContext, walk: RoleWalk, t: TransitionSpec, stuck: ReadonlySet<number>): { rule: TRule; letDecryptions: number[] } | null {
   const role = walk.decl.role;
   const where = `${ctx.protocol.name}/${role} ${t.label}`;
   const live = walk.liveAt.get(t.from)!;
@@ -95,6 +123,7 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
   const actions: TFact[] = [];
   const outs: TFact[] = [];
   const notes: string[] = [];
+  const letDecryptions: number[] = []; // step indices of `let` decryptions folded into the In pattern
   let needsHonest = false;
 
   const bindPattern = (p: Step & { op: 'recv' | 'match' }) => {
@@ -123,7 +152,23 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
     return [c, t.f === 'sdec' ? { k: 'app', f: 'senc', args: [plain, k] } : { k: 'app', f: 'aenc', args: [plain, { k: 'app', f: 'pk', args: [k] }] }];
   };
 
-  for (const s of t.steps) {
+  /** `let x = dec(c, k)` taken as stuck: `c` is not an encryption under `k`, `x` the stuck term */
+  const stuckDecryption = (x: Var, value: TTerm, label: string): boolean => {
+    if (value.k !== 'app' || !asEncryption(value, value)) return false;
+    const [c, k] = value.args as [TTerm, TTerm];
+    env.set(x.name, value);
+    actions.push(fact(stuckAction(value.f), c, k));
+    notes.push(`let ${x.name} (${label}): ${printTerm(c)} is not an encryption under the key; the decryption is the stuck term`);
+    return true;
+  };
+
+  for (const [j, s] of t.steps.entries()) {
+    if (stuck.has(j) && (s.op === 'let' || s.op === 'match')) {
+      const x = s.op === 'let' ? s.v : keepsStuck(s);
+      // under an earlier stuck key it is no received ciphertext's decryption: that set is not a case
+      if (!x || !stuckDecryption(x, spthyTerm(s.t, lookup, where), s.label)) return null;
+      continue;
+    }
     switch (s.op) {
       case 'recv':
         ins.push(fact('In', bindPattern(s)));
@@ -141,16 +186,25 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
         if (enc && fold(enc[0], enc[1]) && x.k === 'var') {
           env.set(s.v.name, x);
           received.add(x.name);
-          notes.push(`let ${s.v.name} (${s.label}): received as the encryption it must be`);
+          if (alwaysDecrypts(value)) letDecryptions.push(j);
+          notes.push(`let ${s.v.name} (${s.label}): received as an encryption under the key${alwaysDecrypts(value) ? ' (the _stuck rule: any other message)' : ''}`);
         } else env.set(s.v.name, value);
         break;
       }
       case 'match': {
         const value = spthyTerm(s.t, lookup, where);
+        const lx = keepsStuck(s);
+        if (lx && !asEncryption(value, value)) {
+          // a let decryption of a value not just received (a key from a _stuck rule): Tamarin's
+          // reading, the term itself (it reduces where the attacker built the encryption)
+          env.set(lx.name, value);
+          break;
+        }
         const pattern = bindPattern(s);
         const enc = asEncryption(value, pattern);
         if (!(enc ? fold(enc[0], enc[1]) : fold(value, pattern)))
           throw new ExportError(`${where}: match '${s.label}' destructures a value that is neither a received variable nor its decryption; Tamarin cannot bind variables from it`);
+        if (enc && keepsStuck(s) && alwaysDecrypts(value)) letDecryptions.push(j);
         break;
       }
       case 'check': {
@@ -196,13 +250,14 @@ export function transitionRule(ctx: ExportContext, walk: RoleWalk, t: Transition
   const sub = (f: TFact): TFact => ({ ...f, args: f.args.map((a) => substituteT(a, subst)) });
   const inFacts = ins.map(sub);
   const outFacts = outs.map(sub);
-  return {
-    name: uniqueRuleName(ctx, `${role}_${t.from}_to_${t.to}`),
+  const rule: TRule = {
+    name: uniqueRuleName(ctx, `${role}_${t.from}_to_${t.to}${stuck.size ? '_stuck' : ''}`),
     comments: [`${t.label}: ${t.from} --${t.trigger}--> ${t.to}`, ...notes],
     lhs: [stateFact(role, t.from, live.map((x) => lookup(x.name))), ...inFacts, ...frs],
     actions: [...actions.map(sub), ...sourceActions(inFacts, outFacts, received)],
     rhs: [stateFact(role, t.to, next), ...outFacts],
   };
+  return { rule, letDecryptions };
 }
 
 const isEncryption = (t: TTerm): t is TTerm & { k: 'app' } => t.k === 'app' && (t.f === 'aenc' || t.f === 'senc');

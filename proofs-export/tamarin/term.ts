@@ -105,3 +105,10 @@ export function occursVar(name: string, sort: TSort, t: TTerm): boolean {
       return occursVar(name, sort, t.base) || occursVar(name, sort, t.exponent);
   }
 }
+
+/** A KDFa 'CFB' key: TPM 2.0 parameter encryption is AES-CFB (Part 1 §21), which has no
+ * integrity — impl/runtime/primitives.ts `kdfa` marks such a key and `sdec` under it never
+ * fails. A decryption under it authenticates nothing. */
+export function isCfbKey(k: TTerm): boolean {
+  return k.k === 'app' && k.f === 'kdfa' && k.args[1]?.k === 'const' && k.args[1].name === 'CFB';
+}

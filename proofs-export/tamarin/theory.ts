@@ -7,14 +7,14 @@
  */
 import type { Protocol } from '../../models/protocol.ts';
 import type { Target } from '../../models/target.ts';
-import { SYMBOLS, type FunctionSymbol } from '../../models/terms.ts';
+import { SYMBOLS, type FunctionSymbol, varsOf } from '../../models/terms.ts';
 import { type ProtocolWalk, stepTerms, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import type { Term } from '../../models/terms.ts';
-import { type TFunction, type TItem, type TLemma, type TRule, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
+import { type TFunction, type TItem, type TLemma, type TRestriction, type TRule, not, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, VarNames, constIdent, ident } from './names.ts';
-import { ExportError } from './term.ts';
-import { type ExportContext, tagConst, transitionRule } from './rules.ts';
+import { ExportError, spthyTerm } from './term.ts';
+import { type ExportContext, stuckAction, tagConst, transitionRules } from './rules.ts';
 import { setupRules, startRule } from './setup.ts';
 import { executabilityLemma, helperSecrecyLemma, propertyLemma } from './lemmas.ts';
 import { printTheory } from './print.ts';
@@ -97,6 +97,29 @@ function sourcesLemma(): TLemma {
   };
 }
 
+/** For each destructor a `_stuck` rule applies (rules.ts `transitionRules`): its ciphertext is
+ * not one the destructor's equation reduces (`sdec(senc(m, k), k) = m`, models/terms.ts
+ * SYMBOLS), written as no `StuckSdec(senc(m, k), k)` action at all. Tamarin matches the guard
+ * as the rule's ciphertext gets instantiated, which ends that case. */
+function stuckRestrictions(rules: readonly TRule[]): TRestriction[] {
+  const out: TRestriction[] = [];
+  for (const [f, info] of Object.entries(SYMBOLS)) {
+    const name = stuckAction(f);
+    if (!info.rules || !rules.some((r) => r.actions.some((a) => a.name === name))) continue;
+    for (const eq of info.rules) {
+      if (eq.lhs.t !== 'app') continue;
+      const vars = [...new Set(eq.lhs.args.flatMap((a) => varsOf(a).map((x) => x.name)))];
+      const args = eq.lhs.args.map((a) => spthyTerm(a, (n) => tvar(n), `restriction ${name}`));
+      out.push({
+        name: `Stuck_${f}`,
+        comments: [`a _stuck rule's ${f}: its ciphertext is not one ${f} decrypts (${f} keeps the stuck term only then)`],
+        formula: not(ex([...vars.map(mv), tv('i')], at(fact(name, ...args), 'i'))),
+      });
+    }
+  }
+  return out;
+}
+
 export interface TamarinExport {
   readonly theory: Theory;
   readonly text: string;
@@ -120,7 +143,7 @@ export function exportTamarin(target: Target): TamarinExport {
   };
   addRules('Long-term set-up and compromise', ['One value per long-term name and agent (LtkUnique); Reveal rules are the declared compromise events.'], setupRules(ctx));
   for (const rw of walk.roles) {
-    const rs = [startRule(ctx, rw), ...rw.transitions.map((t) => transitionRule(ctx, rw, t))];
+    const rs = [startRule(ctx, rw), ...rw.transitions.flatMap((t) => transitionRules(ctx, rw, t))];
     addRules(`Role ${rw.decl.role} (party ${rw.def.party}${rw.decl.initiator ? ', initiator' : ''})`, [`machine '${rw.def.role}', states: ${rw.states.join(', ')}`], rs);
   }
   const x = tvar('x');
@@ -146,6 +169,7 @@ export function exportTamarin(target: Target): TamarinExport {
       },
     });
   }
+  for (const r of stuckRestrictions(rules)) items.push({ k: 'restriction', restriction: r });
   // `peers: 'any'` (a Commit with a dishonest peer holds iff the attacker had its data before
   // it, models/judge.ts) is not exported: the lemmas judge honest peers only
   const anyPeer = protocol.properties.filter((x) => x.peers === 'any').map((x) => x.id);

@@ -144,7 +144,7 @@ test('tcv prove: usage errors are one line, exit 2', async () => {
 
 test("tcv prove: a failed wellformedness check fails the lemma; Tamarin 1.9's 'Derivation checks timed out' (a busy machine) does not", async () => {
   const block = (body: string) => `/*\nWARNING: the following wellformedness checks failed!\n\n${body}\n*/\nsummary of summaries:\n  $name (all-traces): verified (3 steps)`;
-  const script = (body: string) => `#!/bin/sh\nname=\${1#--prove=}\ncat <<EOF\n${block(body)}\nEOF\n`;
+  const script = (body: string) => `#!/bin/sh\nfor a in "$@"; do case "$a" in --prove=*) name=\${a#--prove=};; esac; done\ncat <<EOF\n${block(body)}\nEOF\n`;
   const file = join(tmp(), 'w.spthy');
   writeFileSync(file, 'theory w\nbegin\n// expected: holds\nlemma a:\n  "All x #i. A(x) @ #i ==> F"\nend\n');
   const slow = withFakes({ 'tamarin-prover': script('Derivation Checks\n=================\n\n  Derivation checks timed out.\n  Use --derivcheck-timeout=INT to configure timeout.\n  Set to 0 to deactivate for no timeout.') });
@@ -181,6 +181,19 @@ test('tcv prove runs a Tamarin lemma with the [sources] / [reuse] lemmas before 
   const r = await withPath(bin, { FAKE_ARGS: args }, () => tcv('prove', file, '--lemma', 'received_plaintexts,NS3'));
   assert.equal(r.code, 0, r.out + r.err);
   const runs = readFileSync(args, 'utf8').trim().split('\n');
-  assert.deepEqual(runs, [`--prove=received_plaintexts ${file}`, `--prove=received_plaintexts --prove=NS3_secrecy ${file}`]);
+  // --derivcheck-timeout=0: the optional derivation check is skipped (it timed out at 5 s on a busy machine)
+  assert.deepEqual(runs, [`--derivcheck-timeout=0 --prove=received_plaintexts ${file}`, `--derivcheck-timeout=0 --prove=received_plaintexts --prove=NS3_secrecy ${file}`]);
   assert.match(r.out, /^ok {3}NS3_secrecy +verified/m);
+});
+
+test('tcv prove does not re-prove a [reuse] lemma in every later run (it has its own row); [sources] lemmas stay selected', async () => {
+  const { dir, bin } = withFakes({ 'tamarin-prover': FAKE_TAMARIN });
+  const file = join(dir, 'provisioning.spthy');
+  assert.equal((await tcv('export', 'provisioning', '--tamarin', file)).code, 0);
+  assert.match(readFileSync(file, 'utf8'), /lemma skey_secret \[reuse\]/);
+  const args = join(dir, 'args');
+  const r = await withPath(bin, { FAKE_ARGS: args }, () => tcv('prove', file, '--lemma', 'skey_secret,P3.2'));
+  assert.equal(r.code, 0, r.out + r.err);
+  const runs = readFileSync(args, 'utf8').trim().split('\n');
+  assert.deepEqual(runs, [`--derivcheck-timeout=0 --prove=received_plaintexts --prove=skey_secret ${file}`, `--derivcheck-timeout=0 --prove=received_plaintexts --prove=P3_2_injective_agreement ${file}`]);
 });
