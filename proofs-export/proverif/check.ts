@@ -15,10 +15,15 @@
  * - each Commit/Secret event ends with the tuple of its process's agents, the ones the query's
  *   excuse names (separate HonestAt events placed after the claim were invisible to `==>`, and
  *   placed before it they made key-exchange's saturation run past 300 s);
- * - no claim event follows an output of the same transition (a process may stop there).
+ * - no claim event follows an output of the same transition (a process may stop there);
+ * - a decryption under a KDFa 'CFB' key never fails (cfb-decryption.ts): it is a destructor with
+ *   an `otherwise` rule, not one that fails on a ciphertext it did not make (provisioning M3.2's
+ *   P3.2 "held" in Tamarin and would have in ProVerif where the explorer finds the attack);
+ * - a destructor rule's right side uses only variables of its left side (ProVerif rejects it).
  * @module
  */
 import type { PvDecl, PvFact, PvPattern, PvStep, PvTerm } from './ast.ts';
+import { CFB_KEY_LABEL } from '../../impl/runtime/primitives.ts';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_']*$/;
 /** ProVerif 2.05's reserved words (its lexer's keyword table). */
@@ -32,6 +37,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
   const events = new Map<string, number>();
   const processes = new Map<string, number>();
   const names = new Set<string>();
+  const partial = new Set<string>(); // destructors that fail where no rule applies (no `otherwise`)
   const declare = (name: string, what: string) => {
     if (!IDENT.test(name)) out.push(`${what} '${name}' is not a ProVerif identifier`);
     if (PV_KEYWORDS.has(name)) out.push(`${what} '${name}' is a ProVerif keyword`);
@@ -68,6 +74,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
   /** `agents`: what a Commit/Secret of this process must end with (its parameters, as one tuple) */
   const steps = (body: readonly PvStep[], params: Iterable<string>, where: string, afterOut = false, before?: PvStep, agents?: PvTerm) => {
     const scope = new Set(params);
+    const defs = new Map<string, PvTerm>(); // what a `let x = t` bound, to see a CFB key behind x
     let claimsAfterOut = afterOut;
     let prev: PvStep | undefined = before;
     for (const s of body) {
@@ -86,6 +93,9 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           break;
         case 'let': {
           term(s.t, scope, w);
+          if (s.t.k === 'app' && partial.has(s.t.f) && bindsOnly(s.pattern) && isCfbKey(s.t.args[s.t.args.length - 1], defs))
+            out.push(`${w}: '${s.t.f}' under a CFB key may fail here, but AES-CFB always decrypts (write its total form, cfb-decryption.ts)`);
+          if (s.pattern.k === 'bind') defs.set(s.pattern.name, s.t);
           pattern(s.pattern, scope, w, true).forEach((x) => scope.add(x));
           break;
         }
@@ -153,10 +163,17 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           break;
         }
         if (!names.has(d.lhs.f)) declare(d.lhs.f, 'destructor');
+        if (!d.otherwise?.length) partial.add(d.lhs.f);
         symbols.set(d.lhs.f, d.lhs.args.length);
-        const scope = new Set(d.vars);
-        term(d.lhs, scope, `reduc ${d.lhs.f}`);
-        term(d.rhs, scope, `reduc ${d.lhs.f}`);
+        for (const r of [d, ...(d.otherwise ?? [])]) {
+          const scope = new Set(r.vars);
+          if (r.lhs.k !== 'app' || r.lhs.f !== d.lhs.f || r.lhs.args.length !== d.lhs.args.length) out.push(`reduc ${d.lhs.f}: an otherwise rule must rewrite '${d.lhs.f}' with ${d.lhs.args.length} arguments`);
+          term(r.lhs, scope, `reduc ${d.lhs.f}`);
+          term(r.rhs, scope, `reduc ${d.lhs.f}`);
+          // ProVerif: "The variable x in the right-hand side does not occur in the left-hand side"
+          const lhsVars = varsIn(r.lhs);
+          for (const x of varsIn(r.rhs)) if (r.vars.includes(x) && !lhsVars.has(x)) out.push(`reduc ${d.lhs.f}: '${x}' on the right side is not bound by the left side`);
+        }
         break;
       }
       case 'equation': {
@@ -198,4 +215,27 @@ function endsWithAgents(t: PvTerm | undefined, agents: PvTerm): boolean {
   const got = items(t).map((x) => JSON.stringify(x));
   const want = items(agents).map((x) => JSON.stringify(x));
   return got.length >= want.length && want.every((w, i) => got[i] === w) && got.slice(want.length).every((g) => g === want[0]);
+}
+
+/** The variable names inside a term. */
+function varsIn(t: PvTerm, acc = new Set<string>()): Set<string> {
+  if (t.k === 'var') acc.add(t.name);
+  else (t.k === 'app' ? t.args : t.items).forEach((x) => varsIn(x, acc));
+  return acc;
+}
+
+/** Is `k` (or what the `let` that bound it holds) `kdfa(_, c_CFB, _, _)`: an AES-CFB key. */
+function isCfbKey(k: PvTerm | undefined, defs: ReadonlyMap<string, PvTerm>, depth = 0): boolean {
+  if (k?.k === 'var') return depth < 32 && isCfbKey(defs.get(k.name), defs, depth + 1);
+  const label = k?.k === 'app' && k.f === 'kdfa' ? k.args[1] : undefined;
+  return label?.k === 'var' && label.name === `c_${CFB_KEY_LABEL}`;
+}
+
+/** A pattern that only binds: a variable, or the typing tag of raw bytes and a variable (a
+ * pattern comparing a received value may fail after any decryption: the comparison fails). */
+function bindsOnly(p: PvPattern): boolean {
+  if (p.k === 'bind') return true;
+  if (p.k !== 'tuple' || p.items.length !== 2) return false;
+  const [tag, x] = p.items as [PvPattern, PvPattern];
+  return tag.k === 'eq' && tag.t.k === 'var' && /^c_ty_(bytes|any)$/.test(tag.t.name) && x.k === 'bind';
 }
