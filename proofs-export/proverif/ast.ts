@@ -38,21 +38,12 @@ export type PvDecl =
   | { readonly k: 'free'; readonly name: string; readonly type: string }
   | { readonly k: 'const'; readonly name: string }
   | { readonly k: 'fun'; readonly name: string; readonly arity: number; readonly result: string; readonly private: boolean }
-  /** `reduc forall …; l = r otherwise forall …; l' = r'.` — the `otherwise` rules apply only
-   * where the ones before do not; printed as `fun f(…): bitstring reduc … otherwise …` */
-  | { readonly k: 'reduc'; readonly vars: readonly string[]; readonly lhs: PvTerm; readonly rhs: PvTerm; readonly otherwise?: readonly PvRule[] }
+  | { readonly k: 'reduc'; readonly vars: readonly string[]; readonly lhs: PvTerm; readonly rhs: PvTerm }
   | { readonly k: 'equation'; readonly vars: readonly string[]; readonly lhs: PvTerm; readonly rhs: PvTerm }
   | { readonly k: 'event'; readonly name: string; readonly arity: number }
   | { readonly k: 'query'; readonly comments: readonly string[]; readonly vars: readonly string[]; readonly text: PvQuery }
   | { readonly k: 'let'; readonly name: string; readonly params: readonly string[]; readonly body: readonly PvStep[] }
   | { readonly k: 'process'; readonly branches: readonly { readonly replicated: boolean; readonly body: readonly PvStep[] }[] };
-
-/** One rewrite rule of a destructor: `forall vars; lhs = rhs`. */
-export interface PvRule {
-  readonly vars: readonly string[];
-  readonly lhs: PvTerm;
-  readonly rhs: PvTerm;
-}
 
 /** A query: premise facts joined by &&, then a disjunction of conjunctions (empty: reachability). */
 export interface PvQuery {
@@ -147,12 +138,8 @@ export function printPvDecl(d: PvDecl): string {
       return `const ${d.name}: bitstring.`;
     case 'fun':
       return `fun ${d.name}(${Array(d.arity).fill('bitstring').join(', ')}): ${d.result}${d.private ? ' [private]' : ''}.`;
-    case 'reduc': {
-      const rule = (r: PvRule) => `forall ${r.vars.map((v) => `${v}: bitstring`).join(', ')}; ${printPvTerm(r.lhs)} = ${printPvTerm(r.rhs)}`;
-      if (!d.otherwise?.length || d.lhs.k !== 'app') return `reduc ${rule(d)}.`;
-      // ProVerif 2.05 takes `otherwise` only after a `fun` head ("Syntax error" on `reduc … otherwise`)
-      return `fun ${d.lhs.f}(${Array(d.lhs.args.length).fill('bitstring').join(', ')}): bitstring\nreduc ${[d, ...d.otherwise].map(rule).join('\notherwise ')}.`;
-    }
+    case 'reduc':
+      return `reduc forall ${d.vars.map((v) => `${v}: bitstring`).join(', ')}; ${printPvTerm(d.lhs)} = ${printPvTerm(d.rhs)}.`;
     case 'equation':
       return `equation forall ${d.vars.map((v) => `${v}: bitstring`).join(', ')}; ${printPvTerm(d.lhs)} = ${printPvTerm(d.rhs)}.`;
     case 'event':

@@ -5,13 +5,17 @@
  * received value (properties/explorer/execute.ts). ProVerif's destructor `sdec` fails on a
  * ciphertext that is not `senc(m, k)`, so `let S = sdec(ct, k)` would accept only the honest
  * TPM's ciphertext: provisioning M3.2 (no response HMAC) then "held" where the explorer finds
- * the substituted S. Such a decryption is exported as a total destructor:
+ * the substituted S. Such a decryption is exported as a public constructor with the rule as an
+ * equation (the ProVerif manual's encryption "where decryption always succeeds"):
  *
- *     reduc forall m, k; sdec_cfb_bytes(senc((c_ty_bytes, m), k), k) = m
- *     otherwise forall x, k; sdec_cfb_bytes(x, k) = stuck_sdec(x, k).
+ *     fun sdec_cfb_bytes(bitstring, bitstring): bitstring.
+ *     equation forall m, k; sdec_cfb_bytes(senc((c_ty_bytes, m), k), k) = m.
  *
- * `stuck_sdec` is a public constructor: the value of a decryption that did not reduce, which the
- * attacker can also compute when it knows the key (as it can apply `sdec` in the explorer).
+ * On any other ciphertext the term stays as it is: the stuck value, which the attacker can also
+ * compute when it knows the key (as it can apply `sdec` in the explorer). A destructor with an
+ * `otherwise` rule to a stuck constructor was tried first: ProVerif 2.05 then found the M3.2
+ * attack only "assuming the following hypothesis" `x1 ≠ senc(…)` (the otherwise rule's
+ * disequality), so it answered "cannot be proved"; the equation has no such side condition.
  * Only a plaintext the runtime accepts as raw bytes falls back (a variable of kind bytes or of
  * sort msg): junk never decodes as a constant, a point or a tuple of the expected shape.
  * @module
@@ -38,29 +42,26 @@ export function isCfbDecryption(t: Term, defs: ReadonlyMap<string, Term>): t is 
 /** The kinds whose variables take the junk of a failed CFB decryption (raw bytes). */
 export const JUNK_KINDS: ReadonlySet<string> = new Set(['bytes', 'any']);
 
-/** The names this export uses for destructor `f`'s total form (`tag`: the plaintext's typing
- * tag constant, absent for a plaintext of sort msg) and its stuck value. */
+/** The name of destructor `f`'s total form (`tag`: the plaintext's typing tag constant, absent
+ * for a plaintext of sort msg). */
 export const totalName = (f: string, tag?: string) => `${f}_cfb${tag ? `_${tag.replace(/^c_ty_/, '')}` : ''}`;
-export const stuckName = (f: string) => `stuck_${f}`;
 
-/** The declarations of `f`'s total form: its rules with the plaintext tagged by `tag`, otherwise
- * the stuck value; the stuck constructor is declared by the caller (once per destructor). */
+/** The declarations of `f`'s total form: a public constructor, and `f`'s rewrite rules as
+ * equations on it with the plaintext tagged by `tag`. */
 export function totalDecryptionDecls(f: string, tag: string | undefined): PvDecl[] {
   const rules = PV_SIGNATURE.reducs.filter((r) => r.f === f);
   if (!rules.length) throw new Error(`'${f}' has no rewrite rule`);
   const name = totalName(f, tag);
-  const rename = (t: PvTerm, plain: string): PvTerm => {
+  const tagged = (t: PvTerm, plain: string): PvTerm => {
     if (t.k === 'var') return tag && t.name === plain ? { k: 'tuple', items: [{ k: 'var', name: tag }, t] } : t;
-    if (t.k === 'tuple') return { k: 'tuple', items: t.items.map((x) => rename(x, plain)) };
-    return { k: 'app', f: t.f, args: t.args.map((x) => rename(x, plain)) };
+    if (t.k === 'tuple') return { k: 'tuple', items: t.items.map((x) => tagged(x, plain)) };
+    return { k: 'app', f: t.f, args: t.args.map((x) => tagged(x, plain)) };
   };
-  const [first, ...more] = rules.map((r) => {
+  const equations = rules.map((r): PvDecl => {
     if (r.lhs.k !== 'app' || r.rhs.k !== 'var') throw new Error(`'${f}': a rule whose right side is not one of its variables`);
-    const lhs = r.lhs;
-    return { vars: r.vars, lhs: { k: 'app' as const, f: name, args: lhs.args.map((a) => rename(a, (r.rhs as { name: string }).name)) }, rhs: r.rhs };
+    const plain = r.rhs.name;
+    return { k: 'equation', vars: r.vars, lhs: { k: 'app', f: name, args: r.lhs.args.map((a) => tagged(a, plain)) }, rhs: r.rhs };
   });
-  const arity = first!.lhs.args.length;
-  const xs = Array.from({ length: arity }, (_, i) => `x${i + 1}`);
-  const fallback = { vars: xs, lhs: { k: 'app' as const, f: name, args: xs.map((x): PvTerm => ({ k: 'var', name: x })) }, rhs: { k: 'app' as const, f: stuckName(f), args: xs.map((x): PvTerm => ({ k: 'var', name: x })) } };
-  return [{ k: 'reduc', ...first!, otherwise: [...more, fallback] }];
+  const arity = (rules[0]!.lhs as { args: readonly PvTerm[] }).args.length;
+  return [{ k: 'fun', name, arity, result: 'bitstring', private: false }, ...equations];
 }

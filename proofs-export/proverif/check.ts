@@ -16,10 +16,10 @@
  *   excuse names (separate HonestAt events placed after the claim were invisible to `==>`, and
  *   placed before it they made key-exchange's saturation run past 300 s);
  * - no claim event follows an output of the same transition (a process may stop there);
- * - a decryption under a KDFa 'CFB' key never fails (cfb-decryption.ts): it is a destructor with
- *   an `otherwise` rule, not one that fails on a ciphertext it did not make (provisioning M3.2's
+ * - a decryption under a KDFa 'CFB' key never fails (cfb-decryption.ts): it is a constructor with
+ *   an equation, not a destructor that fails on a ciphertext it did not make (provisioning M3.2's
  *   P3.2 "held" in Tamarin and would have in ProVerif where the explorer finds the attack);
- * - a destructor rule's right side uses only variables of its left side (ProVerif rejects it).
+ * - a rewrite rule's or equation's right side uses only variables of its left side.
  * @module
  */
 import type { PvDecl, PvFact, PvPattern, PvStep, PvTerm } from './ast.ts';
@@ -37,7 +37,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
   const events = new Map<string, number>();
   const processes = new Map<string, number>();
   const names = new Set<string>();
-  const partial = new Set<string>(); // destructors that fail where no rule applies (no `otherwise`)
+  const partial = new Set<string>(); // destructors: they fail where no rule applies
   const declare = (name: string, what: string) => {
     if (!IDENT.test(name)) out.push(`${what} '${name}' is not a ProVerif identifier`);
     if (PV_KEYWORDS.has(name)) out.push(`${what} '${name}' is a ProVerif keyword`);
@@ -139,6 +139,11 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
       prev = s;
     }
   };
+  // ProVerif 2.05: "The variable x in the right-hand side does not occur in the left-hand side"
+  const rhsBound = (d: { vars: readonly string[]; lhs: PvTerm; rhs: PvTerm }, where: string) => {
+    const lhsVars = varsIn(d.lhs);
+    for (const x of varsIn(d.rhs)) if (d.vars.includes(x) && !lhsVars.has(x)) out.push(`${where}: '${x}' on the right side is not bound by the left side`);
+  };
   const fact = (f: PvFact, scope: ReadonlySet<string>, where: string) => {
     if (f.k === 'attacker') return term(f.t, scope, where);
     const a = events.get(f.name);
@@ -163,23 +168,19 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           break;
         }
         if (!names.has(d.lhs.f)) declare(d.lhs.f, 'destructor');
-        if (!d.otherwise?.length) partial.add(d.lhs.f);
         symbols.set(d.lhs.f, d.lhs.args.length);
-        for (const r of [d, ...(d.otherwise ?? [])]) {
-          const scope = new Set(r.vars);
-          if (r.lhs.k !== 'app' || r.lhs.f !== d.lhs.f || r.lhs.args.length !== d.lhs.args.length) out.push(`reduc ${d.lhs.f}: an otherwise rule must rewrite '${d.lhs.f}' with ${d.lhs.args.length} arguments`);
-          term(r.lhs, scope, `reduc ${d.lhs.f}`);
-          term(r.rhs, scope, `reduc ${d.lhs.f}`);
-          // ProVerif: "The variable x in the right-hand side does not occur in the left-hand side"
-          const lhsVars = varsIn(r.lhs);
-          for (const x of varsIn(r.rhs)) if (r.vars.includes(x) && !lhsVars.has(x)) out.push(`reduc ${d.lhs.f}: '${x}' on the right side is not bound by the left side`);
-        }
+        partial.add(d.lhs.f);
+        const scope = new Set(d.vars);
+        term(d.lhs, scope, `reduc ${d.lhs.f}`);
+        term(d.rhs, scope, `reduc ${d.lhs.f}`);
+        rhsBound(d, `reduc ${d.lhs.f}`);
         break;
       }
       case 'equation': {
         const scope = new Set(d.vars);
         term(d.lhs, scope, 'equation');
         term(d.rhs, scope, 'equation');
+        rhsBound(d, 'equation');
         break;
       }
       case 'event':

@@ -28,7 +28,7 @@ import { ExportError } from '../tamarin/term.ts';
 import { type PvDecl, type PvPattern, type PvStep, type PvTerm, papp, printPv, pvar } from './ast.ts';
 import { propertyQueries, tupleOf } from './queries.ts';
 import { authorityName } from '../authorities.ts';
-import { JUNK_KINDS, isCfbDecryption, stuckName, totalDecryptionDecls, totalName } from './cfb-decryption.ts';
+import { JUNK_KINDS, isCfbDecryption, totalDecryptionDecls, totalName } from './cfb-decryption.ts';
 
 const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
 /** The free constructors and destructors ProVerif declares, read from the one symbol table
@@ -332,11 +332,7 @@ export function exportProverif(target: Target): ProverifExport {
   for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) r.needs.forEach((f) => funcs.add(f));
   for (const f of Object.keys(FUNCTIONS)) if (funcs.has(f)) decls.push({ k: 'fun', name: f, arity: FUNCTIONS[f]!.arity, result: FUNCTIONS[f]!.result, private: false });
   for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) decls.push({ k: 'reduc', vars: r.vars, lhs: r.lhs, rhs: r.rhs });
-  for (const [f, tags] of totals) {
-    const arity = PV_SIGNATURE.reducs.find((r) => r.f === f)!.lhs;
-    decls.push({ k: 'fun', name: stuckName(f), arity: arity.k === 'app' ? arity.args.length : 0, result: 'bitstring', private: false });
-    for (const tag of tags) decls.push(...totalDecryptionDecls(f, tag || undefined));
-  }
+  for (const [f, tags] of totals) for (const tag of tags) decls.push(...totalDecryptionDecls(f, tag || undefined));
   if (funcs.has('exp')) decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('x')), pvar('y')), rhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('y')), pvar('x')) });
   for (const n of [...lts].sort()) {
     const d = protocol.longTerm.find((l) => l.name === n);
