@@ -19,7 +19,8 @@
  * - a decryption under a KDFa 'CFB' key never fails (cfb-decryption.ts): it is a constructor with
  *   an equation, not a destructor that fails on a ciphertext it did not make (provisioning M3.2's
  *   P3.2 "held" in Tamarin and would have in ProVerif where the explorer finds the attack);
- * - a rewrite rule's or equation's right side uses only variables of its left side.
+ * - a rewrite rule's or equation's right side uses only variables of its left side, and an
+ *   no destructor appears in an equation or inside a rewrite rule (ProVerif 2.05 rejects both).
  * @module
  */
 import type { PvDecl, PvFact, PvPattern, PvStep, PvTerm } from './ast.ts';
@@ -144,6 +145,15 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
     const lhsVars = varsIn(d.lhs);
     for (const x of varsIn(d.rhs)) if (d.vars.includes(x) && !lhsVars.has(x)) out.push(`${where}: '${x}' on the right side is not bound by the left side`);
   };
+  // ProVerif 2.05: "sdec is a function defined by rewrite rules; it should not appear in
+  // equations or rewrite rules" (checked on a one-line model)
+  const noDestructor = (ts: readonly PvTerm[], where: string) => {
+    const walk = (t: PvTerm): void => {
+      if (t.k === 'app' && partial.has(t.f)) out.push(`${where}: '${t.f}' is a destructor; it cannot appear in an equation or a rewrite rule`);
+      if (t.k !== 'var') (t.k === 'app' ? t.args : t.items).forEach(walk);
+    };
+    ts.forEach(walk);
+  };
   const fact = (f: PvFact, scope: ReadonlySet<string>, where: string) => {
     if (f.k === 'attacker') return term(f.t, scope, where);
     const a = events.get(f.name);
@@ -174,6 +184,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
         term(d.lhs, scope, `reduc ${d.lhs.f}`);
         term(d.rhs, scope, `reduc ${d.lhs.f}`);
         rhsBound(d, `reduc ${d.lhs.f}`);
+        noDestructor([...d.lhs.args, d.rhs], `reduc ${d.lhs.f}`);
         break;
       }
       case 'equation': {
@@ -181,6 +192,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
         term(d.lhs, scope, 'equation');
         term(d.rhs, scope, 'equation');
         rhsBound(d, 'equation');
+        noDestructor([d.lhs, d.rhs], 'equation');
         break;
       }
       case 'event':

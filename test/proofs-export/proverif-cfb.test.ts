@@ -50,5 +50,7 @@ test('the checker rejects a failing decryption under a CFB key (the export befor
   assert.match(modelProblems(decls([total], [badRhs])).join('\n'), /'y' on the right side is not bound by the left side/);
   const badEq: PvDecl = { k: 'equation', vars: ['x', 'y'], lhs: papp('senc', pvar('x'), pvar('x')), rhs: pvar('y') };
   assert.match(modelProblems(decls([total], [badEq])).join('\n'), /equation: 'y' on the right side is not bound by the left side/);
+  const onDestructor: PvDecl = { k: 'equation', vars: ['m', 'k'], lhs: papp('sdec', papp('senc', pvar('m'), pvar('k')), pvar('k')), rhs: pvar('m') };
+  assert.match(modelProblems(decls([total], [onDestructor])).join('\n'), /equation: 'sdec' is a destructor; it cannot appear in an equation or a rewrite rule/);
 });
 
