@@ -73,6 +73,9 @@ function symKey(kb: Uint8Array): Uint8Array {
 
 /** The AEAD key: the whole 32 bytes for AES-256-GCM, the first 16 for SM4-GCM. */
 const aeadKey = (kb: Uint8Array, suite: CryptoSuite) => symKey(kb).subarray(0, suite.aeadKeyLen);
+/** The KDFa label of a parameter-encryption key (TPM 2.0 Part 1 §21, CFB mode): such a key
+ * encrypts with AES-CFB, which has no integrity, so its decryption never fails (the exports read it). */
+export const CFB_KEY_LABEL = 'CFB';
 /** A 'CFB' key (TPM 2.0 Part 1, CFB mode parameter encryption: KDFa(…, 'CFB', …) = key ‖ IV): the key, then the IV. */
 const cfbKey = (kb: Uint8Array, suite: CryptoSuite) => kb.slice(0, suite.cfbKeyLen);
 const cfbIv = (kb: Uint8Array, suite: CryptoSuite) => kb.slice(suite.cfbKeyLen, suite.cfbKeyLen + suite.blockLen);
@@ -92,7 +95,7 @@ export const PRIMITIVES: { readonly [F in FunctionSymbol]: Primitive } = {
   kdfa: (arg, _n, { suite }) => {
     const l = label(arg(1));
     const out = suite.kdfa(leafBytes(arg(0), 'kdfa key'), l, contextBytes(arg(2), suite), contextBytes(arg(3), suite), 256);
-    return bytesV(out, l === 'CFB');
+    return bytesV(out, l === CFB_KEY_LABEL);
   },
   kdfe: (arg, _n, { suite }) => bytesV(suite.kdfe(sharedX(arg(0), suite), label(arg(1)), contextBytes(arg(2), suite), contextBytes(arg(3), suite), 256)),
   pk: (arg, _n, { suite }) => {

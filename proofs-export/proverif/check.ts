@@ -15,10 +15,16 @@
  * - each Commit/Secret event ends with the tuple of its process's agents, the ones the query's
  *   excuse names (separate HonestAt events placed after the claim were invisible to `==>`, and
  *   placed before it they made key-exchange's saturation run past 300 s);
- * - no claim event follows an output of the same transition (a process may stop there).
+ * - no claim event follows an output of the same transition (a process may stop there);
+ * - a decryption under a KDFa 'CFB' key never fails (cfb-decryption.ts): it is a constructor with
+ *   an equation, not a destructor that fails on a ciphertext it did not make (provisioning M3.2's
+ *   P3.2 "held" in Tamarin and would have in ProVerif where the explorer finds the attack);
+ * - a rewrite rule's or equation's right side uses only variables of its left side, and an
+ *   no destructor appears in an equation or inside a rewrite rule (ProVerif 2.05 rejects both).
  * @module
  */
 import type { PvDecl, PvFact, PvPattern, PvStep, PvTerm } from './ast.ts';
+import { CFB_KEY_LABEL } from '../../impl/runtime/primitives.ts';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_']*$/;
 /** ProVerif 2.05's reserved words (its lexer's keyword table). */
@@ -32,6 +38,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
   const events = new Map<string, number>();
   const processes = new Map<string, number>();
   const names = new Set<string>();
+  const partial = new Set<string>(); // destructors: they fail where no rule applies
   const declare = (name: string, what: string) => {
     if (!IDENT.test(name)) out.push(`${what} '${name}' is not a ProVerif identifier`);
     if (PV_KEYWORDS.has(name)) out.push(`${what} '${name}' is a ProVerif keyword`);
@@ -68,6 +75,7 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
   /** `agents`: what a Commit/Secret of this process must end with (its parameters, as one tuple) */
   const steps = (body: readonly PvStep[], params: Iterable<string>, where: string, afterOut = false, before?: PvStep, agents?: PvTerm) => {
     const scope = new Set(params);
+    const defs = new Map<string, PvTerm>(); // what a `let x = t` bound, to see a CFB key behind x
     let claimsAfterOut = afterOut;
     let prev: PvStep | undefined = before;
     for (const s of body) {
@@ -86,6 +94,9 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
           break;
         case 'let': {
           term(s.t, scope, w);
+          if (s.t.k === 'app' && partial.has(s.t.f) && bindsOnly(s.pattern) && isCfbKey(s.t.args[s.t.args.length - 1], defs))
+            out.push(`${w}: '${s.t.f}' under a CFB key may fail here, but AES-CFB always decrypts (write its total form, cfb-decryption.ts)`);
+          if (s.pattern.k === 'bind') defs.set(s.pattern.name, s.t);
           pattern(s.pattern, scope, w, true).forEach((x) => scope.add(x));
           break;
         }
@@ -129,6 +140,20 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
       prev = s;
     }
   };
+  // ProVerif 2.05: "The variable x in the right-hand side does not occur in the left-hand side"
+  const rhsBound = (d: { vars: readonly string[]; lhs: PvTerm; rhs: PvTerm }, where: string) => {
+    const lhsVars = varsIn(d.lhs);
+    for (const x of varsIn(d.rhs)) if (d.vars.includes(x) && !lhsVars.has(x)) out.push(`${where}: '${x}' on the right side is not bound by the left side`);
+  };
+  // ProVerif 2.05: "sdec is a function defined by rewrite rules; it should not appear in
+  // equations or rewrite rules" (checked on a one-line model)
+  const noDestructor = (ts: readonly PvTerm[], where: string) => {
+    const walk = (t: PvTerm): void => {
+      if (t.k === 'app' && partial.has(t.f)) out.push(`${where}: '${t.f}' is a destructor; it cannot appear in an equation or a rewrite rule`);
+      if (t.k !== 'var') (t.k === 'app' ? t.args : t.items).forEach(walk);
+    };
+    ts.forEach(walk);
+  };
   const fact = (f: PvFact, scope: ReadonlySet<string>, where: string) => {
     if (f.k === 'attacker') return term(f.t, scope, where);
     const a = events.get(f.name);
@@ -154,15 +179,20 @@ export function modelProblems(decls: readonly PvDecl[]): string[] {
         }
         if (!names.has(d.lhs.f)) declare(d.lhs.f, 'destructor');
         symbols.set(d.lhs.f, d.lhs.args.length);
+        partial.add(d.lhs.f);
         const scope = new Set(d.vars);
         term(d.lhs, scope, `reduc ${d.lhs.f}`);
         term(d.rhs, scope, `reduc ${d.lhs.f}`);
+        rhsBound(d, `reduc ${d.lhs.f}`);
+        noDestructor([...d.lhs.args, d.rhs], `reduc ${d.lhs.f}`);
         break;
       }
       case 'equation': {
         const scope = new Set(d.vars);
         term(d.lhs, scope, 'equation');
         term(d.rhs, scope, 'equation');
+        rhsBound(d, 'equation');
+        noDestructor([d.lhs, d.rhs], 'equation');
         break;
       }
       case 'event':
@@ -198,4 +228,27 @@ function endsWithAgents(t: PvTerm | undefined, agents: PvTerm): boolean {
   const got = items(t).map((x) => JSON.stringify(x));
   const want = items(agents).map((x) => JSON.stringify(x));
   return got.length >= want.length && want.every((w, i) => got[i] === w) && got.slice(want.length).every((g) => g === want[0]);
+}
+
+/** The variable names inside a term. */
+function varsIn(t: PvTerm, acc = new Set<string>()): Set<string> {
+  if (t.k === 'var') acc.add(t.name);
+  else (t.k === 'app' ? t.args : t.items).forEach((x) => varsIn(x, acc));
+  return acc;
+}
+
+/** Is `k` (or what the `let` that bound it holds) `kdfa(_, c_CFB, _, _)`: an AES-CFB key. */
+function isCfbKey(k: PvTerm | undefined, defs: ReadonlyMap<string, PvTerm>, depth = 0): boolean {
+  if (k?.k === 'var') return depth < 32 && isCfbKey(defs.get(k.name), defs, depth + 1);
+  const label = k?.k === 'app' && k.f === 'kdfa' ? k.args[1] : undefined;
+  return label?.k === 'var' && label.name === `c_${CFB_KEY_LABEL}`;
+}
+
+/** A pattern that only binds: a variable, or the typing tag of raw bytes and a variable (a
+ * pattern comparing a received value may fail after any decryption: the comparison fails). */
+function bindsOnly(p: PvPattern): boolean {
+  if (p.k === 'bind') return true;
+  if (p.k !== 'tuple' || p.items.length !== 2) return false;
+  const [tag, x] = p.items as [PvPattern, PvPattern];
+  return tag.k === 'eq' && tag.t.k === 'var' && /^c_ty_(bytes|any)$/.test(tag.t.name) && x.k === 'bind';
 }

@@ -28,6 +28,7 @@ import { ExportError } from '../tamarin/term.ts';
 import { type PvDecl, type PvPattern, type PvStep, type PvTerm, papp, printPv, pvar } from './ast.ts';
 import { propertyQueries, tupleOf } from './queries.ts';
 import { authorityName } from '../authorities.ts';
+import { JUNK_KINDS, isCfbDecryption, totalDecryptionDecls, totalName } from './cfb-decryption.ts';
 
 const KEYWORDS = ['c', 'channel', 'bitstring', 'bool', 'true', 'false', 'new', 'in', 'out', 'let', 'if', 'then', 'else', 'event', 'query', 'process', 'fun', 'reduc', 'equation', 'const', 'free', 'type', 'not', 'phase', 'table', 'insert', 'get', 'choice', 'private', 'data', 'forall', 'attacker', 'mess', 'secret', 'public', 'noninterf', 'weaksecret', 'nounif', 'set', 'def', 'expand', 'yield', 'or', 'and', 'fail', 'suchthat', 'otherwise', 'letfun', 'param', 'proba', 'proof', 'among', 'inj'];
 /** The free constructors and destructors ProVerif declares, read from the one symbol table
@@ -68,6 +69,8 @@ export function exportProverif(target: Target): ProverifExport {
   const funcs = new Set<string>();
   const lts = new Set<string>();
   const events = new Map<string, number>();
+  /** the CFB decryptions used: destructor -> the typing tags of their plaintexts ('' for msg) */
+  const totals = new Map<string, Set<string>>();
   const ev = (name: string, args: PvTerm[]): PvStep => {
     events.set(name, args.length);
     return { k: 'event', name, args };
@@ -100,6 +103,7 @@ export function exportProverif(target: Target): ProverifExport {
     const role = rw.decl.role;
     const where = `${protocol.name}/${role}`;
     const bound = new Map<string, PvTerm>();
+    const defs = new Map<string, Term>(); // what a set-up or `let` variable holds (is it a CFB key?)
     const v = (n: string, sort: string) => pvar(names.vars.name(n, sort));
     for (const a of rw.agents) bound.set(a.name, v(a.name, 'agent'));
     const lookup = (n: string): PvTerm => {
@@ -118,6 +122,7 @@ export function exportProverif(target: Target): ProverifExport {
         const t = rw.decl.knows[k.name];
         if (!t) throw new ExportError(`${where}: known variable '${k.name}' has no set-up value`);
         const value = term(t, lookup, where);
+        defs.set(k.name, t);
         const x = v(k.name, k.sort);
         body.push({ k: 'let', pattern: { k: 'bind', name: (x as { name: string }).name }, t: value });
         bound.set(k.name, x);
@@ -168,6 +173,21 @@ export function exportProverif(target: Target): ProverifExport {
       });
       return [{ k: 'in', pattern: { k: 'bind', name: sel } }, { k: 'choice', on: pvar(sel), branches }];
     }
+    /** `(ty_K, x)` with x unbound and K a kind that takes raw bytes: the pattern of a typed let */
+    function junkBinding(p: Term): { name: string; sort: string; tag: string } | undefined {
+      if (p.t !== 'app' || p.f !== 'tuple' || p.args.length !== 2) return undefined;
+      const [tag, x] = p.args as [Term, Term];
+      if (tag.t !== 'const' || !tag.name.startsWith('ty_') || !JUNK_KINDS.has(tag.name.slice(3))) return undefined;
+      return x.t === 'var' && !bound.has(x.name) ? { name: x.name, sort: x.sort, tag: tag.name } : undefined;
+    }
+    /** the total CFB decryption of `t` (cfb-decryption.ts), recorded for its declarations */
+    function total(t: Extract<Term, { t: 'app' }>, tag: string | undefined, w: string): PvTerm {
+      const tags = totals.get(t.f) ?? new Set<string>();
+      tags.add(tag ?? '');
+      totals.set(t.f, tags);
+      funcs.add(t.f);
+      return papp(totalName(t.f, tag), ...t.args.map((a) => term(a, lookup, w)));
+    }
     body.push(...fromState(rw.def.initial, new Set()));
     function stepOf(st: Step, w: string): PvStep[] {
       const look = (n: string) => lookup(n);
@@ -187,12 +207,22 @@ export function exportProverif(target: Target): ProverifExport {
           return [{ k: 'new', name: (x as { name: string }).name }];
         }
         case 'let': {
-          const value = term(st.t, look, w);
+          defs.set(st.v.name, st.t);
+          const value = isCfbDecryption(st.t, defs) ? total(st.t, undefined, w) : term(st.t, look, w);
           const x = v(st.v.name, st.v.sort);
           bound.set(st.v.name, x);
           return [{ k: 'let', pattern: { k: 'bind', name: (x as { name: string }).name }, t: value }];
         }
         case 'match': {
+          // the typed form of `let x = sdec(ct, k)` (typing-tags.ts) under a CFB key: never fails
+          const dec = st.t;
+          const junk = isCfbDecryption(dec, defs) ? junkBinding(st.pattern) : undefined;
+          if (junk && dec.t === 'app') {
+            const x = v(junk.name, junk.sort);
+            const value = total(dec, (names.constant('c', junk.tag) as { name: string }).name, w);
+            bound.set(junk.name, x);
+            return [{ k: 'let', pattern: { k: 'bind', name: (x as { name: string }).name }, t: value }];
+          }
           const value = term(st.t, look, w);
           const checks: PvStep[] = [];
           const pat = pattern(st.pattern, checks, w);
@@ -302,6 +332,7 @@ export function exportProverif(target: Target): ProverifExport {
   for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) r.needs.forEach((f) => funcs.add(f));
   for (const f of Object.keys(FUNCTIONS)) if (funcs.has(f)) decls.push({ k: 'fun', name: f, arity: FUNCTIONS[f]!.arity, result: FUNCTIONS[f]!.result, private: false });
   for (const r of PV_SIGNATURE.reducs) if (funcs.has(r.f)) decls.push({ k: 'reduc', vars: r.vars, lhs: r.lhs, rhs: r.rhs });
+  for (const [f, tags] of totals) for (const tag of tags) decls.push(...totalDecryptionDecls(f, tag || undefined));
   if (funcs.has('exp')) decls.push({ k: 'equation', vars: ['x', 'y'], lhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('x')), pvar('y')), rhs: papp('exp', papp('exp', names.constant('c', 'g'), pvar('y')), pvar('x')) });
   for (const n of [...lts].sort()) {
     const d = protocol.longTerm.find((l) => l.name === n);
