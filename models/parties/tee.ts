@@ -16,7 +16,7 @@ import { G, TRUE, c, exp, kdfa, kdfe, pk, sdec, sign, tup, v, verify } from '../
 import { roleMachine } from '../role.ts';
 import type { KeyExchangeOptions } from './tpm.ts';
 import { SESSION, commandClaim, commandMac, getRandomMac, policyStatement, responseClaim, responseMac, teeChallenge, teeReport, teeToken, tpmToken } from './messages.ts';
-import { teeGetRandom, teeGetRandomResponse } from './session-commands.ts';
+import { runsGetRandom, teeGetRandom, teeGetRandomResponse } from './session-commands.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 import { teeRecordTransitions, teeWriteRecord } from './channel-records.ts';
 
@@ -134,18 +134,18 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
     {
       label: 'tee.policyDone',
       from: 'waitPolicyResponse',
-      to: opts.unseal ? 'waitUnsealResponse' : opts.records ? 'written1' : 'waitGetRandom',
+      to: opts.unseal ? 'waitUnsealResponse' : opts.records ? 'written1' : runsGetRandom(opts) ? 'waitGetRandom' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'PolicySignedResponse', tup(nT2, mac2)),
         check('response HMAC', mac2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }), 'the response HMAC under the session key'),
         claim('Commit', 'cmd', null, responseClaim({ rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 })),
-        // the session's payload: Unseal, the channel's records, or (protocol 2 alone) a GetRandom
-        ...(opts.unseal ? unsealRequest() : opts.records ? teeWriteRecord(1) : teeGetRandom()),
+        // the session's payload: Unseal, the channel's records, or (protocol 2) a GetRandom
+        ...(opts.unseal ? unsealRequest() : opts.records ? teeWriteRecord(1) : runsGetRandom(opts) ? teeGetRandom() : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
-  if (!opts.unseal && !opts.records) transitions.push(teeGetRandomResponse('done', [claim('Finish', 'key-exchange', null, self)]));
+  if (runsGetRandom(opts)) transitions.push(teeGetRandomResponse('done', [claim('Finish', 'key-exchange', null, self)]));
   if (opts.unseal) transitions.push(unsealReceive());
   if (opts.records) transitions.push(...teeRecordTransitions(opts.records));
   return roleMachine({

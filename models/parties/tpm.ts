@@ -14,7 +14,7 @@ import type { RealTpmBinding } from '../real-tpm.ts';
 import { SESSION, certifyEvidence, certifyStatement, commandClaim, commandMac, getRandomMac, policyStatement, responseClaim, quoteEvidence, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 import { recordBindings, tpmRecordTransitions } from './channel-records.ts';
-import { getRandomBinding, tpmGetRandom } from './session-commands.ts';
+import { getRandomBinding, runsGetRandom, tpmGetRandom } from './session-commands.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
 export function tpmAttestation() {
@@ -112,7 +112,7 @@ export function tpmKeyExchangeOnRealTpm(opts: KeyExchangeOptions = {}): RealTpmB
       },
       'tpm.confirmSession': { op: 'TPM2_GetRandom', reads: { nonceCaller: K.nC1 }, caller: { sessionKey: K.sKey }, adopts: { sessionKey: K.sKey }, decides: { nonceTPM: K.nT1 } },
       'tpm.policySigned': { op: 'TPM2_PolicySigned', reads: { authKey: K.pkT }, caller: { signingKey: K.skT }, decides: { nonceTPM: K.nT2 } },
-      ...(opts.unseal || opts.records ? {} : getRandomBinding),
+      ...(runsGetRandom(opts) ? getRandomBinding : {}),
       ...(opts.unseal
         ? { 'tpm.unseal': { op: 'TPM2_Unseal' as const, reads: { nonceCaller: K.nC3 }, decides: { nonceTPM: K.nT3 }, adopts: { secret: K.S }, checks: { responseKey: K.kE } } }
         : {}),
@@ -193,7 +193,7 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
     {
       label: 'tpm.policySigned',
       from: 'waitPolicySigned',
-      to: opts.unseal ? 'waitUnseal' : opts.records ? 'waitWrite1' : 'waitGetRandom',
+      to: opts.unseal ? 'waitUnseal' : opts.records ? 'waitWrite1' : runsGetRandom(opts) ? 'waitGetRandom' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac2)),
@@ -210,11 +210,12 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
         fresh(nT2),
         claim('Running', 'cmd', null, responseClaim({ rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 })),
         send('TEE', 'PolicySignedResponse', tup(nT2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }))),
+        ...(opts.unseal || opts.records || runsGetRandom(opts) ? [] : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
-  // protocol 2 alone: a GetRandom after PolicySigned (Unseal and the records are commands of their own)
-  if (!opts.unseal && !opts.records) transitions.push(tpmGetRandom('done', [claim('Finish', 'key-exchange', null, self)]));
+  // protocol 2: a GetRandom after PolicySigned (Unseal and the records are commands of their own)
+  if (runsGetRandom(opts)) transitions.push(tpmGetRandom('done', [claim('Finish', 'key-exchange', null, self)]));
   if (opts.unseal) transitions.push(unsealTransition());
   if (opts.records) transitions.push(...tpmRecordTransitions(opts.records));
   return roleMachine({
