@@ -23,6 +23,14 @@
  * A itself), so A's agreement with B on kab fails (OR4) — Otway–Rees authenticates the key,
  * it does not confirm it (Boyd & Mathuria, "Protocols for authentication and key
  * establishment", 2003, §3.3).
+ *
+ * OR2 and OR3 assume A ≠ B, as the literature does (and the default bound, where each role has
+ * its own agent). An agent that talks to itself breaks both: A's and B's parts for the server
+ * have the same form <nonce, <M, A, B>> under the same key when A = B, so the attacker hands S
+ * A's own message-1 ciphertext as B's part (or B's as A's) and A (or B) completes with no run of
+ * the other role. ProVerif 2.05 finds it on the export (OR2, OR3 false) and so does
+ * `tcv verify otway-rees --runs 2` (any agent in any role): expected there, and not declared,
+ * since a property's expectation cannot yet depend on whether the bound admits self-sessions.
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';

@@ -11,6 +11,7 @@ import { explore } from '../../../properties/explorer/search.ts';
 import { verifyTarget } from '../../../properties/explorer/verify.ts';
 import { targetOf } from '../../../models/target.ts';
 import { honestRun } from '../../../impl/runtime/report.ts';
+import { verifyAt } from './verify-at.ts';
 
 const verdict = (p: typeof otwayRees, variant: string | undefined, pid: string) =>
   explore(targetOf(p, variant, { sessions: 1 }), { properties: [pid] }).verdicts.get(pid)!.verdict;
@@ -42,4 +43,14 @@ test("Yahalom: B's agreement holds with the nb check, and fails without it", () 
   assert.equal(verdict(yahalom, undefined, 'YA3'), 'holds');
   assert.equal(verdict(yahalom, 'no-nonce-check', 'YA3'), 'attack');
   assert.equal(verdict(yahalom, undefined, 'YA1'), 'holds');
+});
+
+test('Otway–Rees with an agent talking to itself (--runs 2): A completes on its own ciphertext as B\'s part (ProVerif 2.05 agrees)', () => {
+  const r = verifyAt(otwayRees, undefined, { runs: 2, properties: ['OR2'] });
+  const x = r.properties[0]!;
+  assert.equal(x.verdict, 'attack');
+  assert.match(x.trace!.claim, /A1 Commit\(run-a, <~m\.A1, 'a1', 'a1'>\)/, 'A = B = a1');
+  assert.deepEqual(x.trace!.steps.map((s) => s.transition), ['a.msg1', 's.msg3', 'a.done'], 'no run of B');
+  // with distinct agents (the default bound, the literature's setting) it holds
+  assert.equal(verdict(otwayRees, undefined, 'OR2'), 'holds');
 });
