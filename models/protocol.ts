@@ -21,8 +21,8 @@
  * reads it as `lt('kab', 'peer', 'self')`.
  * @module
  */
-import type { AnyStateMachine } from 'xstate';
 import type { RealTpmBinding } from './real-tpm.ts';
+import type { RoleMachine } from './role.ts';
 import { type Sort, type Term, type Var, v } from './terms.ts';
 
 export type PropertyKind =
@@ -51,7 +51,7 @@ export interface LongTermDecl {
 
 export interface RoleDecl {
   readonly role: string;
-  readonly machine: AnyStateMachine;
+  readonly machine: RoleMachine;
   /** which role each agent variable of the machine refers to (`self` included) */
   readonly agents: Readonly<Record<string, string>>;
   /** initial values of the machine's other `knows` variables, as terms over agent variables
@@ -100,7 +100,7 @@ export interface PropertyDecl {
 }
 
 /** An edit of the role machines: returns the changed machines (others are kept). */
-export type MachineEdit = (machines: Readonly<Record<string, AnyStateMachine>>) => Record<string, AnyStateMachine>;
+export type MachineEdit = (machines: Readonly<Record<string, RoleMachine>>) => Record<string, RoleMachine>;
 
 export interface VariantDecl {
   /** 'M2.1' for a known-bad variant; a mode name (e.g. 'two-phase') for a benign alternative */
@@ -205,7 +205,7 @@ export function applyVariant(p: Protocol, variantId: string | undefined): { prot
   if (variantId === undefined) return { protocol: p };
   const variant = p.variants.find((x) => x.id === variantId);
   if (!variant) throw new UnknownNameError('variant', variantId, p.variants.map((x) => x.id), `of ${p.name}`);
-  const machines: Record<string, AnyStateMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
+  const machines: Record<string, RoleMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
   const edited = variant.edit(machines);
   const roles = p.roles.map((r) => (edited[r.role] ? { ...r, machine: edited[r.role]! } : r));
   return { protocol: { ...p, roles, properties: propertiesOf(p, variant) }, variant };

@@ -37,7 +37,7 @@ export interface TddlOptions {
   /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
   readonly protocol?: Protocol;
   /** told of each claim the TDDL role makes (with the TDDL's session number) */
-  readonly onClaim?: (c: ClaimRecord, session: number) => void;
+  readonly onClaim?: (c: ClaimRecord<Value>, session: number) => void;
 }
 
 export interface TddlStats {

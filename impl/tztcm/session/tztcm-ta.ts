@@ -14,7 +14,7 @@ import { Cmd } from '../../../models/parties/tddl.ts';
 import type { Protocol } from '../../../models/protocol.ts';
 import type { ClaimRecord } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
-import { bytesV } from '../../wire/value.ts';
+import { type Value, bytesV } from '../../wire/value.ts';
 import type { TpmEngine } from '../engine-contract.ts';
 import type { TaAnswer, TaSession, TrustedApp } from '../gp/tee-core.ts';
 import { TEEC } from '../gp/teec.ts';
@@ -41,7 +41,7 @@ export interface TztcmTaOptions {
   /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
   readonly protocol?: Protocol;
   /** told of each claim the TZTCM role makes (with the TA's session number) */
-  readonly onClaim?: (c: ClaimRecord, session: number) => void;
+  readonly onClaim?: (c: ClaimRecord<Value>, session: number) => void;
 }
 
 export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
