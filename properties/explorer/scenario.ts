@@ -20,7 +20,7 @@
  * @module
  */
 import { normalize } from '../../models/equations.ts';
-import { type Protocol, ltKey, parseLt } from '../../models/protocol.ts';
+import { type Protocol, ltAgents, ltKey, parseLt } from '../../models/protocol.ts';
 import { type RoleDef, roleOf } from '../../models/role.ts';
 import { type Term, G, app, c, name, substitute, varsOf } from '../../models/terms.ts';
 import { honestAgents, runKinds, runsBound } from './runs.ts';
@@ -72,7 +72,7 @@ export interface ScenarioOptions {
  * unordered pair one name whichever way round), as one symbolic name. */
 export function ltName(p: Protocol, lt: string, agent: string, peer?: string): Term {
   const decl = p.longTerm.find((l) => l.name === lt);
-  return name(ltKey(lt, agent, peer, decl?.shared), decl?.sort ?? 'skey');
+  return name(ltKey(lt, agent, peer, decl?.shared), decl?.sort ?? 'skey', { kind: 'long-term', value: lt, agents: ltAgents(agent, peer, decl?.shared) });
 }
 
 function secondAgent(a: string): string {
