@@ -17,7 +17,7 @@
  * @module
  */
 import { type ClaimRecord, type Failure, type RoleContext, type RoleMachine, roleOf } from '../../../models/role.ts';
-import type { TransitionSpec } from '../../../models/steps.ts';
+import { type TransitionSpec, recvOf } from '../../../models/steps.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { type Delivered, type WireMessage, executeTransition } from '../../runtime/execute.ts';
 import type { Value } from '../../wire/value.ts';
@@ -72,6 +72,14 @@ export class RoleDriver {
   /** a value the party has bound (e.g. the command it just accepted) */
   value(name: string): Value | undefined {
     return this.env[name];
+  }
+
+  /** Bytes that arrived for the message the party waits for now: sender and label as its
+   * machine names them (the first message transition out of the current state). */
+  receive(bytes: Uint8Array): DriverResult {
+    const r = this.transitions.map((t) => (t.from === this.stateName && t.trigger === 'MSG' ? recvOf(t) : undefined)).find((x) => x !== undefined);
+    if (!r) return this.refuse('unexpected', `no message is expected in state ${this.stateName}`);
+    return this.deliver({ from: r.from, label: r.label, bytes });
   }
 
   /** START (msg null) or a message: the first transition out of the current state that accepts
