@@ -24,11 +24,21 @@ export type Sort =
   | 'bool' // the constant `true`
   | 'symkey'; // a symmetric key: 32 bytes (AES-256), such as a key two agents share
 
-/** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. */
+/** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. In a
+ * set-up term, a variable may instead refer to a long-term value (`lt`, models/protocol.ts): what
+ * it refers to is the structured `lt` field, never parsed back from `name`. */
 export interface Var {
   readonly t: 'var';
   readonly name: string;
   readonly sort: Sort;
+  readonly lt?: LongTermRef;
+}
+/** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`
+ * (with `peerVar`: the value that agent shares with the agent of `peerVar`). */
+export interface LongTermRef {
+  readonly name: string;
+  readonly agentVar: string;
+  readonly peerVar?: string;
 }
 /** A public constant such as `'report'` (Tamarin `'report'`). */
 export interface Const {

@@ -20,7 +20,7 @@
  * @module
  */
 import { normalize } from '../../models/equations.ts';
-import { type Protocol, ltAgents, ltKey, parseLt } from '../../models/protocol.ts';
+import { type Protocol, ltAgents, ltKey, ltRefOf } from '../../models/protocol.ts';
 import { type RoleDef, roleOf } from '../../models/role.ts';
 import { type Term, G, app, c, name, substitute, varsOf } from '../../models/terms.ts';
 import { honestAgents, runKinds, runsBound } from './runs.ts';
@@ -178,7 +178,7 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
 function instantiate(p: Protocol, t: Term, agents: Record<string, string>): Term {
   const sub: Record<string, Term> = {};
   for (const x of varsOf(t)) {
-    const ref = parseLt(x);
+    const ref = ltRefOf(x);
     if (ref) sub[x.name] = ltName(p, ref.name, agents[ref.agentVar]!, ref.peerVar === undefined ? undefined : agents[ref.peerVar]!);
     else if (x.name in agents) sub[x.name] = c(agents[x.name]!);
   }

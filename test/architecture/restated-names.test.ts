@@ -19,7 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
-import { parseLt } from '../../models/protocol.ts';
+import { ltRefOf } from '../../models/protocol.ts';
 import { roleOf } from '../../models/role.ts';
 import type { Step } from '../../models/steps.ts';
 import { type Term, varsOf } from '../../models/terms.ts';
@@ -98,7 +98,7 @@ function catalogNames(): Map<string, Set<string>> {
         for (const s of t.steps) {
           if (s.op === 'recv' || s.op === 'send') add('message', s.label, p.name);
           if (s.op === 'let') add('variable', s.v.name, p.name);
-          for (const u of termsOf(s)) for (const x of varsOf(u)) if (!parseLt(x)) add('variable', x.name, p.name);
+          for (const u of termsOf(s)) for (const x of varsOf(u)) if (!ltRefOf(x)) add('variable', x.name, p.name);
         }
     }
   }
