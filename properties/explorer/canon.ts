@@ -36,7 +36,7 @@
  * @module
  */
 import { type Term, type Var, show } from '../../models/terms.ts';
-import type { ClaimRecord, SymState } from './execute.ts';
+import type { SymClaim, SymState } from './execute.ts';
 import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
 import { isGround, namesIn } from './deduction.ts';
@@ -135,7 +135,7 @@ const SHOWN = new WeakMap<Term, string>();
  * `commitReads` says which Running claims before a Commit the key lists (null: none; without
  * it, all of them).
  */
-export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache, commitReads?: (c: ClaimRecord) => readonly ClaimRecord[] | null): CanonicalKey {
+export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache, commitReads?: (c: SymClaim) => readonly SymClaim[] | null): CanonicalKey {
   const sh = (t: Term): string => {
     const u = resolve(t, st.s);
     let r = SHOWN.get(u);

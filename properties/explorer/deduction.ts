@@ -55,7 +55,7 @@ export interface SolveContext {
    * level passed to another variable). What the search's level relevance needs (`search.ts`). */
   levelRead?: (v: string, names: ReadonlySet<string> | null) => void;
   /** a property judges Commits with a dishonest peer (`peers: 'any'`): a step records, for each
-   * such Commit, whether the attacker had its data before the step (`ClaimRecord.had`) */
+   * such Commit, whether the attacker had its data before the step (`SymClaim.had`) */
   attackerHad?: boolean;
 }
 

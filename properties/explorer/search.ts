@@ -41,7 +41,7 @@ import type { TransitionSpec } from '../../models/steps.ts';
 import type { Target } from '../../models/target.ts';
 import { type Term, termEquals } from '../../models/terms.ts';
 import { isGround, newSolveContext } from './deduction.ts';
-import { type ClaimRecord, type SymState, execReveal, execTransition, initialState } from './execute.ts';
+import { type SymClaim, type SymState, execReveal, execTransition, initialState } from './execute.ts';
 import { commitReads } from './judge.ts';
 import { type Scenario, buildScenario } from './scenario.ts';
 import { symmetryGroups } from './canon.ts';
@@ -165,8 +165,8 @@ export function explore(target: Target, opts: ExploreOptions = {}): ExploreResul
 
   // what a state key shows of a Commit (`commitReads`); a settled Commit stays settled in every
   // descendant, where its record is the same object
-  const settledMemo = new WeakSet<ClaimRecord>();
-  const readsOf = (st: SymState, c: ClaimRecord): readonly ClaimRecord[] | null => {
+  const settledMemo = new WeakSet<SymClaim>();
+  const readsOf = (st: SymState, c: SymClaim): readonly SymClaim[] | null => {
     if (settledMemo.has(c)) return null;
     // the Commit's data is compared with every Running before it: made generic once
     const gen = new Map<Term, Term>();

@@ -34,7 +34,7 @@
  * step). The new state's reads are the visited state's plus those of what it explores itself.
  * @module
  */
-import type { ClaimRecord, SymState } from './execute.ts';
+import type { SymClaim, SymState } from './execute.ts';
 import { ANY_NAME, type LastStep, canonicalKey, newTokenCache, relabelName, subsumes, uncovered } from './canon.ts';
 
 /** What a subtree read of one choice: the deciding names, or anything. */
@@ -65,7 +65,7 @@ export interface VisitedOptions {
   readonly relevance: boolean;
   readonly groups: readonly number[][];
   /** the Running claims before a Commit its key lists (`commitReads` in `judge.ts`) */
-  readonly commitReads?: (st: SymState, c: ClaimRecord) => readonly ClaimRecord[] | null;
+  readonly commitReads?: (st: SymState, c: SymClaim) => readonly SymClaim[] | null;
 }
 
 export class VisitedSet {
