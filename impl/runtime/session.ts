@@ -15,7 +15,7 @@ import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import type { WireMessage } from './execute.ts';
 import type { EndpointFailure, PartyEndpoint } from './endpoint.ts';
-import { LocalRole } from './local-role.ts';
+import { type RoleEngine, type RoleInstance, DEFAULT_ENGINE, localRole } from './role-engine.ts';
 import { type Envelope, Network } from './network.ts';
 import { type Enrolment, LongTermStore, agentsOf, initialEnv } from './setup.ts';
 
@@ -47,6 +47,9 @@ export interface RunOptions {
   /** an enrolment kept from an earlier run (setup.ts): its long-term values and initial
    * environments instead of new ones — a deployment enrolled once (benchmarks of repeated runs) */
   readonly enrolment?: Enrolment;
+  /** what runs the local role instances (role-engine.ts): the machines compiled into step
+   * functions (default) or XState actors of them (the reference) */
+  readonly engine?: RoleEngine;
 }
 
 export interface InstanceSpec {
@@ -96,7 +99,7 @@ interface Party {
   readonly role: string;
   readonly agent: string;
   /** exactly one of the two */
-  readonly local: LocalRole | null;
+  readonly local: RoleInstance | null;
   readonly endpoint: PartyEndpoint | null;
   readonly agents: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, Value>>;
@@ -124,11 +127,14 @@ export class ProtocolRun {
   private seq = 0;
   /** per role: state → labels of the messages it waits for there (read from the machine) */
   private readonly waitsFor = new Map<string, Map<string, Set<string>>>();
+  /** the engine of the local role instances (and of an endpoint's own copy of its machine) */
+  readonly engine: RoleEngine;
 
   constructor(
     readonly protocol: Protocol,
     opts: RunOptions = {},
   ) {
+    this.engine = opts.engine ?? DEFAULT_ENGINE;
     const rng: RandomSource = opts.seed === undefined ? systemRandom() : seededRandom(opts.seed);
     this.deps = { suite: opts.suite ?? tpm2P256, rng };
     this.longTerm = opts.enrolment?.store(protocol, this.deps) ?? new LongTermStore(protocol, this.deps);
@@ -156,7 +162,7 @@ export class ProtocolRun {
       const endpoint = opts.endpoints?.[decl.role] ?? null;
       if (endpoint && [...this.parties.values()].some((p) => p.endpoint === endpoint)) throw new Error(`the endpoint of ${decl.role} plays one instance only`);
       const input = opts.inputs?.[decl.role];
-      const local = endpoint ? null : new LocalRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps);
+      const local = endpoint ? null : localRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps, this.engine);
       const instance = `${decl.role}#${spec.session}`;
       if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
       this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, seenOut: 0, seenClaims: 0 });
@@ -203,6 +209,7 @@ export class ProtocolRun {
         longTerm: this.longTerm,
         agents: p.agents,
         env: p.env,
+        engine: this.engine,
         environmentOf: (role) => this.environmentOf(`${role}#${p.session}`),
       });
       this.collect(p);
@@ -216,7 +223,7 @@ export class ProtocolRun {
   }
 
   /** The local actor of an instance (the synchronous paths; an endpoint needs the async ones). */
-  private local(p: Party): LocalRole {
+  private local(p: Party): RoleInstance {
     if (!p.local) throw new Error(`${p.instance} is played by an endpoint (${p.endpoint!.party}): use the async scheduler`);
     return p.local;
   }
