@@ -103,6 +103,8 @@ interface Party {
   readonly endpoint: PartyEndpoint | null;
   readonly agents: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, Value>>;
+  /** every agent the instance names (LoggedClaim.agents), computed once */
+  readonly named: readonly string[];
   seenOut: number;
   seenClaims: number;
 }
@@ -127,6 +129,8 @@ export class ProtocolRun {
   private seq = 0;
   /** per role: state → labels of the messages it waits for there (read from the machine) */
   private readonly waitsFor = new Map<string, Map<string, Set<string>>>();
+  /** the protocol's role names (a message to anything else goes to the sinks) */
+  private readonly roleNames: ReadonlySet<string>;
   /** the engine of the local role instances (and of an endpoint's own copy of its machine) */
   readonly engine: RoleEngine;
 
@@ -135,6 +139,7 @@ export class ProtocolRun {
     opts: RunOptions = {},
   ) {
     this.engine = opts.engine ?? DEFAULT_ENGINE;
+    this.roleNames = new Set(protocol.roles.map((r) => r.role));
     const rng: RandomSource = opts.seed === undefined ? systemRandom() : seededRandom(opts.seed);
     this.deps = { suite: opts.suite ?? tpm2P256, rng };
     this.longTerm = opts.enrolment?.store(protocol, this.deps) ?? new LongTermStore(protocol, this.deps);
@@ -165,26 +170,31 @@ export class ProtocolRun {
       const local = endpoint ? null : localRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps, this.engine);
       const instance = `${decl.role}#${spec.session}`;
       if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
-      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, seenOut: 0, seenClaims: 0 });
+      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, named: [...new Set(Object.values(agents))], seenOut: 0, seenClaims: 0 });
     }
   }
 
-  /** Collect what a party produced in its last step: messages onto the network, claims into the log. */
+  /** Collect what a party produced in its last step: messages onto the network, claims into the
+   * log. Called after every step of every party, so it reads only what is new. */
   private collect(p: Party): void {
     const ctx = view(p);
-    for (const out of ctx.outbox.slice(p.seenOut)) {
+    const outbox = ctx.outbox;
+    for (let i = p.seenOut; i < outbox.length; i++) {
+      const out = outbox[i]!;
       const env = this.network.post(p.role, out.to, out.label, out.bytes, 'party', p.session);
-      if (!this.protocol.roles.some((r) => r.role === out.to)) {
+      if (!this.roleNames.has(out.to)) {
         // addressed outside the protocol's roles (host storage, a TA): observed, never delivered
         this.network.take(env.id);
         this.sinks.push(env);
       }
     }
-    p.seenOut = ctx.outbox.length;
-    for (const c of ctx.claims.slice(p.seenClaims)) {
-      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: [...new Set(Object.values(p.agents))], data: c.data as Value, peer: c.peer as Value | null });
+    p.seenOut = outbox.length;
+    const claims = ctx.claims;
+    for (let i = p.seenClaims; i < claims.length; i++) {
+      const c = claims[i]!;
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: p.named, data: c.data as Value, peer: c.peer as Value | null });
     }
-    p.seenClaims = ctx.claims.length;
+    p.seenClaims = claims.length;
   }
 
   /** Send START to every initiator instance (of every session, or of one). */

@@ -76,6 +76,18 @@ function encodedSize(v: Value, depth: number): number {
   }
 }
 
+/** Big-endian 32-bit lengths, written and read in place (not a DataView allocated per length:
+ * every message of a run is encoded and decoded at least once). */
+function putU32(b: Uint8Array, o: number, n: number): void {
+  b[o] = n >>> 24;
+  b[o + 1] = (n >>> 16) & 0xff;
+  b[o + 2] = (n >>> 8) & 0xff;
+  b[o + 3] = n & 0xff;
+}
+function getU32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
 /** Encode a value. Throws EncodeError for values outside the limits (a bug in the caller). */
 export function encode(v: Value): Uint8Array {
   const out = new Uint8Array(encodedSize(v, 0));
@@ -85,7 +97,7 @@ export function encode(v: Value): Uint8Array {
     switch (x.k) {
       case 'bytes':
         out[o++] = TAG.bytes;
-        new DataView(out.buffer).setUint32(o, x.b.length);
+        putU32(out, o, x.b.length);
         o += 4;
         out.set(x.b, o);
         o += x.b.length;
@@ -98,7 +110,7 @@ export function encode(v: Value): Uint8Array {
         out.set(x.b, o);
         o += x.b.length;
         if (f) {
-          new DataView(out.buffer).setUint32(o, f.data.length);
+          putU32(out, o, f.data.length);
           o += 4;
           out.set(f.data, o);
           o += f.data.length;
@@ -142,7 +154,7 @@ export function decode(buf: Uint8Array): Value | DecodeError {
       case TAG.bytes: {
         const e1 = need(4);
         if (e1) return e1;
-        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
+        const len = getU32(buf, o);
         o += 4;
         if (len > LIMITS.maxBytes) return new DecodeError('too-large', at, `byte string of ${len} > ${LIMITS.maxBytes}`);
         const e2 = need(len);
@@ -194,7 +206,7 @@ export function decode(buf: Uint8Array): Value | DecodeError {
         if (e1) return e1;
         if (form.kind === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
         const b = take(FIXED[form.kind]);
-        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
+        const len = getU32(buf, o);
         o += 4;
         if (len === 0 || len > LIMITS.maxBytes) return new DecodeError(len === 0 ? 'bad-length' : 'too-large', at, `${form.label} of ${len} bytes`);
         const e2 = need(len);
