@@ -109,6 +109,20 @@ interface Party {
   seenClaims: number;
 }
 
+/** Per machine (read once, machines are immutable): state → labels of the messages it waits for there. */
+const WAITS_FOR = new WeakMap<object, Map<string, Set<string>>>();
+function waitsForOf(machine: Protocol['roles'][number]['machine']): Map<string, Set<string>> {
+  let m = WAITS_FOR.get(machine);
+  if (m) return m;
+  m = new Map();
+  for (const t of roleOf(machine).transitions) {
+    const r = recvOf(t);
+    if (r) m.set(t.from, (m.get(t.from) ?? new Set()).add(r.label));
+  }
+  WAITS_FOR.set(machine, m);
+  return m;
+}
+
 /** What the run reads of a party, local or endpoint alike. */
 function view(p: Party): { state: string; active: boolean; outbox: readonly WireMessage[]; claims: readonly ClaimRecord[]; stored: Readonly<Record<string, Value>>; failure: Failure | EndpointFailure | null } {
   if (p.endpoint) return p.endpoint.snapshot();
@@ -147,14 +161,7 @@ export class ProtocolRun {
     const sessions = opts.sessions ?? 1;
     if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
     if (opts.verifier) this.deps = { ...this.deps, verifier: opts.verifier };
-    for (const decl of protocol.roles) {
-      const m = new Map<string, Set<string>>();
-      for (const t of roleOf(decl.machine).transitions) {
-        const r = recvOf(t);
-        if (r) m.set(t.from, (m.get(t.from) ?? new Set()).add(r.label));
-      }
-      this.waitsFor.set(decl.role, m);
-    }
+    for (const decl of protocol.roles) this.waitsFor.set(decl.role, waitsForOf(decl.machine));
     const specs: InstanceSpec[] =
       opts.instances?.slice() ?? Array.from({ length: sessions }, (_, i) => protocol.roles.map((r) => ({ role: r.role, session: i + 1 }))).flat();
     for (const spec of specs) {
