@@ -1,10 +1,11 @@
 /**
  * The TSS endpoint: a real TPM 2.0 playing a role of the run (runtime/endpoint.ts), through the
- * caller's own TPM software stack. The role's machine still runs — as a local actor of the
- * runtime (runtime/role-engine.ts, the run's engine), so every pattern, check and message comes from models/ — and
- * each transition is preceded by the TPM commands its binding names (models/real-tpm.ts), whose
- * decisions (nonces, handles, keys, signatures) are handed to the transition's own steps. Every
- * signature check of the machine is the TPM's TPM2_VerifySignature (signature-checks.ts).
+ * caller's own TPM software stack. The role's machine still runs — as a local instance of the
+ * runtime, by the run's engine (runtime/role-engine.ts), so every pattern, check and message
+ * comes from models/ — and each transition is preceded by the TPM commands its binding names
+ * (models/real-tpm.ts), whose decisions (nonces, handles, keys, signatures) are handed to the
+ * transition's own steps. Every signature check of the machine is the TPM's
+ * TPM2_VerifySignature (signature-checks.ts).
  *
  * The binding is checked against the machine (`checkRealTpmBinding`) before any command is sent.
  * Any TpmTransport serves: swtpm, the TZTCM, a hardware TPM.
