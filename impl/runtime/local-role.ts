@@ -1,9 +1,9 @@
 /**
  * The reference engine (role-engine.ts `xstate`): a role instance run locally as an XState
- * actor of the role's machine, given real-crypto implementations with `machine.provide(...)`. The guard `accepts(spec)` executes the whole
- * transition (decode, match, checks, crypto) and caches the result for that event; the `step`
- * action commits it with `assign`, and `reject` records the typed failure. Nothing of the
- * protocol is written here: it is all in `spec`.
+ * actor of the role's machine, given real-crypto implementations with `machine.provide(...)`.
+ * The guard `accepts(spec)` executes the whole transition (decode, match, checks, crypto) and
+ * caches the result for that event; the `step` action commits it with `assign`, and `reject`
+ * records the typed failure. Nothing of the protocol is written here: it is all in `spec`.
  *
  * An event may carry what something real decided for its transition (`EventOverlay`: values for
  * the transition's `fresh`/`let` variables, signature verdicts, environment values replaced
