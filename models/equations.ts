@@ -108,13 +108,19 @@ export function theoryOf(table: SymbolTable): Theory {
     return mark(normalStep(t));
   };
   const normalStep = (t: App): Term => {
-    let changed = false;
-    const args = t.args.map((a) => {
+    // a new arguments array only from the first argument that changes
+    let changed: Term[] | null = null;
+    for (let i = 0; i < t.args.length; i++) {
+      const a = t.args[i]!;
       const r = normalize(a);
-      if (r !== a) changed = true;
-      return r;
-    });
-    const n: App = changed ? { t: 'app', f: t.f, args } : t;
+      if (changed) changed.push(r);
+      else if (r !== a) {
+        changed = t.args.slice(0, i);
+        changed.push(r);
+      }
+    }
+    const args: readonly Term[] = changed ?? t.args;
+    const n: App = changed ? { t: 'app', f: t.f, args: changed } : t;
     if (ac.has(n.f)) {
       // arguments in normal form are flat and sorted already
       if (!args.some((a) => a.t === 'app' && a.f === n.f) && isSorted(args)) return n;

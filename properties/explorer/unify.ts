@@ -80,6 +80,29 @@ function resolveAcross(t: Term, s: Subst): Term {
   return r;
 }
 
+/** The support of resolving `ts` under `s` (as `ACROSS` keeps it: every variable looked up and
+ * what it found): while a substitution gives the same answers (`sameSupport`), `resolve` gives
+ * the same terms (an instance's environment in a state key, `canon-tokens.ts`). */
+export function supportOf(ts: readonly Term[], s: Subst): readonly (string | Term | undefined)[] {
+  const support: (string | Term | undefined)[] = [];
+  // every variable, also under the empty substitution (where `applySubst` looks nothing up)
+  const walk = (t: Term): void => {
+    if (t.t === 'var') {
+      const b = s.get(t.name);
+      support.push(t.name, b);
+      if (b !== undefined) walk(b);
+    } else if (t.t === 'app') for (const a of t.args) walk(a);
+  };
+  for (const t of ts) walk(t);
+  return support;
+}
+
+/** Does `s` answer every lookup of `support` as it was answered? */
+export function sameSupport(support: readonly (string | Term | undefined)[], s: Subst): boolean {
+  for (let k = 0; k < support.length; k += 2) if (s.get(support[k] as string) !== support[k + 1]) return false;
+  return true;
+}
+
 function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | null): Term {
   if (t.t === 'var') {
     const b = s.get(t.name);
@@ -87,13 +110,18 @@ function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | 
     return b === undefined ? t : applySubst(b, s, support);
   }
   if (t.t !== 'app' || s.size === 0) return t;
-  let changed = false;
-  const args = t.args.map((a) => {
+  // a new arguments array only from the first argument that changes (most subterms do not)
+  let args: Term[] | null = null;
+  for (let i = 0; i < t.args.length; i++) {
+    const a = t.args[i]!;
     const r = applySubst(a, s, support);
-    if (r !== a) changed = true;
-    return r;
-  });
-  return changed ? { t: 'app', f: t.f, args } : t;
+    if (args) args.push(r);
+    else if (r !== a) {
+      args = t.args.slice(0, i);
+      args.push(r);
+    }
+  }
+  return args ? { t: 'app', f: t.f, args } : t;
 }
 
 // ---------------------------------------------------------------- sorts
