@@ -39,7 +39,7 @@ const GENERIC: Readonly<Record<string, string>> = {
   // ciphertext, function arguments, ProVerif/Tamarin variable names of the printers
   x: 'a point coordinate, a term variable', y: 'a point coordinate', a: 'an argument name', b: 'an argument name', e: 'an exponent (SM2, ECDSA)',
   k: 'a key argument, a Value kind field', q: 'the TPM key-exchange scalar of models/real-tpm.ts, named by its binding', d2: "a printer's variable",
-  b2: "a printer's variable", A: "the printers' agent variable (ProVerif `A`, Tamarin lemmas)", B: "the printers' second agent variable", E: "the attacker's agent `E` of the reports",
+  b2: "a printer's variable", rb: "a printer's timepoint variable (Tamarin lemmas: the peer's reveal)", A: "the printers' agent variable (ProVerif `A`, Tamarin lemmas)", B: "the printers' second agent variable", E: "the attacker's agent `E` of the reports",
   sk: 'a signing key argument', ct: 'a ciphertext (the Value sort ct)', sh: 'the shell', mac: 'an RPMB frame field', key: 'a key argument', data: 'a data argument', seed: 'the --seed option',
   node: 'the node executable', report: 'the report command', quote: 'a TPM2_Quote (TPM 2.0 Part 3 §18.4)', pcr: 'a TPM PCR (TPM 2.0 Part 1 §17)', uuid: 'a GlobalPlatform TA UUID',
 };
@@ -52,6 +52,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'impl/tpm2-bridge/real-setup.ts: Q': "the real TPM's own key value `Q@tpm` handed to initialEnv (models/real-tpm.ts binding), a name this file introduces",
   'impl/tztcm/session/pairing.ts: TZTCM': "the pairing's KDFe usage label (seed 002 §2.3: K_uuid = kdf(Z, 'TZTCM', uuid, idTDDL)), a string the paper fixes",
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
+  'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
   'impl/runtime/channel-session.ts: TEE': 'the channel role that reads records back; still to do: find it in the channel protocol (the role binding recordVars(i).b)',
 };
