@@ -77,8 +77,8 @@ test('verdicts agree with relevanceUnderivable off, in fewer states (provisionin
 // two sessions (the states differ only in when each choice was made)
 test('verdicts agree with level relevance off on key-exchange and provisioning at two sessions', () => {
   for (const [n, v] of [['key-exchange', undefined], ['key-exchange', 'M2.3'], ['provisioning', undefined]] as const) {
-    const on = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 60_000 });
-    const off = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 60_000, levelRelevance: false });
+    const on = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 300_000 });
+    const off = explore(targetOf(byName(n), v, { sessions: 2 }), { timeoutMs: 300_000, levelRelevance: false });
     assert.equal(on.stats.cut, null);
     assert.equal(off.stats.cut, null);
     const verdicts = (r: typeof on) => Object.fromEntries([...r.verdicts].map(([k, x]) => [k, x.verdict]));
