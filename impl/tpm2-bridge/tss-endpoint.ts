@@ -1,10 +1,11 @@
 /**
  * The TSS endpoint: a real TPM 2.0 playing a role of the run (runtime/endpoint.ts), through the
- * caller's own TPM software stack. The role's machine still runs — as a local actor of the
- * runtime (runtime/local-role.ts), so every pattern, check and message comes from models/ — and
- * each transition is preceded by the TPM commands its binding names (models/real-tpm.ts), whose
- * decisions (nonces, handles, keys, signatures) are handed to the transition's own steps. Every
- * signature check of the machine is the TPM's TPM2_VerifySignature (signature-checks.ts).
+ * caller's own TPM software stack. The role's machine still runs — as a local instance of the
+ * runtime, by the run's engine (runtime/role-engine.ts), so every pattern, check and message
+ * comes from models/ — and each transition is preceded by the TPM commands its binding names
+ * (models/real-tpm.ts), whose decisions (nonces, handles, keys, signatures) are handed to the
+ * transition's own steps. Every signature check of the machine is the TPM's
+ * TPM2_VerifySignature (signature-checks.ts).
  *
  * The binding is checked against the machine (`checkRealTpmBinding`) before any command is sent.
  * Any TpmTransport serves: swtpm, the TZTCM, a hardware TPM.
@@ -18,7 +19,7 @@ import { type TransitionSpec, recvOf } from '../../models/steps.ts';
 import type { EndpointContext, EndpointFailure, EndpointSnapshot, PartyEndpoint } from '../runtime/endpoint.ts';
 import { EvalFailure } from '../runtime/evaluate.ts';
 import type { Delivered, WireMessage } from '../runtime/execute.ts';
-import { LocalRole } from '../runtime/local-role.ts';
+import { type RoleInstance, localRole } from '../runtime/role-engine.ts';
 import { matchPattern } from '../runtime/match.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
@@ -58,7 +59,7 @@ export interface EvidenceClaim {
   readonly kind: string;
   /** the machine variable the TPM took as qualifyingData */
   readonly nonce: string;
-  readonly claim: ClaimRecord;
+  readonly claim: ClaimRecord<Value>;
 }
 
 export class TssEndpoint implements PartyEndpoint {
@@ -66,7 +67,7 @@ export class TssEndpoint implements PartyEndpoint {
   readonly party: string;
   readonly shownAs: string;
   readonly evidence: EvidenceClaim[] = [];
-  private local: LocalRole | null = null;
+  private local: RoleInstance | null = null;
   private transitions: readonly TransitionSpec[] = [];
   private ctx: EndpointContext | null = null;
   private failure: BridgeFailure | null = null;
@@ -98,7 +99,7 @@ export class TssEndpoint implements PartyEndpoint {
       if (problems.length) throw new BridgeFailure('tss-check', 'set-up', null, `the TPM binding does not fit the ${ctx.decl.role} machine: ${problems.join('; ')}`);
       this.ctx = ctx;
       this.transitions = roleOf(ctx.decl.machine).transitions;
-      this.local = new LocalRole(ctx.decl, ctx.env, () => ctx.deps);
+      this.local = localRole(ctx.decl, ctx.env, () => ctx.deps, ctx.engine);
       await this.ops.sealSecret(ctx.environmentOf(this.o.binding.caller), ctx.deps.rng);
       if (this.ops.hasRecords) await this.ops.defineRecordIndex(this.o.recordBytes ?? (await this.ops.nv.bufferMax()));
     });
@@ -128,9 +129,9 @@ export class TssEndpoint implements PartyEndpoint {
     return {
       state: f ? 'failed' : this.local.state,
       active: !f && this.local.active,
-      outbox: c.outbox as WireMessage[],
+      outbox: c.outbox,
       claims: c.claims,
-      stored: c.stored as Record<string, Value>,
+      stored: c.stored,
       failure: failure ?? c.failure,
     };
   }
@@ -162,13 +163,13 @@ export class TssEndpoint implements PartyEndpoint {
     const label = msg?.label ?? 'START';
     const spec = this.transitions.find((t) => t.from === local.state && t.trigger === trigger && (msg === null || recvOf(t)?.label === msg.label));
     if (!spec) throw new BridgeFailure('tss-check', label, null, `the TPM machine takes no ${label} in state ${local.state}`);
-    let env = local.context.env as Record<string, Value>;
+    let env = local.context.env;
     const r = recvOf(spec);
     if (r && msg) {
       const value = decode(msg.bytes);
       if (value instanceof DecodeError) throw new BridgeFailure('tss-check', msg.label, null, `${msg.label}: ${value.message}`);
       try {
-        env = matchPattern(r.pattern, value, env, ctx.deps, r.label) as Record<string, Value>;
+        env = matchPattern(r.pattern, value, env, ctx.deps, r.label);
       } catch (e) {
         if (e instanceof EvalFailure) throw new BridgeFailure('tss-check', msg.label, null, `${spec.label}: ${e.message}`);
         throw e;
@@ -195,7 +196,7 @@ export class TssEndpoint implements PartyEndpoint {
       const kind = op.op === 'TPM2_Certify' ? 'certify' : 'quote';
       for (const c of local.context.claims.slice(claimsBefore)) if (c.event === 'Running') this.evidence.push({ kind, nonce: op.reads.qualifyingData.name, claim: c });
     }
-    this.ops.afterTransition(op, local.context.env as Record<string, Value>, forMessage);
+    this.ops.afterTransition(op, local.context.env, forMessage);
   }
 }
 
