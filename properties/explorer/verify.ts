@@ -61,7 +61,8 @@ export interface VerifyProgress {
  * attack within the larger). A replay variant whose attack needs more sessions than the
  * protocol's default (`VariantDecl.sessions`) gets a last rung at that bound for the properties
  * it breaks (unless the user chose the bound). Each property reports the bound it was decided at.
- * The target's bound is the top of the ladder.
+ * The target's bound is the top of the ladder. Within a rung, forward-secrecy properties are
+ * searched apart from the others (`searchGroups`); the report's states are the sum.
  */
 export function verifyTarget(target: Target, opts: VerifyOptions = {}, progress?: (at: VerifyProgress) => void): VerifyReport {
   const { base: p, variant, bound } = target;
