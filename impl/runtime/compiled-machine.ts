@@ -132,8 +132,10 @@ export class CompiledRole implements RoleInstance {
       const r = c.run(env, this.ctx.stored, msg, deps);
       first ??= r;
       if (!r.ok) continue;
-      const prev = this.ctx;
-      this.ctx = { ...prev, env: r.env, outbox: append(prev.outbox, r.outbox), claims: append(prev.claims, r.claims), stored: r.stored };
+      // the outbox and claims grow in place too (the run reads what is new by index)
+      (this.ctx.outbox as OutMessage[]).push(...r.outbox);
+      (this.ctx.claims as ClaimRecord[]).push(...r.claims);
+      this.ctx = { ...this.ctx, env: r.env, stored: r.stored };
       this.at = c.target;
       return;
     }
@@ -169,8 +171,4 @@ export class CompiledRole implements RoleInstance {
   stop(): void {
     this.stopped = true;
   }
-}
-
-function append<T extends OutMessage | ClaimRecord>(xs: readonly T[], more: readonly T[]): readonly T[] {
-  return more.length === 0 ? xs : [...xs, ...more];
 }
