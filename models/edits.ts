@@ -3,8 +3,7 @@
  * copied machine). Each returns a `MachineEdit` for `VariantDecl.edit`.
  * @module
  */
-import type { AnyStateMachine } from 'xstate';
-import { editRole } from './role.ts';
+import { type RoleMachine, editRole } from './role.ts';
 import type { Step } from './steps.ts';
 import { type Term, mapTerm } from './terms.ts';
 import type { MachineEdit } from './protocol.ts';
@@ -31,9 +30,9 @@ function mapStepTerms(s: Step, f: (t: Term) => Term): Step {
   }
 }
 
-function onRoles(roles: readonly string[], f: (m: AnyStateMachine) => AnyStateMachine): MachineEdit {
+function onRoles(roles: readonly string[], f: (m: RoleMachine) => RoleMachine): MachineEdit {
   return (machines) => {
-    const out: Record<string, AnyStateMachine> = {};
+    const out: Record<string, RoleMachine> = {};
     for (const r of roles) {
       const m = machines[r];
       if (!m) throw new Error(`edit names role '${r}', which the protocol does not have`);
@@ -73,7 +72,7 @@ export function replaceSteps(roles: readonly string[], pred: (s: Step) => boolea
 /** Apply several edits in order. */
 export function both(...edits: MachineEdit[]): MachineEdit {
   return (machines) => {
-    let cur: Record<string, AnyStateMachine> = { ...machines };
+    let cur: Record<string, RoleMachine> = { ...machines };
     for (const e of edits) cur = { ...cur, ...e(cur) };
     return cur;
   };

@@ -35,9 +35,8 @@ export interface JudgedClaim<V> {
   readonly tag: string;
   readonly peer: V | null;
   readonly data: V;
-  /** the session the claim names (Secret and Oops claims may name one), a value of type `V`
-   * (typed loosely: a run's claim records carry it as they carry any value) */
-  readonly sid?: unknown;
+  /** the session the claim names (Secret and Oops claims may name one) */
+  readonly sid?: V | null;
 }
 
 /** What the judge asks of its caller. */
@@ -81,7 +80,10 @@ export function judgeProperty<V, C extends JudgedClaim<V>>(prop: PropertyDecl, c
     const allowed = prop.kind === 'forward-secrecy' ? (prop.compromiseAfter ?? []) : [];
     let any = false;
     const oopsed = prop.unlessOops ? claims.filter((o) => o.event === 'Oops' && o.sid != null) : [];
-    const revealed = (c: C) => c.sid != null && oopsed.some((o) => policy.equal(o.sid as V, c.sid as V));
+    const revealed = (c: C) => {
+      const sid = c.sid;
+      return sid != null && oopsed.some((o) => policy.equal(o.sid!, sid));
+    };
     for (const c of claims) {
       if (c.event !== 'Secret' || c.tag !== prop.tag || !policy.honest(c, allowed)) continue;
       any = true;

@@ -21,9 +21,9 @@
  * reads it as `lt('kab', 'peer', 'self')`.
  * @module
  */
-import type { AnyStateMachine } from 'xstate';
 import type { RealTpmBinding } from './real-tpm.ts';
-import { type Sort, type Term, type Var, v } from './terms.ts';
+import type { RoleMachine } from './role.ts';
+import { type LongTermRef, type Sort, type Term, type Var, v } from './terms.ts';
 
 export type PropertyKind =
   | 'secrecy'
@@ -51,7 +51,7 @@ export interface LongTermDecl {
 
 export interface RoleDecl {
   readonly role: string;
-  readonly machine: AnyStateMachine;
+  readonly machine: RoleMachine;
   /** which role each agent variable of the machine refers to (`self` included) */
   readonly agents: Readonly<Record<string, string>>;
   /** initial values of the machine's other `knows` variables, as terms over agent variables
@@ -100,7 +100,7 @@ export interface PropertyDecl {
 }
 
 /** An edit of the role machines: returns the changed machines (others are kept). */
-export type MachineEdit = (machines: Readonly<Record<string, AnyStateMachine>>) => Record<string, AnyStateMachine>;
+export type MachineEdit = (machines: Readonly<Record<string, RoleMachine>>) => Record<string, RoleMachine>;
 
 export interface VariantDecl {
   /** 'M2.1' for a known-bad variant; a mode name (e.g. 'two-phase') for a benign alternative */
@@ -138,7 +138,9 @@ export interface Protocol {
   readonly bound?: { readonly sessions: number; readonly why: string };
 }
 
-/** Separator of long-term references: `skAK@self`. Not a legal character of a machine variable. */
+/** Separator in the names of long-term references (`skAK@self`) and values (`skAK@n1`): not a
+ * legal character of a machine variable, so the names never collide with one. Names only: what a
+ * reference refers to is its `lt` field (`ltRefOf`), never parsed back from the name. */
 export const LT_SEP = '@';
 
 /** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`;
@@ -147,15 +149,13 @@ export const LT_SEP = '@';
 export function lt(name: string, agentVar: string, sort?: Sort): Var;
 export function lt(name: string, agentVar: string, peerVar: string, sort: Sort): Var;
 export function lt(name: string, agentVar: string, a?: string, b?: Sort): Var {
-  if (b !== undefined) return v(`${name}${LT_SEP}${agentVar}${LT_SEP}${a}`, b);
-  return v(`${name}${LT_SEP}${agentVar}`, (a as Sort | undefined) ?? 'skey');
+  if (b !== undefined) return { ...v(`${name}${LT_SEP}${agentVar}${LT_SEP}${a}`, b), lt: { name, agentVar, peerVar: a! } };
+  return { ...v(`${name}${LT_SEP}${agentVar}`, (a as Sort | undefined) ?? 'skey'), lt: { name, agentVar } };
 }
 /** `{ name, agentVar, peerVar? }` if this variable is a long-term reference (`peerVar`: a
  * per-pair value's second agent variable). */
-export function parseLt(x: Var): { name: string; agentVar: string; peerVar?: string } | null {
-  const parts = x.name.split(LT_SEP);
-  if (parts.length < 2) return null;
-  return parts.length === 2 ? { name: parts[0]!, agentVar: parts[1]! } : { name: parts[0]!, agentVar: parts[1]!, peerVar: parts[2]! };
+export function ltRefOf(x: Var): LongTermRef | null {
+  return x.lt ?? null;
 }
 /** The agents a long-term value belongs to, in the one order every interpreter names them by:
  * one agent, an ordered pair as given, an unordered pair sorted (k_AB = k_BA). */
@@ -163,13 +163,9 @@ export function ltAgents(agent: string, peer?: string, shared?: LongTermDecl['sh
   return peer === undefined ? [agent] : shared === 'pair' ? [agent, peer].sort() : [agent, peer];
 }
 /** The key of a long-term value of concrete agents, `kab@a1@b1` (a symbolic name in the explorer,
- * a store key at run time); `parseLtKey` reads it back. */
+ * whose `origin` says what it is; a store key at run time). */
 export function ltKey(name: string, agent: string, peer?: string, shared?: LongTermDecl['shared']): string {
   return [name, ...ltAgents(agent, peer, shared)].join(LT_SEP);
-}
-export function parseLtKey(key: string): { name: string; agents: string[] } | null {
-  const parts = key.split(LT_SEP);
-  return parts.length < 2 ? null : { name: parts[0]!, agents: parts.slice(1) };
 }
 /** An agent variable (its value is an agent's public name). */
 export const agent = (n: string): Var => v(n, 'agent');
@@ -205,7 +201,7 @@ export function applyVariant(p: Protocol, variantId: string | undefined): { prot
   if (variantId === undefined) return { protocol: p };
   const variant = p.variants.find((x) => x.id === variantId);
   if (!variant) throw new UnknownNameError('variant', variantId, p.variants.map((x) => x.id), `of ${p.name}`);
-  const machines: Record<string, AnyStateMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
+  const machines: Record<string, RoleMachine> = Object.fromEntries(p.roles.map((r) => [r.role, r.machine]));
   const edited = variant.edit(machines);
   const roles = p.roles.map((r) => (edited[r.role] ? { ...r, machine: edited[r.role]! } : r));
   return { protocol: { ...p, roles, properties: propertiesOf(p, variant) }, variant };

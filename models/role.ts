@@ -9,7 +9,7 @@
  * anything (`roleOf`: the explorer, the exporters, diagrams).
  * @module
  */
-import { type AnyStateMachine, setup } from 'xstate';
+import { type AnyStateMachine, assign, setup } from 'xstate';
 import type { ClaimEvent, TransitionSpec, Trigger } from './steps.ts';
 import type { Var } from './terms.ts';
 
@@ -28,10 +28,11 @@ export type FailureCode =
   | 'crypto' // a primitive rejected its input (invalid point, scalar)
   | 'unexpected'; // a message arrived where none was expected
 
-export interface OutMessage {
+/** A message a role instance sent, its value of type `V`. */
+export interface OutMessage<V = unknown> {
   readonly to: string;
   readonly label: string;
-  readonly value: unknown;
+  readonly value: V;
 }
 /** A claim a role instance made, its values of type `V` (terms for the explorer, concrete values
  * for the runtime). */
@@ -43,17 +44,19 @@ export interface ClaimRecord<V = unknown> {
   /** the session the claim names (steps.ts), when it names one */
   readonly sid?: V | null;
 }
-/** A role instance's context. Values are whatever the interpreter uses (bytes, terms). */
-export interface RoleContext {
+/** A role instance's context, its values of type `V` (concrete values in the runtime; the
+ * machine built here never reads them) and its sent messages of type `Out` (the runtime keeps
+ * each message's encoding with it). */
+export interface RoleContext<V = unknown, Out extends OutMessage<V> = OutMessage<V>> {
   readonly role: string;
-  readonly env: Readonly<Record<string, unknown>>;
-  readonly outbox: readonly OutMessage[];
-  readonly claims: readonly ClaimRecord[];
-  readonly stored: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, V>>;
+  readonly outbox: readonly Out[];
+  readonly claims: readonly ClaimRecord<V>[];
+  readonly stored: Readonly<Record<string, V>>;
   readonly failure: Failure | null;
 }
-export interface RoleInput {
-  readonly env: Readonly<Record<string, unknown>>;
+export interface RoleInput<V = unknown> {
+  readonly env: Readonly<Record<string, V>>;
 }
 export type RoleEvent = { type: 'START' } | { type: 'MSG'; from: string; label: string; bytes: Uint8Array };
 
@@ -72,28 +75,44 @@ export interface RoleDef extends RoleMeta {
 }
 
 // Inert default implementations: a machine run without an interpreter does nothing.
-const roleSetup = setup({
-  types: {
-    context: {} as RoleContext,
-    events: {} as RoleEvent,
-    input: {} as RoleInput,
-  },
-  actions: {
-    step: (_args, _spec: TransitionSpec) => {},
-    reject: (_args, _spec: TransitionSpec) => {},
-  },
-  guards: {
-    accepts: (_args, _spec: TransitionSpec) => false,
-  },
-});
+function roleSetup<V, Out extends OutMessage<V>>() {
+  return setup({
+    types: {
+      context: {} as RoleContext<V, Out>,
+      events: {} as RoleEvent,
+      input: {} as RoleInput<V>,
+    },
+    actions: {
+      step: (_args, _spec: TransitionSpec) => {},
+      reject: (_args, _spec: TransitionSpec) => {},
+    },
+    guards: {
+      accepts: (_args, _spec: TransitionSpec) => false,
+    },
+  });
+}
 
-/** A party machine. Typed loosely: interpreters read it through `roleOf` and provide their own
- * implementations; the state value type is not useful to them. */
-export type RoleMachine = AnyStateMachine;
+/** A party machine whose context holds values of type `V` and sent messages of type `Out`. The
+ * protocol's own machines are `RoleMachine` (values unknown: nothing runs them); `implement`
+ * gives an interpreter a machine typed in its own values. */
+export type RoleMachine<V = unknown, Out extends OutMessage<V> = OutMessage<V>> = ReturnType<typeof roleMachineOf<V, Out>>;
 
 /** Build the XState machine of a role. */
 export function roleMachine(def: RoleDef): RoleMachine {
-  const states: Record<string, object> = {};
+  return roleMachineOf<unknown, OutMessage>(def);
+}
+
+/** The state nodes `roleMachineOf` writes: a final state, or a waiting state whose transitions
+ * carry the spec as their guard's and actions' parameter. */
+type RoleTransitionNode = {
+  readonly guard?: { readonly type: 'accepts'; readonly params: TransitionSpec };
+  readonly target: string;
+  readonly actions: readonly [{ readonly type: 'step' | 'reject'; readonly params: TransitionSpec }];
+};
+type RoleStateNode = { readonly type: 'final' } | { readonly on: Partial<Record<Trigger, RoleTransitionNode[]>> };
+
+function roleMachineOf<V, Out extends OutMessage<V>>(def: RoleDef) {
+  const states: Record<string, RoleStateNode> = {};
   const byState = new Map<string, TransitionSpec[]>();
   for (const t of def.transitions) {
     if (t.to === 'failed') throw new Error(`${def.role}: ${t.label} targets the reserved state 'failed'`);
@@ -106,7 +125,7 @@ export function roleMachine(def: RoleDef): RoleMachine {
       states[s] = { type: 'final' };
       continue;
     }
-    const on: Partial<Record<Trigger, object[]>> = {};
+    const on: Partial<Record<Trigger, RoleTransitionNode[]>> = {};
     for (const t of out) {
       on[t.trigger] = [
         ...(on[t.trigger] ?? []),
@@ -122,13 +141,39 @@ export function roleMachine(def: RoleDef): RoleMachine {
   }
   states['failed'] = { type: 'final' };
   const meta: RoleMeta = { role: def.role, party: def.party, knows: def.knows, initial: def.initial };
-  return roleSetup.createMachine({
+  return roleSetup<V, Out>().createMachine({
     id: def.role,
     initial: def.initial,
     context: ({ input }) => ({ role: def.role, env: input.env, outbox: [], claims: [], stored: {}, failure: null }),
     meta,
-    states: states as never,
-  }) as unknown as RoleMachine;
+    states,
+  });
+}
+
+/** What an interpreter does for a role's typed guard and actions (the protocol content is the
+ * `spec` each receives). */
+export interface RoleImplementation<V, Out extends OutMessage<V> = OutMessage<V>> {
+  /** the guard: does this transition accept the event */
+  readonly accepts: (context: RoleContext<V, Out>, event: RoleEvent, spec: TransitionSpec) => boolean;
+  /** the action of an accepted transition: the context's new fields */
+  readonly step: (context: RoleContext<V, Out>, event: RoleEvent, spec: TransitionSpec) => Partial<RoleContext<V, Out>>;
+  /** the action of the fallback: why the party stopped */
+  readonly reject: (context: RoleContext<V, Out>, event: RoleEvent, spec: TransitionSpec) => Failure;
+}
+
+/**
+ * A role's machine run by an interpreter: the same states and transitions (read back with
+ * `roleOf`, so a variant's edit is kept), its context typed in the interpreter's values, with
+ * the interpreter's guard and actions given through XState's `provide`.
+ */
+export function implement<V, Out extends OutMessage<V> = OutMessage<V>>(machine: AnyStateMachine, impl: RoleImplementation<V, Out>): RoleMachine<V, Out> {
+  return roleMachineOf<V, Out>(roleOf(machine)).provide({
+    guards: { accepts: ({ context, event }, spec) => impl.accepts(context, event, spec) },
+    actions: {
+      step: assign(({ context, event }, spec) => impl.step(context, event, spec)),
+      reject: assign(({ context, event }, spec) => ({ failure: impl.reject(context, event, spec) })),
+    },
+  });
 }
 
 /** One transition as read back from a machine's state nodes. */

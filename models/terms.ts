@@ -24,11 +24,21 @@ export type Sort =
   | 'bool' // the constant `true`
   | 'symkey'; // a symmetric key: 32 bytes (AES-256), such as a key two agents share
 
-/** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. */
+/** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. In a
+ * set-up term, a variable may instead refer to a long-term value (`lt`, models/protocol.ts): what
+ * it refers to is the structured `lt` field, never parsed back from `name`. */
 export interface Var {
   readonly t: 'var';
   readonly name: string;
   readonly sort: Sort;
+  readonly lt?: LongTermRef;
+}
+/** A reference to the long-term value `name` of the agent bound to agent variable `agentVar`
+ * (with `peerVar`: the value that agent shares with the agent of `peerVar`). */
+export interface LongTermRef {
+  readonly name: string;
+  readonly agentVar: string;
+  readonly peerVar?: string;
 }
 /** A public constant such as `'report'` (Tamarin `'report'`). */
 export interface Const {
@@ -36,12 +46,22 @@ export interface Const {
   readonly name: string;
 }
 /** A name: a fresh value created by one role instance or by the long-term set-up. Only
- * interpreters create these (the explorer's symbolic instances); machines never contain them. */
+ * interpreters create these (the explorer's symbolic instances); machines never contain them.
+ * `name` identifies it (two names are equal iff their `name`s are) and is how it is printed;
+ * what it stands for, when not a role instance's fresh value, is `origin` — read from there,
+ * never parsed back from `name`. */
 export interface Name {
   readonly t: 'name';
   readonly name: string;
   readonly sort: Sort;
+  readonly origin?: NameOrigin;
 }
+/** What a name stands for besides a role instance's fresh value. */
+export type NameOrigin =
+  /** the long-term value `value` of these agents (one, or a pair: models/protocol.ts `ltAgents`) */
+  | { readonly kind: 'long-term'; readonly value: string; readonly agents: readonly string[] }
+  /** a value the attacker chooses for the open variable `variable` of a trace */
+  | { readonly kind: 'attacker-choice'; readonly variable: string };
 /** A function application. `tuple` is n-ary (Tamarin `<a, b, c>`). */
 export interface App {
   readonly t: 'app';
@@ -139,7 +159,12 @@ export const SYMBOLS: Readonly<Record<FunctionSymbol, SymbolInfo>> = {
 
 export const v = (name: string, sort: Sort = 'msg'): Var => ({ t: 'var', name, sort });
 export const c = (name: string): Const => ({ t: 'const', name });
-export const name = (n: string, sort: Sort): Name => ({ t: 'name', name: n, sort });
+export const name = (n: string, sort: Sort, origin?: NameOrigin): Name => (origin ? { t: 'name', name: n, sort, origin } : { t: 'name', name: n, sort });
+/** The attacker's own value for the open variable `x` of a trace (the explorer makes one per
+ * open variable when it judges or prints a trace): a name printed `~x:<variable>`. */
+export const attackerChoice = (x: Var): Name => name(`x:${x.name}`, x.sort, { kind: 'attacker-choice', variable: x.name });
+/** Is this term one of the attacker's own choices (`attackerChoice`)? */
+export const isAttackerChoice = (t: Term): t is Name => t.t === 'name' && t.origin?.kind === 'attacker-choice';
 export const app = (f: FunctionSymbol, ...args: Term[]): App => {
   const arity = SYMBOLS[f].arity;
   if (arity >= 0 && args.length !== arity) throw new TypeError(`${f} takes ${arity} arguments, got ${args.length}`);
@@ -227,6 +252,10 @@ export function occurs(needle: Term, t: Term): boolean {
   return t.t === 'app' && t.args.some((a) => occurs(needle, a));
 }
 
+/** Printed forms of compound terms: term objects are immutable and shared (the explorer prints
+ * the same ones over and over: state keys, the AC order of exponent products). */
+const SHOWN = new WeakMap<App, string>();
+
 /** Readable form in the design's notation: `<a, b>`, `~n`, `'c'`, `f(x, y)`, `b^x`. */
 export function show(t: Term): string {
   switch (t.t) {
@@ -236,13 +265,22 @@ export function show(t: Term): string {
       return `'${t.name}'`;
     case 'name':
       return `~${t.name}`;
-    case 'app':
-      if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
-      if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
-      if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
-      if (t.f === 'true') return 'true';
-      return `${t.f}(${t.args.map(show).join(', ')})`;
+    case 'app': {
+      let r = SHOWN.get(t);
+      if (r === undefined) {
+        r = showApp(t);
+        SHOWN.set(t, r);
+      }
+      return r;
+    }
   }
+}
+function showApp(t: App): string {
+  if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
+  if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
+  if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
+  if (t.f === 'true') return 'true';
+  return `${t.f}(${t.args.map(show).join(', ')})`;
 }
 function showAtom(t: Term): string {
   return t.t === 'app' && t.f === 'exp' ? `(${show(t)})` : show(t);

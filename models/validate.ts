@@ -13,7 +13,7 @@
  * @module
  */
 import type { Protocol } from './protocol.ts';
-import { LT_SEP, applyVariant, parseLt, propertiesOf } from './protocol.ts';
+import { LT_SEP, applyVariant, ltRefOf, propertiesOf } from './protocol.ts';
 import { roleOf } from './role.ts';
 import type { Step } from './steps.ts';
 import { type Term, varsOf } from './terms.ts';
@@ -107,7 +107,7 @@ export function protocolProblems(p: Protocol): string[] {
     for (const [k, t] of Object.entries(decl.knows)) {
       if (k.includes(LT_SEP)) out.push(`${here}: '${k}' is not a legal variable name`);
       for (const x of varsOf(t)) {
-        const ref = parseLt(x);
+        const ref = ltRefOf(x);
         if (ref) {
           if (!ltNames.has(ref.name)) out.push(`${here}: set-up of '${k}' refers to undeclared long-term value '${ref.name}'`);
           if (!(ref.agentVar in decl.agents)) out.push(`${here}: set-up of '${k}' refers to unknown agent variable '${ref.agentVar}'`);

@@ -15,8 +15,7 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { type Target, atSessions } from '../models/target.ts';
-import { parseLtKey } from '../models/protocol.ts';
-import { type Term, show, v } from '../models/terms.ts';
+import { type Term, isAttackerChoice, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
 import { EvalFailure, evaluate, freshValue } from '../impl/runtime/evaluate.ts';
@@ -107,7 +106,7 @@ class AttackerKnowledge {
   preferMalleable(t: Term, honest: Value | undefined): void {
     if (!honest || !hasOpenCiphertext(t)) return;
     const align = (u: Term, h: Value) => {
-      if (u.t === 'name' && u.name.startsWith('x:') && h.k !== 'tuple') {
+      if (isAttackerChoice(u) && h.k !== 'tuple') {
         if (u.sort === 'ct' && h.k === 'bytes' && h.b.length > 0) {
           const b = Uint8Array.from(h.b);
           b[b.length - 1]! ^= 0x01;
@@ -126,11 +125,11 @@ class AttackerKnowledge {
     if (t.t === 'const') return t.name === 'g' ? { k: 'point', b: this.run.deps.suite.basePointMul(ONE) } : constV(t.name);
     if (t.t === 'name') {
       // a long-term value (the trace only uses those the attacker knows), or one of its own
-      // choices (`x:…`); an honest party's fresh value is known only if observed
-      const lt = parseLtKey(t.name);
+      // choices; an honest party's fresh value is known only if observed
+      const o = t.origin;
       let x: Value;
-      if (lt) x = this.run.longTerm.get(lt.name, lt.agents[0]!, lt.agents[1]);
-      else if (t.name.startsWith('x:')) x = this.ownValue(t.sort);
+      if (o?.kind === 'long-term') x = this.run.longTerm.get(o.value, o.agents[0]!, o.agents[1]);
+      else if (o?.kind === 'attacker-choice') x = this.ownValue(t.sort);
       else throw new CannotCompute(`the attacker does not know ${show(t)}`);
       this.known.set(show(t), x);
       return x;
@@ -187,7 +186,7 @@ class AttackerKnowledge {
 }
 
 function hasOpenCiphertext(t: Term): boolean {
-  if (t.t === 'name') return t.name.startsWith('x:') && t.sort === 'ct';
+  if (t.t === 'name') return isAttackerChoice(t) && t.sort === 'ct';
   return t.t === 'app' && t.args.some(hasOpenCiphertext);
 }
 

@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type CliIO, intFlag, UsageError } from '../command.ts';
 import { seededRandom } from '../../impl/crypto/index.ts';
+import { channel } from '../../models/protocols/channel.ts';
 import { localChannelSession } from '../../impl/runtime/channel-session.ts';
 import { pipeThroughChannel, type PipeResult } from '../../impl/runtime/channel-pipe.ts';
 import { ChannelError } from '../../impl/runtime/channel-stream.ts';
@@ -75,7 +76,7 @@ export async function runStream(values: StreamFlags, seed: number | undefined, s
   const mbPerSecond = r ? Number((bytes / 1e6 / (r.ms / 1000)).toFixed(3)) : 0;
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   const report = {
-    protocol: 'channel',
+    protocol: channel.name,
     backend,
     suite: suite.name,
     seed: seed ?? null,

@@ -6,6 +6,8 @@
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { targetOf } from '../../models/target.ts';
 import { protocolByName } from '../../models/protocols/index.ts';
+import { channel } from '../../models/protocols/channel.ts';
+import { keyExchange } from '../../models/protocols/key-exchange.ts';
 import { assertWellFormed } from '../../models/validate.ts';
 import { type CryptoSuite, tpm2P256 } from '../../impl/crypto/index.ts';
 import { honestRun, type RunReport } from '../../impl/runtime/report.ts';
@@ -93,7 +95,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     if (values.tamper !== undefined && values.tpm !== 'tztcm') throw new UsageError('--tamper needs --tpm tztcm');
     if (values.stream !== undefined || values['records-per-session'] !== undefined) {
       if (values.stream === undefined) throw new UsageError('--records-per-session needs --stream');
-      if (positionals[0] !== 'channel' && positionals[0] !== 'key-exchange') throw new UsageError(`--stream runs channel (or key-exchange), not '${positionals[0]}'`);
+      if (positionals[0] !== channel.name && positionals[0] !== keyExchange.name) throw new UsageError(`--stream runs ${channel.name} (or ${keyExchange.name}), not '${positionals[0]}'`);
       if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined || values.engine !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg, --mermaid or --engine');
       if (values.tpm !== undefined && values.tpm !== 'tztcm' && !sameAlgorithms(suite, tpm2P256)) throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
       const { runStream } = await import('./run-stream.ts');

@@ -2,7 +2,7 @@
  * Named abbreviations for printed terms, with the model's own names: a compound term a party
  * bound to a variable is shown as `variable.instance` (`sKey.TEE1`), defined once in a legend
  * (like ProVerif's `~M_n`, but named after the machine's variables). The attacker's open
- * choices (names `x:…` from the explorer) are shown as `E.<variable>` and listed as chosen by
+ * choices (names whose `origin` is `attacker-choice`, from the explorer) are shown as `E.<variable>` and listed as chosen by
  * the attacker. Printing follows `show()` of `models/terms.ts` (Tamarin notation) otherwise.
  * @module
  */
@@ -52,11 +52,11 @@ export function abbreviator(candidates: readonly Candidate[]): Abbreviator {
   const chosen = new Map<string, { name: string; sort: string }>(); // attacker choice → E.name
   const chosenCount = new Map<string, number>();
 
-  const choice = (raw: string, sort: string): string => {
+  const choice = (raw: string, variable: string, sort: string): string => {
     let e = chosen.get(raw);
     if (!e) {
-      // `x:ct$89` → `ct`; a second choice of the same variable gets a number
-      const base = raw.slice(2).replace(/\$\d+$/, '').replace(/\d+$/, '') || 'x';
+      // the explorer's variable `ct$89` → `ct`; a second choice of the same variable gets a number
+      const base = variable.replace(/\$\d+$/, '').replace(/\d+$/, '') || 'x';
       const n = (chosenCount.get(base) ?? 0) + 1;
       chosenCount.set(base, n);
       e = { name: `E.${base}${n === 1 ? '' : n}`, sort };
@@ -79,7 +79,7 @@ export function abbreviator(candidates: readonly Candidate[]): Abbreviator {
       case 'const':
         return `'${t.name}'`;
       case 'name':
-        return t.name.startsWith('x:') ? choice(t.name, t.sort) : `~${t.name}`;
+        return t.origin?.kind === 'attacker-choice' ? choice(t.name, t.origin.variable, t.sort) : `~${t.name}`;
       case 'app': {
         const sub = (u: Term) => print(u, false);
         if (t.f === 'tuple') return `<${t.args.map(sub).join(', ')}>`;

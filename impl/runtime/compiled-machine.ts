@@ -12,7 +12,9 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import type { RoleDecl } from '../../models/protocol.ts';
-import type { ClaimRecord, OutMessage, RoleContext, RoleEvent } from '../../models/role.ts';
+import type { ClaimRecord, RoleEvent } from '../../models/role.ts';
+import type { ConcreteContext } from './local-role.ts';
+import type { WireMessage } from './execute.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
@@ -39,7 +41,7 @@ export interface CompiledMachine {
   readonly initial: string;
   readonly states: ReadonlyMap<string, CompiledState>;
   /** the machine's own context factory (models/role.ts), given the instance's input */
-  readonly context: (env: Readonly<Record<string, unknown>>) => RoleContext;
+  readonly context: (env: Readonly<Record<string, Value>>) => ConcreteContext;
 }
 
 type Action = { readonly type?: string; readonly params?: unknown };
@@ -87,14 +89,14 @@ function build(machine: AnyStateMachine): CompiledMachine {
   if (!initial || !states.has(initial)) throw bad('no initial state');
   const factory = (machine.config as { context?: unknown }).context;
   if (typeof factory !== 'function') throw bad('no context factory');
-  const context = (env: Readonly<Record<string, unknown>>) => (factory as (a: { input: { env: unknown } }) => RoleContext)({ input: { env } });
+  const context = (env: Readonly<Record<string, Value>>) => (factory as (a: { input: { env: unknown } }) => ConcreteContext)({ input: { env } });
   return { initial, states, context };
 }
 
 /** A role instance of the compiled engine. */
 export class CompiledRole implements RoleInstance {
   private readonly m: CompiledMachine;
-  private ctx: RoleContext;
+  private ctx: ConcreteContext;
   private at: string;
   private stopped = false;
 
@@ -116,10 +118,10 @@ export class CompiledRole implements RoleInstance {
     if (!on) return;
     const msg: Delivered | null = event.type === 'MSG' ? { from: event.from, label: event.label, bytes: event.bytes } : null;
     let deps = this.deps();
-    const env = this.ctx.env as Record<string, unknown>;
+    const env = this.ctx.env as Record<string, Value>;
     // what a real party decided: values replaced for this event's transition (kept if it is
     // taken, as XState's step commits them; put back otherwise)
-    const replaced: [string, unknown][] = [];
+    const replaced: [string, Value | undefined][] = [];
     if (overlay) {
       const o = overlay;
       const base = deps;
@@ -133,8 +135,8 @@ export class CompiledRole implements RoleInstance {
       first ??= r;
       if (!r.ok) continue;
       // the outbox and claims grow in place too (the run reads what is new by index)
-      (this.ctx.outbox as OutMessage[]).push(...r.outbox);
-      (this.ctx.claims as ClaimRecord[]).push(...r.claims);
+      (this.ctx.outbox as WireMessage[]).push(...r.outbox);
+      (this.ctx.claims as ClaimRecord<Value>[]).push(...r.claims);
       this.ctx = { ...this.ctx, env: r.env, stored: r.stored };
       this.at = c.target;
       return;
@@ -156,7 +158,7 @@ export class CompiledRole implements RoleInstance {
     }
   }
 
-  get context(): RoleContext {
+  get context(): ConcreteContext {
     return this.ctx;
   }
 

@@ -11,7 +11,8 @@
  * with the records of a channel session, and its copies were the largest cost of a stream).
  * @module
  */
-import type { ClaimRecord, RoleContext } from '../../models/role.ts';
+import type { ClaimRecord } from '../../models/role.ts';
+import type { ConcreteContext } from './local-role.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
 import { decode, DecodeError, encode, EncodeError } from '../wire/codec.ts';
 import { type Value, valueEquals } from '../wire/value.ts';
@@ -21,14 +22,14 @@ import { compilePattern, compileTerm } from './compiled-terms.ts';
 
 /** What a compiled step works on while its transition runs. */
 interface Frame {
-  readonly env: Record<string, unknown>;
+  readonly env: Record<string, Value>;
   /** what the transition replaced, in order: [name, previous value or undefined] */
-  readonly undo: [string, unknown][];
+  readonly undo: [string, Value | undefined][];
   /** the variables its patterns bound (absent before) */
   readonly bound: string[];
   readonly outbox: WireMessage[];
-  readonly claims: ClaimRecord[];
-  readonly stored: Record<string, unknown>;
+  readonly claims: ClaimRecord<Value>[];
+  readonly stored: Record<string, Value>;
   readonly memo: StepMemo;
   readonly msg: Delivered | null;
   readonly deps: EvalDeps;
@@ -41,11 +42,11 @@ interface CompiledStep {
 }
 
 /** A transition as a step function: `executeTransition(spec, ctx, msg, deps)`. */
-export type CompiledTransition = (ctx: RoleContext, msg: Delivered | null, deps: EvalDeps) => StepResult;
+export type CompiledTransition = (ctx: ConcreteContext, msg: Delivered | null, deps: EvalDeps) => StepResult;
 
 /** The same, run in `env` itself: on success the result's env is `env`, extended; on failure
  * `env` is as it was. */
-export type InPlaceTransition = (env: Record<string, unknown>, stored: Readonly<Record<string, unknown>>, msg: Delivered | null, deps: EvalDeps) => StepResult;
+export type InPlaceTransition = (env: Record<string, Value>, stored: Readonly<Record<string, Value>>, msg: Delivered | null, deps: EvalDeps) => StepResult;
 
 const COMPILED = new WeakMap<TransitionSpec, InPlaceTransition>();
 
@@ -61,7 +62,7 @@ export function compileTransition(spec: TransitionSpec): CompiledTransition {
 }
 
 /** Bind `name` in the transition's environment, remembering what it replaces. */
-function bind(f: Frame, name: string, v: unknown): void {
+function bind(f: Frame, name: string, v: Value): void {
   f.undo.push([name, f.env[name]]);
   f.env[name] = v;
 }
@@ -148,7 +149,7 @@ function compileStep(spec: TransitionSpec, step: Step, at: string): CompiledStep
       return {
         at,
         run: (f) => {
-          const c: ClaimRecord = { event, tag, peer: peer ? peer(f.env, f.deps, f.memo) : null, data: data(f.env, f.deps, f.memo) };
+          const c: ClaimRecord<Value> = { event, tag, peer: peer ? peer(f.env, f.deps, f.memo) : null, data: data(f.env, f.deps, f.memo) };
           f.claims.push(sid ? { ...c, sid: sid(f.env, f.deps, f.memo) } : c);
         },
       };

@@ -15,7 +15,7 @@ import { type EvalDeps, EvalFailure, type StepMemo } from './evaluate.ts';
 import { PRIMITIVES } from './primitives.ts';
 
 /** A compiled term: its value under `env` (throws EvalFailure, as `evaluate`). */
-export type Evaluator = (env: Readonly<Record<string, unknown>>, deps: EvalDeps, memo: StepMemo) => Value;
+export type Evaluator = (env: Readonly<Record<string, Value>>, deps: EvalDeps, memo: StepMemo) => Value;
 
 const EVALUATORS = new WeakMap<Term, Evaluator>();
 
@@ -34,7 +34,7 @@ function build(t: Term): Evaluator {
       return (env) => {
         const x = env[name];
         if (x === undefined) throw new EvalFailure('type', unbound);
-        return x as Value;
+        return x;
       };
     }
     case 'const': {
@@ -73,11 +73,11 @@ function build(t: Term): Evaluator {
 /** A compiled pattern: binds into `out` (the transition's environment), as
  * `matchPattern(pattern, value, out, deps, what, memo, true)`; every variable it binds is
  * appended to `bound` (so a failed transition can unbind them). */
-export type Matcher = (value: Value, out: Record<string, unknown>, deps: EvalDeps, memo: StepMemo, bound: string[]) => void;
+export type Matcher = (value: Value, out: Record<string, Value>, deps: EvalDeps, memo: StepMemo, bound: string[]) => void;
 
 /** A deferred subterm of a pattern: computed once the rest has bound its variables. */
 type Deferred = { readonly ev: Evaluator; readonly x: Value; readonly fail: string };
-type Node = (x: Value, out: Record<string, unknown>, deferred: Deferred[], bound: string[]) => void;
+type Node = (x: Value, out: Record<string, Value>, deferred: Deferred[], bound: string[]) => void;
 
 const MATCHERS = new WeakMap<Term, Map<string, Matcher>>();
 
@@ -104,7 +104,7 @@ function node(p: Term, path: string, what: string): Node {
       const sort = p.sort;
       const differs = `${what}: ${path} is not the expected ${name}`;
       return (x, out, _deferred, bound) => {
-        const had = out[name] as Value | undefined;
+        const had = out[name];
         if (had !== undefined) {
           if (!valueEquals(had, x)) throw new EvalFailure('mismatch', differs);
           return;

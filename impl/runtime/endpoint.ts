@@ -33,7 +33,7 @@ export interface EndpointSnapshot {
   /** can it still take messages */
   readonly active: boolean;
   readonly outbox: readonly WireMessage[];
-  readonly claims: readonly ClaimRecord[];
+  readonly claims: readonly ClaimRecord<Value>[];
   readonly stored: Readonly<Record<string, Value>>;
   readonly failure: Failure | EndpointFailure | null;
 }

@@ -31,13 +31,13 @@ function printed(t: Term): string {
 }
 
 /** A `let` or `fresh` rebinding `name`: the memo may hold values computed from its old value. */
-export function forgetIfRebound(memo: StepMemo, env: Readonly<Record<string, unknown>>, name: string): void {
+export function forgetIfRebound(memo: StepMemo, env: Readonly<Record<string, Value>>, name: string): void {
   if (env[name] !== undefined) memo.clear();
 }
 
 /** Evaluate `t` under `env` (variable name → value). Throws EvalFailure. With `memo`, each
  * distinct application is evaluated once (see StepMemo). */
-export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: EvalDeps, memo?: StepMemo): Value {
+export function evaluate(t: Term, env: Readonly<Record<string, Value>>, deps: EvalDeps, memo?: StepMemo): Value {
   if (memo === undefined || t.t !== 'app') return evaluateNode(t, env, deps, memo);
   const key = printed(t);
   let x = memo.get(key);
@@ -45,13 +45,13 @@ export function evaluate(t: Term, env: Readonly<Record<string, unknown>>, deps: 
   return x;
 }
 
-function evaluateNode(t: Term, env: Readonly<Record<string, unknown>>, deps: EvalDeps, memo: StepMemo | undefined): Value {
+function evaluateNode(t: Term, env: Readonly<Record<string, Value>>, deps: EvalDeps, memo: StepMemo | undefined): Value {
   const ev = (u: Term) => evaluate(u, env, deps, memo);
   switch (t.t) {
     case 'var': {
       const x = env[t.name];
       if (x === undefined) throw new EvalFailure('type', `variable '${t.name}' is not bound`);
-      return x as Value;
+      return x;
     }
     case 'const':
       return constV(t.name);

@@ -19,26 +19,25 @@ export interface Delivered {
 }
 
 /** An outgoing message with its encoding (what goes on the wire). */
-export interface WireMessage extends OutMessage {
-  readonly value: Value;
+export interface WireMessage extends OutMessage<Value> {
   readonly bytes: Uint8Array;
 }
 
 export type StepResult =
   | {
       readonly ok: true;
-      readonly env: Record<string, unknown>;
+      readonly env: Record<string, Value>;
       readonly outbox: WireMessage[];
-      readonly claims: ClaimRecord[];
-      readonly stored: Record<string, unknown>;
+      readonly claims: ClaimRecord<Value>[];
+      readonly stored: Record<string, Value>;
     }
   | { readonly ok: false; readonly failure: Failure };
 
-export function executeTransition(spec: TransitionSpec, ctx: RoleContext, msg: Delivered | null, deps: EvalDeps): StepResult {
-  let env: Record<string, unknown> = { ...ctx.env };
+export function executeTransition(spec: TransitionSpec, ctx: RoleContext<Value, WireMessage>, msg: Delivered | null, deps: EvalDeps): StepResult {
+  let env: Record<string, Value> = { ...ctx.env };
   const outbox: WireMessage[] = [];
-  const claims: ClaimRecord[] = [];
-  const stored: Record<string, unknown> = { ...ctx.stored };
+  const claims: ClaimRecord<Value>[] = [];
+  const stored: Record<string, Value> = { ...ctx.stored };
   let at = spec.label;
   // one value per distinct subterm in this step, as the symbolic model has one term (StepMemo)
   const memo: StepMemo = new Map();

@@ -11,13 +11,13 @@
  * the role's own transitions (impl/tpm2-bridge).
  * @module
  */
-import { type AnyActorRef, assign, createActor } from 'xstate';
+import { type Actor, createActor } from 'xstate';
 import type { RoleDecl } from '../../models/protocol.ts';
-import type { RoleContext, RoleEvent } from '../../models/role.ts';
+import { type RoleContext, type RoleEvent, type RoleMachine, implement } from '../../models/role.ts';
 import type { TransitionSpec } from '../../models/steps.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
-import { type Delivered, type StepResult, executeTransition } from './execute.ts';
+import { type Delivered, type StepResult, type WireMessage, executeTransition } from './execute.ts';
 import type { EventOverlay, RoleInstance } from './role-engine.ts';
 
 export type { EventOverlay };
@@ -27,37 +27,39 @@ export type { EventOverlay };
  * actor, so one slot suffices; it lets one concrete machine serve every instance of a role. */
 let current: LocalRole | null = null;
 
+/** The runtime's view of a role instance's context: concrete values, messages with their bytes. */
+export type ConcreteContext = RoleContext<Value, WireMessage>;
+type ConcreteMachine = RoleMachine<Value, WireMessage>;
+
 /** One concrete machine per abstract role machine (building a machine — `provide` — is about as
  * costly as a whole transition; before, every run built one per role instance). */
-const CONCRETE = new WeakMap<object, RoleDecl['machine']>();
+const CONCRETE = new WeakMap<RoleMachine, ConcreteMachine>();
 
-function concreteMachine(abstract: RoleDecl['machine']): RoleDecl['machine'] {
+function concreteMachine(abstract: RoleMachine): ConcreteMachine {
   let m = CONCRETE.get(abstract);
   if (m) return m;
   const role = (): LocalRole => {
     if (!current) throw new Error('a role machine ran outside LocalRole.send');
     return current;
   };
-  m = abstract.provide({
-    guards: { accepts: ({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => role().result(spec, context, event).ok },
-    actions: {
-      step: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-        const r = role().result(spec, context, event);
-        if (!r.ok) return {};
-        return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
-      }),
-      reject: assign(({ context, event }: { context: RoleContext; event: RoleEvent }, spec: TransitionSpec) => {
-        const r = role().result(spec, context, event);
-        return { failure: r.ok ? { label: spec.label, code: 'unexpected' as const, message: 'no transition accepted the event' } : r.failure };
-      }),
+  m = implement<Value, WireMessage>(abstract, {
+    accepts: (context, event, spec) => role().result(spec, context, event).ok,
+    step: (context, event, spec) => {
+      const r = role().result(spec, context, event);
+      if (!r.ok) return {};
+      return { env: r.env, outbox: [...context.outbox, ...r.outbox], claims: [...context.claims, ...r.claims], stored: r.stored };
     },
-  } as never) as RoleDecl['machine'];
+    reject: (context, event, spec) => {
+      const r = role().result(spec, context, event);
+      return r.ok ? { label: spec.label, code: 'unexpected', message: 'no transition accepted the event' } : r.failure;
+    },
+  });
   CONCRETE.set(abstract, m);
   return m;
 }
 
 export class LocalRole implements RoleInstance {
-  readonly actor: AnyActorRef;
+  readonly actor: Actor<ConcreteMachine>;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
   private readonly overlays = new WeakMap<object, EventOverlay>();
 
@@ -87,8 +89,8 @@ export class LocalRole implements RoleInstance {
     this.within(() => this.actor.send(event));
   }
 
-  get context(): RoleContext {
-    return this.actor.getSnapshot().context as RoleContext;
+  get context(): ConcreteContext {
+    return this.actor.getSnapshot().context;
   }
 
   get state(): string {
@@ -104,7 +106,7 @@ export class LocalRole implements RoleInstance {
   }
 
   /** The transition's result for this event (executed once, read by the guard and the action). */
-  result(spec: TransitionSpec, ctx: RoleContext, event: RoleEvent): StepResult {
+  result(spec: TransitionSpec, ctx: ConcreteContext, event: RoleEvent): StepResult {
     let m = this.results.get(event);
     if (!m) this.results.set(event, (m = new Map()));
     let r = m.get(spec);

@@ -12,13 +12,13 @@ import { type EvalDeps, EvalFailure, type StepMemo, evaluate } from './evaluate.
 
 /** Match `value` against `pattern`, extending `env` (returned as a new object; with `inPlace`,
  * `env` itself — a caller's private copy that it drops on failure). Throws EvalFailure. */
-export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, unknown>>, deps: EvalDeps, what: string, memo?: StepMemo, inPlace = false): Record<string, unknown> {
-  const out: Record<string, unknown> = inPlace ? (env as Record<string, unknown>) : { ...env };
+export function matchPattern(pattern: Term, value: Value, env: Readonly<Record<string, Value>>, deps: EvalDeps, what: string, memo?: StepMemo, inPlace = false): Record<string, Value> {
+  const out: Record<string, Value> = inPlace ? (env as Record<string, Value>) : { ...env };
   const deferred: [Term, Value, string][] = [];
   const go = (p: Term, x: Value, path: string) => {
     switch (p.t) {
       case 'var': {
-        const bound = out[p.name] as Value | undefined;
+        const bound = out[p.name];
         if (bound !== undefined) {
           if (!valueEquals(bound, x)) throw new EvalFailure('mismatch', `${what}: ${path} is not the expected ${p.name}`);
           return;

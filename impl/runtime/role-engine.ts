@@ -8,11 +8,11 @@
  * @module
  */
 import type { RoleDecl } from '../../models/protocol.ts';
-import type { RoleContext, RoleEvent } from '../../models/role.ts';
+import type { RoleEvent } from '../../models/role.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import { CompiledRole } from './compiled-machine.ts';
-import { LocalRole } from './local-role.ts';
+import { type ConcreteContext, LocalRole } from './local-role.ts';
 
 export type RoleEngine = 'compiled' | 'xstate';
 export const ROLE_ENGINES: readonly RoleEngine[] = ['compiled', 'xstate'];
@@ -31,7 +31,7 @@ export interface EventOverlay {
 export interface RoleInstance {
   /** deliver an event (START, or a message), with what a real party decided for it */
   send(event: RoleEvent, overlay?: EventOverlay): void;
-  readonly context: RoleContext;
+  readonly context: ConcreteContext;
   /** the machine state it is in ('done', 'failed' once it stopped there) */
   readonly state: string;
   /** can it still take events */

@@ -9,7 +9,7 @@
 import type { Protocol } from '../../models/protocol.ts';
 import { recvOf } from '../../models/steps.ts';
 import { roleOf } from '../../models/role.ts';
-import type { ClaimRecord, Failure, RoleContext } from '../../models/role.ts';
+import type { ClaimRecord, Failure } from '../../models/role.ts';
 import { type CryptoSuite, type RandomSource, seededRandom, systemRandom, tpm2P256 } from '../crypto/index.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
@@ -61,7 +61,7 @@ export interface InstanceSpec {
 
 /** A claim as the run's one claim log holds it: the role instance's claim (concrete values) and
  * where it was made. */
-export interface LoggedClaim extends ClaimRecord {
+export interface LoggedClaim extends ClaimRecord<Value> {
   readonly seq: number;
   /** the role instance, `TEE#1` */
   readonly instance: string;
@@ -71,8 +71,6 @@ export interface LoggedClaim extends ClaimRecord {
   /** every agent the instance names (itself included): it is honest iff all of them are
    * (absent: just `agent`) */
   readonly agents?: readonly string[];
-  readonly data: Value;
-  readonly peer: Value | null;
 }
 
 export interface PartyState {
@@ -124,11 +122,11 @@ function waitsForOf(machine: Protocol['roles'][number]['machine']): Map<string, 
 }
 
 /** What the run reads of a party, local or endpoint alike. */
-function view(p: Party): { state: string; active: boolean; outbox: readonly WireMessage[]; claims: readonly ClaimRecord[]; stored: Readonly<Record<string, Value>>; failure: Failure | EndpointFailure | null } {
+function view(p: Party): { state: string; active: boolean; outbox: readonly WireMessage[]; claims: readonly ClaimRecord<Value>[]; stored: Readonly<Record<string, Value>>; failure: Failure | EndpointFailure | null } {
   if (p.endpoint) return p.endpoint.snapshot();
   const l = p.local!;
-  const ctx: RoleContext = l.context;
-  return { state: l.state, active: l.active, outbox: ctx.outbox as WireMessage[], claims: ctx.claims, stored: ctx.stored as Record<string, Value>, failure: ctx.failure };
+  const ctx = l.context;
+  return { state: l.state, active: l.active, outbox: ctx.outbox, claims: ctx.claims, stored: ctx.stored, failure: ctx.failure };
 }
 
 export class ProtocolRun {
@@ -199,7 +197,7 @@ export class ProtocolRun {
     const claims = ctx.claims;
     for (let i = p.seenClaims; i < claims.length; i++) {
       const c = claims[i]!;
-      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: p.named, data: c.data as Value, peer: c.peer as Value | null });
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: p.named });
     }
     p.seenClaims = claims.length;
   }
@@ -259,7 +257,7 @@ export class ProtocolRun {
     const p = this.parties.get(instance);
     if (!p) throw new Error(`no instance ${instance}`);
     if (!p.local) throw new Error(`${instance} is an endpoint: its environment is its own`);
-    return p.local.context.env as Record<string, Value>;
+    return p.local.context.env;
   }
 
   /** The endpoint playing `role`'s instance, if one does. */

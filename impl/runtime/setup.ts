@@ -4,7 +4,7 @@
  * @module
  */
 import type { Protocol, RoleDecl } from '../../models/protocol.ts';
-import { ltKey, parseLt } from '../../models/protocol.ts';
+import { ltKey, ltRefOf } from '../../models/protocol.ts';
 import { varsOf } from '../../models/terms.ts';
 import { type Value, bytesV, constV, valueToJson } from '../wire/value.ts';
 import { type EvalDeps, evaluate } from './evaluate.ts';
@@ -64,7 +64,7 @@ export function initialEnv(
   for (const [name, term] of Object.entries(decl.knows)) {
     const local: Record<string, Value> = { ...env, ...given };
     for (const x of varsOf(term)) {
-      const ref = parseLt(x);
+      const ref = ltRefOf(x);
       if (ref && !(x.name in given)) local[x.name] = store.get(ref.name, agents[ref.agentVar]!, ref.peerVar === undefined ? undefined : agents[ref.peerVar]!);
     }
     env[name] = evaluate(term, local, deps);

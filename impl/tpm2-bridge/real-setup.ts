@@ -16,7 +16,7 @@
  * @module
  */
 import { G, type Term, mapTerm } from '../../models/terms.ts';
-import { type Protocol, lt, parseLt } from '../../models/protocol.ts';
+import { type Protocol, lt, ltRefOf } from '../../models/protocol.ts';
 import type { RealTpmBinding } from '../../models/real-tpm.ts';
 import { type Value, bytesV, constV } from '../wire/value.ts';
 import { restrictedKey } from '../tpm2/value-forms.ts';
@@ -41,7 +41,7 @@ const AKreal = lt('AK', 'tpm', 'point');
 function publicOf(u: Term, name: string): boolean {
   if (u.t !== 'app') return false;
   const arg = u.f === 'pk' ? u.args[0] : u.f === 'exp' && u.args[0]?.t === 'const' && u.args[0].name === G.name ? u.args[1] : undefined;
-  return arg?.t === 'var' && parseLt(arg)?.name === name;
+  return arg?.t === 'var' && ltRefOf(arg)?.name === name;
 }
 
 /**
@@ -62,7 +62,7 @@ export function withRealTpm(protocol: Protocol, real: RealTpmValues, binding: Re
         g[AKreal.name] = restrictedKey(real.ak);
         return AKreal;
       }
-      const ref = u.t === 'var' ? parseLt(u) : null;
+      const ref = u.t === 'var' ? ltRefOf(u) : null;
       if (ref && (ref.name === storageKey || (real.ak && ref.name === attestationKey))) g[(u as { name: string }).name] = HELD_BY_TPM;
       if (ref && real.pcrReference && ref.name === pcrReference) g[(u as { name: string }).name] = bytesV(real.pcrReference);
       return u;

@@ -235,7 +235,7 @@ function report(protocol: Protocol, endpoint: TssEndpoint | null, run: ProtocolR
     const prop = protocol.properties.find((p) => p.tag === ev.claim.tag && p.running === role);
     if (!prop?.commit) continue;
     const verifier = states.find((s) => s.role === prop.commit);
-    const ok = run.claims.some((c) => c.role === prop.commit && c.event === 'Commit' && c.tag === ev.claim.tag && valueEquals(c.data, ev.claim.data as never));
+    const ok = run.claims.some((c) => c.role === prop.commit && c.event === 'Commit' && c.tag === ev.claim.tag && valueEquals(c.data, ev.claim.data));
     const what =
       ev.kind === 'certify'
         ? `ECDSA(AK) over SHA-256(TPMS_ATTEST), magic, type certify, extraData = ${ev.nonce}, certified Name = Name of Q`

@@ -59,7 +59,7 @@ export interface EvidenceClaim {
   readonly kind: string;
   /** the machine variable the TPM took as qualifyingData */
   readonly nonce: string;
-  readonly claim: ClaimRecord;
+  readonly claim: ClaimRecord<Value>;
 }
 
 export class TssEndpoint implements PartyEndpoint {
@@ -129,9 +129,9 @@ export class TssEndpoint implements PartyEndpoint {
     return {
       state: f ? 'failed' : this.local.state,
       active: !f && this.local.active,
-      outbox: c.outbox as WireMessage[],
+      outbox: c.outbox,
       claims: c.claims,
-      stored: c.stored as Record<string, Value>,
+      stored: c.stored,
       failure: failure ?? c.failure,
     };
   }
@@ -163,13 +163,13 @@ export class TssEndpoint implements PartyEndpoint {
     const label = msg?.label ?? 'START';
     const spec = this.transitions.find((t) => t.from === local.state && t.trigger === trigger && (msg === null || recvOf(t)?.label === msg.label));
     if (!spec) throw new BridgeFailure('tss-check', label, null, `the TPM machine takes no ${label} in state ${local.state}`);
-    let env = local.context.env as Record<string, Value>;
+    let env = local.context.env;
     const r = recvOf(spec);
     if (r && msg) {
       const value = decode(msg.bytes);
       if (value instanceof DecodeError) throw new BridgeFailure('tss-check', msg.label, null, `${msg.label}: ${value.message}`);
       try {
-        env = matchPattern(r.pattern, value, env, ctx.deps, r.label) as Record<string, Value>;
+        env = matchPattern(r.pattern, value, env, ctx.deps, r.label);
       } catch (e) {
         if (e instanceof EvalFailure) throw new BridgeFailure('tss-check', msg.label, null, `${spec.label}: ${e.message}`);
         throw e;
@@ -196,7 +196,7 @@ export class TssEndpoint implements PartyEndpoint {
       const kind = op.op === 'TPM2_Certify' ? 'certify' : 'quote';
       for (const c of local.context.claims.slice(claimsBefore)) if (c.event === 'Running') this.evidence.push({ kind, nonce: op.reads.qualifyingData.name, claim: c });
     }
-    this.ops.afterTransition(op, local.context.env as Record<string, Value>, forMessage);
+    this.ops.afterTransition(op, local.context.env, forMessage);
   }
 }
 

@@ -14,6 +14,7 @@
  * directory, in this process or another, is refused with DirLockedError.
  * @module
  */
+import { SESSION_ROLES } from '../../models/protocols/tztcm-session.ts';
 import { systemRandom, tpm2P256 } from '../crypto/index.ts';
 import type { EvalDeps } from '../runtime/evaluate.ts';
 import { TeecContext } from './gp/client.ts';
@@ -69,7 +70,7 @@ interface Running {
 export async function startTztcmService(o: TztcmServiceOptions = {}): Promise<TztcmService> {
   const mode = o.mode ?? 'async';
   const deps: EvalDeps = { suite: tpm2P256, rng: systemRandom() };
-  const idTddl = o.idTddl ?? 'TDDL';
+  const idTddl = o.idTddl ?? SESSION_ROLES.caller;
   // the storage owner's lock, for the service's whole life (every s-core it boots)
   const lock = o.stateDir === undefined ? null : (nodeFs(o.stateDir), lockDir(o.stateDir));
   const boot = async (): Promise<Running> => {

@@ -8,15 +8,21 @@ import { commandBody } from '../parties/tztcm-messages.ts';
 import { tddlSession } from '../parties/tddl.ts';
 import { tztcmSession } from '../parties/tztcm.ts';
 
-const setup = { Kuuid: lt('Kuuid', 'self', 'digest'), uuid: lt('uuid', 'self', 'const') };
+/** What both parties know from the pairing at measured boot: K_uuid and the TA's UUID (read by
+ * the service's implementation, impl/tztcm/session, to give them their real values). */
+export const SESSION_SETUP = { Kuuid: lt('Kuuid', 'self', 'digest'), uuid: lt('uuid', 'self', 'const') } as const;
+const setup = SESSION_SETUP;
+
+/** The two roles, as the service's implementation plays them (impl/tztcm/session). */
+export const SESSION_ROLES = { caller: 'TDDL', service: 'TZTCM' } as const;
 
 export const tztcmSessionProtocol: Protocol = {
   name: 'tztcm-session',
   title: 'UUID-keyed TDDL–TZTCM session (OpenSession, InvokeCommand, CloseSession)',
   source: 'design §Protocol 4; seed 002 §2.3',
   roles: [
-    { role: 'TDDL', machine: tddlSession(), agents: { self: 'TDDL' }, initiator: true, knows: setup },
-    { role: 'TZTCM', machine: tztcmSession(), agents: { self: 'TZTCM' }, initiator: false, knows: setup },
+    { role: SESSION_ROLES.caller, machine: tddlSession(), agents: { self: SESSION_ROLES.caller }, initiator: true, knows: setup },
+    { role: SESSION_ROLES.service, machine: tztcmSession(), agents: { self: SESSION_ROLES.service }, initiator: false, knows: setup },
   ],
   longTerm: [
     // paired at measured boot, before the attacker is active: K_uuid = kdf(Z_pair, 'TZTCM', uuid, idTDDL)

@@ -15,10 +15,10 @@
  * exponentiation only (all the models use).
  * @module
  */
-import { type Protocol, parseLt } from '../../models/protocol.ts';
+import { type Protocol, ltRefOf } from '../../models/protocol.ts';
 import type { Target } from '../../models/target.ts';
 import type { Step, TransitionSpec } from '../../models/steps.ts';
-import type { Term } from '../../models/terms.ts';
+import type { Term, Var } from '../../models/terms.ts';
 import { PV_SIGNATURE } from './functions.ts';
 import { type RoleWalk, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
@@ -76,10 +76,10 @@ export function exportProverif(target: Target): ProverifExport {
     return { k: 'event', name, args };
   };
 
-  const term = (t: Term, lookup: (n: string) => PvTerm, where: string): PvTerm => {
+  const term = (t: Term, lookup: (n: string, x?: Var) => PvTerm, where: string): PvTerm => {
     switch (t.t) {
       case 'var':
-        return lookup(t.name);
+        return lookup(t.name, t);
       case 'const':
         return names.constant('c', t.name);
       case 'name':
@@ -106,10 +106,10 @@ export function exportProverif(target: Target): ProverifExport {
     const defs = new Map<string, Term>(); // what a set-up or `let` variable holds (is it a CFB key?)
     const v = (n: string, sort: string) => pvar(names.vars.name(n, sort));
     for (const a of rw.agents) bound.set(a.name, v(a.name, 'agent'));
-    const lookup = (n: string): PvTerm => {
+    const lookup = (n: string, x?: Var): PvTerm => {
       const r = bound.get(n);
       if (r) return r;
-      const ref = parseLt({ t: 'var', name: n, sort: 'msg' });
+      const ref = x ? ltRefOf(x) : null;
       if (ref) {
         lts.add(ref.name);
         return papp(`lt_${ident(ref.name)}`, lookup(ref.agentVar), ...(ref.peerVar === undefined ? [] : [lookup(ref.peerVar)]));
@@ -140,7 +140,7 @@ export function exportProverif(target: Target): ProverifExport {
       if (p.t === 'app' && p.f === 'tuple') return pattern(p.args[0]!, checks, w);
       // any other subterm is computed and compared once the whole pattern is bound
       const tmp = `m${++temp}_${ident(role)}`;
-      checks.push({ k: 'if', l: pvar(tmp), r: term(p, (n) => lookup(n), w) });
+      checks.push({ k: 'if', l: pvar(tmp), r: term(p, (n, x) => lookup(n, x), w) });
       return { k: 'bind', name: tmp };
     };
     const transition = (t: TransitionSpec, path: ReadonlySet<string>): PvStep[] => {
@@ -190,7 +190,7 @@ export function exportProverif(target: Target): ProverifExport {
     }
     body.push(...fromState(rw.def.initial, new Set()));
     function stepOf(st: Step, w: string): PvStep[] {
-      const look = (n: string) => lookup(n);
+      const look = (n: string, x?: Var) => lookup(n, x);
       switch (st.op) {
         case 'recv': {
           const checks: PvStep[] = [];
@@ -309,7 +309,7 @@ export function exportProverif(target: Target): ProverifExport {
     for (const t of Object.values(r.knows))
       for (const sub of subApps(t)) {
         const last = sub.args[sub.args.length - 1];
-        const ref = last && last.t === 'var' ? parseLt(last) : null;
+        const ref = last && last.t === 'var' ? ltRefOf(last) : null;
         if (!ref || !(sub.f === 'pk' || (sub.f === 'exp' && sub.args[0]!.t === 'const' && sub.args[0]!.name === 'g'))) continue;
         const v = papp(`lt_${ident(ref.name)}`, pvar('A'));
         const part = sub.f === 'pk' ? papp('pk', v) : papp('exp', names.constant('c', 'g'), v);

@@ -11,8 +11,8 @@
  * @module
  */
 import { authorityName } from '../authorities.ts';
-import { type LongTermDecl, parseLt } from '../../models/protocol.ts';
-import { type Term, isVar } from '../../models/terms.ts';
+import { type LongTermDecl, ltRefOf } from '../../models/protocol.ts';
+import { type Term, type Var, isVar } from '../../models/terms.ts';
 import type { RoleWalk } from '../walk.ts';
 import { type TRule, type TSort, type TTerm, fact, pfact, tconst, tvar } from './ast.ts';
 import { type ExportContext, TID, modelVar, noteStateSorts, stateFact, uniqueRuleName } from './rules.ts';
@@ -35,7 +35,7 @@ function publicParts(ctx: ExportContext): Map<string, ('pk' | 'g')[]> {
   const visit = (t: Term) => {
     if (t.t !== 'app') return;
     const last = t.args[t.args.length - 1];
-    const ref = last && isVar(last) ? parseLt(last) : null;
+    const ref = last && isVar(last) ? ltRefOf(last) : null;
     if (ref && t.f === 'pk') note(ref.name, 'pk');
     if (ref && t.f === 'exp' && t.args[0]!.t === 'const' && t.args[0]!.name === 'g') note(ref.name, 'g');
     t.args.forEach(visit);
@@ -103,10 +103,10 @@ export function startRule(ctx: ExportContext, walk: RoleWalk): TRule {
   };
   // a long-term reference is named after the known variable it is the whole value of, if any
   const ltNames = new Map<string, string>();
-  for (const [k, t] of Object.entries(decl.knows)) if (isVar(t) && parseLt(t) && !ltNames.has(t.name)) ltNames.set(t.name, k);
+  for (const [k, t] of Object.entries(decl.knows)) if (isVar(t) && ltRefOf(t) && !ltNames.has(t.name)) ltNames.set(t.name, k);
   const ltks: { key: string; term: TTerm; agents: TTerm[]; decl: LongTermDecl }[] = [];
-  const lookupIn = (name: string): TTerm => {
-    const ref = parseLt({ t: 'var', name, sort: 'msg' });
+  const lookupIn = (name: string, x: Var): TTerm => {
+    const ref = ltRefOf(x);
     if (!ref) {
       if (!(name in decl.agents)) throw new ExportError(`${where}: '${name}' is neither an agent nor a long-term value`);
       return agentTerm(name);

@@ -11,7 +11,7 @@
  * - `true` is the nullary constant of the signing builtin and prints bare.
  * @module
  */
-import type { Term } from '../../models/terms.ts';
+import type { Term, Var } from '../../models/terms.ts';
 import { type TSort, type TTerm, tconst } from './ast.ts';
 import { printTerm } from './print.ts';
 import { BUILTIN_FUNCTIONS } from './names.ts';
@@ -20,10 +20,10 @@ import { BUILTIN_FUNCTIONS } from './names.ts';
 export class ExportError extends Error {}
 
 /** Translate a model term; `lookup` gives the Tamarin term bound to a model variable. */
-export function spthyTerm(t: Term, lookup: (name: string) => TTerm, where: string): TTerm {
+export function spthyTerm(t: Term, lookup: (name: string, x: Var) => TTerm, where: string): TTerm {
   switch (t.t) {
     case 'var':
-      return lookup(t.name);
+      return lookup(t.name, t);
     case 'const':
       return tconst(t.name);
     case 'name':

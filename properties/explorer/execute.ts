@@ -9,24 +9,23 @@
  * destructor that does not reduce keeps the stuck term (AES-CFB always "decrypts").
  * @module
  */
-import type { ClaimEvent, Step, TransitionSpec } from '../../models/steps.ts';
+import type { ClaimRecord } from '../../models/role.ts';
+import type { Step, TransitionSpec } from '../../models/steps.ts';
 import { type Term, type Var, name, substitute, varsOf } from '../../models/terms.ts';
 import { type Constraint, type Deduction, type SolveContext, derivable, solve } from './deduction.ts';
 import { ATTACKER } from './scenario.ts';
 import type { Instance, Scenario } from './scenario.ts';
 import { EMPTY, type FreshVars, type Subst, resolve, unify } from './unify.ts';
 
-export interface ClaimRecord {
+/** A claim of a symbolic trace: the role instance's claim (models/role.ts, its values terms) and
+ * where in the trace it was made. */
+export interface SymClaim extends ClaimRecord<Term> {
   readonly step: number;
   readonly inst: number;
   readonly role: string;
   readonly self: string;
   /** every agent the instance names (itself included): it is honest iff all of them are */
   readonly agents: readonly string[];
-  readonly event: ClaimEvent;
-  readonly tag: string;
-  readonly peer: Term | null;
-  readonly data: Term;
   /** the session the claim names, if any (models/steps.ts) */
   readonly sid?: Term;
   /** a Commit naming the attacker's agent, under `peers: 'any'`: could the attacker derive its
@@ -48,7 +47,7 @@ export interface TraceStep {
   readonly transition: string;
   readonly recv?: { readonly from: string; readonly label: string; readonly term: Term };
   readonly sends: readonly SentMessage[];
-  readonly claims: readonly ClaimRecord[];
+  readonly claims: readonly SymClaim[];
   /** how the attacker built the received message */
   readonly deductions: readonly Deduction[];
   readonly reveal?: { readonly event: string; readonly agent: string; readonly value: Term; readonly know: number };
@@ -64,7 +63,7 @@ export interface SymState {
   readonly cons: readonly Constraint[];
   readonly s: Subst;
   readonly steps: readonly TraceStep[];
-  readonly claims: readonly ClaimRecord[];
+  readonly claims: readonly SymClaim[];
   /** reveal options already used */
   readonly revealed: readonly number[];
 }
@@ -107,7 +106,7 @@ export function execTransition(st: SymState, i: number, spec: TransitionSpec, ct
   const inputs: Var[] = [];
   const newCons: Constraint[] = [];
   const sends: { to: string; label: string; term: Term }[] = [];
-  const claims: Omit<ClaimRecord, 'step'>[] = [];
+  const claims: Omit<SymClaim, 'step'>[] = [];
   let recvd: TraceStep['recv'];
   let branches: Subst[] = [st.s];
   const sub = (t: Term) => substitute(t, env);
@@ -172,7 +171,7 @@ export function execTransition(st: SymState, i: number, spec: TransitionSpec, ct
       insts[i] = nextInst;
       // the data of a Commit naming the attacker's agent, against the knowledge before the step
       // (its constraints and bindings as solved; what the attacker had, not what it will learn)
-      const had = (c: Omit<ClaimRecord, 'step'>) => ctx.attackerHad === true && c.event === 'Commit' && c.self !== ATTACKER && c.agents.includes(ATTACKER);
+      const had = (c: Omit<SymClaim, 'step'>) => ctx.attackerHad === true && c.event === 'Commit' && c.self !== ATTACKER && c.agents.includes(ATTACKER);
       const stepClaims = claims.map((c) => (had(c) ? { ...c, step: stepNo, had: derivable(c.data, lvl, sol.cons, sol.s, ctx) !== null } : { ...c, step: stepNo }));
       const trace: TraceStep = {
         inst: i,

@@ -17,7 +17,7 @@
 import { type JudgePolicy, agreementRoles, isSecrecy, judgeProperty } from '../../models/judge.ts';
 import type { PropertyDecl } from '../../models/protocol.ts';
 import type { Term } from '../../models/terms.ts';
-import type { ClaimRecord } from './execute.ts';
+import type { SymClaim } from './execute.ts';
 import { ATTACKER } from './scenario.ts';
 
 export { reads } from '../../models/judge.ts';
@@ -29,7 +29,7 @@ export interface RevealRecord {
 }
 
 export interface JudgeInput {
-  readonly claims: readonly ClaimRecord[];
+  readonly claims: readonly SymClaim[];
   readonly reveals: readonly RevealRecord[];
   /** can the attacker derive `t` at the end of the trace? */
   readonly derivable: (t: Term) => boolean;
@@ -37,11 +37,11 @@ export interface JudgeInput {
 }
 
 export interface Violation {
-  readonly claim: ClaimRecord;
+  readonly claim: SymClaim;
   readonly why: string;
 }
 
-function honest(c: ClaimRecord, reveals: readonly RevealRecord[], allowedAfter: readonly string[]): boolean {
+function honest(c: SymClaim, reveals: readonly RevealRecord[], allowedAfter: readonly string[]): boolean {
   if (c.agents.includes(ATTACKER)) return false;
   return !reveals.some((r) => c.agents.includes(r.agent) && !(r.step > c.step && allowedAfter.includes(r.event)));
 }
@@ -52,7 +52,7 @@ function agentOf(t: Term | null): string | null {
 
 /** The first violation of `prop` in the trace, or null. */
 export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
-  const policy: JudgePolicy<Term, ClaimRecord> = {
+  const policy: JudgePolicy<Term, SymClaim> = {
     at: (c) => c.step,
     self: (c) => c.self,
     agentOf,
@@ -82,13 +82,13 @@ export function judge(prop: PropertyDecl, input: JudgeInput): Violation | null {
  */
 export function commitReads(
   props: readonly PropertyDecl[],
-  claims: readonly ClaimRecord[],
-  c: ClaimRecord,
+  claims: readonly SymClaim[],
+  c: SymClaim,
   equal: (a: Term, b: Term) => boolean,
   fixed: (t: Term) => boolean,
-): ClaimRecord[] | null {
+): SymClaim[] | null {
   if (c.event !== 'Commit' || c.agents.includes(ATTACKER)) return null;
-  const read = new Set<ClaimRecord>();
+  const read = new Set<SymClaim>();
   let open = false;
   for (const prop of props) {
     if (isSecrecy(prop) || c.tag !== prop.tag) continue;

@@ -20,7 +20,7 @@
  * @module
  */
 import { normalize } from '../../models/equations.ts';
-import { type Protocol, ltKey, parseLt } from '../../models/protocol.ts';
+import { type Protocol, ltAgents, ltKey, ltRefOf } from '../../models/protocol.ts';
 import { type RoleDef, roleOf } from '../../models/role.ts';
 import { type Term, G, app, c, name, substitute, varsOf } from '../../models/terms.ts';
 import { honestAgents, runKinds, runsBound } from './runs.ts';
@@ -72,7 +72,7 @@ export interface ScenarioOptions {
  * unordered pair one name whichever way round), as one symbolic name. */
 export function ltName(p: Protocol, lt: string, agent: string, peer?: string): Term {
   const decl = p.longTerm.find((l) => l.name === lt);
-  return name(ltKey(lt, agent, peer, decl?.shared), decl?.sort ?? 'skey');
+  return name(ltKey(lt, agent, peer, decl?.shared), decl?.sort ?? 'skey', { kind: 'long-term', value: lt, agents: ltAgents(agent, peer, decl?.shared) });
 }
 
 function secondAgent(a: string): string {
@@ -178,7 +178,7 @@ export function buildScenario(p: Protocol, opts: ScenarioOptions): Scenario {
 function instantiate(p: Protocol, t: Term, agents: Record<string, string>): Term {
   const sub: Record<string, Term> = {};
   for (const x of varsOf(t)) {
-    const ref = parseLt(x);
+    const ref = ltRefOf(x);
     if (ref) sub[x.name] = ltName(p, ref.name, agents[ref.agentVar]!, ref.peerVar === undefined ? undefined : agents[ref.peerVar]!);
     else if (x.name in agents) sub[x.name] = c(agents[x.name]!);
   }

@@ -6,7 +6,7 @@
  */
 import type { PropertyDecl } from '../../models/protocol.ts';
 import { normalize } from '../../models/equations.ts';
-import { type Term, mapTerm, name, termEquals } from '../../models/terms.ts';
+import { type Term, attackerChoice, mapTerm, termEquals } from '../../models/terms.ts';
 import { type Solution, type SolveContext, derivable } from './deduction.ts';
 import type { SymState } from './execute.ts';
 import { type RevealRecord, type Violation, judge } from './judge.ts';
@@ -23,7 +23,7 @@ export interface Finding {
 /** The attacker's open choices replaced by distinct values of its own, then normalised: a
  * choice that makes two data different is always available to it. */
 export function generic(t: Term, s: Subst): Term {
-  return normalize(mapTerm(resolve(t, s), (u) => (u.t === 'var' ? name(`x:${u.name}`, u.sort) : u)));
+  return normalize(mapTerm(resolve(t, s), (u) => (u.t === 'var' ? attackerChoice(u) : u)));
 }
 
 /** The judge's verdict on one property at a state: the violation (with, for secrecy, how the

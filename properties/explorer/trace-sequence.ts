@@ -40,7 +40,7 @@ export function deductionText(d: Deduction, sh: (t: Term) => string, msgOf: (k: 
 
 /** The fresh names in a term (not the attacker's choices, not long-term values). */
 function namesOf(t: Term, out = new Set<string>()): Set<string> {
-  if (t.t === 'name' && !t.name.startsWith('x:') && !t.name.includes('@')) out.add(t.name);
+  if (t.t === 'name' && t.origin === undefined) out.add(t.name);
   if (t.t === 'app') for (const a of t.args) namesOf(a, out);
   return out;
 }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { PropertyDecl, PropertyKind } from '../../models/protocol.ts';
 import { type Term, c, name, termEquals, tup } from '../../models/terms.ts';
 import type { ClaimEvent as Event } from '../../models/steps.ts';
-import type { ClaimRecord } from '../../properties/explorer/execute.ts';
+import type { SymClaim } from '../../properties/explorer/execute.ts';
 import { judge } from '../../properties/explorer/judge.ts';
 import { checkClaims } from '../../impl/runtime/claims-check.ts';
 import type { LoggedClaim } from '../../impl/runtime/session.ts';
@@ -33,7 +33,7 @@ interface Spec {
 const NONCES = new Map<string, Uint8Array>();
 const bytesOf = (n: string) => NONCES.get(n) ?? (NONCES.set(n, new Uint8Array(32).fill(NONCES.size + 1)), NONCES.get(n)!);
 
-function symbolic(specs: readonly Spec[]): ClaimRecord[] {
+function symbolic(specs: readonly Spec[]): SymClaim[] {
   return specs.map((s, i) => ({
     step: i,
     inst: i,

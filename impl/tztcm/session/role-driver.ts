@@ -17,13 +17,13 @@
  * @module
  */
 import { type ClaimRecord, type Failure, type RoleContext, type RoleMachine, roleOf } from '../../../models/role.ts';
-import type { TransitionSpec } from '../../../models/steps.ts';
+import { type TransitionSpec, recvOf } from '../../../models/steps.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { type Delivered, type WireMessage, executeTransition } from '../../runtime/execute.ts';
 import type { Value } from '../../wire/value.ts';
 
 export type DriverResult =
-  | { readonly ok: true; readonly outbox: readonly WireMessage[]; readonly claims: readonly ClaimRecord[]; readonly waiting: boolean }
+  | { readonly ok: true; readonly outbox: readonly WireMessage[]; readonly claims: readonly ClaimRecord<Value>[]; readonly waiting: boolean }
   | { readonly ok: false; readonly failure: Failure };
 
 interface Pending {
@@ -34,11 +34,11 @@ interface Pending {
 export class RoleDriver {
   private readonly transitions: readonly TransitionSpec[];
   private stateName: string;
-  private env: Record<string, unknown>;
-  private stored: Record<string, unknown> = {};
+  private env: Record<string, Value>;
+  private stored: Record<string, Value> = {};
   private pending: Pending | null = null;
   /** every claim this party made, in order (what the judge of models/ would read) */
-  readonly claims: ClaimRecord[] = [];
+  readonly claims: ClaimRecord<Value>[] = [];
 
   constructor(
     machine: RoleMachine,
@@ -48,7 +48,7 @@ export class RoleDriver {
     private readonly supplied: ReadonlySet<string> = new Set(),
     /** told of each claim as the party makes it (a log across parties, for the runtime's
      * claim check of models' properties) */
-    private readonly onClaim?: (c: ClaimRecord) => void,
+    private readonly onClaim?: (c: ClaimRecord<Value>) => void,
   ) {
     const def = roleOf(machine);
     this.transitions = def.transitions;
@@ -71,7 +71,15 @@ export class RoleDriver {
   }
   /** a value the party has bound (e.g. the command it just accepted) */
   value(name: string): Value | undefined {
-    return this.env[name] as Value | undefined;
+    return this.env[name];
+  }
+
+  /** Bytes that arrived for the message the party waits for now: sender and label as its
+   * machine names them (the first message transition out of the current state). */
+  receive(bytes: Uint8Array): DriverResult {
+    const r = this.transitions.map((t) => (t.from === this.stateName && t.trigger === 'MSG' ? recvOf(t) : undefined)).find((x) => x !== undefined);
+    if (!r) return this.refuse('unexpected', `no message is expected in state ${this.stateName}`);
+    return this.deliver({ from: r.from, label: r.label, bytes });
   }
 
   /** START (msg null) or a message: the first transition out of the current state that accepts
@@ -115,7 +123,7 @@ export class RoleDriver {
 
   private run(spec: TransitionSpec, end: number, start: number, msg: Delivered | null, given: Record<string, Value> = {}) {
     const part: TransitionSpec = { ...spec, steps: spec.steps.slice(start, end) };
-    const ctx: RoleContext = { role: spec.label, env: this.env, outbox: [], claims: [], stored: this.stored, failure: null };
+    const ctx: RoleContext<Value, WireMessage> = { role: spec.label, env: this.env, outbox: [], claims: [], stored: this.stored, failure: null };
     const deps: EvalDeps = { ...this.deps, override: (name) => given[name] ?? this.deps.override?.(name) };
     const r = executeTransition(part, ctx, msg, deps);
     if (!r.ok) return r;

@@ -5,14 +5,14 @@
  * TZTCM start from exactly what the protocol says they know.
  * @module
  */
-import { type Protocol, lt } from '../../../models/protocol.ts';
-import { tztcmSessionProtocol } from '../../../models/protocols/tztcm-session.ts';
+import type { Protocol } from '../../../models/protocol.ts';
+import { SESSION_ROLES, SESSION_SETUP, tztcmSessionProtocol } from '../../../models/protocols/tztcm-session.ts';
 import type { RoleMachine } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { LongTermStore, initialEnv } from '../../runtime/setup.ts';
 import { type Value, bytesV, constV } from '../../wire/value.ts';
 
-export type SessionRole = 'TDDL' | 'TZTCM';
+export type SessionRole = (typeof SESSION_ROLES)[keyof typeof SESSION_ROLES];
 
 /** The role's machine and its initial environment for K_uuid and the TA's UUID. */
 export function sessionParty(
@@ -25,7 +25,7 @@ export function sessionParty(
 ): { machine: RoleMachine; env: Record<string, Value> } {
   const decl = protocol.roles.find((r) => r.role === role);
   if (!decl) throw new Error(`protocol ${protocol.name} has no role ${role}`);
-  const given = { [lt('Kuuid', 'self', 'digest').name]: bytesV(kuuid), [lt('uuid', 'self', 'const').name]: constV(uuid) };
+  const given = { [SESSION_SETUP.Kuuid.name]: bytesV(kuuid), [SESSION_SETUP.uuid.name]: constV(uuid) };
   const env = initialEnv(decl, { self: role }, new LongTermStore(protocol, deps), deps, given);
   return { machine: decl.machine, env };
 }

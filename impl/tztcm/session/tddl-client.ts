@@ -14,6 +14,7 @@
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
 import type { Protocol } from '../../../models/protocol.ts';
+import { SESSION_ROLES } from '../../../models/protocols/tztcm-session.ts';
 import type { ClaimRecord } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
 import { type Value, bytesV } from '../../wire/value.ts';
@@ -37,7 +38,7 @@ export interface TddlOptions {
   /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
   readonly protocol?: Protocol;
   /** told of each claim the TDDL role makes (with the TDDL's session number) */
-  readonly onClaim?: (c: ClaimRecord, session: number) => void;
+  readonly onClaim?: (c: ClaimRecord<Value>, session: number) => void;
 }
 
 export interface TddlStats {
@@ -93,7 +94,7 @@ export class TddlClient {
       }
       throw e;
     }
-    const got = s.driver.deliver({ from: 'TZTCM', label: 'InvokeResponse', bytes: reply });
+    const got = s.driver.receive(reply);
     if (!got.ok) {
       this.current = null;
       throw new TeecError(TEEC.ERROR_SECURITY, TEEC_ORIGIN.API, `the TZTCM's response does not authenticate: ${got.failure.message}`);
@@ -109,14 +110,14 @@ export class TddlClient {
   }
 
   private async openSession(): Promise<Open> {
-    const { machine, env } = sessionParty('TDDL', this.kuuid, this.uuid, this.deps, this.opts.protocol);
+    const { machine, env } = sessionParty(SESSION_ROLES.caller, this.kuuid, this.uuid, this.deps, this.opts.protocol);
     const n = this.stats.sessions + 1;
     const on = this.opts.onClaim;
     const driver = new RoleDriver(machine, env, this.deps, new Set(RESPONSE_TO.keys()), on && ((c) => on(c, n)));
     const start = driver.deliver(null);
     if (!start.ok) throw new TeecError(TEEC.ERROR_GENERIC, TEEC_ORIGIN.API, start.failure.message);
     const { session, payload } = await this.ctx.openSession(this.uuid, start.outbox[0]!.bytes);
-    const opened = driver.deliver({ from: 'TZTCM', label: 'Opened', bytes: payload });
+    const opened = driver.receive(payload);
     if (!opened.ok || !opened.waiting) {
       await session.close().catch(() => undefined);
       throw new TeecError(TEEC.ERROR_SECURITY, TEEC_ORIGIN.API, `the TZTCM's Opened answer does not authenticate: ${opened.ok ? 'no command step' : opened.failure.message}`);

@@ -12,9 +12,10 @@
  */
 import { Cmd } from '../../../models/parties/tddl.ts';
 import type { Protocol } from '../../../models/protocol.ts';
+import { SESSION_ROLES } from '../../../models/protocols/tztcm-session.ts';
 import type { ClaimRecord } from '../../../models/role.ts';
 import type { EvalDeps } from '../../runtime/evaluate.ts';
-import { bytesV } from '../../wire/value.ts';
+import { type Value, bytesV } from '../../wire/value.ts';
 import type { TpmEngine } from '../engine-contract.ts';
 import type { TaAnswer, TaSession, TrustedApp } from '../gp/tee-core.ts';
 import { TEEC } from '../gp/teec.ts';
@@ -41,7 +42,7 @@ export interface TztcmTaOptions {
   /** TEST ONLY: a variant of protocol 4 (see sessionParty) */
   readonly protocol?: Protocol;
   /** told of each claim the TZTCM role makes (with the TA's session number) */
-  readonly onClaim?: (c: ClaimRecord, session: number) => void;
+  readonly onClaim?: (c: ClaimRecord<Value>, session: number) => void;
 }
 
 export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
@@ -54,10 +55,10 @@ export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
   return {
     uuid,
     openSession(payload) {
-      const { machine, env } = sessionParty('TZTCM', o.kuuid, uuid, o.deps, o.protocol);
+      const { machine, env } = sessionParty(SESSION_ROLES.service, o.kuuid, uuid, o.deps, o.protocol);
       const n = ++sessions;
       const driver = new RoleDriver(machine, env, o.deps, new Set(RESPONSE_OF.keys()), o.onClaim && ((c) => o.onClaim!(c, n)));
-      const r = driver.deliver({ from: 'TDDL', label: 'OpenSession', bytes: payload });
+      const r = driver.receive(payload);
       if (!r.ok) return refused('open', r.failure.message);
       return { result: TEEC.SUCCESS, payload: r.outbox[0]!.bytes, session: session(driver) };
     },
@@ -67,7 +68,7 @@ export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
     return {
       invoke(command, payload) {
         if (command !== TZTCM_CMD_TPM) return { result: TEEC.ERROR_BAD_PARAMETERS, payload: NONE };
-        const r = driver.deliver({ from: 'TDDL', label: 'InvokeCommand', bytes: payload });
+        const r = driver.receive(payload);
         if (!r.ok) return refused('invoke', r.failure.message);
         const rsp = driver.awaiting;
         const cmd = rsp && RESPONSE_OF.get(rsp);
@@ -78,7 +79,7 @@ export function tztcmTrustedApp(o: TztcmTaOptions): TrustedApp {
         return { result: TEEC.SUCCESS, payload: done.outbox[0]!.bytes };
       },
       close(payload) {
-        const r = driver.deliver({ from: 'TDDL', label: 'CloseSession', bytes: payload });
+        const r = driver.receive(payload);
         if (!r.ok) o.onRefused?.('close', r.failure.message);
         return r.ok;
       },

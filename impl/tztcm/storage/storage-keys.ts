@@ -23,33 +23,33 @@ const run = (t: Term, env: Record<string, Value>, what: string) => bytesOf(evalu
 
 /** SSK = hmac(HUK, <chipId, 'static string'>) */
 export function deriveSsk(huk: Uint8Array, chipId: Uint8Array): Uint8Array {
-  return run(sskOf(St.HUK, St.chipId), { HUK: bytesV(huk), chipId: bytesV(chipId) }, 'SSK');
+  return run(sskOf(St.HUK, St.chipId), { [St.HUK.name]: bytesV(huk), [St.chipId.name]: bytesV(chipId) }, St.SSK.name);
 }
 
 /** TSK_u = hmac(SSK, uuid_u) */
 export function deriveTsk(ssk: Uint8Array, uuid: Uint8Array): Uint8Array {
-  return run(tskOf(St.SSK, St.app), { SSK: bytesV(ssk), app: bytesV(uuid) }, 'TSK');
+  return run(tskOf(St.SSK, St.app), { [St.SSK.name]: bytesV(ssk), [St.app.name]: bytesV(uuid) }, St.TSK.name);
 }
 
 /** K_rpmb = kdfa(KeyS, 'RPMB', chipId, 'K_rpmb') */
 export function deriveRpmbKey(keyS: Uint8Array, chipId: Uint8Array): Uint8Array {
-  return run(rpmbKeyOf(St.KeyS, St.chipId), { KeyS: bytesV(keyS), chipId: bytesV(chipId) }, 'K_rpmb');
+  return run(rpmbKeyOf(St.KeyS, St.chipId), { [St.KeyS.name]: bytesV(keyS), [St.chipId.name]: bytesV(chipId) }, 'K_rpmb');
 }
 
 /** the helper data's tag key, kdfa(KeyS, 'DataKA', chipId, 'helper') */
 export function deriveHelperKey(keyS: Uint8Array, chipId: Uint8Array): Uint8Array {
-  return run(helperKeyOf(St.KeyS, St.chipId), { KeyS: bytesV(keyS), chipId: bytesV(chipId) }, 'helper key');
+  return run(helperKeyOf(St.KeyS, St.chipId), { [St.KeyS.name]: bytesV(keyS), [St.chipId.name]: bytesV(chipId) }, 'helper key');
 }
 
 /** encFEK = senc(FEK, TSK) */
 export function wrapFileKey(fek: Uint8Array, tsk: Uint8Array): Uint8Array {
-  return run(wrapFek(St.FEK, St.TSK), { FEK: bytesV(fek), TSK: bytesV(tsk) }, 'encFEK');
+  return run(wrapFek(St.FEK, St.TSK), { [St.FEK.name]: bytesV(fek), [St.TSK.name]: bytesV(tsk) }, St.encFEK.name);
 }
 
 /** FEK = sdec(encFEK, TSK); undefined when the tag does not verify (another TA's TSK, altered bytes) */
 export function unwrapFileKey(encFek: Uint8Array, tsk: Uint8Array): Uint8Array | undefined {
   try {
-    return run(unwrapFek(St.encFEK, St.TSK), { encFEK: bytesV(encFek), TSK: bytesV(tsk) }, 'FEK');
+    return run(unwrapFek(St.encFEK, St.TSK), { [St.encFEK.name]: bytesV(encFek), [St.TSK.name]: bytesV(tsk) }, St.FEK.name);
   } catch (e) {
     if (e instanceof EvalFailure) return undefined;
     throw e;
@@ -58,13 +58,13 @@ export function unwrapFileKey(encFek: Uint8Array, tsk: Uint8Array): Uint8Array |
 
 /** encData = senc(data, FEK); `data` is any value (the storage seals <uuid, id, version, bytes>) */
 export function sealFileData(data: Value, fek: Uint8Array): Uint8Array {
-  return run(sealData(St.data, St.FEK), { data, FEK: bytesV(fek) }, 'encData');
+  return run(sealData(St.data, St.FEK), { [St.data.name]: data, [St.FEK.name]: bytesV(fek) }, St.encData.name);
 }
 
 /** data = sdec(encData, FEK), or undefined when the tag does not verify */
 export function openFileData(encData: Uint8Array, fek: Uint8Array): Value | undefined {
   try {
-    return evaluate(openData(St.encData, St.FEK), { encData: bytesV(encData), FEK: bytesV(fek) }, deps);
+    return evaluate(openData(St.encData, St.FEK), { [St.encData.name]: bytesV(encData), [St.FEK.name]: bytesV(fek) }, deps);
   } catch (e) {
     if (e instanceof EvalFailure) return undefined;
     throw e;

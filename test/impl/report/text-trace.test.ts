@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { abbreviator } from '../../../impl/report/abbreviate.ts';
 import { textTrace, wrapLine } from '../../../impl/report/text-trace.ts';
 import { ATTACKER } from '../../../impl/report/sequence.ts';
-import { c, kdfa, name, tup, hmac, app } from '../../../models/terms.ts';
+import { app, attackerChoice, c, hmac, kdfa, name, tup, v } from '../../../models/terms.ts';
 import { attackSequences, lowe, report } from './fixtures.ts';
 
 test('an abbreviation stands for its term everywhere, and the legend defines it once, after what it uses', () => {
@@ -20,7 +20,7 @@ test('an abbreviation stands for its term everywhere, and the legend defines it 
     { name: 'seed.T1', term: seed },
     { name: 'other.T2', term: sKey }, // the same term again: the first name keeps it
   ]);
-  const m = ab.show(tup(hmac(sKey, c('x')), sKey, name('x:ct$7', 'ct'), name('x:ct$9', 'ct')));
+  const m = ab.show(tup(hmac(sKey, c('x')), sKey, attackerChoice(v('ct$7', 'ct')), attackerChoice(v('ct$9', 'ct'))));
   assert.equal(m, "<hmac(sKey.T1, 'x'), sKey.T1, E.ct, E.ct2>");
   const legend = ab.legend();
   assert.deepEqual(legend.map((e) => e.name), ['seed.T1', 'sKey.T1', 'E.ct', 'E.ct2']);

@@ -45,7 +45,7 @@ function rig(seed: number, variant?: string) {
   const refused: string[] = [];
   // both parties' claims in the order they are made, as the runtime's claim check reads them
   const claims: LoggedClaim[] = [];
-  const log = (role: string, c: ClaimRecord) => claims.push({ ...c, seq: claims.length, instance: `${role}#1`, session: 1, role, agent: role, data: c.data as Value, peer: c.peer as Value | null });
+  const log = (role: string, c: ClaimRecord<Value>) => claims.push({ ...c, seq: claims.length, instance: `${role}#1`, session: 1, role, agent: role });
   const core = new TeeCore([
     tztcmTrustedApp({ engine: createEngine(undefined), kuuid: kTztcm, deps, protocol, onRefused: (e, why) => refused.push(`${e}: ${why}`), onClaim: (c) => log('TZTCM', c) }),
   ]);

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PropertyDecl } from '../../../models/protocol.ts';
 import { type Term, c, name, termEquals, tup, v, varsOf } from '../../../models/terms.ts';
-import type { ClaimRecord } from '../../../properties/explorer/execute.ts';
+import type { SymClaim } from '../../../properties/explorer/execute.ts';
 import { commitReads, judge, reads } from '../../../properties/explorer/judge.ts';
 
 // What a state key may leave out of a Commit (`commitReads`) must be what no extension of the
 // trace can make the judge read: checked against the judge itself on extensions.
 
-const claim = (step: number, event: 'Commit' | 'Running', role: string, tag: string, data: Term, over: Partial<ClaimRecord> = {}): ClaimRecord => ({
+const claim = (step: number, event: 'Commit' | 'Running', role: string, tag: string, data: Term, over: Partial<SymClaim> = {}): SymClaim => ({
   step,
   inst: step,
   role,
