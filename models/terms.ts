@@ -126,9 +126,12 @@ export type ValueKind = 'bytes' | 'point' | 'sig' | 'scalar' | 'const' | 'tuple'
 
 // Patterns of the rewrite rules below: built without `app`'s arity check (the table is not
 // there yet); tests check every rule against the table's arities.
-const pv = (name: string): Var => ({ t: 'var', name, sort: 'msg' });
+// A pattern variable's sort is what a variable made for it stands for, when narrowing makes one
+// (equations.ts `narrowings`: verify's signing key); the exporters print the names only.
+const pv = (name: string, sort: Sort = 'msg'): Var => ({ t: 'var', name, sort });
 const pf = (f: FunctionSymbol, ...args: Term[]): App => ({ t: 'app', f, args });
-const [M, SK, K, B, X, Y] = ['m', 'sk', 'k', 'b', 'x', 'y'].map(pv) as [Var, Var, Var, Var, Var, Var];
+const [M, K, B, X, Y] = ['m', 'k', 'b', 'x', 'y'].map((n) => pv(n)) as [Var, Var, Var, Var, Var];
+const SK = pv('sk', 'skey');
 
 /** The primitives, as data (Verifpal style): one generic deduction engine reads this table.
  * Everything else about a symbol is derived from its row: normalisation and stuck destructors
