@@ -14,7 +14,7 @@
  * terms are equal modulo the theory iff their normal forms are syntactically equal.
  * @module
  */
-import { type App, type RewriteRule, type Sort, type SymbolTable, type Term, SYMBOLS, show, termEquals, varsOf } from './terms.ts';
+import { type App, type FunctionSymbol, type RewriteRule, type Sort, type SymbolTable, type Term, SYMBOLS, show, termEquals, varsOf } from './terms.ts';
 
 export interface Equation {
   readonly lhs: string;
@@ -140,10 +140,8 @@ export const DESTRUCTORS: ReadonlySet<string> = THEORY.destructors;
 
 /** The decryptions of SYMBOLS: destructors whose rule gives back a part of their first argument
  * (the plaintext: `sdec(senc(m, k), k) = m`), as opposed to a check (`verify(…) = true`). */
-export const DECRYPTIONS: ReadonlySet<string> = new Set(
-  Object.entries(SYMBOLS)
-    .filter(([, info]) => info.role === 'destructor' && info.rules?.some((r) => r.rhs.t === 'var'))
-    .map(([f]) => f),
+export const DECRYPTIONS: ReadonlySet<FunctionSymbol> = new Set(
+  (Object.keys(SYMBOLS) as FunctionSymbol[]).filter((f) => SYMBOLS[f].role === 'destructor' && SYMBOLS[f].rules?.some((r) => r.rhs.t === 'var')),
 );
 
 /** An application of a destructor (of SYMBOLS). */
@@ -154,9 +152,15 @@ export const isDecryptionApp = (t: Term): t is App => t.t === 'app' && DECRYPTIO
 /** What a decryption of SYMBOLS opens an encryption `t` to, and with which key: `senc(m, k)`
  * is `m` under key `k` (`sdec(senc(m, k), k) = m`), `aenc(m, pk(sk))` is `m` under `sk`; null if
  * no decryption's rule opens `t`. */
-export function openingOf(t: App): { readonly decryption: string; readonly plaintext: Term; readonly key: Term } | null {
+/** An encryption opened by a decryption of the table (`openingOf`). */
+export interface Opening {
+  readonly decryption: FunctionSymbol;
+  readonly plaintext: Term;
+  readonly key: Term;
+}
+export function openingOf(t: App): Opening | null {
   for (const f of DECRYPTIONS)
-    for (const r of SYMBOLS[f as keyof typeof SYMBOLS].rules ?? []) {
+    for (const r of SYMBOLS[f].rules ?? []) {
       const [sealed, key] = r.lhs.args;
       if (!sealed || !key || sealed.t !== 'app' || sealed.f !== t.f || r.lhs.args.length !== 2) continue;
       const s = matchRule(sealed, t);

@@ -53,7 +53,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'impl/tztcm/session/pairing.ts: TZTCM': "the pairing's KDFe usage label (seed 002 §2.3: K_uuid = kdf(Z, 'TZTCM', uuid, idTDDL)), a string the paper fixes",
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
-  'impl/runtime/channel-session.ts: TEE': 'the channel role that reads records back; still to do: find it in the channel protocol (the role binding recordVars(i).b)',
 };
 
 type Kind = 'protocol' | 'role' | 'variable' | 'message' | 'long-term value';
