@@ -4,8 +4,9 @@
  * alternating within each repetition, each over a fresh loopback connection:
  *
  * - machines: `runOnRealTpm(key-exchange)` — the path of `tcv run key-exchange --tpm swtpm`
- *   without the swtpm spawn: the TEE's XState machine interpreted with real crypto, the TPM role
- *   a TSS endpoint driven by the TPM machine's transitions, claims logged and judged;
+ *   without the swtpm spawn: the TEE's machine run with real crypto, the TPM role a TSS endpoint
+ *   driven by the TPM machine's transitions, claims logged and judged — once with each role
+ *   engine (impl/runtime/role-engine.ts): `compiled` (the default) and `xstate` (the reference);
  * - plain: the same TPM commands issued directly with impl/tpm2's TpmSessionClient (marshalling,
  *   session HMACs, the salt's ECDH/KDFe), no model and no interpretation: CreatePrimary (Q),
  *   the salted StartAuthSession, GetRandom in the session, the TEE's two signed messages checked
@@ -36,6 +37,7 @@ import { cpus } from 'node:os';
 import { protocolByName } from '../models/protocols/index.ts';
 import { type CryptoSuite, seededRandom, systemRandom, SUITES, type SuiteId } from '../impl/crypto/index.ts';
 import { Enrolment } from '../impl/runtime/setup.ts';
+import type { RoleEngine } from '../impl/runtime/role-engine.ts';
 import { runOnRealTpm } from '../impl/tpm2-bridge/run.ts';
 import { findSwtpm, SwtpmProcess, SWTPM_INSTALL_HINT, TcpTpmTransport, TpmSessionClient, type TpmTransport } from '../impl/tpm2/index.ts';
 
@@ -140,11 +142,11 @@ async function plainKeyExchange(port: number, codes: number[], ttp: PlainEnrolme
 }
 
 /** The same exchange through the machines (`tcv run key-exchange --tpm swtpm`'s path). */
-async function machineKeyExchange(port: number, codes: number[], enrolment: Enrolment, suite: CryptoSuite): Promise<void> {
+async function machineKeyExchange(port: number, codes: number[], enrolment: Enrolment, suite: CryptoSuite, engine: RoleEngine): Promise<void> {
   const transport = await connect(port, codes);
   try {
     await new TpmSessionClient(transport, seededRandom(1), suite).startup();
-    const r = await runOnRealTpm(protocolByName('key-exchange'), transport, { device: 'swtpm', backendName: `swtpm at 127.0.0.1:${port}`, suite, enrolment });
+    const r = await runOnRealTpm(protocolByName('key-exchange'), transport, { device: 'swtpm', backendName: `swtpm at 127.0.0.1:${port}`, suite, enrolment, engine });
     if (!r.ok) throw new Error(`the machines' key exchange did not complete: ${JSON.stringify(r.tpm.failure)}`);
   } finally {
     await transport.close();
@@ -156,36 +158,51 @@ async function benchSuite(port: number, id: SuiteId) {
   const suite = timedSuite(SUITES[id]);
   const ttp = await enrol(port, SUITES[id]);
   const enrolment = new Enrolment();
-  type Path = 'machines' | 'plain';
-  const samples: Record<Path, { ms: number; crypto: number; tpm: number }[]> = { machines: [], plain: [] };
-  let codes: Record<Path, number[]> = { machines: [], plain: [] };
+  type Path = 'compiled' | 'xstate' | 'plain';
+  const PATHS: readonly Path[] = ['compiled', 'xstate', 'plain'];
+  const samples: Record<Path, { ms: number; crypto: number; tpm: number }[]> = { compiled: [], xstate: [], plain: [] };
+  let codes: Record<Path, number[]> = { compiled: [], xstate: [], plain: [] };
   for (let i = 0; i < N + 2; i++) {
     const warm = i < 2;
-    const round: Record<Path, number[]> = { machines: [], plain: [] };
-    for (const k of i % 2 ? (['plain', 'machines'] as const) : (['machines', 'plain'] as const)) {
+    const round: Record<Path, number[]> = { compiled: [], xstate: [], plain: [] };
+    // the three paths in a rotating order, so none is always first or last under the load
+    for (const k of PATHS.map((_, j) => PATHS[(i + j) % PATHS.length]!)) {
       split = { crypto: 0, tpm: 0 };
       const t0 = performance.now();
-      await (k === 'plain' ? plainKeyExchange(port, round[k], ttp, suite) : machineKeyExchange(port, round[k], enrolment, suite));
+      await (k === 'plain' ? plainKeyExchange(port, round[k], ttp, suite) : machineKeyExchange(port, round[k], enrolment, suite, k));
       if (!warm) samples[k].push({ ms: performance.now() - t0, ...split });
     }
     codes = round;
   }
   const hexCodes = (xs: number[]) => xs.map((c) => '0x' + c.toString(16).padStart(8, '0'));
-  if (hexCodes(codes.machines).join() !== hexCodes(codes.plain).join()) {
-    throw new Error(`the two paths sent different commands:\n machines ${hexCodes(codes.machines).join(' ')}\n plain    ${hexCodes(codes.plain).join(' ')}`);
+  for (const k of ['compiled', 'xstate'] as const) {
+    if (hexCodes(codes[k]).join() !== hexCodes(codes.plain).join()) {
+      throw new Error(`the two paths sent different commands:\n machines (${k}) ${hexCodes(codes[k]).join(' ')}\n plain    ${hexCodes(codes.plain).join(' ')}`);
+    }
   }
   const med = (k: Path, f: 'ms' | 'crypto' | 'tpm') => median(samples[k].map((x) => x[f]));
   const row = (k: Path) => ({ medianMs: +med(k, 'ms').toFixed(2), cryptoMs: +med(k, 'crypto').toFixed(2), tpmRoundTripsMs: +med(k, 'tpm').toFixed(2), restMs: +median(samples[k].map((x) => x.ms - x.crypto - x.tpm)).toFixed(2) });
-  const machines = med('machines', 'ms');
+  // the ratio within each repetition (the paths run back to back there), then its median: a
+  // burst of load on the shared machine that hits one repetition hits its three paths alike
+  const paired = (k: Path) => +(100 * (median(samples[k].map((x, j) => x.ms / samples.plain[j]!.ms)) - 1)).toFixed(1);
+  const machines = med('compiled', 'ms');
+  const xstate = med('xstate', 'ms');
   const plain = med('plain', 'ms');
   return {
     suite: `${id} (${SUITES[id].name}) on the client side of both paths`,
     commands: hexCodes(codes.plain),
     plain: row('plain'),
-    machines: row('machines'),
+    machines: row('compiled'),
+    machinesXstate: row('xstate'),
     plainTssMedianMs: +plain.toFixed(2),
     machinesMedianMs: +machines.toFixed(2),
+    machinesXstateMedianMs: +xstate.toFixed(2),
     addedPct: +(100 * (machines / plain - 1)).toFixed(1),
+    addedPctXstate: +(100 * (xstate / plain - 1)).toFixed(1),
+    compiledOverXstate: +(machines / xstate).toFixed(3),
+    addedPctPaired: paired('compiled'),
+    addedPctXstatePaired: paired('xstate'),
+    compiledOverXstatePaired: +median(samples.compiled.map((x, j) => x.ms / samples.xstate[j]!.ms)).toFixed(3),
     goalPct: 2,
     met: machines / plain - 1 <= 0.02,
   };
@@ -203,7 +220,7 @@ export async function benchKxPlainTss(port: number, suites: readonly SuiteId[] =
     loadAverageAtStart: load.map((x) => +x.toFixed(2)),
     loadAverageAtEnd: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
     repetitions: N,
-    method: 'both paths enrolled once before the timing (the machines: an Enrolment kept across runs; the plain client: its TEE key and the TTP certificate of Q); the two alternate within each repetition; per path the median total, the median time inside suite calls, the median time in TPM round trips (at the transport), and the median rest',
+    method: 'both paths enrolled once before the timing (the machines: an Enrolment kept across runs; the plain client: its TEE key and the TTP certificate of Q); the machines run with the compiled engine (machines, addedPct: the default) and with the XState engine (machinesXstate, addedPctXstate: the reference); the three alternate in a rotating order within each repetition; addedPct is the ratio of the medians, addedPctPaired the median of the ratios within each repetition; per path the median total, the median time inside suite calls, the median time in TPM round trips (at the transport), and the median rest',
     rows,
     seed: 'seed 000: the TEE–TPM hardware key exchange adds 2 % latency over a traditional VM',
   };

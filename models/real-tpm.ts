@@ -35,14 +35,16 @@ export type Tpm2Operation =
       readonly decides: { readonly nonceTPM: Var; readonly sessionHandle: Var };
       readonly inside: readonly Var[];
     }
-  /** a command in the session that proves both sides hold the session key (TPM2_GetRandom, Part 3
-   * §16.1): its HMAC keyed with the caller's session key (`caller.sessionKey`) */
+  /** a command in the session (TPM2_GetRandom, Part 3 §16.1). The session's first one proves
+   * both sides hold the session key: its HMAC keyed with the caller's session key
+   * (`caller.sessionKey`), which the machine then `adopts`; a later one (neither given) runs in
+   * the session the TSS already holds, its nonces rolled */
   | {
       readonly op: 'TPM2_GetRandom';
       readonly reads: { readonly nonceCaller: Var };
-      readonly caller: { readonly sessionKey: Var };
+      readonly caller?: { readonly sessionKey: Var };
       /** the machine's session key, until now `inside`, takes the caller's value */
-      readonly adopts: { readonly sessionKey: Var };
+      readonly adopts?: { readonly sessionKey: Var };
       readonly decides: { readonly nonceTPM: Var };
     }
   /** TPM2_PolicySigned (Part 3 §23.3) with the caller's signing key over the session's nonceTPM;

@@ -258,6 +258,10 @@ export function occurs(needle: Term, t: Term): boolean {
   return t.t === 'app' && t.args.some((a) => occurs(needle, a));
 }
 
+/** Printed forms of compound terms: term objects are immutable and shared (the explorer prints
+ * the same ones over and over: state keys, the AC order of exponent products). */
+const SHOWN = new WeakMap<App, string>();
+
 /** Readable form in the design's notation: `<a, b>`, `~n`, `'c'`, `f(x, y)`, `b^x`. */
 export function show(t: Term): string {
   switch (t.t) {
@@ -267,13 +271,22 @@ export function show(t: Term): string {
       return `'${t.name}'`;
     case 'name':
       return `~${t.name}`;
-    case 'app':
-      if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
-      if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
-      if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
-      if (t.f === 'true') return 'true';
-      return `${t.f}(${t.args.map(show).join(', ')})`;
+    case 'app': {
+      let r = SHOWN.get(t);
+      if (r === undefined) {
+        r = showApp(t);
+        SHOWN.set(t, r);
+      }
+      return r;
+    }
   }
+}
+function showApp(t: App): string {
+  if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
+  if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
+  if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
+  if (t.f === 'true') return 'true';
+  return `${t.f}(${t.args.map(show).join(', ')})`;
 }
 function showAtom(t: Term): string {
   return t.t === 'app' && t.f === 'exp' ? `(${show(t)})` : show(t);

@@ -20,7 +20,7 @@
  */
 import { isDecryptionApp } from '../models/equations.ts';
 import { SORT_KINDS } from '../models/sorts.ts';
-import { type Sort, type Term, type Var, SYMBOLS } from '../models/terms.ts';
+import { type Sort, type Term, type Var, SYMBOLS, varsOf } from '../models/terms.ts';
 import type { Step, TransitionSpec } from '../models/steps.ts';
 import type { ProtocolWalk, RoleWalk } from './walk.ts';
 
@@ -44,9 +44,14 @@ export function kindSignature(t: Term): string {
   }
 }
 
-/** The tagged form of a plaintext: `<'ty_…', items…>` (a tuple's items follow the tag). */
-export function tagged(p: Term): Term {
-  const tag: Term = { t: 'const', name: `ty_${kindSignature(p)}` };
+/** The tagged form of a plaintext: `<'ty_…', items…>` (a tuple's items follow the tag). As a
+ * decryption's pattern (`pattern`), a plaintext with an unchecked item (a variable of sort `msg`,
+ * kind `any`) takes any tag: the runtime accepts any kind there, so the tag is a variable of its
+ * own, `ty_<the item>` (Otway–Rees's untyped key takes a tuple, tagged as the sender tagged it). */
+export function tagged(p: Term, pattern = false): Term {
+  const sig = kindSignature(p);
+  const loose = pattern && sig.split('_').includes('any') ? varsOf(p).find((x) => x.sort === 'msg') : undefined;
+  const tag: Term = loose ? { t: 'var', name: `ty_${loose.name}`, sort: 'msg' } : { t: 'const', name: `ty_${sig}` };
   const items = p.t === 'app' && p.f === 'tuple' && p.args.length > 1 ? p.args : [p];
   return { t: 'app', f: 'tuple', args: [tag, ...items] };
 }
@@ -86,7 +91,7 @@ function tagStep(s: Step): Step {
       }
       return { ...s, t: tagTerm(s.t) };
     case 'match':
-      return { ...s, pattern: isDecryption(s.t) ? tagged(tagTerm(s.pattern)) : tagTerm(s.pattern), t: tagTerm(s.t) };
+      return { ...s, pattern: isDecryption(s.t) ? tagged(tagTerm(s.pattern), true) : tagTerm(s.pattern), t: tagTerm(s.t) };
     case 'check':
       return { ...s, left: tagTerm(s.left), right: tagTerm(s.right) };
     case 'send':

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 
 import { delimiter, join } from 'node:path';
 import { type CliIO, type Command, intFlag, parseFlags, UsageError } from '../command.ts';
-import { type Goal, type GoalResult, type Verdict, asExpected, parseProverifResults, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
+import { type Goal, type GoalResult, type Verdict, asExpected, asExpectedByProperty, parseProverifResults, propertyOf, parseTamarinSummary, proverifGoals, proverifVerdict, tamarinGoals } from '../../proofs-export/prover-output.ts';
 import { runProver } from './prover-process.ts';
 import { isSecrecyQuery, oneQuery } from '../../proofs-export/proverif/one-query.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -77,8 +77,8 @@ function row(file: string, g: Goal, r: { verdict: Verdict; detail: string }, sec
   return { file, name: g.name, expected, verdict: r.verdict, detail: r.detail, seconds, ok: asExpected(expected, r.verdict) };
 }
 
-function line(r: Row): string {
-  return `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.verdict.padEnd(16)} expected ${r.expected.padEnd(9)} ${fmt(r.seconds).padStart(8)}  ${r.detail}`.trimEnd();
+function line(r: Row, status = r.ok ? 'ok  ' : 'FAIL'): string {
+  return `${status} ${r.name.padEnd(34)} ${r.verdict.padEnd(16)} expected ${r.expected.padEnd(9)} ${fmt(r.seconds).padStart(8)}  ${r.detail}`.trimEnd();
 }
 
 async function proveTamarin(exe: string, file: string, b: Budget, io: CliIO): Promise<{ rows: Row[]; interrupted: boolean }> {
@@ -149,12 +149,36 @@ async function proveProverif(exe: string, file: string, b: Budget, io: CliIO): P
         if (r.verdict === 'verified' || r.verdict === 'falsified' || r.verdict === 'error') break;
       }
       rows.push(row(file, g, r, seconds, b));
-      io.out(line(rows.at(-1)!));
+      judgeByProperty(rows);
+      const id = propertyOf(g.name);
+      const more = goals.slice(i + 1).some((x) => selected(x.name, b.only) && propertyOf(x.name) === id);
+      const last = rows.at(-1)!;
+      // a direction that holds where the property's attack is expected: the other direction decides
+      if (!last.ok && more && last.expected === 'attack' && last.verdict === 'verified') io.out(line(last, 'part'));
+      else io.out(line(last));
+      const group = rows.filter((x) => propertyOf(x.name) === id);
+      if (!more && group.length > 1) io.out(groupLine(id, group));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return { rows, interrupted: false };
+}
+
+/** ProVerif: re-judge the rows per property (prover-output.ts `asExpectedByProperty`): an
+ * expected attack on a mutual property is met by one falsified direction. */
+function judgeByProperty(rows: Row[]): void {
+  const ok = asExpectedByProperty(rows);
+  rows.forEach((r, k) => {
+    if (r.ok !== ok[k]) rows[k] = { ...r, ok: ok[k]!, detail: r.detail || `${propertyOf(r.name)} is falsified in another direction` };
+  });
+}
+
+/** The verdict on a property of several queries (the directions of a mutual agreement). */
+function groupLine(id: string, group: readonly Row[]): string {
+  const falsified = group.filter((r) => r.verdict === 'falsified').map((r) => r.name.slice(id.length + 1));
+  const verdict = falsified.length ? `falsified (${falsified.join(', ')})` : group.every((r) => r.verdict === 'verified') ? 'verified' : 'undecided';
+  return `${group.every((r) => r.ok) ? 'ok  ' : 'FAIL'} ${`${id}: ${group.length} queries`.padEnd(34)} ${verdict.padEnd(16)} expected ${group[0]!.expected}`;
 }
 
 /** The failed wellformedness checks Tamarin lists (its `WARNING: the following wellformedness

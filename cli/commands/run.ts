@@ -15,6 +15,7 @@ import { runWithSwtpm, TPM_PROTOCOLS, type TpmRunReport, TZTCM_TAMPER } from '..
 import { SwtpmNotFoundError } from '../../impl/tpm2/swtpm-process.ts';
 import { interruptible, signalExit } from '../child-process.ts';
 import { SUITE_HELP, suiteFlag } from '../suite-flag.ts';
+import { type RoleEngine, ROLE_ENGINES } from '../../impl/runtime/role-engine.ts';
 
 /** Same TPM algorithms (tpm2 and native: P-256, SHA-256, AES — what swtpm runs). */
 const sameAlgorithms = (a: CryptoSuite, b: CryptoSuite) => JSON.stringify(a.algorithms) === JSON.stringify(b.algorithms);
@@ -23,7 +24,7 @@ import { jsonOutput } from '../version.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a protocol honestly with real cryptography',
-  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--json] [--svg FILE] [--mermaid FILE]
+  help: `usage: tcv run <protocol> [--variant ID] [--seed N] [--suite ID] [--engine E] [--json] [--svg FILE] [--mermaid FILE]
                [--tpm swtpm [--tpm-port P] | --tpm tztcm [--tamper WHAT]]
        tcv run channel --stream SIZE [--records-per-session N] [--tpm swtpm|tztcm] [--seed N] [--json]
 
@@ -36,6 +37,9 @@ state, its claims, and the secrets each side derived.
   --variant ID  run a variant (an M id or a mode, see 'tcv list')
   --seed N      deterministic randomness (HMAC_DRBG seeded with N); default: system randomness
   ${SUITE_HELP}
+  --engine E    what runs the machines: compiled (each role's machine compiled once into step
+                functions; default) or xstate (an XState actor per role instance, the reference);
+                the same run either way (docs/channel.md, "Role engines")
   --json        the run as JSON
   --svg FILE    also write the run as an SVG sequence diagram (lifeline per role, an arrow per
                 message with the term the sender's machine builds, claims on the lifelines)
@@ -82,15 +86,17 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       protocol: { type: 'string' },
       stream: { type: 'string' },
       'records-per-session': { type: 'string' },
+      engine: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}'` : 'name a protocol (see tcv list)');
     const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, 0);
     const suite = suiteFlag(values.suite);
+    const engine = engineFlag(values.engine);
     if (values.tamper !== undefined && values.tpm !== 'tztcm') throw new UsageError('--tamper needs --tpm tztcm');
     if (values.stream !== undefined || values['records-per-session'] !== undefined) {
       if (values.stream === undefined) throw new UsageError('--records-per-session needs --stream');
       if (positionals[0] !== channel.name && positionals[0] !== keyExchange.name) throw new UsageError(`--stream runs ${channel.name} (or ${keyExchange.name}), not '${positionals[0]}'`);
-      if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg or --mermaid');
+      if (values.variant !== undefined || values.svg !== undefined || values.mermaid !== undefined || values.engine !== undefined) throw new UsageError('--stream cannot be combined with --variant, --svg, --mermaid or --engine');
       if (values.tpm !== undefined && values.tpm !== 'tztcm' && !sameAlgorithms(suite, tpm2P256)) throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
       const { runStream } = await import('./run-stream.ts');
       return runStream(values, seed, suite, io);
@@ -99,7 +105,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
       if (values.svg !== undefined || values.mermaid !== undefined) throw new UsageError('--svg and --mermaid draw runs of our own machines, not --tpm runs');
       // swtpm has no SM3 or SM4 (docs/tcm-suite.md): the tcm suite runs only against the TZTCM, in its TCM mode
       if (!sameAlgorithms(suite, tpm2P256) && values.tpm !== 'tztcm') throw new UsageError(`--suite ${values.suite} cannot be combined with --tpm ${values.tpm ?? 'swtpm'} (swtpm has no SM3/SM4; use --tpm tztcm, which runs in TCM mode)`);
-      return runOnTpm(positionals[0]!, values, seed, io, suite);
+      return runOnTpm(positionals[0]!, values, seed, io, suite, engine);
     }
     // any protocol the tools know: the design's, the classic corpus, or one from a file
     const { ALL_PROTOCOLS } = await import('../../models/catalog.ts');
@@ -107,7 +113,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
     const target = targetOf(await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol), values.variant);
     const { protocol } = target;
     assertWellFormed(protocol);
-    const report = honestRun(target, { suite, ...(seed === undefined ? {} : { seed }) });
+    const report = honestRun(target, { suite, engine, ...(seed === undefined ? {} : { seed }) });
     if (values.json) io.out(jsonOutput(report));
     else printReport(report, io.out);
     if (values.svg !== undefined || values.mermaid !== undefined) {
@@ -119,7 +125,7 @@ Certify and Quote (attestation)); 1 otherwise; 2 usage error or swtpm not instal
   },
 };
 
-async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; tamper?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO, suite: CryptoSuite): Promise<number> {
+async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: string; tamper?: string; variant?: string; json?: boolean }, seed: number | undefined, io: CliIO, suite: CryptoSuite, engine: RoleEngine): Promise<number> {
   if (values.tpm !== 'swtpm' && values.tpm !== 'tztcm') throw new UsageError(values.tpm === undefined ? '--tpm-port needs --tpm swtpm' : `--tpm takes 'swtpm' or 'tztcm', got '${values.tpm}'`);
   const backend = values.tpm;
   if (backend === 'tztcm' && values['tpm-port'] !== undefined) throw new UsageError('--tpm-port needs --tpm swtpm (the TZTCM engine runs in-process)');
@@ -134,7 +140,7 @@ async function runOnTpm(name: string, values: { tpm?: string; 'tpm-port'?: strin
   let stoppedBy: Awaited<ReturnType<typeof interruptible>>['stoppedBy'] = null;
   try {
     // SIGINT/SIGTERM end the run through its clean-up (flush, close), not in the middle of it
-    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, suite, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), ...(values.tamper === undefined ? {} : { tamper: values.tamper }), signal })));
+    ({ value: report, stoppedBy } = await interruptible((signal) => runWithSwtpm(protocol, { backend, suite, engine, ...(port === undefined ? {} : { port }), ...(seed === undefined ? {} : { seed }), ...(values.tamper === undefined ? {} : { tamper: values.tamper }), signal })));
   } catch (e) {
     if (e instanceof SwtpmNotFoundError) {
       io.err(`tcv run: ${e.message}`);
@@ -191,4 +197,12 @@ export function printReport(r: RunReport, out: (l: string) => void): void {
   for (const c of r.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id} ${c.kind}: ${c.detail}`);
   out('');
   out(r.ok ? 'every party finished; every claim is consistent' : 'the run did not complete as expected');
+}
+
+/** `--engine`: compiled (default) or xstate; anything else a usage error naming both. */
+function engineFlag(value: string | undefined): RoleEngine {
+  if (value === undefined) return 'compiled';
+  const e = ROLE_ENGINES.find((x) => x === value);
+  if (!e) throw new UsageError(`--engine takes ${ROLE_ENGINES.join(' or ')}, got '${value}'`);
+  return e;
 }

@@ -22,11 +22,25 @@ function anumBytes(n: unknown): asserts n is number {
 /** WebCrypto getRandomValues fills at most 65536 bytes per call (W3C WebCrypto §10.1.1). */
 const GRV_MAX = 65536;
 
+/** Requests up to this size are served from a pool refilled 4 KiB at a time: a run draws a few
+ * dozen nonces of 32–48 bytes, and a `getRandomValues` call through the binding costs about as
+ * much for 32 bytes as for 4 KiB. Every byte of the pool is handed out once and zeroed there. */
+const POOL_BYTES = 4096;
+const POOLED_MAX = 256;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
 /** The platform CSPRNG (`crypto.getRandomValues`). */
 export function systemRandom(): RandomSource {
   return {
     bytes(n: number): Uint8Array {
       anumBytes(n);
+      if (n <= POOLED_MAX) {
+        if (poolAt + n > POOL_BYTES) (globalThis.crypto.getRandomValues(pool), (poolAt = 0));
+        const out = pool.slice(poolAt, poolAt + n);
+        pool.fill(0, poolAt, (poolAt += n));
+        return out;
+      }
       const out = new Uint8Array(n);
       for (let off = 0; off < n; off += GRV_MAX) {
         globalThis.crypto.getRandomValues(out.subarray(off, Math.min(n, off + GRV_MAX)));

@@ -15,6 +15,7 @@ import type { ClaimRecord, Failure } from '../../models/role.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import type { Delivered, WireMessage } from './execute.ts';
+import type { RoleEngine } from './role-engine.ts';
 import type { LongTermStore } from './setup.ts';
 
 /** Why an endpoint stopped: a machine failure, or the real party's own (a TPM response code). */
@@ -47,6 +48,8 @@ export interface EndpointContext {
   readonly agents: Readonly<Record<string, string>>;
   /** the instance's initial environment (from the role's `knows`) */
   readonly env: Readonly<Record<string, Value>>;
+  /** the run's role engine, for an endpoint that keeps a local instance of its role's machine */
+  readonly engine?: RoleEngine;
   /** the current environment of another role's instance of the same session — for a component
    * inside that party's trust boundary only (a TSS is part of its caller) */
   readonly environmentOf: (role: string) => Readonly<Record<string, Value>>;

@@ -1,9 +1,9 @@
 /**
- * A role instance run locally: an XState actor of the role's machine, given real-crypto
- * implementations with `machine.provide(...)`. The guard `accepts(spec)` executes the whole
- * transition (decode, match, checks, crypto) and caches the result for that event; the `step`
- * action commits it with `assign`, and `reject` records the typed failure. Nothing of the
- * protocol is written here: it is all in `spec`.
+ * The reference engine (role-engine.ts `xstate`): a role instance run locally as an XState
+ * actor of the role's machine, given real-crypto implementations with `machine.provide(...)`.
+ * The guard `accepts(spec)` executes the whole transition (decode, match, checks, crypto) and
+ * caches the result for that event; the `step` action commits it with `assign`, and `reject`
+ * records the typed failure. Nothing of the protocol is written here: it is all in `spec`.
  *
  * An event may carry what something real decided for its transition (`EventOverlay`: values for
  * the transition's `fresh`/`let` variables, signature verdicts, environment values replaced
@@ -18,15 +18,9 @@ import type { TransitionSpec } from '../../models/steps.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import { type Delivered, type StepResult, type WireMessage, executeTransition } from './execute.ts';
+import type { EventOverlay, RoleInstance } from './role-engine.ts';
 
-/** What a real party decided for the transition an event triggers. */
-export interface EventOverlay {
-  /** environment values replaced before the transition runs */
-  readonly patches?: Readonly<Record<string, Value>>;
-  readonly override?: EvalDeps['override'];
-  /** consulted before the run's own verifier */
-  readonly verifier?: EvalDeps['verifier'];
-}
+export type { EventOverlay };
 
 /** The role instance whose actor is processing an event now. XState runs a guard or action
  * synchronously inside `actor.start()` / `actor.send()`, and nothing in them sends to another
@@ -64,7 +58,7 @@ function concreteMachine(abstract: RoleMachine): ConcreteMachine {
   return m;
 }
 
-export class LocalRole {
+export class LocalRole implements RoleInstance {
   readonly actor: Actor<ConcreteMachine>;
   private readonly results = new WeakMap<object, Map<TransitionSpec, StepResult>>();
   private readonly overlays = new WeakMap<object, EventOverlay>();

@@ -15,7 +15,7 @@ import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import type { WireMessage } from './execute.ts';
 import type { EndpointFailure, PartyEndpoint } from './endpoint.ts';
-import { LocalRole } from './local-role.ts';
+import { type RoleEngine, type RoleInstance, DEFAULT_ENGINE, localRole } from './role-engine.ts';
 import { type Envelope, Network } from './network.ts';
 import { type Enrolment, LongTermStore, agentsOf, initialEnv } from './setup.ts';
 
@@ -47,6 +47,9 @@ export interface RunOptions {
   /** an enrolment kept from an earlier run (setup.ts): its long-term values and initial
    * environments instead of new ones — a deployment enrolled once (benchmarks of repeated runs) */
   readonly enrolment?: Enrolment;
+  /** what runs the local role instances (role-engine.ts): the machines compiled into step
+   * functions (default) or XState actors of them (the reference) */
+  readonly engine?: RoleEngine;
 }
 
 export interface InstanceSpec {
@@ -94,12 +97,28 @@ interface Party {
   readonly role: string;
   readonly agent: string;
   /** exactly one of the two */
-  readonly local: LocalRole | null;
+  readonly local: RoleInstance | null;
   readonly endpoint: PartyEndpoint | null;
   readonly agents: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, Value>>;
+  /** every agent the instance names (LoggedClaim.agents), computed once */
+  readonly named: readonly string[];
   seenOut: number;
   seenClaims: number;
+}
+
+/** Per machine (read once, machines are immutable): state → labels of the messages it waits for there. */
+const WAITS_FOR = new WeakMap<object, Map<string, Set<string>>>();
+function waitsForOf(machine: Protocol['roles'][number]['machine']): Map<string, Set<string>> {
+  let m = WAITS_FOR.get(machine);
+  if (m) return m;
+  m = new Map();
+  for (const t of roleOf(machine).transitions) {
+    const r = recvOf(t);
+    if (r) m.set(t.from, (m.get(t.from) ?? new Set()).add(r.label));
+  }
+  WAITS_FOR.set(machine, m);
+  return m;
 }
 
 /** What the run reads of a party, local or endpoint alike. */
@@ -122,11 +141,17 @@ export class ProtocolRun {
   private seq = 0;
   /** per role: state → labels of the messages it waits for there (read from the machine) */
   private readonly waitsFor = new Map<string, Map<string, Set<string>>>();
+  /** the protocol's role names (a message to anything else goes to the sinks) */
+  private readonly roleNames: ReadonlySet<string>;
+  /** the engine of the local role instances (and of an endpoint's own copy of its machine) */
+  readonly engine: RoleEngine;
 
   constructor(
     readonly protocol: Protocol,
     opts: RunOptions = {},
   ) {
+    this.engine = opts.engine ?? DEFAULT_ENGINE;
+    this.roleNames = new Set(protocol.roles.map((r) => r.role));
     const rng: RandomSource = opts.seed === undefined ? systemRandom() : seededRandom(opts.seed);
     this.deps = { suite: opts.suite ?? tpm2P256, rng };
     this.longTerm = opts.enrolment?.store(protocol, this.deps) ?? new LongTermStore(protocol, this.deps);
@@ -134,14 +159,7 @@ export class ProtocolRun {
     const sessions = opts.sessions ?? 1;
     if (opts.skipChecks?.length) this.deps = { ...this.deps, skipChecks: new Set(opts.skipChecks) };
     if (opts.verifier) this.deps = { ...this.deps, verifier: opts.verifier };
-    for (const decl of protocol.roles) {
-      const m = new Map<string, Set<string>>();
-      for (const t of roleOf(decl.machine).transitions) {
-        const r = recvOf(t);
-        if (r) m.set(t.from, (m.get(t.from) ?? new Set()).add(r.label));
-      }
-      this.waitsFor.set(decl.role, m);
-    }
+    for (const decl of protocol.roles) this.waitsFor.set(decl.role, waitsForOf(decl.machine));
     const specs: InstanceSpec[] =
       opts.instances?.slice() ?? Array.from({ length: sessions }, (_, i) => protocol.roles.map((r) => ({ role: r.role, session: i + 1 }))).flat();
     for (const spec of specs) {
@@ -154,29 +172,34 @@ export class ProtocolRun {
       const endpoint = opts.endpoints?.[decl.role] ?? null;
       if (endpoint && [...this.parties.values()].some((p) => p.endpoint === endpoint)) throw new Error(`the endpoint of ${decl.role} plays one instance only`);
       const input = opts.inputs?.[decl.role];
-      const local = endpoint ? null : new LocalRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps);
+      const local = endpoint ? null : localRole(decl, env, input ? () => ({ ...this.deps, override: input }) : () => this.deps, this.engine);
       const instance = `${decl.role}#${spec.session}`;
       if (this.parties.has(instance)) throw new Error(`two instances named ${instance}`);
-      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, seenOut: 0, seenClaims: 0 });
+      this.parties.set(instance, { instance, session: spec.session, role: decl.role, agent: agents['self']!, local, endpoint, agents, env, named: [...new Set(Object.values(agents))], seenOut: 0, seenClaims: 0 });
     }
   }
 
-  /** Collect what a party produced in its last step: messages onto the network, claims into the log. */
+  /** Collect what a party produced in its last step: messages onto the network, claims into the
+   * log. Called after every step of every party, so it reads only what is new. */
   private collect(p: Party): void {
     const ctx = view(p);
-    for (const out of ctx.outbox.slice(p.seenOut)) {
+    const outbox = ctx.outbox;
+    for (let i = p.seenOut; i < outbox.length; i++) {
+      const out = outbox[i]!;
       const env = this.network.post(p.role, out.to, out.label, out.bytes, 'party', p.session);
-      if (!this.protocol.roles.some((r) => r.role === out.to)) {
+      if (!this.roleNames.has(out.to)) {
         // addressed outside the protocol's roles (host storage, a TA): observed, never delivered
         this.network.take(env.id);
         this.sinks.push(env);
       }
     }
-    p.seenOut = ctx.outbox.length;
-    for (const c of ctx.claims.slice(p.seenClaims)) {
-      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: [...new Set(Object.values(p.agents))] });
+    p.seenOut = outbox.length;
+    const claims = ctx.claims;
+    for (let i = p.seenClaims; i < claims.length; i++) {
+      const c = claims[i]!;
+      this.claims.push({ ...c, seq: this.seq++, instance: p.instance, session: p.session, role: p.role, agent: p.agent, agents: p.named });
     }
-    p.seenClaims = ctx.claims.length;
+    p.seenClaims = claims.length;
   }
 
   /** Send START to every initiator instance (of every session, or of one). */
@@ -201,6 +224,7 @@ export class ProtocolRun {
         longTerm: this.longTerm,
         agents: p.agents,
         env: p.env,
+        engine: this.engine,
         environmentOf: (role) => this.environmentOf(`${role}#${p.session}`),
       });
       this.collect(p);
@@ -214,7 +238,7 @@ export class ProtocolRun {
   }
 
   /** The local actor of an instance (the synchronous paths; an endpoint needs the async ones). */
-  private local(p: Party): LocalRole {
+  private local(p: Party): RoleInstance {
     if (!p.local) throw new Error(`${p.instance} is played by an endpoint (${p.endpoint!.party}): use the async scheduler`);
     return p.local;
   }

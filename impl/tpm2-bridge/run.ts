@@ -60,6 +60,8 @@ export interface TpmRunOptions {
   readonly recordBytes?: number;
   /** an enrolment kept across runs (RunOptions.enrolment): the TTP's tokens made once */
   readonly enrolment?: RunOptions['enrolment'];
+  /** the role engine of the local machines and of the TSS endpoint's copy (RunOptions.engine) */
+  readonly engine?: RunOptions['engine'];
   /** the run once it ended, before the report (the channel reads what its TEE read back) */
   readonly observe?: (run: ProtocolRun) => void;
   /** TEST ONLY: rewrite TPM responses on the wire (an attacker between TSS and TPM) */
@@ -172,7 +174,7 @@ export async function runOnRealTpm(
   try {
     const real = await endpoint.prepare();
     const onTpm = withRealTpm(protocol, real, binding);
-    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256), ...(opts.inputs ? { inputs: opts.inputs } : {}), ...(opts.enrolment ? { enrolment: opts.enrolment } : {}) });
+    run = new ProtocolRun(onTpm.protocol, { ...runOpts, given: onTpm.given, endpoints: { [role]: endpoint }, verifier: tpmAttestationVerifierFor(opts.suite ?? tpm2P256), ...(opts.inputs ? { inputs: opts.inputs } : {}), ...(opts.enrolment ? { enrolment: opts.enrolment } : {}), ...(opts.engine ? { engine: opts.engine } : {}) });
     await run.startAsync();
     // every message of an honest run once: each transition of every role sends at most one
     await run.runHonestAsync(Math.max(100, protocol.roles.reduce((n, r) => n + roleOf(r.machine).transitions.length, 0)));

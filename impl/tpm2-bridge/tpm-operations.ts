@@ -230,6 +230,17 @@ export class TpmOperations {
         };
       }
       case 'TPM2_GetRandom': {
+        if (!o.caller || !o.adopts) {
+          // a later command in the session the TSS holds (nonces rolled by the executor); the
+          // executor verifies the response HMAC (§19.6.6)
+          if (!this.session) throw new BridgeFailure('tss-check', forMessage, null, 'TPM2_GetRandom in the session before the session was confirmed');
+          this.random.next(read(o.reads.nonceCaller));
+          const r = await this.client.confirmSession(this.session);
+          this.commands.push({ command: 'TPM2_GetRandom', forMessage, responseHmacVerified: r.verifiedSessions === 1 });
+          if (r.verifiedSessions !== 1) throw new BridgeFailure('response-auth', forMessage, null, 'GetRandom response HMAC did not verify');
+          this.fact('tss', 'a later TPM2_GetRandom in the authorised session: response HMAC verified under sKey (nonces rolled)', true);
+          return { decided: { [o.decides.nonceTPM.name]: bytesV(this.session.nonceTPM) }, patches: {} };
+        }
         // the caller derived the session key with the model's evaluation; a command in the
         // session with its command HMAC (Part 1 §19.6.5) keyed with it: the TPM accepting it
         // proves the model's derivation equals the TPM's (§19.6.8, Annex C.6.1); the executor

@@ -1,10 +1,11 @@
 /**
  * The TSS endpoint: a real TPM 2.0 playing a role of the run (runtime/endpoint.ts), through the
- * caller's own TPM software stack. The role's machine still runs — as a local actor of the
- * runtime (runtime/local-role.ts), so every pattern, check and message comes from models/ — and
- * each transition is preceded by the TPM commands its binding names (models/real-tpm.ts), whose
- * decisions (nonces, handles, keys, signatures) are handed to the transition's own steps. Every
- * signature check of the machine is the TPM's TPM2_VerifySignature (signature-checks.ts).
+ * caller's own TPM software stack. The role's machine still runs — as a local instance of the
+ * runtime, by the run's engine (runtime/role-engine.ts), so every pattern, check and message
+ * comes from models/ — and each transition is preceded by the TPM commands its binding names
+ * (models/real-tpm.ts), whose decisions (nonces, handles, keys, signatures) are handed to the
+ * transition's own steps. Every signature check of the machine is the TPM's
+ * TPM2_VerifySignature (signature-checks.ts).
  *
  * The binding is checked against the machine (`checkRealTpmBinding`) before any command is sent.
  * Any TpmTransport serves: swtpm, the TZTCM, a hardware TPM.
@@ -17,8 +18,8 @@ import { roleOf } from '../../models/role.ts';
 import { type TransitionSpec, recvOf } from '../../models/steps.ts';
 import type { EndpointContext, EndpointFailure, EndpointSnapshot, PartyEndpoint } from '../runtime/endpoint.ts';
 import { EvalFailure } from '../runtime/evaluate.ts';
-import type { Delivered } from '../runtime/execute.ts';
-import { LocalRole } from '../runtime/local-role.ts';
+import type { Delivered, WireMessage } from '../runtime/execute.ts';
+import { type RoleInstance, localRole } from '../runtime/role-engine.ts';
 import { matchPattern } from '../runtime/match.ts';
 import type { TpmSessionClient } from '../tpm2/session-client.ts';
 import type { TpmTransport } from '../tpm2/transport.ts';
@@ -66,7 +67,7 @@ export class TssEndpoint implements PartyEndpoint {
   readonly party: string;
   readonly shownAs: string;
   readonly evidence: EvidenceClaim[] = [];
-  private local: LocalRole | null = null;
+  private local: RoleInstance | null = null;
   private transitions: readonly TransitionSpec[] = [];
   private ctx: EndpointContext | null = null;
   private failure: BridgeFailure | null = null;
@@ -98,7 +99,7 @@ export class TssEndpoint implements PartyEndpoint {
       if (problems.length) throw new BridgeFailure('tss-check', 'set-up', null, `the TPM binding does not fit the ${ctx.decl.role} machine: ${problems.join('; ')}`);
       this.ctx = ctx;
       this.transitions = roleOf(ctx.decl.machine).transitions;
-      this.local = new LocalRole(ctx.decl, ctx.env, () => ctx.deps);
+      this.local = localRole(ctx.decl, ctx.env, () => ctx.deps, ctx.engine);
       await this.ops.sealSecret(ctx.environmentOf(this.o.binding.caller), ctx.deps.rng);
       if (this.ops.hasRecords) await this.ops.defineRecordIndex(this.o.recordBytes ?? (await this.ops.nv.bufferMax()));
     });

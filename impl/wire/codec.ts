@@ -76,112 +76,130 @@ function encodedSize(v: Value, depth: number): number {
   }
 }
 
+/** Big-endian 32-bit lengths, written and read in place (not a DataView allocated per length:
+ * every message of a run is encoded and decoded at least once). */
+function putU32(b: Uint8Array, o: number, n: number): void {
+  b[o] = n >>> 24;
+  b[o + 1] = (n >>> 16) & 0xff;
+  b[o + 2] = (n >>> 8) & 0xff;
+  b[o + 3] = n & 0xff;
+}
+function getU32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** Write `x` at `o` in `out` (sized by encodedSize); returns the offset after it. */
+function put(out: Uint8Array, o: number, x: Value): number {
+  switch (x.k) {
+    case 'bytes':
+      out[o++] = TAG.bytes;
+      putU32(out, o, x.b.length);
+      o += 4;
+      out.set(x.b, o);
+      return o + x.b.length;
+    case 'point':
+    case 'sig':
+    case 'scalar': {
+      const f = x.k === 'scalar' ? null : travellingForm(x);
+      out[o++] = f ? f.form.tag! : TAG[x.k];
+      out.set(x.b, o);
+      o += x.b.length;
+      if (f) {
+        putU32(out, o, f.data.length);
+        o += 4;
+        out.set(f.data, o);
+        o += f.data.length;
+      }
+      return o;
+    }
+    case 'const':
+      out[o++] = TAG.const;
+      out[o++] = x.s.length;
+      for (let i = 0; i < x.s.length; i++) out[o++] = x.s.charCodeAt(i);
+      return o;
+    case 'tuple':
+      out[o++] = TAG.tuple;
+      out[o++] = x.items.length;
+      for (const it of x.items) o = put(out, o, it);
+      return o;
+  }
+}
+
 /** Encode a value. Throws EncodeError for values outside the limits (a bug in the caller). */
 export function encode(v: Value): Uint8Array {
   const out = new Uint8Array(encodedSize(v, 0));
   if (out.length > LIMITS.maxMessage) throw new EncodeError(`message of ${out.length} bytes > ${LIMITS.maxMessage}`);
-  let o = 0;
-  const put = (x: Value) => {
-    switch (x.k) {
-      case 'bytes':
-        out[o++] = TAG.bytes;
-        new DataView(out.buffer).setUint32(o, x.b.length);
-        o += 4;
-        out.set(x.b, o);
-        o += x.b.length;
-        break;
-      case 'point':
-      case 'sig':
-      case 'scalar': {
-        const f = x.k === 'scalar' ? null : travellingForm(x);
-        out[o++] = f ? f.form.tag! : TAG[x.k];
-        out.set(x.b, o);
-        o += x.b.length;
-        if (f) {
-          new DataView(out.buffer).setUint32(o, f.data.length);
-          o += 4;
-          out.set(f.data, o);
-          o += f.data.length;
-        }
-        break;
-      }
-      case 'const':
-        out[o++] = TAG.const;
-        out[o++] = x.s.length;
-        for (let i = 0; i < x.s.length; i++) out[o++] = x.s.charCodeAt(i);
-        break;
-      case 'tuple':
-        out[o++] = TAG.tuple;
-        out[o++] = x.items.length;
-        x.items.forEach(put);
-        break;
-    }
-  };
-  put(v);
+  put(out, 0, v);
   return out;
 }
 
-/** Decode exactly one value occupying all of `buf`. */
-export function decode(buf: Uint8Array): Value | DecodeError {
-  if (buf.length === 0) return new DecodeError('empty', 0, 'no bytes');
-  if (buf.length > LIMITS.maxMessage) return new DecodeError('too-large', 0, `${buf.length} bytes > ${LIMITS.maxMessage}`);
-  let o = 0;
-  const need = (n: number): DecodeError | null => (o + n > buf.length ? new DecodeError('truncated', o, `need ${n} more bytes, have ${buf.length - o}`) : null);
-  const take = (n: number) => {
-    const s = buf.slice(o, o + n);
-    o += n;
+/** A decoding position in one buffer (methods, not closures made per call: every message of a
+ * run is decoded). */
+class Reader {
+  o = 0;
+  constructor(readonly buf: Uint8Array) {}
+
+  need(n: number): DecodeError | null {
+    return this.o + n > this.buf.length ? new DecodeError('truncated', this.o, `need ${n} more bytes, have ${this.buf.length - this.o}`) : null;
+  }
+
+  take(n: number): Uint8Array {
+    const s = this.buf.slice(this.o, this.o + n);
+    this.o += n;
     return s;
-  };
-  const get = (depth: number): Value | DecodeError => {
-    if (depth > LIMITS.maxDepth) return new DecodeError('too-deep', o, `nesting deeper than ${LIMITS.maxDepth}`);
-    const e = need(1);
+  }
+
+  get(depth: number): Value | DecodeError {
+    const buf = this.buf;
+    if (depth > LIMITS.maxDepth) return new DecodeError('too-deep', this.o, `nesting deeper than ${LIMITS.maxDepth}`);
+    const e = this.need(1);
     if (e) return e;
-    const at = o;
-    const tag = buf[o++]!;
+    const at = this.o;
+    const tag = buf[this.o++]!;
     switch (tag) {
       case TAG.bytes: {
-        const e1 = need(4);
+        const e1 = this.need(4);
         if (e1) return e1;
-        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
-        o += 4;
+        const len = getU32(buf, this.o);
+        this.o += 4;
         if (len > LIMITS.maxBytes) return new DecodeError('too-large', at, `byte string of ${len} > ${LIMITS.maxBytes}`);
-        const e2 = need(len);
+        const e2 = this.need(len);
         if (e2) return e2;
-        return { k: 'bytes', b: take(len) };
+        return { k: 'bytes', b: this.take(len) };
       }
       case TAG.point:
       case TAG.sig:
       case TAG.scalar: {
         const k = tag === TAG.point ? 'point' : tag === TAG.sig ? 'sig' : 'scalar';
-        const e1 = need(FIXED[k]);
+        const e1 = this.need(FIXED[k]);
         if (e1) return e1;
-        if (k === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
-        return { k, b: take(FIXED[k]) };
+        if (k === 'point' && buf[this.o] !== 0x04) return new DecodeError('bad-point', this.o, 'a point must be SEC1 uncompressed (0x04 prefix)');
+        return { k, b: this.take(FIXED[k]) };
       }
       case TAG.const: {
-        const e1 = need(1);
+        const e1 = this.need(1);
         if (e1) return e1;
-        const len = buf[o++]!;
+        const len = buf[this.o++]!;
         if (len === 0 || len > LIMITS.maxConst) return new DecodeError('bad-length', at, `constant of length ${len}`);
-        const e2 = need(len);
+        const e2 = this.need(len);
         if (e2) return e2;
         let s = '';
         for (let i = 0; i < len; i++) {
-          const ch = buf[o + i]!;
-          if (ch < 0x20 || ch > 0x7e) return new DecodeError('bad-const', o + i, `byte 0x${ch.toString(16)} in a constant`);
+          const ch = buf[this.o + i]!;
+          if (ch < 0x20 || ch > 0x7e) return new DecodeError('bad-const', this.o + i, `byte 0x${ch.toString(16)} in a constant`);
           s += String.fromCharCode(ch);
         }
-        o += len;
+        this.o += len;
         return { k: 'const', s };
       }
       case TAG.tuple: {
-        const e1 = need(1);
+        const e1 = this.need(1);
         if (e1) return e1;
-        const n = buf[o++]!;
+        const n = buf[this.o++]!;
         if (n > LIMITS.maxItems) return new DecodeError('too-large', at, `tuple of ${n} > ${LIMITS.maxItems} items`);
         const items: Value[] = [];
         for (let i = 0; i < n; i++) {
-          const it = get(depth + 1);
+          const it = this.get(depth + 1);
           if (it instanceof DecodeError) return it;
           items.push(it);
         }
@@ -190,21 +208,28 @@ export function decode(buf: Uint8Array): Value | DecodeError {
       default: {
         const form = formByTag(tag);
         if (!form) return new DecodeError('bad-tag', at, `unknown type tag 0x${tag.toString(16).padStart(2, '0')}`);
-        const e1 = need(FIXED[form.kind] + 4);
+        const e1 = this.need(FIXED[form.kind] + 4);
         if (e1) return e1;
-        if (form.kind === 'point' && buf[o] !== 0x04) return new DecodeError('bad-point', o, 'a point must be SEC1 uncompressed (0x04 prefix)');
-        const b = take(FIXED[form.kind]);
-        const len = new DataView(buf.buffer, buf.byteOffset + o, 4).getUint32(0);
-        o += 4;
+        if (form.kind === 'point' && buf[this.o] !== 0x04) return new DecodeError('bad-point', this.o, 'a point must be SEC1 uncompressed (0x04 prefix)');
+        const b = this.take(FIXED[form.kind]);
+        const len = getU32(buf, this.o);
+        this.o += 4;
         if (len === 0 || len > LIMITS.maxBytes) return new DecodeError(len === 0 ? 'bad-length' : 'too-large', at, `${form.label} of ${len} bytes`);
-        const e2 = need(len);
+        const e2 = this.need(len);
         if (e2) return e2;
-        return { k: form.kind, b, form: { form, data: take(len) } };
+        return { k: form.kind, b, form: { form, data: this.take(len) } };
       }
     }
-  };
-  const v = get(0);
+  }
+}
+
+/** Decode exactly one value occupying all of `buf`. */
+export function decode(buf: Uint8Array): Value | DecodeError {
+  if (buf.length === 0) return new DecodeError('empty', 0, 'no bytes');
+  if (buf.length > LIMITS.maxMessage) return new DecodeError('too-large', 0, `${buf.length} bytes > ${LIMITS.maxMessage}`);
+  const r = new Reader(buf);
+  const v = r.get(0);
   if (v instanceof DecodeError) return v;
-  if (o !== buf.length) return new DecodeError('trailing', o, `${buf.length - o} bytes after the value`);
+  if (r.o !== buf.length) return new DecodeError('trailing', r.o, `${buf.length - r.o} bytes after the value`);
   return v;
 }

@@ -42,8 +42,25 @@ export const responseMac = messageConstructor<'key' | 'rp' | 'nonceTPM' | 'nonce
 
 /** The commands of the session and their response parameters, as the HMACs name them. */
 export const SESSION = {
-  /** the session's first command (key confirmation): TPM2_GetTime stands for any */
-  confirm: { command: c('GetTime'), response: c('GetTime-rsp') },
+  /** TPM2_GetRandom (Part 3 §16.1; bytesRequested fixed, so cp is the command alone): the
+   * session's first command (key confirmation, `ConfirmSession`) and a later one after
+   * PolicySigned (session-commands.ts) — what the TSS sends on a real TPM for both */
+  getRandom: { command: c('GetRandom'), response: c('GetRandom-rsp') },
   policySigned: { command: c('PolicySigned'), response: c('PolicySigned-rsp') },
   unseal: { command: c('Unseal') },
 } as const;
+
+/** TPM2_GetRandom's command HMAC, one definition for every GetRandom of the session, so that a
+ * variant that stops rolling nonceTPM into it (M2.4) edits them all. */
+export const getRandomMac = messageConstructor<'key' | 'nonceCaller' | 'nonceTPM'>('GetRandom command HMAC', (x) =>
+  commandMac({ key: x('key'), cp: SESSION.getRandom.command, nonceCaller: x('nonceCaller'), nonceTPM: x('nonceTPM') }),
+);
+
+/** What the freshness property P2.3 reads of a command the TPM accepts (Commit) and the TEE sent
+ * (Running): its parameters and the two nonces its HMAC should bind — the caller's new one and
+ * the TPM's newest (Part 1 §19.6.5). One claim per command of the session, so P2.3 is judged at
+ * every command, not at one. */
+export const commandClaim = messageConstructor<'cp' | 'nonceCaller' | 'nonceTPM'>('command claim', (x) => tup(x('cp'), x('nonceCaller'), x('nonceTPM')));
+/** What P2.3 reads of a response the TEE accepts and the TPM sent: its parameters and the TPM's
+ * new nonce with the caller's it answers (Part 1 §19.6.6). */
+export const responseClaim = messageConstructor<'rp' | 'nonceTPM' | 'nonceCaller'>('response claim', (x) => tup(x('rp'), x('nonceTPM'), x('nonceCaller')));

@@ -15,7 +15,8 @@ import { type Step, check, claim, fresh, let_, recv, send, store } from '../step
 import { G, TRUE, c, exp, kdfa, kdfe, pk, sdec, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import type { KeyExchangeOptions } from './tpm.ts';
-import { SESSION, commandMac, policyStatement, responseMac, teeChallenge, teeReport, teeToken, tpmToken } from './messages.ts';
+import { SESSION, commandClaim, commandMac, getRandomMac, policyStatement, responseClaim, responseMac, teeChallenge, teeReport, teeToken, tpmToken } from './messages.ts';
+import { runsGetRandom, teeGetRandom, teeGetRandomResponse } from './session-commands.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 import { teeRecordTransitions, teeWriteRecord } from './channel-records.ts';
 
@@ -109,8 +110,8 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
         let_(sKey, kdfa(seed, 'ATH', nT, nC)),
         fresh(nC1),
         claim('Running', 'session', self, tup(E, nC, nT)),
-        claim('Running', 'cmd', self, tup(SESSION.confirm.command, nC1, nT)),
-        send('TPM', 'ConfirmSession', tup(SESSION.confirm.command, nC1, commandMac({ key: sKey, cp: SESSION.confirm.command, nonceCaller: nC1, nonceTPM: nT }))),
+        claim('Running', 'cmd', self, commandClaim({ cp: SESSION.getRandom.command, nonceCaller: nC1, nonceTPM: nT })),
+        send('TPM', 'ConfirmSession', tup(SESSION.getRandom.command, nC1, getRandomMac({ key: sKey, nonceCaller: nC1, nonceTPM: nT }))),
       ],
     },
     {
@@ -120,27 +121,31 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'ConfirmResponse', tup(nT1, mac1)),
-        check('response HMAC', mac1, responseMac({ key: sKey, rp: SESSION.confirm.response, nonceTPM: nT1, nonceCaller: nC1 }), 'the response HMAC under the session key'),
-        claim('Commit', 'cmd', null, tup(SESSION.confirm.response, nT1, nC1)),
+        check('response HMAC', mac1, responseMac({ key: sKey, rp: SESSION.getRandom.response, nonceTPM: nT1, nonceCaller: nC1 }), 'the response HMAC under the session key'),
+        claim('Commit', 'cmd', null, responseClaim({ rp: SESSION.getRandom.response, nonceTPM: nT1, nonceCaller: nC1 })),
         claim('Commit', 'session', self, tup(E, nC, nT)),
         claim('Secret', 'skey', self, sKey),
         fresh(nC2),
         let_(pol, sign(policyStatement({ nonce: nT1, handle: sh }), skT)),
+        claim('Running', 'cmd', self, commandClaim({ cp: tup(SESSION.policySigned.command, pol), nonceCaller: nC2, nonceTPM: nT1 })),
         send('TPM', 'PolicySigned', tup(tokTEE, idTEE, pk(skT), pol, nC2, commandMac({ key: sKey, cp: tup(SESSION.policySigned.command, pol), nonceCaller: nC2, nonceTPM: nT1 }))),
       ],
     },
     {
       label: 'tee.policyDone',
       from: 'waitPolicyResponse',
-      to: opts.unseal ? 'waitUnsealResponse' : opts.records ? 'written1' : 'done',
+      to: opts.unseal ? 'waitUnsealResponse' : opts.records ? 'written1' : runsGetRandom(opts) ? 'waitGetRandom' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TPM', 'PolicySignedResponse', tup(nT2, mac2)),
         check('response HMAC', mac2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }), 'the response HMAC under the session key'),
-        ...(opts.unseal ? unsealRequest() : opts.records ? teeWriteRecord(1) : [claim('Finish', 'key-exchange', null, self)]),
+        claim('Commit', 'cmd', null, responseClaim({ rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 })),
+        // the session's payload: Unseal, the channel's records, or (protocol 2) a GetRandom
+        ...(opts.unseal ? unsealRequest() : opts.records ? teeWriteRecord(1) : runsGetRandom(opts) ? teeGetRandom() : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
+  if (runsGetRandom(opts)) transitions.push(teeGetRandomResponse('done', [claim('Finish', 'key-exchange', null, self)]));
   if (opts.unseal) transitions.push(unsealReceive());
   if (opts.records) transitions.push(...teeRecordTransitions(opts.records));
   return roleMachine({
@@ -154,8 +159,12 @@ export function teeKeyExchange(opts: KeyExchangeOptions = {}) {
 
 /** Protocol 3, TEE side: the Unseal command in the session. */
 function unsealRequest(): Step[] {
-  const { sKey, nC3, nT2 } = K;
-  return [fresh(nC3), send('TPM', 'Unseal', tup(SESSION.unseal.command, nC3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT2 })))];
+  const { self, sKey, nC3, nT2: nT } = K;
+  return [
+    fresh(nC3),
+    claim('Running', 'cmd', self, commandClaim({ cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT })),
+    send('TPM', 'Unseal', tup(SESSION.unseal.command, nC3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT }))),
+  ];
 }
 
 /** Protocol 3, TEE side: check the response HMAC, decrypt, store in secure storage. */
@@ -170,6 +179,7 @@ function unsealReceive() {
     steps: [
       recv('TPM', 'UnsealResponse', tup(ct, nT3, mac3)),
       check('Unseal response HMAC', mac3, responseMac({ key: sKey, rp: ct, nonceTPM: nT3, nonceCaller: nC3 }), 'the response HMAC under the session key'),
+      claim('Commit', 'cmd', null, responseClaim({ rp: ct, nonceTPM: nT3, nonceCaller: nC3 })),
       let_(S, sdec(ct, kdfa(sKey, 'CFB', nT3, nC3)), 'decrypt'),
       store(TEE_SECURE_STORAGE, S),
       claim('Commit', 'secret', self, tup(S, nC3, nT3)),

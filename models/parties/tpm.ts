@@ -11,9 +11,10 @@ import { type Step, check, claim, fresh, let_, recv, send } from '../steps.ts';
 import { G, TRUE, c, exp, kdfa, kdfe, senc, sign, tup, v, verify } from '../terms.ts';
 import { roleMachine } from '../role.ts';
 import type { RealTpmBinding } from '../real-tpm.ts';
-import { SESSION, certifyEvidence, certifyStatement, commandMac, policyStatement, quoteEvidence, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
+import { SESSION, certifyEvidence, certifyStatement, commandClaim, commandMac, getRandomMac, policyStatement, responseClaim, quoteEvidence, quoteRequest, quoteStatement, responseMac, teeToken, tpmChallenge, tpmToken } from './messages.ts';
 import { K, TEE_SECURE_STORAGE } from './vocabulary.ts';
 import { recordBindings, tpmRecordTransitions } from './channel-records.ts';
+import { getRandomBinding, runsGetRandom, tpmGetRandom } from './session-commands.ts';
 
 /** TPM role of protocol 1 (subsystem attestation). */
 export function tpmAttestation() {
@@ -111,6 +112,7 @@ export function tpmKeyExchangeOnRealTpm(opts: KeyExchangeOptions = {}): RealTpmB
       },
       'tpm.confirmSession': { op: 'TPM2_GetRandom', reads: { nonceCaller: K.nC1 }, caller: { sessionKey: K.sKey }, adopts: { sessionKey: K.sKey }, decides: { nonceTPM: K.nT1 } },
       'tpm.policySigned': { op: 'TPM2_PolicySigned', reads: { authKey: K.pkT }, caller: { signingKey: K.skT }, decides: { nonceTPM: K.nT2 } },
+      ...(runsGetRandom(opts) ? getRandomBinding : {}),
       ...(opts.unseal
         ? { 'tpm.unseal': { op: 'TPM2_Unseal' as const, reads: { nonceCaller: K.nC3 }, decides: { nonceTPM: K.nT3 }, adopts: { secret: K.S }, checks: { responseKey: K.kE } } }
         : {}),
@@ -179,19 +181,19 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
       to: 'waitPolicySigned',
       trigger: 'MSG' as const,
       steps: [
-        recv('TEE', 'ConfirmSession', tup(SESSION.confirm.command, nC1, mac1)),
+        recv('TEE', 'ConfirmSession', tup(SESSION.getRandom.command, nC1, mac1)),
         // command HMAC: hmac(sessionKey, cpHash || nonceCaller || nonceTPM) — Part 1 §19.6.5
-        check('command HMAC', mac1, commandMac({ key: sKey, cp: SESSION.confirm.command, nonceCaller: nC1, nonceTPM: nT }), 'the command HMAC under the session key'),
+        check('command HMAC', mac1, getRandomMac({ key: sKey, nonceCaller: nC1, nonceTPM: nT }), 'the command HMAC under the session key'),
         fresh(nT1),
         claim('Running', 'session', null, tup(E, nC, nT)),
-        claim('Running', 'cmd', null, tup(SESSION.confirm.response, nT1, nC1)),
-        send('TEE', 'ConfirmResponse', tup(nT1, responseMac({ key: sKey, rp: SESSION.confirm.response, nonceTPM: nT1, nonceCaller: nC1 }))),
+        claim('Running', 'cmd', null, responseClaim({ rp: SESSION.getRandom.response, nonceTPM: nT1, nonceCaller: nC1 })),
+        send('TEE', 'ConfirmResponse', tup(nT1, responseMac({ key: sKey, rp: SESSION.getRandom.response, nonceTPM: nT1, nonceCaller: nC1 }))),
       ],
     },
     {
       label: 'tpm.policySigned',
       from: 'waitPolicySigned',
-      to: opts.unseal ? 'waitUnseal' : opts.records ? 'waitWrite1' : 'done',
+      to: opts.unseal ? 'waitUnseal' : opts.records ? 'waitWrite1' : runsGetRandom(opts) ? 'waitGetRandom' : 'done',
       trigger: 'MSG' as const,
       steps: [
         recv('TEE', 'PolicySigned', tup(tokTEE, idTEE, pkT, pol, nC2, mac2)),
@@ -202,14 +204,18 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
         check('policy signature', verify(pol, policyStatement({ nonce: nT1, handle: sh }), pkT), TRUE, 'PolicySigned over this session nonce'),
         claim('Commit', 'session', self, tup(E, nC, nT)),
         // only now does the TPM know whose session this is: the first command came from this TEE
-        claim('Commit', 'cmd', self, tup(SESSION.confirm.command, nC1, nT)),
+        claim('Commit', 'cmd', self, commandClaim({ cp: SESSION.getRandom.command, nonceCaller: nC1, nonceTPM: nT })),
+        claim('Commit', 'cmd', self, commandClaim({ cp: tup(SESSION.policySigned.command, pol), nonceCaller: nC2, nonceTPM: nT1 })),
         claim('Secret', 'skey', self, sKey),
         fresh(nT2),
+        claim('Running', 'cmd', null, responseClaim({ rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 })),
         send('TEE', 'PolicySignedResponse', tup(nT2, responseMac({ key: sKey, rp: SESSION.policySigned.response, nonceTPM: nT2, nonceCaller: nC2 }))),
-        ...(opts.unseal || opts.records ? [] : [claim('Finish', 'key-exchange', null, self)]),
+        ...(opts.unseal || opts.records || runsGetRandom(opts) ? [] : [claim('Finish', 'key-exchange', null, self)]),
       ],
     },
   ];
+  // protocol 2: a GetRandom after PolicySigned (Unseal and the records are commands of their own)
+  if (runsGetRandom(opts)) transitions.push(tpmGetRandom('done', [claim('Finish', 'key-exchange', null, self)]));
   if (opts.unseal) transitions.push(unsealTransition());
   if (opts.records) transitions.push(...tpmRecordTransitions(opts.records));
   return roleMachine({
@@ -223,7 +229,7 @@ export function tpmKeyExchange(opts: KeyExchangeOptions = {}) {
 
 /** Protocol 3 at the TPM: TPM2_Unseal in the authorised session, response encrypted (CFB). */
 function unsealTransition() {
-  const { self, S, sKey, nC3, nT2, nT3, kE, ct, pcr, pcrPolicy } = K;
+  const { self, S, sKey, nC3, nT2: nT, nT3, kE, ct, pcr, pcrPolicy } = K;
   const mac3 = v('mac3', 'digest');
   return {
     label: 'tpm.unseal',
@@ -232,14 +238,16 @@ function unsealTransition() {
     trigger: 'MSG' as const,
     steps: [
       recv('TEE', 'Unseal', tup(SESSION.unseal.command, nC3, mac3)),
-      check('command HMAC', mac3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT2 }), 'the command HMAC under the session key'),
+      check('command HMAC', mac3, commandMac({ key: sKey, cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT }), 'the command HMAC under the session key'),
       // the sealed object's policy: PolicySigned by a TTP-tokened TEE (the state we are in) and PolicyPCR
       check('PolicyPCR', pcr, pcrPolicy, 'the PCR value the sealed object is bound to'),
+      claim('Commit', 'cmd', self, commandClaim({ cp: SESSION.unseal.command, nonceCaller: nC3, nonceTPM: nT })),
       fresh(nT3),
       // response parameter encryption: KDFa(sessionKey, 'CFB', nonceNewer, nonceOlder) — Part 1 §21.3
       let_(kE, kdfa(sKey, 'CFB', nT3, nC3)),
       let_(ct, senc(S, kE)),
       claim('Running', 'secret', self, tup(S, nC3, nT3)),
+      claim('Running', 'cmd', null, responseClaim({ rp: ct, nonceTPM: nT3, nonceCaller: nC3 })),
       send('TEE', 'UnsealResponse', tup(ct, nT3, responseMac({ key: sKey, rp: ct, nonceTPM: nT3, nonceCaller: nC3 }))),
       claim('Finish', 'provisioning', null, self),
     ],

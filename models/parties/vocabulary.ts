@@ -52,6 +52,9 @@ export const K = {
   nC2: v('nC2', 'nonce'),
   nT2: v('nT2', 'nonce'),
   pol: v('pol', 'sig'),
+  // the session's TPM2_GetRandom after PolicySigned (session-commands.ts)
+  nCg: v('nCg', 'nonce'),
+  nTg: v('nTg', 'nonce'),
   // protocol 3
   nC3: v('nC3', 'nonce'),
   nT3: v('nT3', 'nonce'),

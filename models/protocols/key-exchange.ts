@@ -7,7 +7,7 @@ import { type Term, G, c, exp, h, pk, sign } from '../terms.ts';
 import { type LongTermDecl, type Protocol, type PropertyDecl, type RoleDecl, type VariantDecl, lt } from '../protocol.ts';
 import { dropCheck, replaceSteps } from '../edits.ts';
 import { editMessage } from '../messages.ts';
-import { policyStatement, teeToken, tpmToken } from '../parties/messages.ts';
+import { getRandomMac, policyStatement, teeToken, tpmToken } from '../parties/messages.ts';
 import { teeKeyExchange } from '../parties/tee.ts';
 import { type KeyExchangeOptions, tpmKeyExchange, tpmKeyExchangeOnRealTpm } from '../parties/tpm.ts';
 import { let_ } from '../steps.ts';
@@ -60,6 +60,7 @@ const TPM_NONCES = new Map([
   ['sh', K.E],
   ['nT1', K.nC1],
   ['nT2', K.nC2],
+  ['nTg', K.nCg],
   ['nT3', K.nC3],
 ]);
 
@@ -100,6 +101,17 @@ export const keyExchangeVariants = (opts: KeyExchangeOptions): VariantDecl[] => 
     breaks: ['P2.1', 'P2.2', 'P2.3'],
     // TPM2_PolicySigned with an Empty Buffer nonceTPM: the authorisation is not tied to a session
     edit: editMessage(['TEE', 'TPM'], policyStatement, { set: { nonce: c('empty'), handle: c('empty') } }),
+  },
+  {
+    id: 'M2.4',
+    title: "GetRandom's command HMAC without the rolling nonceTPM: the session's first command is accepted again as a later one",
+    // a TSS that rolls nonceTPM into the session key but not into later command HMACs: the
+    // HMAC of ConfirmSession (a GetRandom) is then also the HMAC of the GetRandom after
+    // PolicySigned, so the attacker replays it there and the TPM accepts one recorded command
+    // twice — caught by P2.3 at the second GetRandom, in one session (Part 1 §19.6.5: nonceTPM
+    // in every command HMAC is what makes a recorded command useless)
+    breaks: ['P2.3'],
+    edit: editMessage(['TEE', 'TPM'], getRandomMac, { omit: ['nonceTPM'] }),
   },
   {
     id: 'two-phase',

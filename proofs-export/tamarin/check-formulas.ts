@@ -100,3 +100,28 @@ export function formulaFacts(f: Formula): TFact[] {
       return [];
   }
 }
+
+/** The `KU(x) @ #k` atoms of a formula that do not stand in the idiom "the attacker had x
+ * before #t" (a conjunction with `#k < #t`): the only use of KU outside a sources lemma the
+ * exporter makes (agreement with any peer, lemmas.ts). */
+export function looseKU(f: Formula): TFact[] {
+  switch (f.k) {
+    case 'action':
+      return f.fact.name === 'KU' ? [f.fact] : [];
+    case 'and': {
+      const bounded = new Set(f.fs.flatMap((x) => (x.k === 'before' ? [x.a] : [])));
+      return f.fs.flatMap((x) => (x.k === 'action' && x.fact.name === 'KU' && bounded.has(x.at) ? [] : looseKU(x)));
+    }
+    case 'not':
+      return looseKU(f.f);
+    case 'or':
+      return f.fs.flatMap(looseKU);
+    case 'imp':
+      return [...looseKU(f.l), ...looseKU(f.r)];
+    case 'all':
+    case 'ex':
+      return looseKU(f.body);
+    default:
+      return [];
+  }
+}

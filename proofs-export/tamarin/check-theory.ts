@@ -19,7 +19,7 @@ import { type TFact, type Theory, subterms } from './ast.ts';
 import { BUILTIN_FUNCTIONS, CONST_RE, IDENT_RE, RESERVED_WORDS } from './names.ts';
 import { isCfbKey } from './term.ts';
 import { constantsOf, ruleApplications, ruleProblems } from './check-rules.ts';
-import { formulaFacts, formulaProblems } from './check-formulas.ts';
+import { formulaFacts, formulaProblems, looseKU } from './check-formulas.ts';
 
 const SPECIAL = new Set(['fr', 'in', 'out', 'k']);
 
@@ -66,8 +66,9 @@ export function theoryProblems(t: Theory): string[] {
     for (const f of formulaFacts(x.f))
       if (f.name !== 'K' && f.name !== 'KU' && !actions.has(`${f.name}/${f.args.length}`)) out.push(`${x.kind} ${x.name}: action ${f.name}/${f.args.length} is not an action of any rule`);
       else if ((f.name === 'K' || f.name === 'KU') && f.args.length !== 1) out.push(`${x.kind} ${x.name}: ${f.name} takes one argument`);
-      // KU (the attacker's construction knowledge) belongs in sources lemmas only
-      else if (f.name === 'KU' && !(x.kind === 'lemma' && sourcesLemmas.has(x.name))) out.push(`${x.kind} ${x.name}: KU stands only in a [sources] lemma`);
+      // KU (the attacker's construction knowledge) belongs in sources lemmas, and elsewhere
+      // only as "the attacker had x before #t" (agreement with any peer)
+      else if (f.name === 'KU' && !(x.kind === 'lemma' && sourcesLemmas.has(x.name)) && looseKU(x.f).length) out.push(`${x.kind} ${x.name}: KU stands only in a [sources] lemma or as 'KU(x) @ #k & #k < #t'`);
 
   // signature: declared functions do not redeclare; every application is declared
   const declared = new Map<string, number>();

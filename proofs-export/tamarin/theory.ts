@@ -170,15 +170,12 @@ export function exportTamarin(target: Target): TamarinExport {
     });
   }
   for (const r of stuckRestrictions(rules)) items.push({ k: 'restriction', restriction: r });
-  // `peers: 'any'` (a Commit with a dishonest peer holds iff the attacker had its data before
-  // it, models/judge.ts) is not exported: the lemmas judge honest peers only
-  const anyPeer = protocol.properties.filter((x) => x.peers === 'any').map((x) => x.id);
-  items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.', ...(anyPeer.length ? [`Not exported (judged with any peer, which tcv verify decides): ${anyPeer.join(', ')}.`] : [])] } });
+  items.push({ k: 'section', section: { title: 'Properties', lines: ['One lemma per property of the protocol, then the executability lemma.'] } });
   if (rules.some((r) => r.actions.some((a) => a.name === 'RecvEnc'))) items.push({ k: 'lemma', lemma: sourcesLemma() });
   const stated = new Set(protocol.properties.filter((x) => x.kind === 'secrecy' || x.kind === 'forward-secrecy').map((x) => (tagConst(x.tag) as { name: string }).name));
   const claimed = rules.flatMap((r) => r.actions.flatMap((a) => (a.name === 'Secret' && a.args[1]?.k === 'const' ? [a.args[1].name] : [])));
   for (const tag of claimed.filter((t, i, a) => a.indexOf(t) === i && !stated.has(t)).sort()) items.push({ k: 'lemma', lemma: helperSecrecyLemma(protocol, tag.replace(/^tag_/, '')) });
-  for (const prop of protocol.properties) if (prop.peers !== 'any') items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
+  for (const prop of protocol.properties) items.push({ k: 'lemma', lemma: propertyLemma(protocol, prop, rules, variant) });
   const finishes: { role: string; tag: string }[] = [];
   for (const r of rules)
     for (const a of r.actions)

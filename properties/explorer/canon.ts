@@ -35,11 +35,14 @@
  * fixed choice is sound, a worse one only finds fewer duplicates).
  * @module
  */
-import { type Term, type Var, show } from '../../models/terms.ts';
+import type { Term, Var } from '../../models/terms.ts';
 import type { SymClaim, SymState } from './execute.ts';
 import type { Instance } from './scenario.ts';
 import { resolve } from './unify.ts';
 import { isGround, namesIn } from './deduction.ts';
+import { type Token, type TokenCache, type Tokens, tokenizer } from './canon-tokens.ts';
+
+export { type TokenCache, newTokenCache } from './canon-tokens.ts';
 
 /** The step that led to a state: its instance, the knowledge before it, and whether it left an
  * attacker choice open. */
@@ -120,10 +123,6 @@ function candidatePerms(n: number, groups: readonly number[][], sig: (k: number)
   return perms;
 }
 
-/** Printed forms of resolved term objects: `resolve` keeps returning the same object for a term
- * while no step binds its variables (see `unify.ts`), so states print what they share once. */
-const SHOWN = new WeakMap<Term, string>();
-
 /**
  * The canonical key of a state, split in two (see the module comment): `key`, everything but the
  * constraint levels and the last step (the knowledge as one set); `levels`, for each open
@@ -136,54 +135,43 @@ const SHOWN = new WeakMap<Term, string>();
  * it, all of them).
  */
 export function canonicalKey(st: SymState, last: LastStep | null, groups: readonly number[][], tokens: TokenCache, commitReads?: (c: SymClaim) => readonly SymClaim[] | null): CanonicalKey {
-  const sh = (t: Term): string => {
-    const u = resolve(t, st.s);
-    let r = SHOWN.get(u);
-    if (r === undefined) {
-      r = show(u);
-      SHOWN.set(u, r);
-    }
-    return r;
-  };
+  const res = (t: Term): Term => resolve(t, st.s);
   const n = st.insts.length;
   const labels = st.insts.map((i) => i.label);
+  // every piece split once into literal text and the parts a permutation or the variable
+  // renaming rewrites (instance labels inside names, `#k` instance numbers, variables), and
+  // cached on the objects it comes from (`canon-tokens.ts`)
+  const tok = tokenizer(labels, tokens);
   // an instance that has not started is in its initial state with its set-up environment, both
   // fixed by its position (the scenario's; a permutation only swaps identical instances): '!'
   // says all of it (under a runs bound most instances never start)
-  const instStr = st.insts.map((i) => (i.started ? `${i.state}{${Object.keys(i.env).sort().map((k) => `${k}=${sh(i.env[k]!)}`).join(',')}}` : '!'));
-  const know = st.know.map(sh);
-  const cons = st.cons.map((c) => sh(c.t));
-
-  const claimStr = (c: SymState['claims'][number]) => `#${c.inst}:${c.event}:${c.tag}:${sh(c.data)}:${c.peer ? sh(c.peer) : ''}${c.sid ? `:${sh(c.sid)}` : ''}${c.had === undefined ? '' : c.had ? ':had' : ':new'}`;
-  const claims = st.claims.map((c) => {
+  const instT = st.insts.map((i) => tok.inst(i, res));
+  const knowT = st.know.map((t) => tok.term(res(t)));
+  const consT = st.cons.map((c) => tok.term(res(c.t)));
+  const claimT = st.claims.map((c): Tokens => {
+    const own = tok.claim(c, res).toks;
     if (c.event === 'Commit') {
       const reads = commitReads ? commitReads(c) : st.claims.filter((r) => r.event === 'Running' && r.step < c.step);
-      return `${claimStr(c)}<${reads ? reads.map(claimStr).sort().join(',') : 'ok'}>`;
+      if (!reads) return [own, '<ok>'];
+      const rs = reads.map((r) => tok.claim(r, res)).sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+      const out: Tokens[number][] = [own, '<'];
+      rs.forEach((r, k) => out.push(k ? ',' : '', r.toks));
+      out.push('>');
+      return out;
     }
-    if (c.event === 'Secret') return `${claimStr(c)}<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).sort().join(',')}>`;
-    return claimStr(c);
+    if (c.event === 'Secret') return [own, tok.str(`<${st.steps.slice(0, c.step).flatMap((x) => (x.reveal ? [x.reveal.event + x.reveal.agent] : [])).sort().join(',')}>`)];
+    return own;
   });
-  const tail = st.revealed.slice().sort((a, b) => a - b).join(',');
-  const lastStr = last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}` : '-';
+  const tailT = tok.str(st.revealed.slice().sort((a, b) => a - b).join(','));
+  const lastT = tok.str(last ? `${last.inst < n ? `#${last.inst}` : `R${last.inst - n}`}:${last.free}` : '-');
 
-  // every string split once into literal text and the parts a permutation or the variable
-  // renaming rewrites (instance labels inside names, `#k` instance numbers, variables)
-  const tok = tokenizer(labels, tokens);
-  const instT = instStr.map(tok);
-  const tailT = tok(tail);
-  const lastT = tok(lastStr);
-  const claimT = claims.map(tok);
-  const knowT = know.map(tok);
-  const consT = cons.map(tok);
-
-  const blank = (t: Tokens) => t.map((x) => (typeof x === 'string' ? x : x.k === 'var' ? '$' : x.k === 'label' ? '.L' : '#')).join('');
-  const perms = groups.length ? candidatePerms(n, groups, (k) => blank(instT[k]!), (k) => st.insts[k]!.started) : [st.insts.map((_, k) => k)];
+  const perms = groups.length ? candidatePerms(n, groups, (k) => tok.blank(instT[k]!), (k) => st.insts[k]!.started) : [st.insts.map((_, k) => k)];
 
   // each permutation's rendering, begun with the instances and the reveals: only those with
   // the smallest head are rendered in full (the key begins with the head, so choosing by the
   // head first, then by the whole key, is still a choice among the images of the state that
   // does not depend on which image we started from)
-  const renderers = perms.map((perm) => renderer(perm, labels));
+  const renderers = perms.map((perm) => renderer(perm, labels, tok.fixed));
   const heads = renderers.map((r, k) => perms[k]!.map((i) => r.render(instT[i]!)).join('|') + '#' + r.render(tailT));
   let minHead = heads[0]!;
   for (const h of heads) if (h < minHead) minHead = h;
@@ -259,69 +247,40 @@ export function relabelName(n: string, relabel: ReadonlyMap<string, string>): st
 /** Renders tokenised strings under one permutation (`perm[pos]` = the instance put at position
  * `pos`, whose label becomes the label of `pos`, as `relabel` says), numbering variables by
  * first occurrence across the calls. */
-function renderer(perm: readonly number[], labels: readonly string[]): { render: (t: Tokens) => string; relabel: ReadonlyMap<string, string> } {
+function renderer(perm: readonly number[], labels: readonly string[], fixed: (t: Tokens) => string | null): { render: (t: Tokens) => string; relabel: ReadonlyMap<string, string> } {
   const relabel = new Map<string, string>();
   const reinst = new Map<number, number>();
+  let identity = true;
   perm.forEach((inst, pos) => {
     relabel.set(labels[inst]!, labels[pos]!);
     reinst.set(inst, pos);
+    if (inst !== pos) identity = false;
   });
   const vars = new Map<string, string>();
   const render = (t: Tokens): string => {
+    // without variables, under the identity, the tokens render to what they were split from
+    if (identity) {
+      const f = fixed(t);
+      if (f !== null) return f;
+    }
     let out = '';
     for (const x of t) {
       if (typeof x === 'string') out += x;
-      else if (x.k === 'var') {
-        let r = vars.get(x.v);
+      else if (Array.isArray(x)) out += render(x as Tokens);
+      else if ((x as Token & object).k === 'var') {
+        const v = x as { v: string; base: string };
+        let r = vars.get(v.v);
         if (r === undefined) {
-          r = `${x.base}$${vars.size}`;
-          vars.set(x.v, r);
+          r = `${v.base}$${vars.size}`;
+          vars.set(v.v, r);
         }
         out += r;
-      } else if (x.k === 'label') out += `.${relabel.get(x.v) ?? x.v}`;
-      else out += `#${reinst.get(x.n) ?? x.n}`;
+      } else if ((x as Token & object).k === 'label') out += `.${relabel.get((x as { v: string }).v) ?? (x as { v: string }).v}`;
+      else out += `#${reinst.get((x as { n: number }).n) ?? (x as { n: number }).n}`;
     }
     return out;
   };
   return { render, relabel };
-}
-
-type Tokens = readonly (string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number })[];
-
-/** Tokenised strings, per set of instance labels (one per scenario in practice), with the
- * pattern that splits them. A search keeps its own (`newTokenCache`), so what it tokenised goes
- * with it. */
-export type TokenCache = Map<string, { memo: Map<string, Tokens>; re: RegExp }>;
-
-export function newTokenCache(): TokenCache {
-  return new Map();
-}
-
-function tokenizer(labels: readonly string[], cache: TokenCache): (x: string) => Tokens {
-  const id = labels.join(',');
-  let hit = cache.get(id);
-  if (!hit || hit.memo.size > 500_000) {
-    const re = new RegExp(`([A-Za-z_][A-Za-z0-9_]*)\\$\\d+|\\.(${labels.map((l) => l.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|')})\\b|#(\\d+)`, 'g');
-    hit = { memo: new Map(), re };
-    cache.set(id, hit);
-  }
-  const { memo, re } = hit;
-  return (x: string): Tokens => {
-    let r = memo.get(x);
-    if (r) return r;
-    const out: (Tokens[number])[] = [];
-    let at = 0;
-    for (const m of x.matchAll(re)) {
-      if (m.index! > at) out.push(x.slice(at, m.index));
-      if (m[1] !== undefined) out.push({ k: 'var', v: m[0], base: m[1] });
-      else if (m[2] !== undefined) out.push({ k: 'label', v: m[2] });
-      else out.push({ k: 'inst', n: Number(m[3]) });
-      at = m.index! + m[0].length;
-    }
-    if (at < x.length) out.push(x.slice(at));
-    memo.set(x, out);
-    return out;
-  };
 }
 
 /** Is a state with these levels at least as general as one with `other` (same key)? Every

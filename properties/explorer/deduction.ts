@@ -55,6 +55,11 @@ export interface SolveContext {
    * these cannot help to derive it), or null for any other read (a term with variables, or the
    * level passed to another variable). What the search's level relevance needs (`search.ts`). */
   levelRead?: (v: string, names: ReadonlySet<string> | null) => void;
+  /** no read is reported for a choice bound to a ground term the whole knowledge cannot derive
+   * (`underivable`): at every level the answer is the same "no", so the level is not read (a
+   * state with the same key has the same knowledge as a set, so the same "no" at every level;
+   * level relevance in `visited.ts`). Set by the search (`ExploreOptions.relevanceUnderivable`) */
+  skipUnderivableReads?: boolean;
   /** a property judges Commits with a dishonest peer (`peers: 'any'`): a step records, for each
    * such Commit, whether the attacker had its data before the step (`SymClaim.had`) */
   attackerHad?: boolean;
@@ -328,7 +333,7 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
     }
     // an open choice below the top level, bound since: what it may become depends on its level
     // (a constant, or a ground term its level holds as it is, is had whatever the level adds)
-    if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead)
+    if (c.t.t === 'var' && c.lvl < ctx.know.length && ctx.levelRead && !(ctx.skipUnderivableReads && isGround(t) && underivable(t, s, ctx)))
       ctx.levelRead(c.t.name, isGround(t) ? decidingNames(t, sources(ctx.know, ctx.know.length, s)) : null);
     if (t.t === 'name') {
       // a name is had only as itself: in the clear (above) or behind keys — or as what a stuck
@@ -389,6 +394,20 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
 
   go(cons, s0, []);
   return out;
+}
+
+/**
+ * Is ground `t` underivable from the whole knowledge (every entry, whatever the level), so that
+ * no level of an open choice bound to it is read (`SolveContext.skipUnderivableReads`)? Solved on
+ * its own (no other constraint: fewer conditions, so a "no" holds with them too), inside a running
+ * `solve` (whose analysis sources are put back after). A solve cut by its budget counts as
+ * derivable: the read is kept.
+ */
+function underivable(t: Term, s: Subst, ctx: SolveContext): boolean {
+  const saved = BASE_SOURCES;
+  const sols = solve([{ lvl: ctx.know.length, t }], s, { ...ctx, levelRead: undefined });
+  BASE_SOURCES = saved;
+  return sols.length === 0 && !ctx.budget.cut;
 }
 
 /** Is `t` derivable, together with the existing constraints? (Secrecy goals.) */

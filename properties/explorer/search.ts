@@ -74,6 +74,10 @@ export interface ExploreOptions {
   /** level relevance: a visited state also covers a new one whose open choices it gives less
    * knowledge when the visited state's search never read those choices' levels (default on) */
   readonly levelRelevance?: boolean;
+  /** level relevance: a choice bound to a ground term that the whole knowledge cannot derive
+   * reads no level (the answer is "no" at every level; `SolveContext.skipUnderivableReads`;
+   * default on, off is for tests) */
+  readonly relevanceUnderivable?: boolean;
   /** state keys list, per Commit, only the Running claims before it the judge compares, and
    * none once it has a witness no extension can take away (default on; off is for tests) */
   readonly commitReads?: boolean;
@@ -191,6 +195,7 @@ export function explore(target: Target, opts: ExploreOptions = {}): ExploreResul
           ...(opts.commitReads === false ? {} : { commitReads: readsOf }),
         });
   if (cache) ctx.levelRead = (v, names) => cache.read(v, names);
+  if (opts.relevanceUnderivable ?? true) ctx.skipUnderivableReads = true;
 
   // final silent steps as leaves, silent steps inside a run with their next step (`silent-steps.ts`)
   const successors = silentStepper(scen, props, ctx, opts.leaves ?? true);

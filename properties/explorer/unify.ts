@@ -33,7 +33,12 @@ export class FreshVars {
 
 /** Apply a substitution fully and normalise. */
 export function resolve(t: Term, s: Subst): Term {
-  if (t.t !== 'app' || s.size === 0) return t.t === 'var' ? normalize(applySubst(t, s, null)) : normalize(t);
+  if (t.t === 'var') {
+    // a bound variable resolves as its binding does (through the caches below)
+    const b = s.get(t.name);
+    return b === undefined ? t : resolve(b, s);
+  }
+  if (t.t !== 'app' || s.size === 0) return normalize(t);
   let memo = RESOLVED.get(s);
   if (!memo) {
     memo = new Map();

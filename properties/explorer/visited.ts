@@ -12,7 +12,10 @@
  * levelRead`): the choice was bound, so what it became must be derivable at its level, or its
  * level passed to another variable, or the partial-order reduction compared it. A read of a
  * choice bound to a ground term comes with the names that decide it: a knowledge entry holding
- * none of them (and no variable) cannot help derive the term. The argument is over the search
+ * none of them (and no variable) cannot help derive the term. A choice bound to a ground term
+ * that the whole knowledge cannot derive reads no level at all (`SolveContext.
+ * skipUnderivableReads`): no part of the knowledge can help, and a state with the same key has
+ * the same knowledge as a set, so the answer is the same "no" at every level. The argument is over the search
  * tree below a state without this cache (the other reductions — partial order, leaves,
  * symmetry — applied; they decide the same way in states with the same key): two states with
  * the same key take the same steps with the same solutions, and their judges answer the same,

@@ -56,8 +56,8 @@ test('tcv list --json names every protocol with its parties, properties and vari
   for (const n of ['attestation', 'key-exchange', 'provisioning', 'tztcm-session', 'tztcm-storage', 'channel']) assert.ok(j.some((p) => p.name === n), n);
   const parties = new Set(j.flatMap((p) => p.roles.map((r) => r.party)));
   for (const party of ['TTP', 'TEE', 'TPM', 'TDDL', 'TZTCM']) assert.ok(parties.has(party), party);
-  // the design's eleven M lines (M1.1–M5.1) and the channel's M6.1
-  assert.equal(j.flatMap((p) => p.variants.filter((v) => v.id.startsWith('M'))).length, 12);
+  // the design's eleven M lines (M1.1–M5.1), the channel's M6.1 and M2.4 (P2.3 at a later command)
+  assert.equal(j.flatMap((p) => p.variants.filter((v) => v.id.startsWith('M'))).length, 13);
 });
 
 test('the installed bin: exit code and a one-line error, no stack trace', () => {

@@ -27,7 +27,8 @@ echo "summary of summaries:"
 echo "  $name ($kind): $verdict"
 `;
 /** A fake proverif: one RESULT per query line of the file; executability queries (Finish) false,
- * the others true, except a query containing $FAKE_CBP, which cannot be proved. tcv prove runs
+ * the others true, except a query containing $FAKE_CBP, which cannot be proved, and one containing
+ * $FAKE_FALSE, which is false. tcv prove runs
  * one query per file: a file with several is an error here. */
 const FAKE_PROVERIF = `#!/bin/sh
 if [ "$(grep -c '^query ' "$1")" != 1 ]; then echo "Error: the fake takes one query per run"; exit 1; fi
@@ -35,6 +36,7 @@ n=0
 grep '^query ' "$1" | while read -r q; do
   n=$((n+1))
   if [ -n "$FAKE_CBP" ] && echo "$q" | grep -q "$FAKE_CBP"; then echo "RESULT q$n cannot be proved."
+  elif [ -n "$FAKE_FALSE" ] && echo "$q" | grep -q "$FAKE_FALSE"; then echo "RESULT q$n is false."
   elif echo "$q" | grep -q Finish; then echo "RESULT not event(Finish) is false."
   else echo "RESULT q$n is true."; echo "RESULT (even q$n is true.)"; fi
 done
@@ -171,6 +173,24 @@ test('tcv prove --lemma: only the lemmas and queries named (P2.2 = P2_2, both Pr
   const bad = await withPath(bin, {}, () => tcv('prove', join(out, 's.pv'), '--lemma', 'P9.9'));
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^tcv prove: --lemma P9\.9: no such lemma or query in .*s\.pv\n?$/);
+});
+
+test('tcv prove: a mutual property whose attack is expected is met by one falsified direction (key-exchange M2.2 breaks P2.2 on the TPM side only)', async () => {
+  const { dir, bin } = withFakes({ proverif: FAKE_PROVERIF });
+  const pv = join(dir, 'm22.pv');
+  assert.equal((await tcv('export', 'key-exchange', '--variant', 'M2.2', '--tamarin', join(dir, 'm22.spthy'), '--proverif', pv)).code, 0);
+  // ProVerif 2.05 on this export: TPM->TEE false (34.9 s), TEE->TPM true (36.3 s)
+  const one = await withPath(bin, { FAKE_FALSE: 'Commit(r_TPM, t_session' }, () => tcv('prove', pv, '--lemma', 'P2.2'));
+  assert.equal(one.code, 0, one.out + one.err);
+  assert.match(one.out, /^part P2\.2 TEE->TPM +verified +expected attack/m);
+  assert.match(one.out, /^ok {3}P2\.2 TPM->TEE +falsified +expected attack/m);
+  assert.match(one.out, /^ok {3}P2\.2: 2 queries +falsified \(TPM->TEE\) +expected attack/m);
+  assert.match(one.out, /all 2 lemmas and queries as expected/);
+  // neither direction falsified: the expected attack is missed, both queries differ
+  const none = await withPath(bin, {}, () => tcv('prove', pv, '--lemma', 'P2.2'));
+  assert.equal(none.code, 1, none.out + none.err);
+  assert.match(none.out, /^FAIL P2\.2: 2 queries +verified +expected attack/m);
+  assert.match(none.out, /2 of 2 lemmas and queries differ/);
 });
 
 test('tcv prove runs a Tamarin lemma with the [sources] / [reuse] lemmas before it selected too (Tamarin 1.9 uses a sources lemma only when selected)', async () => {

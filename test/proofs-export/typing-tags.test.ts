@@ -34,3 +34,10 @@ test('every tag a rule receives is one some rule sends or holds (sender and rece
           for (const tag of f.args.flatMap(tags)) assert.ok(made.has(tag), `${p.name} ${variant ?? ''} ${r.name}: receives '${tag}', which no rule produces`);
     }
 });
+
+test('an unchecked item (sort msg) in a decryption pattern takes any tag: Otway–Rees untyped-key keeps its type flaw in the exports; the typed base its constant tag', () => {
+  const or = ALL_PROTOCOLS.find((p) => p.name === 'otway-rees')!;
+  assert.match(exportTamarin(targetOf(or, 'untyped-key')).text, /In\(<~m, senc\(<ty_kab, ~na, kab>, ~k\)>\)/);
+  assert.match(exportProverif(targetOf(or, 'untyped-key')).text, /let \(ty_kab: bitstring, =na, kab: bitstring\) = sdec\(ct4, k\) in/);
+  assert.match(exportTamarin(targetOf(or)).text, /senc\(<'ty_t2_bytes_bytes', ~na, kab>, ~k\)/);
+});

@@ -29,7 +29,7 @@ function withFlippedSig(bytes: Uint8Array, item: number): Uint8Array {
 for (const b of INTEROP_BACKENDS)
 describe(`TSS bridge: the machines of models/ against ${b.name}`, { timeout: 180_000 }, () => {
   const skip = b.skip;
-  it('key-exchange: salted session, ConfirmSession, PolicySigned; the TEE ends in done', { skip }, async () => {
+  it('key-exchange: salted session, ConfirmSession, PolicySigned, a later GetRandom; the TEE ends in done', { skip }, async () => {
     const r = await runWithSwtpm(protocolByName('key-exchange'), { backend: b.name, seed: 7 });
     assert.equal(r.tpm.failure, null);
     assert.equal(r.parties.find((p) => p.role === 'TEE')!.state, 'done');
@@ -37,8 +37,10 @@ describe(`TSS bridge: the machines of models/ against ${b.name}`, { timeout: 180
     assert.ok(r.tpm.responseHmacsVerified);
     assert.deepEqual(
       r.tpm.commands.map((c) => c.command),
-      ['TPM2_StartAuthSession', 'TPM2_GetRandom', 'TPM2_VerifySignature', 'TPM2_VerifySignature', 'TPM2_PolicySigned'],
+      ['TPM2_StartAuthSession', 'TPM2_GetRandom', 'TPM2_VerifySignature', 'TPM2_VerifySignature', 'TPM2_PolicySigned', 'TPM2_GetRandom'],
     );
+    // the GetRandom after PolicySigned ran in the same session, its nonces rolled (session-commands.ts)
+    assert.equal(r.tpm.commands.at(-1)!.responseHmacVerified, true);
     // the TPM machine's signature checks (the TTP token, the policy signature) were the TPM's
     for (const label of ['tokTEE', 'policy signature']) assert.ok(r.tpm.facts.some((f) => f.by === 'tpm' && f.ok && f.what.includes(`check '${label}'`) && f.what.includes('TPM2_VerifySignature')), label);
     assert.ok(r.ok);

@@ -406,8 +406,8 @@ export function describe(p: Protocol): string {
 
 // ---------------------------------------------------------------- the differential check
 
-const ALL_OFF: ExploreOptions = { por: false, leaves: false, cache: false, subsume: false, symmetry: false, levelRelevance: false, commitReads: false };
-const SINGLE = ['por', 'leaves', 'cache', 'subsume', 'symmetry', 'levelRelevance', 'commitReads'] as const;
+const ALL_OFF: ExploreOptions = { por: false, leaves: false, cache: false, subsume: false, symmetry: false, levelRelevance: false, relevanceUnderivable: false, commitReads: false };
+const SINGLE = ['por', 'leaves', 'cache', 'subsume', 'symmetry', 'levelRelevance', 'relevanceUnderivable', 'commitReads'] as const;
 
 export interface Stats {
   generated: number;
