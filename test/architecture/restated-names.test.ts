@@ -53,6 +53,8 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'impl/tztcm/session/pairing.ts: TZTCM': "the pairing's KDFe usage label (seed 002 §2.3: K_uuid = kdf(Z, 'TZTCM', uuid, idTDDL)), a string the paper fixes",
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
+  'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
+  'proofs-export/tamarin/lemmas.ts: rb': "a Tamarin timepoint variable of the lemma ('#rb', the peer's reveal), not ISO 9798-2's rb",
 };
 
 type Kind = 'protocol' | 'role' | 'variable' | 'message' | 'long-term value';
