@@ -14,7 +14,8 @@
  * Every rule application is recorded as a `Deduction`, so attack traces show how inputs were made.
  * @module
  */
-import { DESTRUCTORS, isDecryptionApp, openingOf } from '../../models/equations.ts';
+import { DESTRUCTORS, isDecryptionApp } from '../../models/equations.ts';
+import { type Piece, entryPieces } from './pieces.ts';
 import { type Term, type Var, app, show, termEquals } from '../../models/terms.ts';
 import { FreshVars, type Subst, matchFactors, resolve, unify } from './unify.ts';
 
@@ -158,45 +159,8 @@ function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
   return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
 }
 
-interface Piece {
-  readonly path: string;
-  readonly term: Term;
-  readonly keys: readonly Term[];
-  /** printed term and keys: the same piece behind the same keys is one way to get it */
-  readonly sig: string;
-}
-
-function piecesOf(t0: Term): Piece[] {
-  const out: Piece[] = [];
-  const walk = (t: Term, path: string, keys: Term[]) => {
-    if (t.t === 'var' || t.t === 'const') return;
-    out.push({ path, term: t, keys, sig: show(t) + '|' + keys.map(show).join(',') });
-    if (t.t !== 'app') return;
-    if (t.f === 'tuple') t.args.forEach((a, i) => walk(a, `${path}.${i}`, keys));
-    else {
-      // an encryption: its plaintext, behind the key a decryption of the table opens it with
-      const o = openingOf(t);
-      if (o) walk(o.plaintext, `${path}.${o.decryption}`, [...keys, o.key]);
-    }
-  };
-  walk(t0, '', []);
-  return out;
-}
-
-/** Pieces and variables of resolved knowledge entries, per resolved term object: `resolve` keeps
- * returning the same object for an entry while no step binds its variables (see `unify.ts`). */
-const PIECES = new WeakMap<Term, Piece[]>();
+/** Variables of resolved knowledge entries, per resolved term object (as pieces.ts keeps pieces). */
 const VARS = new WeakMap<Term, string[]>();
-
-function entryPieces(t: Term, s: Subst): Piece[] {
-  const r = resolve(t, s);
-  let ps = PIECES.get(r);
-  if (!ps) {
-    ps = piecesOf(r);
-    PIECES.set(r, ps);
-  }
-  return ps;
-}
 
 function resolvedVars(t: Term, s: Subst): string[] {
   const r = resolve(t, s);
