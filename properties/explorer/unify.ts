@@ -15,7 +15,7 @@
  *   gives `X := aenc(m, pk(sk))`, and `verify(s, m, p) =? true` gives `s := sign(m, K)`, `p := pk(K)`.
  * @module
  */
-import { normalize } from '../../models/equations.ts';
+import { isDecryptionApp, isDestructorApp, narrowings, normalize } from '../../models/equations.ts';
 import { admits, sortsMeet, termKind } from '../../models/sorts.ts';
 import { type App, type Sort, type Term, type Var, app, termEquals } from '../../models/terms.ts';
 
@@ -160,19 +160,17 @@ function extend(s: Subst, k: string, t: Term): Subst {
 
 // ---------------------------------------------------------------- unification
 
-const DESTRUCTORS = new Set(['sdec', 'adec', 'verify']);
-const isDecryption = (t: Term): t is App => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
 
 /** All most general unifiers (up to the limits in the module comment) of `a` and `b` extending `s`. */
 export function unify(a: Term, b: Term, s: Subst, fresh: FreshVars): Subst[] {
   const x = resolve(a, s);
   const y = resolve(b, s);
   if (termEquals(x, y)) return [s];
-  const isD = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
+  const isD = isDestructorApp;
   // a typed variable takes a decryption's value only if it decrypts, to a value of its sort (the
   // receiver's decryption fails, or its type check does): the ciphertext is an encryption of it
-  if (x.t === 'var' && x.sort !== 'msg' && isDecryption(y)) return narrow(y, x, s, fresh);
-  if (y.t === 'var' && y.sort !== 'msg' && isDecryption(x)) return narrow(x, y, s, fresh);
+  if (x.t === 'var' && x.sort !== 'msg' && isDecryptionApp(y)) return narrow(y, x, s, fresh);
+  if (y.t === 'var' && y.sort !== 'msg' && isDecryptionApp(x)) return narrow(x, y, s, fresh);
   if (x.t === 'var') return opt(bind(x, y, s));
   if (y.t === 'var') return opt(bind(y, x, s));
   if (isD(x) && !(isD(y) && y.f === x.f)) return narrow(x, y, s, fresh);
@@ -195,22 +193,10 @@ export function unifyLists(xs: readonly Term[], ys: readonly Term[], s: Subst, f
   return sols;
 }
 
-/** A stuck destructor application equals `other` only if its argument is the matching constructor. */
+/** A stuck destructor application equals `other` only if its argument is the matching
+ * constructor: the equations of its rules (models/equations.ts `narrowings`), unified in order. */
 function narrow(d: App, other: Term, s: Subst, fresh: FreshVars): Subst[] {
-  const [a0, a1, a2] = d.args as [Term, Term, Term];
-  switch (d.f) {
-    case 'sdec':
-      return unify(a0, app('senc', other, a1), s, fresh);
-    case 'adec':
-      return unify(a0, app('aenc', other, app('pk', a1)), s, fresh);
-    case 'verify': {
-      if (!(other.t === 'app' && other.f === 'true')) return [];
-      const k = fresh.next('sk', 'skey');
-      return unify(a0, app('sign', a1, k), s, fresh).flatMap((u) => unify(a2, app('pk', k), u, fresh));
-    }
-    default:
-      return [];
-  }
+  return narrowings(d, other, (n, sort) => fresh.next(n, sort)).flatMap((eqs) => eqs.reduce<Subst[]>((sols, e) => sols.flatMap((u) => unify(e.arg, e.pattern, u, fresh)), [s]));
 }
 
 function factorsOf(x: Term): Term[] {

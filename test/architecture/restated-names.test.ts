@@ -54,7 +54,8 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
-  'impl/runtime/channel-session.ts: TEE': 'the channel role that reads records back; still to do: find it in the channel protocol (the role binding recordVars(i).b)',
+  'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
+  'proofs-export/tamarin/lemmas.ts: rb': "a Tamarin timepoint variable of the lemma ('#rb', the peer's reveal), not ISO 9798-2's rb",
 };
 
 type Kind = 'protocol' | 'role' | 'variable' | 'message' | 'long-term value';
