@@ -39,7 +39,7 @@ const GENERIC: Readonly<Record<string, string>> = {
   // ciphertext, function arguments, ProVerif/Tamarin variable names of the printers
   x: 'a point coordinate, a term variable', y: 'a point coordinate', a: 'an argument name', b: 'an argument name', e: 'an exponent (SM2, ECDSA)',
   k: 'a key argument, a Value kind field', q: 'the TPM key-exchange scalar of models/real-tpm.ts, named by its binding', d2: "a printer's variable",
-  b2: "a printer's variable", rb: "a printer's timepoint variable (Tamarin lemmas: the peer's reveal)", A: "the printers' agent variable (ProVerif `A`, Tamarin lemmas)", B: "the printers' second agent variable", E: "the attacker's agent `E` of the reports",
+  b2: "a printer's variable", A: "the printers' agent variable (ProVerif `A`, Tamarin lemmas)", B: "the printers' second agent variable", E: "the attacker's agent `E` of the reports",
   sk: 'a signing key argument', ct: 'a ciphertext (the Value sort ct)', sh: 'the shell', mac: 'an RPMB frame field', key: 'a key argument', data: 'a data argument', seed: 'the --seed option',
   node: 'the node executable', report: 'the report command', quote: 'a TPM2_Quote (TPM 2.0 Part 3 §18.4)', pcr: 'a TPM PCR (TPM 2.0 Part 1 §17)', uuid: 'a GlobalPlatform TA UUID',
 };
@@ -54,7 +54,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
-  'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
   'proofs-export/tamarin/lemmas.ts: rb': "a Tamarin timepoint variable of the lemma ('#rb', the peer's reveal), not ISO 9798-2's rb",
 };
 
