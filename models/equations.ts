@@ -14,7 +14,7 @@
  * terms are equal modulo the theory iff their normal forms are syntactically equal.
  * @module
  */
-import { type App, type RewriteRule, type SymbolTable, type Term, SYMBOLS, show, termEquals, varsOf } from './terms.ts';
+import { type App, type FunctionSymbol, type RewriteRule, type Sort, type SymbolTable, type Term, SYMBOLS, show, termEquals, varsOf } from './terms.ts';
 
 export interface Equation {
   readonly lhs: string;
@@ -108,13 +108,19 @@ export function theoryOf(table: SymbolTable): Theory {
     return mark(normalStep(t));
   };
   const normalStep = (t: App): Term => {
-    let changed = false;
-    const args = t.args.map((a) => {
+    // a new arguments array only from the first argument that changes
+    let changed: Term[] | null = null;
+    for (let i = 0; i < t.args.length; i++) {
+      const a = t.args[i]!;
       const r = normalize(a);
-      if (r !== a) changed = true;
-      return r;
-    });
-    const n: App = changed ? { t: 'app', f: t.f, args } : t;
+      if (changed) changed.push(r);
+      else if (r !== a) {
+        changed = t.args.slice(0, i);
+        changed.push(r);
+      }
+    }
+    const args: readonly Term[] = changed ?? t.args;
+    const n: App = changed ? { t: 'app', f: t.f, args: changed } : t;
     if (ac.has(n.f)) {
       // arguments in normal form are flat and sorted already
       if (!args.some((a) => a.t === 'app' && a.f === n.f) && isSorted(args)) return n;
@@ -134,6 +140,75 @@ export function theoryOf(table: SymbolTable): Theory {
 }
 
 const THEORY = theoryOf(SYMBOLS);
+
+/** The destructors of SYMBOLS: symbols that only reduce by one of their rules. */
+export const DESTRUCTORS: ReadonlySet<string> = THEORY.destructors;
+
+/** The decryptions of SYMBOLS: destructors whose rule gives back a part of their first argument
+ * (the plaintext: `sdec(senc(m, k), k) = m`), as opposed to a check (`verify(…) = true`). */
+export const DECRYPTIONS: ReadonlySet<FunctionSymbol> = new Set(
+  (Object.keys(SYMBOLS) as FunctionSymbol[]).filter((f) => SYMBOLS[f].role === 'destructor' && SYMBOLS[f].rules?.some((r) => r.rhs.t === 'var')),
+);
+
+/** An application of a destructor (of SYMBOLS). */
+export const isDestructorApp = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
+/** An application of a decryption (of SYMBOLS). */
+export const isDecryptionApp = (t: Term): t is App => t.t === 'app' && DECRYPTIONS.has(t.f);
+
+/** What a decryption of SYMBOLS opens an encryption `t` to, and with which key: `senc(m, k)`
+ * is `m` under key `k` (`sdec(senc(m, k), k) = m`), `aenc(m, pk(sk))` is `m` under `sk`; null if
+ * no decryption's rule opens `t`. */
+/** An encryption opened by a decryption of the table (`openingOf`). */
+export interface Opening {
+  readonly decryption: FunctionSymbol;
+  readonly plaintext: Term;
+  readonly key: Term;
+}
+export function openingOf(t: App): Opening | null {
+  for (const f of DECRYPTIONS)
+    for (const r of SYMBOLS[f].rules ?? []) {
+      const [sealed, key] = r.lhs.args;
+      if (!sealed || !key || sealed.t !== 'app' || sealed.f !== t.f || r.lhs.args.length !== 2) continue;
+      const s = matchRule(sealed, t);
+      if (s && varsOf(key).every((x) => x.name in s)) return { decryption: f, plaintext: instantiate(r.rhs, s), key: instantiate(key, s) };
+    }
+  return null;
+}
+
+/** One equation narrowing asks for: the destructor's argument `arg` must equal `pattern`. */
+export interface NarrowingEquation {
+  readonly arg: Term;
+  readonly pattern: Term;
+}
+
+/**
+ * Narrowing of a stuck destructor application `d = other` by `d`'s rules (the lazy intruder's
+ * step for destructors: `sdec(X, k) = m` holds only if `X = senc(m, k)`): per rule whose right
+ * side can be `other`, the equations `d`'s arguments must meet — each against the rule's left
+ * argument, its variables instantiated: the right side's (a decryption's plaintext) by `other`,
+ * a bare-variable argument's (the key) by `d`'s own argument there, and any other (verify's
+ * signing key) by `freshVar(name, sort)`. Arguments that are their own instance ask nothing.
+ */
+export function narrowings(d: App, other: Term, freshVar: (name: string, sort: Sort) => Term): NarrowingEquation[][] {
+  const out: NarrowingEquation[][] = [];
+  for (const r of SYMBOLS[d.f].rules ?? []) {
+    if (SYMBOLS[d.f].role !== 'destructor' || r.lhs.args.length !== d.args.length) continue;
+    const s: Record<string, Term> = {};
+    if (r.rhs.t === 'var') s[r.rhs.name] = other;
+    else if (!termEquals(r.rhs, other)) continue;
+    r.lhs.args.forEach((p, i) => {
+      if (p.t === 'var' && !(p.name in s)) s[p.name] = d.args[i]!;
+    });
+    for (const x of varsOf(r.lhs)) if (!(x.name in s)) s[x.name] = freshVar(x.name, x.sort);
+    const eqs: NarrowingEquation[] = [];
+    r.lhs.args.forEach((p, i) => {
+      const pattern = instantiate(p, s);
+      if (pattern !== d.args[i]) eqs.push({ arg: d.args[i]!, pattern });
+    });
+    out.push(eqs);
+  }
+  return out;
+}
 
 /** Normal form modulo the equations of SYMBOLS (see theoryOf). */
 export const normalize: (t: Term) => Term = THEORY.normalize;

@@ -175,6 +175,6 @@ export function checkRealTpmBinding(decl: RoleDecl, binding: RealTpmBinding, cal
   }
   if (binding.sealed && !callerVars.has(binding.sealed.authKey.name)) problems.push(`the sealed secret's policy key '${binding.sealed.authKey.name}' is not the caller's`);
   for (const [what, name] of Object.entries(binding.longTerm))
-    if (!Object.values(decl.knows).some((u) => varsOf(u).some((x) => x.name.startsWith(`${name}@`)))) problems.push(`long-term '${name}' (${what}) is not in ${def.role}'s set-up`);
+    if (!Object.values(decl.knows).some((u) => varsOf(u).some((x) => x.lt?.name === name))) problems.push(`long-term '${name}' (${what}) is not in ${def.role}'s set-up`);
   return problems;
 }

@@ -108,6 +108,9 @@ export interface SymbolInfo {
   /** associative and commutative: its normal form is flat (no argument of the same symbol)
    * with the arguments sorted by their printed form */
   readonly ac?: true;
+  /** the argument that is the message it protects (encrypts, signs, MACs, hashes, or — for a
+   * check — the message checked): the exporters' typing tags tag it (proofs-export/typing-tags.ts) */
+  readonly plaintext?: number;
 }
 
 /** A symbol table: SYMBOLS, or (in tests) a copy with symbols added; the derivations
@@ -126,9 +129,12 @@ export type ValueKind = 'bytes' | 'point' | 'sig' | 'scalar' | 'const' | 'tuple'
 
 // Patterns of the rewrite rules below: built without `app`'s arity check (the table is not
 // there yet); tests check every rule against the table's arities.
-const pv = (name: string): Var => ({ t: 'var', name, sort: 'msg' });
+// A pattern variable's sort is what a variable made for it stands for, when narrowing makes one
+// (equations.ts `narrowings`: verify's signing key); the exporters print the names only.
+const pv = (name: string, sort: Sort = 'msg'): Var => ({ t: 'var', name, sort });
 const pf = (f: FunctionSymbol, ...args: Term[]): App => ({ t: 'app', f, args });
-const [M, SK, K, B, X, Y] = ['m', 'sk', 'k', 'b', 'x', 'y'].map(pv) as [Var, Var, Var, Var, Var, Var];
+const [M, K, B, X, Y] = ['m', 'k', 'b', 'x', 'y'].map((n) => pv(n)) as [Var, Var, Var, Var, Var];
+const SK = pv('sk', 'skey');
 
 /** The primitives, as data (Verifpal style): one generic deduction engine reads this table.
  * Everything else about a symbol is derived from its row: normalisation and stuck destructors
@@ -137,14 +143,14 @@ const [M, SK, K, B, X, Y] = ['m', 'sk', 'k', 'b', 'x', 'y'].map(pv) as [Var, Var
 export const SYMBOLS: Readonly<Record<FunctionSymbol, SymbolInfo>> = {
   tuple: { arity: -1, public: true, role: 'constructor', tamarin: 'pairing', sort: 'msg', kind: 'tuple' },
   pk: { arity: 1, public: true, role: 'constructor', tamarin: 'signing', sort: 'point', kind: 'point' },
-  sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig', kind: 'sig' },
-  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool', kind: 'const', rules: [{ lhs: pf('verify', pf('sign', M, SK), M, pf('pk', SK)), rhs: pf('true') }] },
+  sign: { arity: 2, public: true, role: 'constructor', tamarin: 'signing', sort: 'sig', kind: 'sig', plaintext: 0 },
+  verify: { arity: 3, public: true, role: 'destructor', tamarin: 'signing', sort: 'bool', kind: 'const', plaintext: 1, rules: [{ lhs: pf('verify', pf('sign', M, SK), M, pf('pk', SK)), rhs: pf('true') }] },
   true: { arity: 0, public: true, role: 'constructor', tamarin: 'signing', sort: 'bool', kind: 'const' },
-  h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest', kind: 'bytes' },
-  hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
-  senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct', kind: 'bytes' },
+  h: { arity: 1, public: true, role: 'constructor', tamarin: 'hashing', sort: 'digest', kind: 'bytes', plaintext: 0 },
+  hmac: { arity: 2, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes', plaintext: 1 },
+  senc: { arity: 2, public: true, role: 'constructor', tamarin: 'symmetric-encryption', sort: 'ct', kind: 'bytes', plaintext: 0 },
   sdec: { arity: 2, public: true, role: 'destructor', tamarin: 'symmetric-encryption', sort: 'msg', kind: null, rules: [{ lhs: pf('sdec', pf('senc', M, K), K), rhs: M }] },
-  aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct', kind: 'bytes' },
+  aenc: { arity: 2, public: true, role: 'constructor', tamarin: 'asymmetric-encryption', sort: 'ct', kind: 'bytes', plaintext: 0 },
   adec: { arity: 2, public: true, role: 'destructor', tamarin: 'asymmetric-encryption', sort: 'msg', kind: null, rules: [{ lhs: pf('adec', pf('aenc', M, pf('pk', SK)), SK), rhs: M }] },
   kdfa: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
   kdfe: { arity: 4, public: true, role: 'constructor', tamarin: 'functions', sort: 'digest', kind: 'bytes' },
@@ -252,10 +258,6 @@ export function occurs(needle: Term, t: Term): boolean {
   return t.t === 'app' && t.args.some((a) => occurs(needle, a));
 }
 
-/** Printed forms of compound terms: term objects are immutable and shared (the explorer prints
- * the same ones over and over: state keys, the AC order of exponent products). */
-const SHOWN = new WeakMap<App, string>();
-
 /** Readable form in the design's notation: `<a, b>`, `~n`, `'c'`, `f(x, y)`, `b^x`. */
 export function show(t: Term): string {
   switch (t.t) {
@@ -265,22 +267,13 @@ export function show(t: Term): string {
       return `'${t.name}'`;
     case 'name':
       return `~${t.name}`;
-    case 'app': {
-      let r = SHOWN.get(t);
-      if (r === undefined) {
-        r = showApp(t);
-        SHOWN.set(t, r);
-      }
-      return r;
-    }
+    case 'app':
+      if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
+      if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
+      if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
+      if (t.f === 'true') return 'true';
+      return `${t.f}(${t.args.map(show).join(', ')})`;
   }
-}
-function showApp(t: App): string {
-  if (t.f === 'tuple') return `<${t.args.map(show).join(', ')}>`;
-  if (t.f === 'exp') return `${showAtom(t.args[0]!)}^${showAtom(t.args[1]!)}`;
-  if (t.f === 'mult') return `(${t.args.map(show).join('*')})`;
-  if (t.f === 'true') return 'true';
-  return `${t.f}(${t.args.map(show).join(', ')})`;
 }
 function showAtom(t: Term): string {
   return t.t === 'app' && t.f === 'exp' ? `(${show(t)})` : show(t);

@@ -18,25 +18,29 @@
  * security protocols", CSFW 2000), read off the model's sorts rather than added to it.
  * @module
  */
-import { type Sort, type Term, type Var, varsOf } from '../models/terms.ts';
+import { isDecryptionApp } from '../models/equations.ts';
+import { SORT_KINDS } from '../models/sorts.ts';
+import { type Sort, type Term, type Var, SYMBOLS, varsOf } from '../models/terms.ts';
 import type { Step, TransitionSpec } from '../models/steps.ts';
 import type { ProtocolWalk, RoleWalk } from './walk.ts';
 
-/** The runtime's kind of a value of each sort (impl/runtime/match.ts ACCEPTS); `any` for msg. */
-const SORT_KIND: Record<Sort, string> = { msg: 'any', nonce: 'bytes', digest: 'bytes', ct: 'bytes', const: 'const', agent: 'const', bool: 'const', skey: 'scalar', point: 'point', sig: 'sig', symkey: 'bytes' };
-const APP_KIND: Record<string, string> = { h: 'bytes', hmac: 'bytes', kdfa: 'bytes', kdfe: 'bytes', senc: 'bytes', aenc: 'bytes', pk: 'point', exp: 'point', sign: 'sig', mult: 'scalar', true: 'const', verify: 'const', sdec: 'any', adec: 'any' };
+/** The runtime's kind of a value of a sort (models/sorts.ts, what a receiver checks); `any` for msg. */
+const sortKind = (s: Sort): string => {
+  const k = SORT_KINDS[s];
+  return k === 'any' || k.length !== 1 ? 'any' : k[0]!;
+};
 
 /** The kinds of a term in prefix form: `t<n>` then the n items for a tuple. */
 export function kindSignature(t: Term): string {
   switch (t.t) {
     case 'var':
     case 'name':
-      return SORT_KIND[t.sort];
+      return sortKind(t.sort);
     case 'const':
       return t.name === 'g' ? 'point' : 'const';
     case 'app':
       if (t.f === 'tuple') return t.args.length === 1 ? kindSignature(t.args[0]!) : [`t${t.args.length}`, ...t.args.map(kindSignature)].join('_');
-      return APP_KIND[t.f] ?? 'any';
+      return SYMBOLS[t.f].kind ?? 'any';
   }
 }
 
@@ -52,19 +56,17 @@ export function tagged(p: Term, pattern = false): Term {
   return { t: 'app', f: 'tuple', args: [tag, ...items] };
 }
 
-/** Which argument of a symbol is a plaintext. */
-const PLAINTEXT: Readonly<Record<string, number>> = { aenc: 0, senc: 0, sign: 0, hmac: 1, h: 0, verify: 1 };
 
 /** Tag every plaintext inside a term. */
 export function tagTerm(t: Term): Term {
   if (t.t !== 'app') return t;
   const args = t.args.map(tagTerm);
-  const i = PLAINTEXT[t.f];
+  const i = SYMBOLS[t.f].plaintext;
   if (i !== undefined && args[i]) args[i] = tagged(args[i]!);
   return { t: 'app', f: t.f, args };
 }
 
-const isDecryption = (t: Term) => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
+const isDecryption = isDecryptionApp;
 
 /** A `match` made of `let x = dec(c, k)`: the machine binds `x` even where `dec` does not reduce
  * (a `let` keeps the stuck term — AES-CFB has no integrity, so any ciphertext "decrypts",

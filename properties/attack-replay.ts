@@ -15,6 +15,7 @@
  */
 import type { Protocol } from '../models/protocol.ts';
 import { type Target, atSessions } from '../models/target.ts';
+import { type Opening, openingOf } from '../models/equations.ts';
 import { type Term, isAttackerChoice, show, v } from '../models/terms.ts';
 import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
@@ -63,7 +64,8 @@ function expectedFailure(e: unknown): boolean {
 class AttackerKnowledge {
   private readonly known = new Map<string, Value>();
   /** ciphertexts seen but not opened yet (a key may be learned later) */
-  private sealed: [Term, Value][] = [];
+  /** ciphertexts observed and not opened yet: how a decryption of the table would open each */
+  private sealed: [Opening, Value][] = [];
   constructor(private readonly run: ProtocolRun) {}
 
   learn(t: Term, x: Value): void {
@@ -76,20 +78,22 @@ class AttackerKnowledge {
   observe(t: Term, x: Value): void {
     this.learn(t, x);
     if (t.t === 'app' && t.f === 'tuple' && x.k === 'tuple' && x.items.length === t.args.length) t.args.forEach((a, i) => this.observe(a, x.items[i]!));
-    else if (t.t === 'app' && (t.f === 'senc' || t.f === 'aenc')) this.sealed.push([t, x]);
+    else if (t.t === 'app') {
+      const o = openingOf(t);
+      if (o) this.sealed.push([o, x]);
+    }
     this.openSealed();
   }
 
   private openSealed(): void {
     for (let progress = true; progress; ) {
       progress = false;
-      for (const [t, x] of this.sealed) {
-        const [m, key] = (t as Term & { t: 'app' }).args as [Term, Term];
+      for (const [o, x] of this.sealed) {
         try {
-          const k = t.t === 'app' && t.f === 'aenc' ? this.value(privateOf(key)) : this.value(key);
-          const dec = evaluate({ t: 'app', f: t.t === 'app' && t.f === 'aenc' ? 'adec' : 'sdec', args: [v('c'), v('k')] }, { c: x, k }, this.run.deps);
+          const k = this.value(o.key);
+          const dec = evaluate({ t: 'app', f: o.decryption, args: [v('c'), v('k')] }, { c: x, k }, this.run.deps);
           this.sealed = this.sealed.filter((e) => e[1] !== x);
-          this.observe(m, dec);
+          this.observe(o.plaintext, dec);
           progress = true;
           break;
         } catch (e) {
@@ -191,12 +195,6 @@ function hasOpenCiphertext(t: Term): boolean {
 }
 
 const ONE = Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0));
-
-/** The private key behind a public key term `pk(sk)` (to open `aenc` with a known `sk`). */
-function privateOf(pub: Term): Term {
-  if (pub.t === 'app' && pub.f === 'pk') return pub.args[0]!;
-  throw new CannotCompute('not a pk(...) term');
-}
 
 function subsets<T>(xs: readonly T[], k: number): T[][] {
   if (k === 0) return [[]];

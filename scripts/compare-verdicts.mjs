@@ -8,15 +8,20 @@
  * claims (role, event, tag, and the data under a fixed seed), the checks (id, ok) and the TPM
  * commands issued. Timings and, under a real TPM, bytes the TPM chose are left out.
  *
- *   node scripts/compare-verdicts.mjs BEFORE.json AFTER.json [BEFORE2.json AFTER2.json …]
+ *   node scripts/compare-verdicts.mjs [--states-may-change] BEFORE.json AFTER.json [BEFORE2.json AFTER2.json …]
+ *
+ * `--states-may-change` leaves the state counts out (for a change that is meant to reduce the
+ * search: the verdicts, bounds and traces must still be the same); the totals are printed.
  *
  * Prints one line per pair ("identical: …" or the differences) and exits 1 on any difference.
  */
 import { readFileSync } from 'node:fs';
 
-const args = process.argv.slice(2);
-if (args.length === 0 || args.length % 2 !== 0) {
-  console.error('usage: compare-verdicts.mjs BEFORE.json AFTER.json [BEFORE2.json AFTER2.json …]');
+const argv = process.argv.slice(2);
+const statesMayChange = argv.includes('--states-may-change');
+const args = argv.filter((a) => a !== '--states-may-change');
+if (argv.includes('--help') || args.length === 0 || args.length % 2 !== 0) {
+  console.error('usage: compare-verdicts.mjs [--states-may-change] BEFORE.json AFTER.json [BEFORE2.json AFTER2.json …]');
   process.exit(2);
 }
 
@@ -26,7 +31,7 @@ function verifyDigest(report) {
   const list = Array.isArray(report) ? report : [report];
   return Object.fromEntries(list.map((t) => [`${t.protocol}${t.variant ? ' ' + t.variant : ''}`, {
     bound: t.bound,
-    states: t.stats?.states,
+    ...(statesMayChange ? {} : { states: t.stats?.states }),
     properties: (t.properties ?? []).map((p) => ({
       id: p.id, expected: p.expected, verdict: p.verdict,
       traceSteps: p.trace ? p.trace.steps.length : null,
@@ -74,8 +79,9 @@ for (let i = 0; i < args.length; i += 2) {
   const diff = differences(before, after);
   if (diff.length === 0) {
     const targets = 'messages' in before ? null : Object.values(before);
+    const states = (f) => [].concat(JSON.parse(readFileSync(f, 'utf8'))).reduce((n, t) => n + (t.stats?.states ?? 0), 0);
     const what = targets
-      ? `${targets.length} targets, ${targets.reduce((n, t) => n + t.properties.length, 0)} verdicts, ${targets.reduce((n, t) => n + (t.states ?? 0), 0)} states`
+      ? `${targets.length} targets, ${targets.reduce((n, t) => n + t.properties.length, 0)} verdicts, ${statesMayChange ? `states ${states(args[i])} → ${states(args[i + 1])}` : `${targets.reduce((n, t) => n + (t.states ?? 0), 0)} states`}`
       : `${before.protocol}: ${before.messages.length} messages, ${before.claims.length} claims, ${before.checks.length} checks`;
     console.log(`identical: ${args[i + 1]} (${what})`);
   } else {

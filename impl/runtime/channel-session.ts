@@ -9,7 +9,7 @@
  * the same against a real TPM 2.0.
  * @module
  */
-import { channelProtocol } from '../../models/protocols/channel.ts';
+import { channelProtocol, recordOwner } from '../../models/protocols/channel.ts';
 import { recordVars } from '../../models/parties/channel-records.ts';
 import type { CryptoSuite } from '../crypto/index.ts';
 import { bytesV, type Value } from '../wire/value.ts';
@@ -52,7 +52,8 @@ export function recordInputs(records: readonly Uint8Array[]): (variable: string)
 export function channelOutcome(run: ProtocolRun, records: number): Pick<ChannelSessionResult, 'ok' | 'readBack' | 'failure'> {
   const states = run.partyStates();
   const failed = states.find((s) => s.failure);
-  const tee = states.find((s) => s.role === 'TEE');
+  const owner = recordOwner(run.protocol);
+  const tee = states.find((s) => s.role === owner);
   const env = tee ? run.environmentOf(tee.instance) : {};
   const readBack: Uint8Array[] = [];
   for (let i = 1; i <= records; i++) {
@@ -83,7 +84,7 @@ export function localChannelSession(opts: LocalChannelOptions = {}): ChannelSess
     const protocol = channelProtocolFor(records.length);
     const seed = opts.seed === undefined ? {} : { seed: opts.seed + sessions };
     sessions++;
-    const run = new ProtocolRun(protocol, { ...seed, ...(opts.suite ? { suite: opts.suite } : {}), inputs: { TEE: recordInputs(records) } });
+    const run = new ProtocolRun(protocol, { ...seed, ...(opts.suite ? { suite: opts.suite } : {}), inputs: { [recordOwner(protocol)]: recordInputs(records) } });
     run.start();
     let messages = 0;
     for (;;) {

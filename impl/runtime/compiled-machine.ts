@@ -19,12 +19,12 @@ import type { TransitionSpec } from '../../models/steps.ts';
 import type { Value } from '../wire/value.ts';
 import type { EvalDeps } from './evaluate.ts';
 import type { Delivered, StepResult } from './execute.ts';
-import { type CompiledTransition, compileTransition } from './compiled-steps.ts';
+import { type InPlaceTransition, compileTransition, compileTransitionInPlace } from './compiled-steps.ts';
 import type { EventOverlay, RoleInstance } from './role-engine.ts';
 
 interface Candidate {
   readonly spec: TransitionSpec;
-  readonly run: CompiledTransition;
+  readonly run: InPlaceTransition;
   readonly target: string;
 }
 interface CompiledEvent {
@@ -74,7 +74,7 @@ function build(machine: AnyStateMachine): CompiledMachine {
         if (d.guard) {
           if (d.guard.type !== 'accepts' || types.join() !== 'step' || d.actions[0]!.params !== d.guard.params) throw bad(`${name} on ${event}: a guarded transition is accepts(spec) with step(spec)`);
           const spec = d.guard.params as TransitionSpec;
-          candidates.push({ spec, run: compileTransition(spec), target });
+          candidates.push({ spec, run: compileTransitionInPlace(spec), target });
         } else {
           if (types.join() !== 'reject' || fallback !== null) throw bad(`${name} on ${event}: an unguarded transition is the one reject(spec) fallback`);
           reject = d.actions[0]!.params as TransitionSpec;
@@ -106,7 +106,8 @@ export class CompiledRole implements RoleInstance {
     private readonly deps: () => EvalDeps,
   ) {
     this.m = compileMachine(decl.machine);
-    this.ctx = this.m.context(env);
+    // the instance's own environment, extended in place by its transitions (compiled-steps.ts)
+    this.ctx = this.m.context({ ...env });
     this.at = this.m.initial;
   }
 
@@ -117,31 +118,44 @@ export class CompiledRole implements RoleInstance {
     if (!on) return;
     const msg: Delivered | null = event.type === 'MSG' ? { from: event.from, label: event.label, bytes: event.bytes } : null;
     let deps = this.deps();
-    let ctx = this.ctx;
+    const env = this.ctx.env as Record<string, Value>;
+    // what a real party decided: values replaced for this event's transition (kept if it is
+    // taken, as XState's step commits them; put back otherwise)
+    const replaced: [string, Value | undefined][] = [];
     if (overlay) {
       const o = overlay;
       const base = deps;
       const verifier: EvalDeps['verifier'] = (sig, m, pk) => o.verifier?.(sig, m, pk) ?? base.verifier?.(sig, m, pk);
       deps = { ...base, ...(o.override ? { override: o.override } : {}), verifier };
-      ctx = { ...ctx, env: { ...ctx.env, ...o.patches } };
+      for (const [k, v] of Object.entries(o.patches ?? {})) (replaced.push([k, env[k]]), (env[k] = v));
     }
     let first: StepResult | null = null;
     for (const c of on.candidates) {
-      const r = c.run(ctx, msg, deps);
+      const r = c.run(env, this.ctx.stored, msg, deps);
       first ??= r;
       if (!r.ok) continue;
-      const prev = this.ctx;
-      this.ctx = { ...prev, env: r.env, outbox: append(prev.outbox, r.outbox), claims: append(prev.claims, r.claims), stored: r.stored };
+      // the outbox and claims grow in place too (the run reads what is new by index)
+      (this.ctx.outbox as WireMessage[]).push(...r.outbox);
+      (this.ctx.claims as ClaimRecord<Value>[]).push(...r.claims);
+      this.ctx = { ...this.ctx, env: r.env, stored: r.stored };
       this.at = c.target;
       return;
     }
-    if (on.fallback === null) return;
-    // reject(spec) records the failure of the spec it names (the first candidate's, as XState's
-    // cached guard result), or 'unexpected' if that one would have been accepted
-    const r = on.reject === on.candidates[0]?.spec && first ? first : on.reject ? compileTransition(on.reject)(ctx, msg, deps) : null;
-    const failure = r && !r.ok ? r.failure : { label: on.reject?.label ?? this.at, code: 'unexpected' as const, message: 'no transition accepted the event' };
-    this.ctx = { ...this.ctx, failure };
-    this.at = on.fallback;
+    try {
+      if (on.fallback === null) return;
+      // reject(spec) records the failure of the spec it names (the first candidate's, as XState's
+      // cached guard result), or 'unexpected' if that one would have been accepted
+      const r = on.reject === on.candidates[0]?.spec && first ? first : on.reject ? compileTransition(on.reject)(this.ctx, msg, deps) : null;
+      const failure = r && !r.ok ? r.failure : { label: on.reject?.label ?? this.at, code: 'unexpected' as const, message: 'no transition accepted the event' };
+      this.ctx = { ...this.ctx, failure };
+      this.at = on.fallback;
+    } finally {
+      for (let j = replaced.length - 1; j >= 0; j--) {
+        const [k, v] = replaced[j]!;
+        if (v === undefined) delete env[k];
+        else env[k] = v;
+      }
+    }
   }
 
   get context(): ConcreteContext {
@@ -159,8 +173,4 @@ export class CompiledRole implements RoleInstance {
   stop(): void {
     this.stopped = true;
   }
-}
-
-function append<T extends WireMessage | ClaimRecord<Value>>(xs: readonly T[], more: readonly T[]): readonly T[] {
-  return more.length === 0 ? xs : [...xs, ...more];
 }

@@ -5,6 +5,10 @@
  * label (`at`), and its terms and patterns (compiled-terms.ts). The result is exactly
  * `executeTransition`'s: the same environment, messages and bytes, claims, stored values, or the
  * same typed failure naming the same step.
+ *
+ * The in-place form binds into the instance's own environment and, when the transition fails,
+ * puts back every value it replaced: the environment is not copied at every transition (it grows
+ * with the records of a channel session, and its copies were the largest cost of a stream).
  * @module
  */
 import type { ClaimRecord } from '../../models/role.ts';
@@ -18,7 +22,11 @@ import { compilePattern, compileTerm } from './compiled-terms.ts';
 
 /** What a compiled step works on while its transition runs. */
 interface Frame {
-  env: Record<string, Value>;
+  readonly env: Record<string, Value>;
+  /** what the transition replaced, in order: [name, previous value or undefined] */
+  readonly undo: [string, Value | undefined][];
+  /** the variables its patterns bound (absent before) */
+  readonly bound: string[];
   readonly outbox: WireMessage[];
   readonly claims: ClaimRecord<Value>[];
   readonly stored: Record<string, Value>;
@@ -36,12 +44,27 @@ interface CompiledStep {
 /** A transition as a step function: `executeTransition(spec, ctx, msg, deps)`. */
 export type CompiledTransition = (ctx: ConcreteContext, msg: Delivered | null, deps: EvalDeps) => StepResult;
 
-const COMPILED = new WeakMap<TransitionSpec, CompiledTransition>();
+/** The same, run in `env` itself: on success the result's env is `env`, extended; on failure
+ * `env` is as it was. */
+export type InPlaceTransition = (env: Record<string, Value>, stored: Readonly<Record<string, Value>>, msg: Delivered | null, deps: EvalDeps) => StepResult;
 
-export function compileTransition(spec: TransitionSpec): CompiledTransition {
+const COMPILED = new WeakMap<TransitionSpec, InPlaceTransition>();
+
+export function compileTransitionInPlace(spec: TransitionSpec): InPlaceTransition {
   let c = COMPILED.get(spec);
   if (!c) COMPILED.set(spec, (c = build(spec)));
   return c;
+}
+
+export function compileTransition(spec: TransitionSpec): CompiledTransition {
+  const run = compileTransitionInPlace(spec);
+  return (ctx, msg, deps) => run({ ...ctx.env }, ctx.stored, msg, deps);
+}
+
+/** Bind `name` in the transition's environment, remembering what it replaces. */
+function bind(f: Frame, name: string, v: Value): void {
+  f.undo.push([name, f.env[name]]);
+  f.env[name] = v;
 }
 
 /** A `let` or `fresh` rebinding a variable: the memo may hold values computed from its old value
@@ -62,7 +85,7 @@ function compileStep(spec: TransitionSpec, step: Step, at: string): CompiledStep
           if (!f.msg) throw new EvalFailure('unexpected', missing);
           const v = decode(f.msg.bytes);
           if (v instanceof DecodeError) throw new EvalFailure('decode', v.message);
-          match(v, f.env, f.deps, f.memo);
+          match(v, f.env, f.deps, f.memo, f.bound);
         },
       };
     }
@@ -72,7 +95,7 @@ function compileStep(spec: TransitionSpec, step: Step, at: string): CompiledStep
         at,
         run: (f) => {
           forget(f, name);
-          f.env[name] = f.deps.override?.(name) ?? freshValue(sort, f.deps);
+          bind(f, name, f.deps.override?.(name) ?? freshValue(sort, f.deps));
         },
       };
     }
@@ -83,14 +106,14 @@ function compileStep(spec: TransitionSpec, step: Step, at: string): CompiledStep
         at: `${spec.label}: ${step.label}`,
         run: (f) => {
           forget(f, name);
-          f.env[name] = f.deps.override?.(name) ?? ev(f.env, f.deps, f.memo);
+          bind(f, name, f.deps.override?.(name) ?? ev(f.env, f.deps, f.memo));
         },
       };
     }
     case 'match': {
       const ev = compileTerm(step.t);
       const match = compilePattern(step.pattern, step.label);
-      return { at: `${spec.label}: ${step.label}`, run: (f) => match(ev(f.env, f.deps, f.memo), f.env, f.deps, f.memo) };
+      return { at: `${spec.label}: ${step.label}`, run: (f) => match(ev(f.env, f.deps, f.memo), f.env, f.deps, f.memo, f.bound) };
     }
     case 'check': {
       const label = step.label;
@@ -139,7 +162,7 @@ function compileStep(spec: TransitionSpec, step: Step, at: string): CompiledStep
   }
 }
 
-function build(spec: TransitionSpec): CompiledTransition {
+function build(spec: TransitionSpec): InPlaceTransition {
   // `at` as executeTransition keeps it: a fresh, claim or store step does not move it
   let at = spec.label;
   const steps: CompiledStep[] = [];
@@ -148,17 +171,29 @@ function build(spec: TransitionSpec): CompiledTransition {
     at = c.at;
     steps.push(c);
   }
-  return (ctx, msg, deps) => {
-    const f: Frame = { env: { ...ctx.env }, outbox: [], claims: [], stored: { ...ctx.stored }, memo: new Map<string, Value>(), msg, deps };
+  return (env, stored, msg, deps) => {
+    const f: Frame = { env, undo: [], bound: [], outbox: [], claims: [], stored: { ...stored }, memo: new Map<string, Value>(), msg, deps };
     let i = 0;
     try {
       for (; i < steps.length; i++) steps[i]!.run(f);
     } catch (e) {
       const where = steps[i]!.at;
-      if (e instanceof EvalFailure) return { ok: false, failure: { label: where, code: e.code, message: e.message } };
-      if (e instanceof EncodeError) return { ok: false, failure: { label: where, code: 'type', message: `cannot encode: ${e.message}` } };
+      if (e instanceof EvalFailure) return (rollBack(f), { ok: false, failure: { label: where, code: e.code, message: e.message } });
+      if (e instanceof EncodeError) return (rollBack(f), { ok: false, failure: { label: where, code: 'type', message: `cannot encode: ${e.message}` } });
+      rollBack(f);
       throw e;
     }
     return { ok: true, env: f.env, outbox: f.outbox, claims: f.claims, stored: f.stored };
   };
+}
+
+/** Put the environment back as it was before the transition: the replaced values in reverse
+ * order, then the pattern-bound variables (absent before; a later `let` may have replaced one). */
+function rollBack(f: Frame): void {
+  for (let j = f.undo.length - 1; j >= 0; j--) {
+    const [name, prev] = f.undo[j]!;
+    if (prev === undefined) delete f.env[name];
+    else f.env[name] = prev;
+  }
+  for (const name of f.bound) delete f.env[name];
 }

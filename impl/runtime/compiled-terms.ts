@@ -70,13 +70,14 @@ function build(t: Term): Evaluator {
   };
 }
 
-/** A compiled pattern: binds into `out` (the transition's own environment), as
- * `matchPattern(pattern, value, out, deps, what, memo, true)`. */
-export type Matcher = (value: Value, out: Record<string, Value>, deps: EvalDeps, memo: StepMemo) => void;
+/** A compiled pattern: binds into `out` (the transition's environment), as
+ * `matchPattern(pattern, value, out, deps, what, memo, true)`; every variable it binds is
+ * appended to `bound` (so a failed transition can unbind them). */
+export type Matcher = (value: Value, out: Record<string, Value>, deps: EvalDeps, memo: StepMemo, bound: string[]) => void;
 
 /** A deferred subterm of a pattern: computed once the rest has bound its variables. */
 type Deferred = { readonly ev: Evaluator; readonly x: Value; readonly fail: string };
-type Node = (x: Value, out: Record<string, Value>, deferred: Deferred[]) => void;
+type Node = (x: Value, out: Record<string, Value>, deferred: Deferred[], bound: string[]) => void;
 
 const MATCHERS = new WeakMap<Term, Map<string, Matcher>>();
 
@@ -87,9 +88,9 @@ export function compilePattern(pattern: Term, what: string): Matcher {
   let m = byWhat.get(what);
   if (m) return m;
   const root = node(pattern, 'message', what);
-  m = (value, out, deps, memo) => {
+  m = (value, out, deps, memo, bound) => {
     const deferred: Deferred[] = [];
-    root(value, out, deferred);
+    root(value, out, deferred, bound);
     for (const d of deferred) if (!valueEquals(d.ev(out, deps, memo), d.x)) throw new EvalFailure('mismatch', d.fail);
   };
   byWhat.set(what, m);
@@ -102,15 +103,16 @@ function node(p: Term, path: string, what: string): Node {
       const name = p.name;
       const sort = p.sort;
       const differs = `${what}: ${path} is not the expected ${name}`;
-      return (x, out) => {
-        const bound = out[name];
-        if (bound !== undefined) {
-          if (!valueEquals(bound, x)) throw new EvalFailure('mismatch', differs);
+      return (x, out, _deferred, bound) => {
+        const had = out[name];
+        if (had !== undefined) {
+          if (!valueEquals(had, x)) throw new EvalFailure('mismatch', differs);
           return;
         }
         // the one sort discipline (models/sorts.ts), which the explorer's unification reads too
         if (!admits(sort, x.k)) throw new EvalFailure('type', `${what}: ${path} should be a ${sort}, got ${x.k}`);
         out[name] = x;
+        bound.push(name);
       };
     }
     case 'const': {
@@ -131,9 +133,9 @@ function node(p: Term, path: string, what: string): Node {
   if (p.f === 'tuple') {
     const n = p.args.length;
     const kids = p.args.map((a, i) => node(a, `${path}.${i + 1}`, what));
-    return (x, out, deferred) => {
+    return (x, out, deferred, bound) => {
       if (x.k !== 'tuple' || x.items.length !== n) throw new EvalFailure('type', `${what}: ${path} should be a ${n}-tuple, got ${x.k === 'tuple' ? `${x.items.length}-tuple` : x.k}`);
-      for (let i = 0; i < n; i++) kids[i]!(x.items[i]!, out, deferred);
+      for (let i = 0; i < n; i++) kids[i]!(x.items[i]!, out, deferred, bound);
     };
   }
   const ev = compileTerm(p);

@@ -6,6 +6,7 @@
  * TPM_PT_NV_BUFFER_MAX.
  * @module
  */
+import { recordOwner } from '../../models/protocols/channel.ts';
 import { channelOutcome, channelProtocolFor, type ChannelSessionRunner, recordInputs } from '../runtime/channel-session.ts';
 import { openSwtpmBackend } from '../tpm2/swtpm-backend.ts';
 import { nvBufferMax } from '../tpm2/commands-nv.ts';
@@ -65,7 +66,7 @@ export async function openTpmChannel(o: TpmChannelOptions): Promise<TpmChannel> 
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.suite ? { suite: o.suite } : {}),
       ...(o.rewriteResponse ? { rewriteResponse: o.rewriteResponse } : {}),
-      inputs: { TEE: recordInputs(records) },
+      inputs: { [recordOwner(protocol)]: recordInputs(records) },
       recordBytes: indexBytes,
       observe: (run) => (outcome = channelOutcome(run, records.length)),
     });

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Protocol } from '../protocol.ts';
+import { roleOf } from '../role.ts';
 import { editMessage } from '../messages.ts';
 import { both, replaceSteps } from '../edits.ts';
 import { let_ } from '../steps.ts';
@@ -20,6 +21,19 @@ import { keyExchangeLongTerm, keyExchangeProperties, keyExchangeRoles } from './
 
 /** Records per session the explorer decides the channel at. */
 export const CHANNEL_RECORDS = 2;
+
+/** The role whose application's data the records carry and that reads them back (the TEE): the
+ * one whose machine creates record 1's data (`fresh d1`), read off the machines. */
+export function recordOwner(p: Protocol): string {
+  let owner = OWNERS.get(p);
+  if (owner) return owner;
+  const d = recordVars(1).d.name;
+  const r = p.roles.find((x) => roleOf(x.machine).transitions.some((t) => t.steps.some((s) => s.op === 'fresh' && s.v.name === d)));
+  if (!r) throw new Error(`${p.name}: no role creates the records' data (${d})`);
+  OWNERS.set(p, (owner = r.role));
+  return owner;
+}
+const OWNERS = new WeakMap<Protocol, string>();
 
 /** Built once per record count (a stream runs many sessions of the same count). */
 const built = new Map<number, Protocol>();

@@ -24,6 +24,7 @@
 import { type Term, show } from '../../models/terms.ts';
 import type { SymClaim } from './execute.ts';
 import type { Instance } from './scenario.ts';
+import { type Subst, sameSupport, supportOf } from './unify.ts';
 
 export type Token = string | { readonly k: 'var'; readonly v: string; readonly base: string } | { readonly k: 'label'; readonly v: string } | { readonly k: 'inst'; readonly n: number };
 /** Tokens, nested: a piece made of cached pieces holds them as they are (no copying). */
@@ -34,7 +35,7 @@ interface LabelCache {
   readonly memo: Map<string, Tokens>;
   readonly re: RegExp;
   readonly terms: WeakMap<Term, { readonly s: string; readonly toks: Tokens }>;
-  readonly insts: WeakMap<Instance, { readonly keys: readonly string[]; readonly res: readonly Term[]; readonly toks: Tokens }>;
+  readonly insts: WeakMap<Instance, { readonly keys: readonly string[]; readonly res: readonly Term[]; readonly support: readonly (string | Term | undefined)[]; readonly toks: Tokens }>;
   readonly claims: WeakMap<SymClaim, { readonly res: readonly (Term | null)[]; readonly str: string; readonly toks: Tokens }>;
   readonly blanks: WeakMap<Tokens, string>;
   readonly plains: WeakMap<Tokens, string | null>;
@@ -54,8 +55,9 @@ export interface Tokenizer {
   readonly str: (x: string) => Tokens;
   /** the tokens of `show(u)` for a resolved term `u` */
   readonly term: (u: Term) => Tokens;
-  /** an instance as `state{k=v,…}` (keys sorted), or `!` if it has not started; `res` resolves */
-  readonly inst: (i: Instance, res: (t: Term) => Term) => Tokens;
+  /** an instance as `state{k=v,…}` (keys sorted), or `!` if it has not started, under `s`; `res`
+   * resolves */
+  readonly inst: (i: Instance, s: Subst, res: (t: Term) => Term) => Tokens;
   /** a claim as `#inst:event:tag:data:peer[:sid][:had|:new]`, its string and its tokens */
   readonly claim: (c: SymClaim, res: (t: Term) => Term) => { readonly str: string; readonly toks: Tokens };
   /** the tokens with every label, variable and instance number blanked (a permutation's invariant) */
@@ -103,17 +105,23 @@ export function tokenizer(labels: readonly string[], cache: TokenCache): Tokeniz
   };
   const term = (u: Term): Tokens => shown(u).toks;
   const same = (a: readonly (Term | null)[], b: readonly (Term | null)[]) => a.length === b.length && a.every((x, k) => x === b[k]);
-  const inst = (i: Instance, res: (t: Term) => Term): Tokens => {
+  const inst = (i: Instance, s: Subst, res: (t: Term) => Term): Tokens => {
     if (!i.started) return NOT_STARTED;
     const prev = insts.get(i);
+    // the same lookups answered the same: the environment resolves as it did (`sameSupport`)
+    if (prev && sameSupport(prev.support, s)) return prev.toks;
     // an instance object is immutable: its environment's keys are those of its last entry
     const keys = prev ? prev.keys : Object.keys(i.env).sort();
     const rs = keys.map((k) => res(i.env[k]!));
-    if (prev && same(prev.res, rs)) return prev.toks;
+    const support = supportOf(keys.map((k) => i.env[k]!), s);
+    if (prev && same(prev.res, rs)) {
+      insts.set(i, { ...prev, support });
+      return prev.toks;
+    }
     const toks: Tokens[number][] = [str(`${i.state}{`)];
     keys.forEach((k, n) => toks.push(str(`${n ? ',' : ''}${k}=`), term(rs[n]!)));
     toks.push('}');
-    insts.set(i, { keys, res: rs, toks });
+    insts.set(i, { keys, res: rs, support, toks });
     return toks;
   };
   const claim = (c: SymClaim, res: (t: Term) => Term) => {

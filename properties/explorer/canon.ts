@@ -145,7 +145,7 @@ export function canonicalKey(st: SymState, last: LastStep | null, groups: readon
   // an instance that has not started is in its initial state with its set-up environment, both
   // fixed by its position (the scenario's; a permutation only swaps identical instances): '!'
   // says all of it (under a runs bound most instances never start)
-  const instT = st.insts.map((i) => tok.inst(i, res));
+  const instT = st.insts.map((i) => tok.inst(i, st.s, res));
   const knowT = st.know.map((t) => tok.term(res(t)));
   const consT = st.cons.map((c) => tok.term(res(c.t)));
   const claimT = st.claims.map((c): Tokens => {

@@ -14,8 +14,13 @@
  * Every rule application is recorded as a `Deduction`, so attack traces show how inputs were made.
  * @module
  */
+import { DESTRUCTORS, isDecryptionApp } from '../../models/equations.ts';
+import { type Piece, entryPieces } from './pieces.ts';
 import { type Term, type Var, app, show, termEquals } from '../../models/terms.ts';
 import { FreshVars, type Subst, matchFactors, resolve, unify } from './unify.ts';
+import { decidingNames } from './deciding-names.ts';
+
+export { namesIn } from './deciding-names.ts';
 
 export interface Constraint {
   /** the attacker may use knowledge entries [0, lvl) */
@@ -73,48 +78,6 @@ export function newSolveContext(fresh: FreshVars = new FreshVars(), perCall = SO
   return { know: [], fresh, budget: { perCall, cut: false } };
 }
 
-/** The names (fresh values, long-term values) in a term. */
-export function namesIn(t: Term, out: Set<string> = new Set()): Set<string> {
-  if (t.t === 'name') out.add(t.name);
-  else if (t.t === 'app') for (const a of t.args) namesIn(a, out);
-  return out;
-}
-
-const NAMES = new WeakMap<Term, Set<string>>();
-function namesOf(t: Term): Set<string> {
-  let r = NAMES.get(t);
-  if (!r) {
-    r = namesIn(t);
-    NAMES.set(t, r);
-  }
-  return r;
-}
-
-/** What decides whether ground `t` is derivable from a part of the knowledge: its names, and the
- * names of the keys behind which a piece with one of those names lies (to a fixpoint). A
- * knowledge entry with none of them is of no use for `t`: every piece a derivation of `t` takes
- * from a message is a subterm of `t` (or a DH power of one of its subterms, with its names) or a
- * key that opens such a piece. */
-function decidingNames(t: Term, srcs: readonly Source[]): Set<string> {
-  const out = new Set(namesOf(t));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const src of srcs) {
-      if (!src.keys.length) continue;
-      let hit = false;
-      for (const n of namesOf(src.term)) if (out.has(n)) hit = true;
-      if (!hit) continue;
-      for (const k of src.keys)
-        for (const n of namesOf(k))
-          if (!out.has(n)) {
-            out.add(n);
-            grew = true;
-          }
-    }
-  }
-  return out;
-}
-
 /** Counters for profiling. */
 export const STATS = { calls: 0, steps: 0 };
 
@@ -157,45 +120,8 @@ function sources(know: readonly Term[], lvl: number, s: Subst): Source[] {
   return lvl >= know.length ? hit.all : hit.all.filter((x) => x.from < lvl);
 }
 
-interface Piece {
-  readonly path: string;
-  readonly term: Term;
-  readonly keys: readonly Term[];
-  /** printed term and keys: the same piece behind the same keys is one way to get it */
-  readonly sig: string;
-}
-
-function piecesOf(t0: Term): Piece[] {
-  const out: Piece[] = [];
-  const walk = (t: Term, path: string, keys: Term[]) => {
-    if (t.t === 'var' || t.t === 'const') return;
-    out.push({ path, term: t, keys, sig: show(t) + '|' + keys.map(show).join(',') });
-    if (t.t !== 'app') return;
-    if (t.f === 'tuple') t.args.forEach((a, i) => walk(a, `${path}.${i}`, keys));
-    else if (t.f === 'senc') walk(t.args[0]!, `${path}.s`, [...keys, t.args[1]!]);
-    else if (t.f === 'aenc') {
-      const p = t.args[1]!;
-      if (p.t === 'app' && p.f === 'pk') walk(t.args[0]!, `${path}.a`, [...keys, p.args[0]!]);
-    }
-  };
-  walk(t0, '', []);
-  return out;
-}
-
-/** Pieces and variables of resolved knowledge entries, per resolved term object: `resolve` keeps
- * returning the same object for an entry while no step binds its variables (see `unify.ts`). */
-const PIECES = new WeakMap<Term, Piece[]>();
+/** Variables of resolved knowledge entries, per resolved term object (as pieces.ts keeps pieces). */
 const VARS = new WeakMap<Term, string[]>();
-
-function entryPieces(t: Term, s: Subst): Piece[] {
-  const r = resolve(t, s);
-  let ps = PIECES.get(r);
-  if (!ps) {
-    ps = piecesOf(r);
-    PIECES.set(r, ps);
-  }
-  return ps;
-}
 
 function resolvedVars(t: Term, s: Subst): string[] {
   const r = resolve(t, s);
@@ -230,8 +156,7 @@ function mergeSources(pieces: readonly (readonly Piece[])[]): Source[] {
 /** Can two terms possibly unify? A cheap head-symbol filter before calling `unify`. */
 function headsMeet(a: Term, b: Term): boolean {
   if (a.t === 'var' || b.t === 'var') return true;
-  if (a.t === 'app' && (a.f === 'sdec' || a.f === 'adec' || a.f === 'verify')) return true;
-  if (b.t === 'app' && (b.f === 'sdec' || b.f === 'adec' || b.f === 'verify')) return true;
+  if ((a.t === 'app' && DESTRUCTORS.has(a.f)) || (b.t === 'app' && DESTRUCTORS.has(b.f))) return true;
   if (a.t !== b.t) return false;
   if (a.t === 'app') return a.f === (b as typeof a).f && a.args.length === (b as typeof a).args.length;
   return termEquals(a, b);
@@ -342,7 +267,7 @@ export function solve(cons: readonly Constraint[], s0: Subst, ctx: SolveContext)
       // is `senc(name, k)`, which x's own constraint must then allow)
       for (const src of srcs) {
         if (used.includes(src.id)) continue;
-        const stuck = src.term.t === 'app' && (src.term.f === 'sdec' || src.term.f === 'adec') && !isGround(src.term);
+        const stuck = isDecryptionApp(src.term) && !isGround(src.term);
         const sols = termEquals(src.term, t) ? [s] : stuck ? unify(t, src.term, s, ctx.fresh) : [];
         if (!sols.length) continue;
         const keys = src.keys.map((k) => ({ lvl: c.lvl, t: k, used: [...used, src.id] }));

@@ -15,7 +15,7 @@
  *   gives `X := aenc(m, pk(sk))`, and `verify(s, m, p) =? true` gives `s := sign(m, K)`, `p := pk(K)`.
  * @module
  */
-import { normalize } from '../../models/equations.ts';
+import { isDecryptionApp, isDestructorApp, narrowings, normalize } from '../../models/equations.ts';
 import { admits, sortsMeet, termKind } from '../../models/sorts.ts';
 import { type App, type Sort, type Term, type Var, app, termEquals } from '../../models/terms.ts';
 
@@ -80,6 +80,29 @@ function resolveAcross(t: Term, s: Subst): Term {
   return r;
 }
 
+/** The support of resolving `ts` under `s` (as `ACROSS` keeps it: every variable looked up and
+ * what it found): while a substitution gives the same answers (`sameSupport`), `resolve` gives
+ * the same terms (an instance's environment in a state key, `canon-tokens.ts`). */
+export function supportOf(ts: readonly Term[], s: Subst): readonly (string | Term | undefined)[] {
+  const support: (string | Term | undefined)[] = [];
+  // every variable, also under the empty substitution (where `applySubst` looks nothing up)
+  const walk = (t: Term): void => {
+    if (t.t === 'var') {
+      const b = s.get(t.name);
+      support.push(t.name, b);
+      if (b !== undefined) walk(b);
+    } else if (t.t === 'app') for (const a of t.args) walk(a);
+  };
+  for (const t of ts) walk(t);
+  return support;
+}
+
+/** Does `s` answer every lookup of `support` as it was answered? */
+export function sameSupport(support: readonly (string | Term | undefined)[], s: Subst): boolean {
+  for (let k = 0; k < support.length; k += 2) if (s.get(support[k] as string) !== support[k + 1]) return false;
+  return true;
+}
+
 function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | null): Term {
   if (t.t === 'var') {
     const b = s.get(t.name);
@@ -87,13 +110,18 @@ function applySubst(t: Term, s: Subst, support: (string | Term | undefined)[] | 
     return b === undefined ? t : applySubst(b, s, support);
   }
   if (t.t !== 'app' || s.size === 0) return t;
-  let changed = false;
-  const args = t.args.map((a) => {
+  // a new arguments array only from the first argument that changes (most subterms do not)
+  let args: Term[] | null = null;
+  for (let i = 0; i < t.args.length; i++) {
+    const a = t.args[i]!;
     const r = applySubst(a, s, support);
-    if (r !== a) changed = true;
-    return r;
-  });
-  return changed ? { t: 'app', f: t.f, args } : t;
+    if (args) args.push(r);
+    else if (r !== a) {
+      args = t.args.slice(0, i);
+      args.push(r);
+    }
+  }
+  return args ? { t: 'app', f: t.f, args } : t;
 }
 
 // ---------------------------------------------------------------- sorts
@@ -132,19 +160,17 @@ function extend(s: Subst, k: string, t: Term): Subst {
 
 // ---------------------------------------------------------------- unification
 
-const DESTRUCTORS = new Set(['sdec', 'adec', 'verify']);
-const isDecryption = (t: Term): t is App => t.t === 'app' && (t.f === 'sdec' || t.f === 'adec');
 
 /** All most general unifiers (up to the limits in the module comment) of `a` and `b` extending `s`. */
 export function unify(a: Term, b: Term, s: Subst, fresh: FreshVars): Subst[] {
   const x = resolve(a, s);
   const y = resolve(b, s);
   if (termEquals(x, y)) return [s];
-  const isD = (t: Term): t is App => t.t === 'app' && DESTRUCTORS.has(t.f);
+  const isD = isDestructorApp;
   // a typed variable takes a decryption's value only if it decrypts, to a value of its sort (the
   // receiver's decryption fails, or its type check does): the ciphertext is an encryption of it
-  if (x.t === 'var' && x.sort !== 'msg' && isDecryption(y)) return narrow(y, x, s, fresh);
-  if (y.t === 'var' && y.sort !== 'msg' && isDecryption(x)) return narrow(x, y, s, fresh);
+  if (x.t === 'var' && x.sort !== 'msg' && isDecryptionApp(y)) return narrow(y, x, s, fresh);
+  if (y.t === 'var' && y.sort !== 'msg' && isDecryptionApp(x)) return narrow(x, y, s, fresh);
   if (x.t === 'var') return opt(bind(x, y, s));
   if (y.t === 'var') return opt(bind(y, x, s));
   if (isD(x) && !(isD(y) && y.f === x.f)) return narrow(x, y, s, fresh);
@@ -167,22 +193,10 @@ export function unifyLists(xs: readonly Term[], ys: readonly Term[], s: Subst, f
   return sols;
 }
 
-/** A stuck destructor application equals `other` only if its argument is the matching constructor. */
+/** A stuck destructor application equals `other` only if its argument is the matching
+ * constructor: the equations of its rules (models/equations.ts `narrowings`), unified in order. */
 function narrow(d: App, other: Term, s: Subst, fresh: FreshVars): Subst[] {
-  const [a0, a1, a2] = d.args as [Term, Term, Term];
-  switch (d.f) {
-    case 'sdec':
-      return unify(a0, app('senc', other, a1), s, fresh);
-    case 'adec':
-      return unify(a0, app('aenc', other, app('pk', a1)), s, fresh);
-    case 'verify': {
-      if (!(other.t === 'app' && other.f === 'true')) return [];
-      const k = fresh.next('sk', 'skey');
-      return unify(a0, app('sign', a1, k), s, fresh).flatMap((u) => unify(a2, app('pk', k), u, fresh));
-    }
-    default:
-      return [];
-  }
+  return narrowings(d, other, (n, sort) => fresh.next(n, sort)).flatMap((eqs) => eqs.reduce<Subst[]>((sols, e) => sols.flatMap((u) => unify(e.arg, e.pattern, u, fresh)), [s]));
 }
 
 function factorsOf(x: Term): Term[] {

@@ -52,8 +52,9 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'impl/tpm2-bridge/real-setup.ts: Q': "the real TPM's own key value `Q@tpm` handed to initialEnv (models/real-tpm.ts binding), a name this file introduces",
   'impl/tztcm/session/pairing.ts: TZTCM': "the pairing's KDFe usage label (seed 002 §2.3: K_uuid = kdf(Z, 'TZTCM', uuid, idTDDL)), a string the paper fixes",
   'properties/tztcm/command-arbitraries.ts: StartAuthSession': 'a TPM 2.0 command name (Part 3 §11.1), which the message is named after',
+  'properties/tztcm/command-arbitraries.ts: GetRandom': 'a TPM 2.0 command name (Part 3 §16.1), which the message is named after',
   'properties/tztcm/command-arbitraries.ts: Unseal': 'a TPM 2.0 command name (Part 3 §12.7), which the message is named after',
-  'impl/runtime/channel-session.ts: TEE': 'the channel role that reads records back; still to do: find it in the channel protocol (the role binding recordVars(i).b)',
+  'proofs-export/tamarin/lemmas.ts: rb': "a Tamarin timepoint variable of the lemma ('#rb', the peer's reveal), not ISO 9798-2's rb",
 };
 
 type Kind = 'protocol' | 'role' | 'variable' | 'message' | 'long-term value';

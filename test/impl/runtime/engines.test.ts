@@ -4,8 +4,8 @@
  * seeded — gives identical messages (bytes), claims, party states and failures, stored values,
  * secrets and claim checks under the compiled engine and under XState (the reference); so do
  * two interleaved sessions, and runs with a flipped byte in each delivered message (the
- * failure paths: which transition rejects, with which step and message). Paired with a broken
- * engine the same comparison catches.
+ * failure paths: which transition rejects, with which step and message, and every instance's
+ * environment afterwards). Paired with a broken engine the same comparison catches.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,13 +45,17 @@ test('two interleaved sessions of every protocol: the same run under both engine
       run.start();
       run.runHonest();
       run.stop();
-      return strip(runReport(run, null, SEED, 0));
+      return { ...strip(runReport(run, null, SEED, 0)), envs: envs(run) };
     };
     const ref = report('xstate');
     assert.ok(ref.ok, `${p.name}: two sessions did not complete`);
     assert.deepEqual(report('compiled'), ref, p.name);
   }
 });
+
+/** Every instance's environment at the end: a failed transition leaves it as it was (the
+ * compiled engine binds in place and puts back what a failed transition replaced). */
+const envs = (run: ProtocolRun) => Object.fromEntries(run.instances().map((i) => [i, { ...run.environmentOf(i) }]));
 
 /** The run with byte `pos` of the `index`-th delivered message flipped, as a report. */
 function tampered(p: Protocol, index: number, engine: RunOptions['engine'], extra: RunOptions = {}) {
@@ -67,7 +71,7 @@ function tampered(p: Protocol, index: number, engine: RunOptions['engine'], extr
     } else run.deliver(next.id);
   }
   run.stop();
-  return strip(runReport(run, null, SEED, 0));
+  return { ...strip(runReport(run, null, SEED, 0)), envs: envs(run) };
 }
 
 test('a flipped byte in each delivered message: the same failure (transition, step, message) under both engines', () => {
