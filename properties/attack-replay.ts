@@ -307,29 +307,47 @@ function violated(protocol: Protocol, f: Finding, replay: ReturnType<typeof repl
       : { yes: false, detail: `the attacker's value of ${prop.tag} differs from the claimed one` };
   }
   // judged as the explorer judges: the attacker's agent's instances are not honest
-  const c = checkClaims(protocol, replay.run.claims, replay.run.network.observed, { attacker: ATTACKER }).find((x) => x.id === prop.id)!;
+  const c = checkClaims(protocol, replay.run.claims, replay.run.network.observed, { attacker: ATTACKER }).find((x) => x.id === prop.id);
+  if (!c) return { yes: false, detail: `${prop.id} is not a property of ${protocol.name}` };
   return { yes: c.verdict === 'violated', detail: c.detail };
 }
 
 /** What replaying a finding with real crypto shows: on the variant it was found on, and the
- * same schedule on the correct protocol (where the violation must not happen). */
+ * same schedule on the correct protocol (where the violation must not happen) — null when the
+ * variant does not break the property (`comparedWithCorrect`). */
 export interface ReplayOutcome {
   readonly variant: { readonly reproduced: boolean; readonly detail: string };
-  readonly correct: { readonly reproduced: boolean; readonly detail: string };
+  readonly correct: { readonly reproduced: boolean; readonly detail: string } | null;
   /** wall time of both replays */
   readonly ms: number;
+}
+
+/**
+ * Is an attack on `propertyId` compared with the correct protocol? Only when the variant is
+ * declared to break it: a variant that only adds a property (nspk's `any-peer`, whose NS6 is an
+ * attack on NSPK itself) has no other version that must resist the same schedule, so the attack
+ * is on the protocol as it is, as without a variant.
+ */
+function comparedWithCorrect(target: Target, propertyId: string): boolean {
+  return target.variant !== undefined && target.variant.breaks.includes(propertyId);
+}
+
+/** The correct machines judged on the variant's properties (a property a variant adds, with the
+ * claim it reads, is then judged on a run that makes no such claim: not violated). */
+function correctVersion(target: Target): Protocol {
+  return { ...target.base, properties: target.protocol.properties };
 }
 
 /** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */
 export function replayOutcome(target: Target, scen: Scenario, found: Finding, seed = 1): ReplayOutcome {
   const t0 = performance.now();
-  const { protocol, base: p } = target;
+  const { protocol } = target;
   const on = (proto: Protocol) => {
     const v = violated(proto, found, replayFinding(proto, scen, found, seed));
     return { reproduced: v.yes, detail: v.detail };
   };
   const variant = on(protocol);
-  const correct = on(p);
+  const correct = comparedWithCorrect(target, found.prop.id) ? on(correctVersion(target)) : null;
   return { variant, correct, ms: Math.round((performance.now() - t0) * 10) / 10 };
 }
 
@@ -373,9 +391,10 @@ export function replayAttack(target: Target, opts: { property?: string; seed?: n
     steps: rep.steps,
   });
   let correctRun: ReplayResult | null = null;
-  if (variantId !== undefined) {
-    const onCorrect = replayFinding(p, r.scenario, found, seed, opts.suite);
-    correctRun = result(onCorrect, violated(p, found, onCorrect), null);
+  if (comparedWithCorrect(target, wanted)) {
+    const correct = correctVersion(target);
+    const onCorrect = replayFinding(correct, r.scenario, found, seed, opts.suite);
+    correctRun = result(onCorrect, violated(correct, found, onCorrect), null);
   }
   return {
     found: true as const,

@@ -94,7 +94,7 @@ it found an attack (inconclusive)`,
     const p = await oneProtocolFor(positionals[0]!, ALL_PROTOCOLS, values.protocol);
     const sessions = values.sessions === undefined ? undefined : intFlag('sessions', values.sessions, 1, { min: 1, max: MAX_SESSIONS });
     const resolved = targetOf(p, values.variant, sessions ? { sessions } : undefined);
-    if (values.property && !p.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, p.properties.map((x) => x.id), `of ${p.name}`);
+    if (values.property && !resolved.protocol.properties.some((x) => x.id === values.property)) throw new UnknownNameError('property', values.property, resolved.protocol.properties.map((x) => x.id), `of ${targetName(resolved)}`);
     const timeout = intFlag('timeout', values.timeout, 60, { min: 1, max: MAX_TIMEOUT_S });
     const seed = intFlag('seed', values.seed, 1);
     const suite = suiteFlag(values.suite);
@@ -107,13 +107,15 @@ it found an attack (inconclusive)`,
       else if (r.cut) io.out(`${target}: inconclusive — the search was cut (${r.cut}) before it found an attack (bound: ${r.bound}); nothing to replay`);
       else io.out(`${target}: the explorer found no attack within the bound (${r.bound}); nothing to replay`);
       if (r.cut) return EXIT.inconclusive;
-      // a variant is declared to break something; the base protocol may declare attacks too
-      const declared = values.variant !== undefined || p.properties.some((x) => expectedVerdict(p, x.id, undefined) === 'attack');
+      // a variant is declared to break something; the base protocol (or a property a variant
+      // adds) may declare attacks too
+      const declared = (resolved.variant?.breaks.length ?? 0) > 0 || resolved.protocol.properties.some((x) => expectedVerdict(p, x.id, resolved.variant) === 'attack');
       return declared ? EXIT.differs : EXIT.ok;
     }
-    // with a variant: it reproduces there and not on the correct protocol; without: it
-    // reproduces, and the protocol declares this attack (else it is a flaw, exit 1)
-    const ok = r.correctRun ? r.variantRun.reproduced && !r.correctRun.reproduced : r.variantRun.reproduced && expectedVerdict(p, r.variantRun.property, undefined) === 'attack';
+    // with a variant that breaks the property: it reproduces there and not on the correct
+    // protocol; otherwise: it reproduces, and the protocol (or the variant's added property)
+    // declares this attack (else it is a flaw, exit 1)
+    const ok = r.correctRun ? r.variantRun.reproduced && !r.correctRun.reproduced : r.variantRun.reproduced && expectedVerdict(p, r.variantRun.property, resolved.variant) === 'attack';
     const written: string[] = [];
     if (values.svg !== undefined || values.mermaid !== undefined) {
       // the symbolic trace, with the outcome of its replay with real crypto

@@ -50,7 +50,7 @@ function table(d: ReportData): string {
 function attackSection(a: ReportAttack, protocolAnchor: string | undefined): string {
   const s = a.sequence;
   const replay = a.replay
-    ? `<div class="card"><b>Replayed with real crypto</b> on ${esc(a.protocol)} ${esc(a.variant ?? '')}: <span class="${a.replay.reproduced ? 'v-bad' : 'v-muted'}">${a.replay.reproduced ? 'VIOLATED' : 'not violated'}</span> — ${esc(a.replay.detail)}<br>The same schedule on the correct protocol: <span class="${a.replay.correct.reproduced ? 'v-bad' : 'v-ok'}">${a.replay.correct.reproduced ? 'VIOLATED (unexpected)' : 'no violation'}</span> — ${esc(a.replay.correct.detail)}</div>`
+    ? `<div class="card"><b>Replayed with real crypto</b> on ${esc(a.protocol)} ${esc(a.variant ?? '')}: <span class="${a.replay.reproduced ? 'v-bad' : 'v-muted'}">${a.replay.reproduced ? 'VIOLATED' : 'not violated'}</span> — ${esc(a.replay.detail)}${a.replay.correct ? `<br>The same schedule on the correct protocol: <span class="${a.replay.correct.reproduced ? 'v-bad' : 'v-ok'}">${a.replay.correct.reproduced ? 'VIOLATED (unexpected)' : 'no violation'}</span> — ${esc(a.replay.correct.detail)}` : ''}</div>`
     : `<p class="v-muted">No replay with real crypto: ${a.variant ? 'not asked for' : 'the base protocol of the classic corpus has no implementation to replay on'}.</p>`;
   return [
     `<section id="${esc(a.anchor)}">`,

@@ -30,7 +30,7 @@ export interface ReportTarget {
 export interface ReportReplay {
   readonly reproduced: boolean;
   readonly detail: string;
-  readonly correct: { readonly reproduced: boolean; readonly detail: string };
+  readonly correct: { readonly reproduced: boolean; readonly detail: string } | null;
 }
 
 export interface ReportAttack {
