@@ -24,6 +24,9 @@ export type Sort =
   | 'bool' // the constant `true`
   | 'symkey'; // a symmetric key: 32 bytes (AES-256), such as a key two agents share
 
+/** Every sort, for checking a model written outside the type checker (a user's protocol file). */
+export const SORTS: readonly Sort[] = ['msg', 'nonce', 'const', 'agent', 'skey', 'point', 'sig', 'digest', 'ct', 'bool', 'symkey'];
+
 /** A role-local variable, bound by a receive pattern, `fresh`, `let`, or the role's set-up. In a
  * set-up term, a variable may instead refer to a long-term value (`lt`, models/protocol.ts): what
  * it refers to is the structured `lt` field, never parsed back from `name`. */

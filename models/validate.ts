@@ -16,7 +16,7 @@ import type { Protocol } from './protocol.ts';
 import { LT_SEP, applyVariant, ltRefOf, propertiesOf } from './protocol.ts';
 import { roleOf } from './role.ts';
 import type { Step } from './steps.ts';
-import { type Term, varsOf } from './terms.ts';
+import { SORTS, type Term, varsOf } from './terms.ts';
 
 export class ModelError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -38,9 +38,16 @@ export function patternBinds(p: Term): { binds: string[]; reads: string[] } {
 
 function stepProblems(step: Step, bound: Set<string>, where: string): string[] {
   const out: string[] = [];
+  const sorted = (t: Term) => {
+    for (const x of varsOf(t)) if (!SORTS.includes(x.sort)) out.push(`${where}: variable '${x.name}' has an unknown sort '${String(x.sort)}' (sorts: ${SORTS.join(', ')})`);
+  };
   const need = (t: Term, what: string) => {
+    sorted(t);
     for (const x of varsOf(t)) if (!bound.has(x.name)) out.push(`${where}: ${what} uses '${x.name}' before it is bound`);
   };
+  if (step.op === 'recv') sorted(step.pattern);
+  if (step.op === 'match') sorted(step.pattern);
+  if (step.op === 'fresh' || step.op === 'let') sorted(step.v);
   switch (step.op) {
     case 'recv': {
       const { binds, reads } = patternBinds(step.pattern);
@@ -79,7 +86,7 @@ function stepProblems(step: Step, bound: Set<string>, where: string): string[] {
       need(step.t, `store '${step.slot}'`);
       break;
   }
-  return out;
+  return [...new Set(out)];
 }
 
 /** All problems of a protocol (empty when well formed). */
@@ -107,6 +114,7 @@ export function protocolProblems(p: Protocol): string[] {
     for (const [k, t] of Object.entries(decl.knows)) {
       if (k.includes(LT_SEP)) out.push(`${here}: '${k}' is not a legal variable name`);
       for (const x of varsOf(t)) {
+        if (!SORTS.includes(x.sort)) out.push(`${here}: set-up of '${k}': '${x.name}' has an unknown sort '${String(x.sort)}' (sorts: ${SORTS.join(', ')})`);
         const ref = ltRefOf(x);
         if (ref) {
           if (!ltNames.has(ref.name)) out.push(`${here}: set-up of '${k}' refers to undeclared long-term value '${ref.name}'`);
@@ -193,7 +201,7 @@ export function protocolProblems(p: Protocol): string[] {
     }
     for (const problem of protocolProblems({ ...edited, properties: variant.properties, variants: [] })) out.push(problem.replace(p.name, `${p.name} ${variant.id}`));
   }
-  return out;
+  return [...new Set(out)];
 }
 
 /** Throw a `ModelError` listing every problem, if there is any. */

@@ -35,7 +35,7 @@ test('a broken model is reported by name: unbound variable, missing set-up, unkn
           party: 'TDDL',
           initial: 's',
           knows: [agent('self'), v('k', 'digest')],
-          transitions: [{ label: 'bad', from: 's', to: 'done', trigger: 'START', steps: [send('TZTCM', 'M', tup(v('ghost'))), claim('Running', 'cmd', null, v('x'))] }],
+          transitions: [{ label: 'bad', from: 's', to: 'done', trigger: 'START', steps: [send('TZTCM', 'M', tup(v('ghost'))), claim('Running', 'cmd', null, v('x')), send('TZTCM', 'N', v('typo', 'nonceX' as never))] }],
         }),
         agents: { self: 'TDDL' },
         initiator: true,
@@ -48,4 +48,7 @@ test('a broken model is reported by name: unbound variable, missing set-up, unkn
   assert.match(problems, /send 'M' uses 'ghost' before it is bound/);
   assert.match(problems, /known variable 'k' has no set-up value/);
   assert.match(problems, /claim Running\(cmd\) uses 'x'/);
+  // a sort the term algebra does not have (a user's file is not type-checked): named, once
+  assert.match(problems, /variable 'typo' has an unknown sort 'nonceX'/);
+  assert.equal(problems.split('\n').filter((l) => l.includes("unknown sort 'nonceX'")).length, 1);
 });
