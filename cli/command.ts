@@ -18,6 +18,9 @@ export interface Command {
   readonly summary: string;
   /** the full `tcv <name> --help` text */
   readonly help: string;
+  /** the help for these arguments, when it depends on them (a command with subcommands:
+   * `tcv tztcm monitor --help` is the monitor's) */
+  helpFor?(args: readonly string[]): Promise<string>;
   /** exit code (`exit-codes.ts`): 0 ok, 1 a verdict/run differs, 2 usage error, 4 inconclusive */
   run(args: string[], io: CliIO): Promise<number>;
 }

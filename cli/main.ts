@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     outputPrefix(`tcv ${name}`);
     const cmd = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(`${cmd.help}\n\n${EXIT_TABLE}`);
+      io.out(`${cmd.helpFor ? await cmd.helpFor(rest) : cmd.help}\n\n${EXIT_TABLE}`);
       return EXIT.ok;
     }
     return await cmd.run(rest, io);

@@ -34,6 +34,10 @@ export const tztcmCommand: Command = {
   get help() {
     return help();
   },
+  async helpFor(args) {
+    const sub = SUBCOMMANDS.find((s) => s.name === args[0]);
+    return sub ? (await sub.load()).help : help();
+  },
   async run(args, io) {
     const [name, ...rest] = args;
     if (name === undefined || name === '--help' || name === '-h') {

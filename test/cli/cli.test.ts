@@ -50,6 +50,17 @@ test('every command has --help', async () => {
   }
 });
 
+test('every tztcm subcommand has its own --help', async () => {
+  const top = await tcv('tztcm', '--help');
+  const subs = [...top.out.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]!);
+  assert.ok(subs.includes('monitor') && subs.includes('serve'), top.out);
+  for (const s of subs) {
+    const r = await tcv('tztcm', s, '--help');
+    assert.equal(r.code, 0, s);
+    assert.match(r.out, new RegExp(`^usage: tcv tztcm ${s} `), s);
+  }
+});
+
 test('tcv list --json names every protocol with its parties, properties and variants', async () => {
   const r = await tcv('list', '--json');
   const j = JSON.parse(r.out) as { name: string; roles: { party: string }[]; properties: unknown[]; variants: { id: string }[] }[];
