@@ -95,7 +95,10 @@ export interface PropertyDecl {
    * every role instance counted, a server's too) at which the attack exists. Below it the attack
    * needs more runs than the bound allows, so 'holds' is what is expected there (Lowe's attack on
    * NSPK needs A's run with E and B's run with A: two). Measured with the explorer and checked at
-   * both sides by the tests: a search that finds the attack below it, or misses it at it, differs. */
+   * both sides by the tests: a search that finds the attack below it, or misses it at it, differs.
+   * With `expected: 'holds'` (the default): an attack only the runs bound can reach — any agent
+   * in any role, so an agent talking to itself (Otway–Rees with A = B) — which the sessions bound
+   * (distinct agents per role) excludes: 'holds' under `--sessions`, 'attack' from `--runs N`. */
   readonly attackFromRuns?: number;
 }
 
@@ -193,6 +196,9 @@ export function expectedAtRuns(p: Protocol, pid: string, variant: VariantDecl | 
   // the bound is the declaration's, for the attack it expects (not a variant's `expect` override)
   const declared = decl?.expected === 'attack' && variant?.expect?.[pid] === undefined;
   if (expected === 'attack' && declared && runs !== undefined && from !== undefined && runs < from) return { expected: 'holds', fromRuns: from };
+  // an attack the sessions bound cannot reach (see `attackFromRuns`)
+  const holdsDeclared = (decl?.expected ?? 'holds') === 'holds' && variant?.expect?.[pid] === undefined && !variant?.breaks.includes(pid);
+  if (expected === 'holds' && holdsDeclared && runs !== undefined && from !== undefined && runs >= from) return { expected: 'attack', fromRuns: from };
   return { expected };
 }
 

@@ -29,8 +29,8 @@
  * have the same form <nonce, <M, A, B>> under the same key when A = B, so the attacker hands S
  * A's own message-1 ciphertext as B's part (or B's as A's) and A (or B) completes with no run of
  * the other role. ProVerif 2.05 finds it on the export (OR2, OR3 false) and so does
- * `tcv verify otway-rees --runs 2` (any agent in any role): expected there, and not declared,
- * since a property's expectation cannot yet depend on whether the bound admits self-sessions.
+ * `tcv verify otway-rees --runs 2` (any agent in any role): declared with `attackFromRuns: 2`
+ * (holds under `--sessions`, attack from `--runs 2`).
  * @module
  */
 import { type Protocol, agent, lt } from '../protocol.ts';
@@ -173,8 +173,9 @@ export const otwayRees: Protocol = {
   deployment: { A: 'a1', B: 'b1', S: 's' },
   properties: [
     { id: 'OR1', kind: 'secrecy', statement: 'The session key kab stays secret (A and B).', tag: 'kab' },
-    { id: 'OR2', kind: 'non-injective-agreement', statement: 'If A completes with B, B ran with A on the session <M, A, B>.', tag: 'run-a', commit: 'A', running: 'B' },
-    { id: 'OR3', kind: 'non-injective-agreement', statement: 'If B completes with A, A ran with B on the session <M, A, B>.', tag: 'run-b', commit: 'B', running: 'A' },
+    // holds with A ≠ B (the sessions bound); from two runs an agent may talk to itself (above)
+    { id: 'OR2', kind: 'non-injective-agreement', statement: 'If A completes with B, B ran with A on the session <M, A, B>.', tag: 'run-a', commit: 'A', running: 'B', attackFromRuns: 2 },
+    { id: 'OR3', kind: 'non-injective-agreement', statement: 'If B completes with A, A ran with B on the session <M, A, B>.', tag: 'run-b', commit: 'B', running: 'A', attackFromRuns: 2 },
     {
       id: 'OR4',
       kind: 'non-injective-agreement',

@@ -49,3 +49,14 @@ test('runs expectations: every declaration in the classic corpus holds one run b
     assert.deepEqual([at.verdict, at.expected], ['attack', 'attack'], `${p.name} ${id} at --runs ${n}`);
   }
 });
+
+test("runs expectations: an attack declared on a property that holds (only the runs bound reaches it) is expected from --runs N, and 'holds' under --sessions", () => {
+  const raised = CLASSIC_PROTOCOLS.flatMap((p) => p.properties.flatMap((x) => (x.attackFromRuns !== undefined && (x.expected ?? 'holds') === 'holds' ? [{ p, id: x.id, n: x.attackFromRuns }] : [])));
+  assert.ok(raised.length > 0, 'a declaration of this kind (Otway–Rees OR2/OR3: an agent talking to itself)');
+  for (const { p, id, n } of raised) {
+    const sessions = verifyProtocol(p, undefined, { properties: [id], timeoutMs: 300_000 }).properties[0]!;
+    assert.deepEqual([sessions.expected, sessions.verdict, sessions.expectedAttackFromRuns], ['holds', 'holds', undefined], `${p.name} ${id} at the sessions bound`);
+    const at = verifyProtocol(p, undefined, opts(n, id)).properties[0]!;
+    assert.deepEqual([at.expected, at.verdict, at.expectedAttackFromRuns], ['attack', 'attack', n], `${p.name} ${id} at --runs ${n}`);
+  }
+});
