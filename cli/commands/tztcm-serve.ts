@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { type Command, intFlag, parseFlags, UsageError } from '../command.ts';
 import { suiteFlag } from '../suite-flag.ts';
+import { EXIT } from '../exit-codes.ts';
 import { suiteId } from '../../impl/crypto/index.ts';
 import { ListenError, startTpmServer } from '../../impl/tztcm/net/tpm-server.ts';
 import { rebootingTransmit, startTztcmService } from '../../impl/tztcm/service.ts';
@@ -31,8 +32,8 @@ The TZTCM (seed 002) as a TPM 2.0 on 127.0.0.1: the TDDL end of the UUID-keyed s
   tpm2_startup -c -T mssim:host=127.0.0.1,port=2321
   tpm2_getrandom -T mssim:host=127.0.0.1,port=2321 16 | xxd
 
-Stops on SIGINT / SIGTERM. Exit 1 when the port is in use, DIR is served by another
-process or the device's boot stops; 2 on a usage error.`;
+Stops on SIGINT / SIGTERM. Exit 1 when DIR is served by another process or the device's
+boot stops; 2 on a usage error or when the port is in use.`;
 
 export const tztcmServeCommand: Command = {
   name: 'serve',
@@ -71,9 +72,10 @@ export const tztcmServeCommand: Command = {
       server = await startTpmServer({ port, raw: values.raw, transmit, onEvent: (w) => process.env['TCV_DEBUG'] && io.err(`tztcm serve: ${w}`) });
     } catch (e) {
       await service.stop();
+      // the environment, not a run that differs: exit 2 as the exit-code table says
       if (e instanceof ListenError) {
         io.err(`tcv tztcm serve: ${e.message}`);
-        return 1;
+        return EXIT.usage;
       }
       throw e;
     }

@@ -44,13 +44,13 @@ test('usage errors: one line, exit 2', async () => {
   }
 });
 
-test('a port in use: one line naming it, exit 1, the s-core stopped', async () => {
+test('a port in use: one line naming it, exit 2 (the environment, as the exit-code table says), the s-core stopped', async () => {
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   const port = (blocker.address() as { port: number }).port;
   try {
     const r = await tcv('tztcm', 'serve', '--raw', '--port', String(port));
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(r.err, `tcv tztcm serve: port ${port} on 127.0.0.1 is already in use`);
   } finally {
     blocker.close();
