@@ -22,7 +22,8 @@ export const mergeCommand: Command = {
   help: `usage: tcv merge REPORT.json… [--json] [--junit FILE]
 
 Reads the JSON of 'tcv verify … --json' runs (e.g. the shards of 'tcv verify --all --shard i/n'
-on several CI machines), checks that no target appears twice, and prints one table (or, with
+on several CI machines), checks that no target appears twice and that no shard is missing
+(exit 2 naming it), and prints one table (or, with
 --json, one JSON array; with --junit FILE, one JUnit file). The exit code is that of one
 'tcv verify' over all of them.
 
@@ -42,6 +43,7 @@ GitHub Actions, three shards:
     const reports: VerifyReport[] = [];
     const seen = new Map<string, string>();
     const splits = new Map<string, SplitReport[]>();
+    const allShards: { index: number; count: number }[] = [];
     for (const file of positionals) {
       let data: unknown;
       try {
@@ -53,7 +55,8 @@ GitHub Actions, three shards:
       if (!list.every(isReport)) throw new UsageError(`${file}: not the JSON of 'tcv verify --json'`);
       for (const stamped of list) {
         // the versions are the writer's; the merged output carries this tcv's
-        const { schemaVersion, tcvVersion: _written, ...r } = stamped as VerifyReport & { schemaVersion?: unknown; tcvVersion?: unknown };
+        const { schemaVersion, tcvVersion: _written, allShard, ...r } = stamped as VerifyReport & { schemaVersion?: unknown; tcvVersion?: unknown; allShard?: { index?: unknown; count?: unknown } };
+        if (allShard && Number.isInteger(allShard.index) && Number.isInteger(allShard.count)) allShards.push({ index: allShard.index as number, count: allShard.count as number });
         if (typeof schemaVersion === 'number' && schemaVersion > SCHEMA_VERSION) throw new UsageError(`${file}: written by a newer tcv (${String(_written)}, schemaVersion ${schemaVersion}; this tcv reads up to ${SCHEMA_VERSION})`);
         const key = `${r.protocol}${r.variant ? ' ' + r.variant : ''}`;
         // the shards of one split search (verify <target> --shard i/n) share a target
@@ -68,6 +71,16 @@ GitHub Actions, three shards:
         seen.set(key, file);
         reports.push(r);
       }
+    }
+    // the shards of `verify --all --shard i/n`: every one of the n must be given (a CI job that
+    // lost a shard must not pass on the others)
+    if (allShards.length) {
+      const counts = new Set(allShards.map((s) => s.count));
+      if (counts.size > 1) throw new UsageError(`the reports come from different splits (--shard i/n with n = ${[...counts].sort().join(', ')})`);
+      const n = allShards[0]!.count;
+      const have = new Set(allShards.map((s) => s.index));
+      const missing = Array.from({ length: n }, (_, k) => k + 1).filter((k) => !have.has(k));
+      if (missing.length) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${n} missing: merge the reports of every 'tcv verify --all --shard i/${n}'`);
     }
     // each split search combined: an attack in any shard, holds only when every shard holds
     for (const [key, shards] of splits) reports[reports.findIndex((r) => `${r.protocol}${r.variant ? ' ' + r.variant : ''}` === key)] = combineSplit(key, shards);

@@ -58,3 +58,29 @@ test('tcv merge: one table and exit code from several reports; overlaps refused;
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tcv merge: the shards of verify --all --shard i/n name themselves, and a missing shard is refused (exit 2)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcv-merge-'));
+  try {
+    // a real run's report, stamped as `verify --all --shard i/3` stamps each of its reports
+    const one = JSON.parse((await tcv('verify', 'nspk', '--json')).out);
+    const shardFile = (i: number, protocol: string) => {
+      const f = join(dir, `s${i}.json`);
+      writeFileSync(f, JSON.stringify([{ ...one, protocol, allShard: { index: i, count: 3 } }]));
+      return f;
+    };
+    const [s1, s2, s3] = [shardFile(1, 'nspk'), shardFile(2, 'nspk-2'), shardFile(3, 'nspk-3')];
+    const lost = await tcv('merge', s1, s3);
+    assert.equal(lost.code, 2);
+    assert.match(lost.err, /shard 2 of 3 missing/);
+    const all = await tcv('merge', s1, s2, s3, '--json');
+    assert.equal(all.code, 0, all.err);
+    assert.ok(!all.out.includes('allShard'), 'the merged report is one whole, not a shard');
+    // every shard gets a target: more shards than targets is a usage error
+    const many = await tcv('verify', '--all', '--shard', '1/64', '--json');
+    assert.equal(many.code, 2);
+    assert.match(many.err, /more shards than the \d+ targets/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
