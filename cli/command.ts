@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from '../models/protocol.ts';
 
 export interface CliIO {
   out(line: string): void;
@@ -48,7 +49,12 @@ export function parseFlags<O extends Options>(args: string[], options: O, allowP
     return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\n.*$/s, '');
-    throw new UsageError(msg.replace(/^Unknown option '(.*?)'.*$/s, "unknown flag '$1'"));
+    const unknown = /^Unknown option '(.*?)'/.exec(msg);
+    if (!unknown) throw new UsageError(msg);
+    // as for names: the nearest flag this command has ("did you mean")
+    const flags = Object.keys(options).map((k) => `--${k}`);
+    const near = unknown[1]!.startsWith('--') ? closestName(unknown[1]!, flags) : undefined;
+    throw new UsageError(`unknown flag '${unknown[1]}'${near ? ` — did you mean '${near}'?` : ''}`);
   }
 }
 

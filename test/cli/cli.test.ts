@@ -25,6 +25,7 @@ test('usage errors exit 2 with one line naming the problem', async () => {
   const cases: [string[], RegExp][] = [
     [['run', 'nope'], /unknown protocol 'nope'/],
     [['run', 'key-exchange', '--bogus'], /unknown flag '--bogus'/],
+    [['verify', 'nspk', '--propert', 'NS1'], /unknown flag '--propert' — did you mean '--property'\?/],
     [['run', 'key-exchange', '--variant', 'M9.9'], /unknown variant 'M9.9'/],
     [['run', 'key-exchange', '--seed', 'x'], /--seed wants a whole number/],
     [['run'], /name a protocol/],
