@@ -30,4 +30,5 @@ export const EXIT_TABLE = `exit codes (every command):
   2: usage error: bad flag or name, a path that cannot be read or written, swtpm missing
   3: internal error (one line; TCV_DEBUG=1 shows the stack)
   4: inconclusive: a budget (time, states, memory) cut the search, nothing else differs
-  5: the output could not be written (stdout/stderr closed or full, EPIPE)`;
+  5: the output could not be written (stdout/stderr closed or full, EPIPE)
+  130/143: a --tpm run or --watch stopped by SIGINT/SIGTERM`;
