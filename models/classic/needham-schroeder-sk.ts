@@ -16,8 +16,9 @@
  * session and completes it (Denning & Sacco 1981): B commits with no matching run of A.
  * @module
  */
-import { type Protocol, agent, lt } from '../protocol.ts';
+import { type Protocol, agent } from '../protocol.ts';
 import { roleMachine } from '../role.ts';
+import { serverSetup } from './server-setup.ts';
 import { claim, fresh, match, oops, recv, send } from '../steps.ts';
 import { h, sdec, senc, tup, v } from '../terms.ts';
 
@@ -109,13 +110,7 @@ export const nssk: Protocol = {
   name: 'nssk',
   title: 'Needham–Schroeder symmetric key (Denning–Sacco replay of an old session key)',
   source: 'Needham & Schroeder 1978; Denning & Sacco 1981',
-  roles: [
-    { role: 'A', machine: initiator, agents: { self: 'A', peer: 'B' }, initiator: true, knows: { k: lt('k', 'self', 'digest') } },
-    { role: 'B', machine: responder, agents: { self: 'B', peer: 'A' }, initiator: false, knows: { k: lt('k', 'self', 'digest') } },
-    { role: 'S', machine: server, agents: { self: 'S', a: 'A', b: 'B' }, initiator: false, knows: { ka: lt('k', 'a', 'digest'), kb: lt('k', 'b', 'digest') } },
-  ],
-  longTerm: [{ name: 'k', owner: 'A', sort: 'digest', reveal: 'RevealK' }],
-  deployment: { A: 'a1', B: 'b1', S: 's' },
+  ...serverSetup({ A: initiator, B: responder, S: server }, 'digest'),
   properties: [
     {
       id: 'NSSK1',

@@ -33,8 +33,9 @@
  * (holds under `--sessions`, attack from `--runs 2`).
  * @module
  */
-import { type Protocol, agent, lt } from '../protocol.ts';
+import { type Protocol, agent } from '../protocol.ts';
 import { roleMachine } from '../role.ts';
+import { serverSetup } from './server-setup.ts';
 import { claim, fresh, match, recv, send } from '../steps.ts';
 import { type Term, type Var, sdec, senc, tup, v } from '../terms.ts';
 import { replaceSteps } from '../edits.ts';
@@ -164,13 +165,7 @@ export const otwayRees: Protocol = {
   name: 'otway-rees',
   title: 'Otway–Rees (the type flaw needs an untyped key; no key confirmation for A)',
   source: 'Otway & Rees 1987; Clark & Jacob 1997 §6.3.3; SPORE; Paulson 1998; Boyd & Mathuria 2003',
-  roles: [
-    { role: 'A', machine: initiator, agents: { self: 'A', peer: 'B' }, initiator: true, knows: { k: lt('k', 'self', 'symkey') } },
-    { role: 'B', machine: responder, agents: { self: 'B', peer: 'A' }, initiator: false, knows: { k: lt('k', 'self', 'symkey') } },
-    { role: 'S', machine: server, agents: { self: 'S', a: 'A', b: 'B' }, initiator: false, knows: { ka: lt('k', 'a', 'symkey'), kb: lt('k', 'b', 'symkey') } },
-  ],
-  longTerm: [{ name: 'k', owner: 'A', sort: 'symkey', reveal: 'RevealK' }],
-  deployment: { A: 'a1', B: 'b1', S: 's' },
+  ...serverSetup({ A: initiator, B: responder, S: server }, 'symkey'),
   properties: [
     { id: 'OR1', kind: 'secrecy', statement: 'The session key kab stays secret (A and B).', tag: 'kab' },
     // holds with A ≠ B (the sessions bound); from two runs an agent may talk to itself (above)

@@ -20,8 +20,9 @@
  * nonce pair for a key.
  * @module
  */
-import { type Protocol, agent, lt } from '../protocol.ts';
+import { type Protocol, agent } from '../protocol.ts';
 import { roleMachine } from '../role.ts';
+import { serverSetup } from './server-setup.ts';
 import { claim, fresh, match, recv, send } from '../steps.ts';
 import { sdec, senc, tup, v } from '../terms.ts';
 import { replaceSteps } from '../edits.ts';
@@ -124,13 +125,7 @@ export const yahalom: Protocol = {
   name: 'yahalom',
   title: 'Yahalom (the key stays secret; agreement both ways)',
   source: 'Burrows, Abadi & Needham 1989; Clark & Jacob 1997 §6.3.6; SPORE; Paulson 2001',
-  roles: [
-    { role: 'A', machine: initiator, agents: { self: 'A', peer: 'B' }, initiator: true, knows: { k: lt('k', 'self', 'symkey') } },
-    { role: 'B', machine: responder, agents: { self: 'B', peer: 'A' }, initiator: false, knows: { k: lt('k', 'self', 'symkey') } },
-    { role: 'S', machine: server, agents: { self: 'S', a: 'A', b: 'B' }, initiator: false, knows: { ka: lt('k', 'a', 'symkey'), kb: lt('k', 'b', 'symkey') } },
-  ],
-  longTerm: [{ name: 'k', owner: 'A', sort: 'symkey', reveal: 'RevealK' }],
-  deployment: { A: 'a1', B: 'b1', S: 's' },
+  ...serverSetup({ A: initiator, B: responder, S: server }, 'symkey'),
   properties: [
     { id: 'YA1', kind: 'secrecy', statement: 'The session key kab stays secret (A and B).', tag: 'kab' },
     { id: 'YA2', kind: 'injective-agreement', statement: 'If A completes with B, B ran with A on <A, B, na, nb>, once.', tag: 'nonces', commit: 'A', running: 'B' },
