@@ -48,3 +48,16 @@ export function shardOf<T>(targets: readonly T[], key: (t: T) => string, s: Shar
   }
   return targets.filter((_, k) => mine.has(k));
 }
+
+/** The targets of shard `s` of `verify --all`: every shard gets at least one target (LPT deals
+ * the first n targets to the n shards), so each shard's JSON names its shard (`stampShard`) and
+ * `tcv merge` can tell a missing one. */
+export function shardOfAll<T>(targets: readonly T[], key: (t: T) => string, s: Shard): T[] {
+  if (s.count > targets.length) throw new UsageError(`--shard ${s.index}/${s.count}: more shards than the ${targets.length} targets`);
+  return shardOf(targets, key, s);
+}
+
+/** A shard's reports, each saying which shard of how many it is (`tcv merge` checks all are there). */
+export function stampShard<R extends object>(reports: readonly R[], s: Shard): (R & { allShard: Shard })[] {
+  return reports.map((r) => ({ ...r, allShard: { index: s.index, count: s.count } }));
+}

@@ -21,6 +21,7 @@ import { type InstanceSpec, ProtocolRun } from '../impl/runtime/session.ts';
 import type { CryptoSuite } from '../impl/crypto/index.ts';
 import { EvalFailure, evaluate, freshValue } from '../impl/runtime/evaluate.ts';
 import { checkClaims } from '../impl/runtime/claims-check.ts';
+import { comparedWithCorrect, correctVersion } from './correct-version.ts';
 import { decode, DecodeError, encode } from '../impl/wire/codec.ts';
 import { type Value, constV, hex, valueEquals } from '../impl/wire/value.ts';
 import { explore, generic } from './explorer/search.ts';
@@ -320,22 +321,6 @@ export interface ReplayOutcome {
   readonly correct: { readonly reproduced: boolean; readonly detail: string } | null;
   /** wall time of both replays */
   readonly ms: number;
-}
-
-/**
- * Is an attack on `propertyId` compared with the correct protocol? Only when the variant is
- * declared to break it: a variant that only adds a property (nspk's `any-peer`, whose NS6 is an
- * attack on NSPK itself) has no other version that must resist the same schedule, so the attack
- * is on the protocol as it is, as without a variant.
- */
-function comparedWithCorrect(target: Target, propertyId: string): boolean {
-  return target.variant !== undefined && target.variant.breaks.includes(propertyId);
-}
-
-/** The correct machines judged on the variant's properties (a property a variant adds, with the
- * claim it reads, is then judged on a run that makes no such claim: not violated). */
-function correctVersion(target: Target): Protocol {
-  return { ...target.base, properties: target.protocol.properties };
 }
 
 /** Replay a (minimised) finding of a variant on the variant and on the correct protocol. */

@@ -201,11 +201,8 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
   const broken = new Set(opts.brokenVariants ?? []);
   let chosen = allTargets(corpus ?? ALL_PROTOCOLS).filter(({ protocol, variant }) => !broken.has(`${protocol.name} ${variant}`));
   if (opts.shard) {
-    const { shardOf } = await import('../shard.ts');
-    // every shard gets at least one target (LPT deals the first n to n shards), so each shard's
-    // JSON names its shard and `tcv merge` can tell a missing one
-    if (opts.shard.count > chosen.length) throw new UsageError(`--shard ${opts.shard.index}/${opts.shard.count}: more shards than the ${chosen.length} targets`);
-    chosen = shardOf(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
+    const { shardOfAll } = await import('../shard.ts');
+    chosen = shardOfAll(chosen, (t) => (t.variant ? `${t.protocol.name} ${t.variant}` : t.protocol.name), opts.shard);
   }
   // a protocol from the user's files goes to a worker with the module it came from
   const { sourceFileOf, packageAliasHooks } = await import('../protocol-files.ts');
@@ -225,9 +222,7 @@ export async function verifyAll(io: CliIO, opts: VerifyAllOptions = {}, corpus?:
     else if (opts.progress) io.err(`[${done}/${targets.length}] ${name}: ${r.properties.map((x) => `${x.id} ${x.verdict}`).join(', ')}; ${r.stats.states} states, ${(r.stats.ms / 1000).toFixed(1)} s`);
   };
   const verified = await verifyMany(targets, opts.jobs ?? availableParallelism(), onDone, targets.some((t) => 'module' in t) ? [packageAliasHooks()] : []);
-  // a shard's reports say which shard of how many they are (`tcv merge` checks all are there)
-  const shard = opts.shard;
-  const reports = shard ? verified.map((r) => ({ ...r, allShard: { index: shard.index, count: shard.count } })) : verified;
+  const reports = opts.shard ? (await import('../shard.ts')).stampShard(verified, opts.shard) : verified;
   live.clear();
   opts.keep?.(reports);
   await writeJunit(opts.junit, reports);
