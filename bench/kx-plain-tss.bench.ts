@@ -11,7 +11,7 @@
  *   session HMACs, the salt's ECDH/KDFe), no model and no interpretation: CreatePrimary (Q),
  *   the salted StartAuthSession, GetRandom in the session, the TEE's two signed messages checked
  *   by LoadExternal + VerifySignature + FlushContext, LoadExternal + PolicySigned + FlushContext,
- *   then the session and Q flushed; the TEE's two ECDSA signatures computed as the machine does,
+ *   a second GetRandom in the session, then the session and Q flushed; the TEE's two ECDSA signatures computed as the machine does,
  *   and the TEE's check of the TTP's certificate of Q (one ECDSA verify, the machine's tokTPM
  *   check; the TTP signs Q once at enrolment, outside the timing — Q, a primary, is the same on
  *   every CreatePrimary of this swtpm).
@@ -134,6 +134,8 @@ async function plainKeyExchange(port: number, codes: number[], ttp: PlainEnrolme
     const authKey = await client.loadExternalVerifyKey(pkT);
     await client.policySignedWithKey(ss.session, authKey, skT);
     await client.flush(authKey.handle);
+    // the second command of the session after PolicySigned (models/parties/session-commands.ts)
+    await client.confirmSession(ss.session);
     await client.flush(ss.session);
     await client.flush(q.handle);
   } finally {
