@@ -89,3 +89,25 @@ export function recvOf(spec: TransitionSpec): Extract<Step, { op: 'recv' }> | un
 export function stepsOf<K extends Step['op']>(spec: TransitionSpec, op: K): Extract<Step, { op: K }>[] {
   return spec.steps.filter((s): s is Extract<Step, { op: K }> => s.op === op);
 }
+
+/** Terms a step reads or writes (its pattern included). */
+export function stepTerms(s: Step): Term[] {
+  switch (s.op) {
+    case 'recv':
+      return [s.pattern];
+    case 'fresh':
+      return [s.v];
+    case 'let':
+      return [s.v, s.t];
+    case 'match':
+      return [s.pattern, s.t];
+    case 'check':
+      return [s.left, s.right];
+    case 'send':
+      return [s.t];
+    case 'claim':
+      return s.peer ? [s.peer, s.data] : [s.data];
+    case 'store':
+      return [s.t];
+  }
+}

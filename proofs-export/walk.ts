@@ -12,7 +12,7 @@
 import type { Protocol, RoleDecl } from '../models/protocol.ts';
 import type { Target } from '../models/target.ts';
 import { type RoleDef, roleOf } from '../models/role.ts';
-import type { Step, TransitionSpec } from '../models/steps.ts';
+import { type Step, type TransitionSpec, stepTerms } from '../models/steps.ts';
 import { type Var, varsOf } from '../models/terms.ts';
 import { ModelError, patternBinds, protocolProblems } from '../models/validate.ts';
 
@@ -37,27 +37,6 @@ export interface ProtocolWalk {
   readonly roles: readonly RoleWalk[];
 }
 
-/** Terms a step reads or writes (its pattern included). */
-export function stepTerms(s: Step) {
-  switch (s.op) {
-    case 'recv':
-      return [s.pattern];
-    case 'fresh':
-      return [s.v];
-    case 'let':
-      return [s.v, s.t];
-    case 'match':
-      return [s.pattern, s.t];
-    case 'check':
-      return [s.left, s.right];
-    case 'send':
-      return [s.t];
-    case 'claim':
-      return s.peer ? [s.peer, s.data] : [s.data];
-    case 'store':
-      return [s.t];
-  }
-}
 
 /** Variables a step binds, given those bound before it. */
 export function stepBinds(s: Step, bound: ReadonlySet<string>, all: Map<string, Var>): Var[] {

@@ -8,7 +8,8 @@
 import type { Protocol } from '../../models/protocol.ts';
 import type { Target } from '../../models/target.ts';
 import { SYMBOLS, type FunctionSymbol, varsOf } from '../../models/terms.ts';
-import { type ProtocolWalk, stepTerms, walkTarget } from '../walk.ts';
+import { stepTerms } from '../../models/steps.ts';
+import { type ProtocolWalk, walkTarget } from '../walk.ts';
 import { tagWalk } from '../typing-tags.ts';
 import type { Term } from '../../models/terms.ts';
 import { type TFunction, type TItem, type TLemma, type TRestriction, type TRule, not, type TTerm, type Theory, all, and, at, ex, fact, imp, mv, or, tv, tvar, subterms } from './ast.ts';

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { ALL_PROTOCOLS } from '../../models/catalog.ts';
 import { ltRefOf } from '../../models/protocol.ts';
 import { roleOf } from '../../models/role.ts';
-import type { Step } from '../../models/steps.ts';
+import { type Step, stepTerms } from '../../models/steps.ts';
 import { type Term, varsOf } from '../../models/terms.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,26 +66,8 @@ function catalogNames(): Map<string, Set<string>> {
     if (!names.has(n)) names.set(n, new Set());
     names.get(n)!.add(`${kind} of ${p}`);
   };
-  const termsOf = (s: Step): Term[] => {
-    switch (s.op) {
-      case 'recv':
-        return [s.pattern];
-      case 'let':
-        return [s.t];
-      case 'match':
-        return [s.pattern, s.t];
-      case 'check':
-        return [s.left, s.right];
-      case 'send':
-        return [s.t];
-      case 'claim':
-        return [s.data, ...(s.peer ? [s.peer] : []), ...(s.sid ? [s.sid] : [])];
-      case 'store':
-        return [s.t];
-      case 'fresh':
-        return [s.v];
-    }
-  };
+  // what a step reads or writes, and a claim's session id
+  const termsOf = (s: Step): Term[] => [...stepTerms(s), ...(s.op === 'claim' && s.sid ? [s.sid] : [])];
   for (const p of ALL_PROTOCOLS) {
     add('protocol', p.name, p.name);
     for (const l of p.longTerm) add('long-term value', l.name, p.name);
