@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { protocolByName } from '../models/protocols/index.ts';
 import { honestRun } from '../impl/runtime/report.ts';
 import { type CryptoSuite, SUITES, type SuiteId } from '../impl/crypto/index.ts';
+import { timing, wrapSuite } from './wrap-suite.ts';
 import { targetOf } from '../models/target.ts';
 import type { RoleEngine } from '../impl/runtime/role-engine.ts';
 
@@ -33,17 +34,10 @@ type Call = { readonly method: keyof CryptoSuite; readonly args: readonly unknow
 /** `suite` with every function call appended to `calls` (arguments copied: a caller may reuse a buffer). */
 export function recordingSuite(suite: CryptoSuite, calls: Call[]): CryptoSuite {
   const copy = (a: unknown) => (a instanceof Uint8Array ? a.slice() : a);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(suite)) {
-    out[k] =
-      typeof v !== 'function'
-        ? v
-        : (...args: unknown[]) => {
-            calls.push({ method: k as keyof CryptoSuite, args: args.map(copy) });
-            return (v as (...a: unknown[]) => unknown).apply(suite, args);
-          };
-  }
-  return out as unknown as CryptoSuite;
+  return wrapSuite(suite, (method, args, call) => {
+    calls.push({ method, args: args.map(copy) });
+    return call();
+  });
 }
 
 /** The suite calls of one honest run of `protocol`, and a replay of them (ms). */
@@ -67,21 +61,7 @@ export function cryptoFloor(protocol: string, suite: CryptoSuite): { calls: read
  * machine hits both (the replayed floor is timed apart from the run it is compared with). */
 export function timedSuite(suite: CryptoSuite): { suite: CryptoSuite; spent: { ms: number } } {
   const spent = { ms: 0 };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(suite)) {
-    out[k] =
-      typeof v !== 'function'
-        ? v
-        : (...args: unknown[]) => {
-            const t0 = performance.now();
-            try {
-              return (v as (...a: unknown[]) => unknown).apply(suite, args);
-            } finally {
-              spent.ms += performance.now() - t0;
-            }
-          };
-  }
-  return { suite: out as unknown as CryptoSuite, spent };
+  return { suite: wrapSuite(suite, timing((ms) => (spent.ms += ms))), spent };
 }
 
 function countBy(calls: readonly Call[]): Record<string, number> {

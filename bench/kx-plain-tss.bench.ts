@@ -36,6 +36,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { protocolByName } from '../models/protocols/index.ts';
 import { type CryptoSuite, seededRandom, systemRandom, SUITES, type SuiteId } from '../impl/crypto/index.ts';
+import { timing, wrapSuite } from './wrap-suite.ts';
 import { Enrolment } from '../impl/runtime/setup.ts';
 import type { RoleEngine } from '../impl/runtime/role-engine.ts';
 import { runOnRealTpm } from '../impl/tpm2-bridge/run.ts';
@@ -56,21 +57,7 @@ let split: Split = { crypto: 0, tpm: 0 };
 /** `suite` with the time of every call added to the current exchange's `split.crypto` (made once
  * per suite: the run's suite object is part of what the enrolment and pk cache are keyed by). */
 function timedSuite(suite: CryptoSuite): CryptoSuite {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(suite)) {
-    out[k] =
-      typeof v !== 'function'
-        ? v
-        : (...args: unknown[]) => {
-            const t0 = performance.now();
-            try {
-              return (v as (...a: unknown[]) => unknown).apply(suite, args);
-            } finally {
-              split.crypto += performance.now() - t0;
-            }
-          };
-  }
-  return out as unknown as CryptoSuite;
+  return wrapSuite(suite, timing((ms) => (split.crypto += ms)));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
